@@ -1,0 +1,321 @@
+/**
+ * The reference notification server: implements docs/protocol.md on node:http, plus the admin endpoints used by the
+ * demo, the tests and the benchmarks.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isCategory, isNoticeType, canSeeCategory, type Category } from '../utils/categories';
+import { attachPersistence, type Persistence } from './persistence';
+import { formatMessageEvent, formatResyncEvent, SseHub } from './sse-hub';
+import { NotificationStore, type User } from './store';
+import { getBearerToken, getCookie, getCorsHeaders, HttpError, readJsonBody, sendError, sendJson } from './http-utils';
+
+export const SESSION_COOKIE = 'beacon_session';
+
+export interface BeaconServerOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  host?: string;
+  /** Token for the /admin endpoints. */
+  adminToken: string;
+  /** Comment heartbeat interval (protocol: at most 15 s). */
+  heartbeatMs?: number;
+  /** `retry:` sent at the start of each stream, in ms; omitted when undefined. */
+  retryMs?: number;
+  replayLimit?: number;
+  /** Accept the deprecated `?username=` authentication (protocol §3). */
+  legacyUsernameAuth?: boolean;
+  maxStreamsPerUser?: number;
+  /** Keep data in DIR/state.json across restarts; in memory when undefined. */
+  dataDir?: string;
+  /** Users created (or updated) at start. */
+  users?: User[];
+  /** One line per notable happening (streams opened and closed); never contains a token. */
+  log?: (line: string) => void;
+  /** Sees every request, for tests that check what the server received. */
+  onRequest?: (request: RecordedRequest) => void;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query as sent. */
+  url: string;
+  headers: IncomingMessage['headers'];
+}
+
+export interface BeaconServer {
+  readonly url: string;
+  readonly port: number;
+  readonly store: NotificationStore;
+  /** Number of open event streams. */
+  streamCount(): number;
+  close(): Promise<void>;
+}
+
+const MAX_TEXT_LENGTH = 10_000;
+
+export async function startBeaconServer(options: BeaconServerOptions): Promise<BeaconServer> {
+  const store = new NotificationStore({ replayLimit: options.replayLimit });
+  const persistence: Persistence | null = options.dataDir ? await attachPersistence(store, options.dataDir) : null;
+  for (const user of options.users ?? []) store.upsertUser(user);
+  const hub = new SseHub(options.heartbeatMs ?? 15_000);
+  const log = options.log ?? (() => {});
+  store.onEvent((username, event) => hub.send(username, formatMessageEvent(event)));
+
+  const routes = createRoutes({ store, hub, options, log });
+  const server = createServer((req, res) => {
+    options.onRequest?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+    routes(req, res).catch((error: unknown) => {
+      const httpError = error instanceof HttpError ? error : new HttpError(500, 'internal server error');
+      if (!(error instanceof HttpError)) log(`error: ${String(error)}`);
+      if (res.headersSent) res.destroy();
+      else sendError(res, new HttpError(httpError.status, httpError.message, { ...getCorsHeaders(req), ...httpError.headers }));
+    });
+  });
+  // Streams are long-lived: no socket timeout, and Nagle off so small events leave at once.
+  server.on('connection', (socket) => socket.setNoDelay(true));
+  server.requestTimeout = 0;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    store,
+    streamCount: () => hub.size,
+    close: () =>
+      (closing ??= (async () => {
+        hub.closeAll();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await persistence?.stop();
+      })()),
+  };
+}
+
+interface RouteContext {
+  store: NotificationStore;
+  hub: SseHub;
+  options: BeaconServerOptions;
+  log: (line: string) => void;
+}
+
+function createRoutes({ store, hub, options, log }: RouteContext) {
+  const authenticate = (req: IncomingMessage, url: URL): User => {
+    const token = getBearerToken(req);
+    if (token) {
+      const user = store.findUserByToken(token);
+      if (!user) throw new HttpError(401, 'invalid or expired token');
+      return user;
+    }
+    const session = getCookie(req, SESSION_COOKIE);
+    const sessionUser = session ? store.findUserBySession(session) : null;
+    if (sessionUser) return sessionUser;
+    const legacyName = url.searchParams.get('username');
+    if (legacyName !== null && options.legacyUsernameAuth) {
+      const user = store.getUser(legacyName);
+      if (!user) throw new HttpError(401, 'unknown username');
+      return user;
+    }
+    throw new HttpError(401, 'sign-in required');
+  };
+
+  const requireAdmin = (req: IncomingMessage) => {
+    if (getBearerToken(req) !== options.adminToken) throw new HttpError(401, 'admin token required');
+  };
+
+  const openStream = (req: IncomingMessage, res: ServerResponse, user: User, cors: Record<string, string>) => {
+    const limit = options.maxStreamsPerUser ?? 16;
+    if (hub.countFor(user.username) >= limit) {
+      throw new HttpError(429, `more than ${limit} open streams for this user`, { 'Retry-After': '5' });
+    }
+    res.writeHead(200, {
+      ...cors,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    // Subscribing and replaying happen in one tick, so no event can fall between them.
+    hub.add(user.username, res);
+    let head = options.retryMs !== undefined ? `retry: ${options.retryMs}\n\n` : '';
+    head += ': connected\n\n';
+    const lastEventId = req.headers['last-event-id'];
+    if (typeof lastEventId === 'string' && lastEventId !== '') {
+      const replay = store.replaySince(user.username, lastEventId);
+      head += replay.kind === 'resync' ? formatResyncEvent(replay.latestId) : replay.events.map(formatMessageEvent).join('');
+    }
+    res.write(head);
+    log(`stream opened for ${user.username} (${hub.countFor(user.username)} open)`);
+    res.on('close', () => log(`stream closed for ${user.username}`));
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const cors = getCorsHeaders(req);
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const notFound = () => new HttpError(404, `no route for ${method} ${path}`);
+
+    if (method === 'OPTIONS') {
+      res.writeHead(204, cors);
+      res.end();
+      return;
+    }
+    if (method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true, streams: hub.size }, cors);
+
+    if (path === '/notification/socket_connection') {
+      if (method !== 'GET') throw notFound();
+      return openStream(req, res, authenticate(req, url), cors);
+    }
+    if (path === '/notification/me') {
+      if (method !== 'GET') throw notFound();
+      const user = authenticate(req, url);
+      return sendJson(res, 200, { username: user.username, role: user.role }, cors);
+    }
+
+    const listMatch = /^\/notification\/([^/]+)$/.exec(path);
+    if (listMatch && method === 'GET') {
+      const category = requireCategory(listMatch[1]!);
+      const user = authenticate(req, url);
+      requireVisible(category, user);
+      const page = parseIntegerParam(url, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
+      const limit = parseIntegerParam(url, 'limit', 10, 1, 50);
+      return sendJson(res, 200, store.list(user.username, category, page, limit), cors);
+    }
+
+    const readMatch = /^\/notification\/([^/]+)\/read$/.exec(path);
+    if (readMatch && method === 'POST') {
+      const category = requireCategory(readMatch[1]!);
+      const user = authenticate(req, url);
+      requireVisible(category, user);
+      const body = await readJsonBody(req);
+      store.markRead(user.username, category, parseReadIds(body));
+      res.writeHead(204, cors);
+      res.end();
+      return;
+    }
+
+    if (path === '/auth/session' && method === 'POST') {
+      const body = asObject(await readJsonBody(req));
+      const user = typeof body.token === 'string' ? store.findUserByToken(body.token) : null;
+      if (!user) throw new HttpError(401, 'invalid token');
+      const session = store.createSession(user.username);
+      return sendJson(res, 200, { username: user.username, role: user.role }, {
+        ...cors,
+        'Set-Cookie': `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=None; Secure; Max-Age=2592000`,
+      });
+    }
+    if (path === '/auth/session' && method === 'DELETE') {
+      const session = getCookie(req, SESSION_COOKIE);
+      if (session) store.deleteSession(session);
+      res.writeHead(204, { ...cors, 'Set-Cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=None; Secure; Max-Age=0` });
+      res.end();
+      return;
+    }
+
+    if (path === '/admin/publish' && method === 'POST') {
+      requireAdmin(req);
+      const body = asObject(await readJsonBody(req));
+      if (typeof body.username !== 'string' || !store.getUser(body.username)) {
+        throw new HttpError(404, 'unknown username');
+      }
+      if (!isNoticeType(body.notice_type)) throw new HttpError(400, 'notice_type must be an integer from 0 to 5');
+      const title = optionalText(body, 'title');
+      const content = optionalText(body, 'content');
+      const published = store.publish(body.username, {
+        notice_type: body.notice_type,
+        title,
+        content,
+        url: optionalUrl(body.url),
+      });
+      return sendJson(res, 201, { id: published.item.id, event_id: published.event.id, unread_count: published.unreadCount }, cors);
+    }
+
+    const userMatch = /^\/admin\/users\/([^/]+)$/.exec(path);
+    if (userMatch && method === 'PUT') {
+      requireAdmin(req);
+      const body = asObject(await readJsonBody(req));
+      const role = body.role ?? 'user';
+      if (typeof role !== 'string' || role === '') throw new HttpError(400, 'role must be a non-empty string');
+      if (body.token !== undefined && body.token !== null && (typeof body.token !== 'string' || body.token.length < 8)) {
+        throw new HttpError(400, 'token must be a string of at least 8 characters');
+      }
+      try {
+        const user = store.upsertUser({ username: decodeURIComponent(userMatch[1]!), role, token: (body.token as string) ?? null });
+        return sendJson(res, 200, { username: user.username, role: user.role }, cors);
+      } catch (error) {
+        throw new HttpError(409, (error as Error).message);
+      }
+    }
+
+    throw notFound();
+  };
+}
+
+function requireCategory(name: string): Category {
+  if (!isCategory(name)) throw new HttpError(404, `unknown category ${JSON.stringify(name)}`);
+  return name;
+}
+
+function requireVisible(category: Category, user: User) {
+  if (!canSeeCategory(category, user.role)) throw new HttpError(403, `role ${user.role} cannot read ${category}`);
+}
+
+function parseIntegerParam(url: URL, name: string, fallback: number, min: number, max: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new HttpError(400, `${name} must be an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}`);
+  }
+  return value;
+}
+
+function parseReadIds(body: unknown): string[] | undefined {
+  if (body === undefined) return undefined;
+  const object = asObject(body);
+  if (object.ids === undefined) return undefined;
+  if (!Array.isArray(object.ids) || !object.ids.every((id) => typeof id === 'string')) {
+    throw new HttpError(400, 'ids must be an array of strings');
+  }
+  return object.ids as string[];
+}
+
+function asObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+function optionalText(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.length > MAX_TEXT_LENGTH) {
+    throw new HttpError(400, `${field} must be a string of at most ${MAX_TEXT_LENGTH} characters`);
+  }
+  return value;
+}
+
+function optionalUrl(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'string') {
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return parsed.href;
+    } catch {
+      // falls through to the error below
+    }
+  }
+  throw new HttpError(400, 'url must be an absolute http(s) URL');
+}

@@ -1,0 +1,91 @@
+/** `npm run server -- [--port P] [--demo] [--data DIR] …`: starts the reference server until SIGINT/SIGTERM. */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { startBeaconServer } from './app';
+import { DEMO_USER, seedDemoInbox, startDemoTraffic } from './demo-traffic';
+import type { User } from './store';
+
+const USAGE = `Usage: npm run server -- [options]
+  --port P               port (0 = a free one, printed; default 8787)
+  --host H               address to listen on (default 127.0.0.1)
+  --data DIR             keep data in DIR across restarts (default: memory only)
+  --demo                 seed the "${DEMO_USER.username}" user and publish a notification every few seconds
+  --demo-interval MS     mean time between demo notifications (default 4000)
+  --admin-token T        token for /admin endpoints (default: $BEACON_ADMIN_TOKEN, or random and printed)
+  --user NAME:TOKEN:ROLE create or update a user (repeatable)
+  --heartbeat MS         heartbeat interval (default 15000)
+  --retry MS             send "retry: MS" on each stream
+  --replay-limit N       events kept per user for Last-Event-ID replay (default 100)
+  --legacy-username-auth accept ?username= (deprecated, insecure)`;
+
+function parseUser(spec: string): User {
+  const [username, token, role = 'user'] = spec.split(':');
+  if (!username || !token) throw new Error(`--user wants NAME:TOKEN[:ROLE], got ${JSON.stringify(spec)}`);
+  return { username, token, role };
+}
+
+function parseNumber(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new Error(`${name} must be a whole number, got ${value}`);
+  return number;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      demo: { type: 'boolean' },
+      'demo-interval': { type: 'string' },
+      'admin-token': { type: 'string' },
+      user: { type: 'string', multiple: true },
+      heartbeat: { type: 'string' },
+      retry: { type: 'string' },
+      'replay-limit': { type: 'string' },
+      'legacy-username-auth': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const adminToken = values['admin-token'] ?? process.env.BEACON_ADMIN_TOKEN ?? randomBytes(16).toString('hex');
+  const server = await startBeaconServer({
+    port: parseNumber(values.port, '--port', 8787),
+    host: values.host,
+    dataDir: values.data,
+    adminToken,
+    users: (values.user ?? []).map(parseUser),
+    heartbeatMs: parseNumber(values.heartbeat, '--heartbeat', 15_000),
+    retryMs: values.retry === undefined ? undefined : parseNumber(values.retry, '--retry', 0),
+    replayLimit: parseNumber(values['replay-limit'], '--replay-limit', 100),
+    legacyUsernameAuth: values['legacy-username-auth'] ?? false,
+    log: (line) => console.log(`[${new Date().toISOString()}] ${line}`),
+  });
+  console.log(`Beacon reference server listening on ${server.url}`);
+  if (!values['admin-token'] && !process.env.BEACON_ADMIN_TOKEN) console.log(`admin token: ${adminToken}`);
+
+  let stopDemo = () => {};
+  if (values.demo) {
+    seedDemoInbox(server.store);
+    stopDemo = startDemoTraffic(server.store, parseNumber(values['demo-interval'], '--demo-interval', 4000));
+    console.log(`demo user "${DEMO_USER.username}" (token ${DEMO_USER.token}) gets a notification every few seconds`);
+  }
+
+  const shutdown = async (signal: string) => {
+    console.log(`${signal}: closing streams and saving`);
+    stopDemo();
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`beacon server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+/** Open event streams per user: writes events and heartbeats, drops clients that stop reading. */
+import type { ServerResponse } from 'node:http';
+import type { LoggedEvent } from './store';
+
+/** A client that has this much unsent data is too slow and is disconnected. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+export function formatMessageEvent(event: LoggedEvent): string {
+  return `id: ${event.id}\ndata: ${event.data}\n\n`;
+}
+
+export function formatResyncEvent(latestId: string): string {
+  return `event: resync\nid: ${latestId}\ndata: {"reason":"replay_unavailable"}\n\n`;
+}
+
+export class SseHub {
+  private streams = new Map<string, Set<ServerResponse>>();
+  private heartbeat: NodeJS.Timeout;
+
+  constructor(heartbeatMs: number) {
+    this.heartbeat = setInterval(() => this.broadcastAll(': ping\n\n'), heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  get size(): number {
+    let total = 0;
+    for (const set of this.streams.values()) total += set.size;
+    return total;
+  }
+
+  countFor(username: string): number {
+    return this.streams.get(username)?.size ?? 0;
+  }
+
+  add(username: string, res: ServerResponse): void {
+    let set = this.streams.get(username);
+    if (!set) this.streams.set(username, (set = new Set()));
+    set.add(res);
+    res.on('close', () => {
+      set.delete(res);
+      if (set.size === 0 && this.streams.get(username) === set) this.streams.delete(username);
+    });
+  }
+
+  send(username: string, text: string): void {
+    for (const res of this.streams.get(username) ?? []) write(res, text);
+  }
+
+  /** Ends every stream; clients reconnect with their Last-Event-ID. */
+  closeAll(): void {
+    clearInterval(this.heartbeat);
+    for (const set of this.streams.values()) for (const res of set) res.end();
+    this.streams.clear();
+  }
+
+  private broadcastAll(text: string): void {
+    for (const set of this.streams.values()) for (const res of set) write(res, text);
+  }
+}
+
+function write(res: ServerResponse, text: string): void {
+  if (res.writableLength > MAX_BUFFERED_BYTES) {
+    res.destroy();
+    return;
+  }
+  res.write(text);
+}
