@@ -1,0 +1,97 @@
+/**
+ * Background: wires browser APIs to BeaconService. Chrome runs this as an MV3 service worker, Firefox as an MV2
+ * background page; the code is the same.
+ */
+import { browser } from 'wxt/browser';
+import { createBadgeRenderer, type ActionApi } from '@/utils/badge';
+import { BeaconService } from '@/utils/beacon-service';
+import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging';
+import { getCategoryUrl, OsNotifier } from '@/utils/os-notifications';
+import { getAppUrl } from '@/utils/server-url';
+import { loadSettings, normalizeSettings, settingsItem } from '@/utils/settings';
+import { snapshotItem } from '@/utils/snapshot';
+import { throttleLatest } from '@/utils/throttle';
+
+/** Chrome may stop an MV3 worker at any time; the alarm wakes it to reconnect (minimum period 30 s). */
+const WATCHDOG_ALARM = 'beacon-watchdog';
+
+export default defineBackground({
+  // Firefox MV2: a persistent page; Chrome MV3 ignores this (service worker).
+  persistent: true,
+  main() {
+    const t = (key: string, substitutions?: string | string[]) => browser.i18n.getMessage(key as 'extName', substitutions) || key;
+    const formatTime = (epochMs: number) => new Date(epochMs).toLocaleTimeString();
+    const action = (browser.action ?? browser.browserAction) as unknown as ActionApi;
+    const timers = { setTimeout: (cb: () => void, ms: number) => setTimeout(cb, ms), clearTimeout: (h: unknown) => clearTimeout(h as number) };
+    const notifier = new OsNotifier(browser.notifications, t, timers);
+    const log = {
+      info: (message: string) => console.info(`[beacon] ${message}`),
+      warn: (message: string) => console.warn(`[beacon] ${message}`),
+      error: (message: string) => console.error(`[beacon] ${message}`),
+    };
+    const publish = throttleLatest((snapshot: Parameters<typeof sendMessage<'snapshotChanged'>>[1]) => {
+      sendMessage('snapshotChanged', snapshot).catch((error: unknown) => {
+        if (!isNoReceiverError(error)) log.warn(`popup update failed: ${String(error)}`);
+      });
+    }, 50);
+
+    const service = new BeaconService({
+      fetch: (input, init) => fetch(input, init),
+      loadSettings,
+      loadSnapshot: () => snapshotItem.getValue(),
+      saveSnapshot: (snapshot) => snapshotItem.setValue(snapshot),
+      render: createBadgeRenderer(action, t, formatTime).render,
+      publish,
+      notifications: {
+        add: (notice, settings) => notifier.add(notice, settings),
+        showSignIn: () => void notifier.showSignIn().catch((error: unknown) => log.warn(`notification: ${String(error)}`)),
+      },
+      // Any extension API call resets Chrome's 30 s idle timer; an open fetch stream does not.
+      keepAlive: () => void browser.runtime.getPlatformInfo(),
+      log,
+      isOnline: () => navigator.onLine,
+      timers,
+    });
+
+    onMessage('getSnapshot', () => service.getSnapshot());
+    onMessage('markRead', ({ data }) => service.markRead(data));
+    onMessage('reconnect', () => service.reconnect());
+
+    settingsItem.watch((value) => void service.applySettings(normalizeSettings(value)));
+    globalThis.addEventListener?.('online', () => service.wake());
+
+    void browser.alarms.get(WATCHDOG_ALARM).then((alarm) => {
+      if (!alarm) void browser.alarms.create(WATCHDOG_ALARM, { periodInMinutes: 0.5 });
+    });
+    browser.alarms.onAlarm.addListener((alarm) => {
+      if (alarm.name === WATCHDOG_ALARM) service.wake();
+    });
+
+    browser.notifications.onClicked.addListener((id) => {
+      void notifier.handleClick(id).then(async (target) => {
+        if (!target) return;
+        if (target.kind === 'settings') return browser.runtime.openOptionsPage();
+        const settings = await loadSettings();
+        const appUrl = getAppUrl(settings.serverUrl, settings.appUrl);
+        const url = target.kind === 'url' ? target.url : getCategoryUrl(appUrl, target.category);
+        if (url) await openOrFocusTab(url);
+      });
+    });
+
+    void service.start();
+  },
+});
+
+/** Focuses a tab already showing the app (same origin) instead of opening another. */
+async function openOrFocusTab(url: string): Promise<void> {
+  const origin = new URL(url).origin;
+  // Tab URLs are visible only for origins Beacon has host permission for; otherwise this finds nothing.
+  const tabs = await browser.tabs.query({ url: `${origin}/*` }).catch(() => []);
+  const tab = tabs[0];
+  if (tab?.id !== undefined) {
+    await browser.tabs.update(tab.id, { active: true, url });
+    if (tab.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
+    return;
+  }
+  await browser.tabs.create({ url });
+}

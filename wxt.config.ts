@@ -1,0 +1,36 @@
+import { defineConfig } from 'wxt';
+
+/** Fixed so the Firefox extension keeps its identity (and its storage) across updates. */
+export const GECKO_ID = 'beacon@beacon-notifier.dev';
+
+export default defineConfig({
+  modules: ['@wxt-dev/module-vue', '@wxt-dev/webextension-polyfill'],
+  manifest: ({ browser }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    // storage: settings and the last snapshot; alarms: wakes a stopped worker; notifications: OS notifications.
+    permissions: ['storage', 'alarms', 'notifications'],
+    // Loopback servers work out of the box; any other server origin is asked for at run time.
+    host_permissions: ['http://localhost/*', 'http://127.0.0.1/*'],
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    action: { default_title: '__MSG_extName__' },
+    ...(browser === 'firefox'
+      ? {
+          // WXT drops optional_host_permissions for MV2; Firefox MV2 reads them from optional_permissions.
+          optional_permissions: ['https://*/*', 'http://*/*'],
+          browser_specific_settings: {
+            gecko: {
+              id: GECKO_ID,
+              strict_min_version: '140.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : {}),
+  }),
+  zip: {
+    // The Firefox sources zip is for reviewers: source and build files only.
+    excludeSources: ['.output/**', '.wxt/**', 'node_modules/**', 'test-results/**', 'coverage/**', 'bench/results*', '.ci/**', '**/*.log'],
+  },
+});
