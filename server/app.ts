@@ -49,6 +49,8 @@ export interface BeaconServer {
   readonly store: NotificationStore;
   /** Number of open event streams. */
   streamCount(): number;
+  /** Ends every open stream but keeps serving: clients reconnect with Last-Event-ID (tests, fault drills). */
+  dropStreams(): void;
   close(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
     port,
     store,
     streamCount: () => hub.size,
+    dropStreams: () => hub.endAll(),
     close: () =>
       (closing ??= (async () => {
         hub.closeAll();

@@ -47,10 +47,15 @@ export class SseHub {
   }
 
   /** Ends every stream; clients reconnect with their Last-Event-ID. */
-  closeAll(): void {
-    clearInterval(this.heartbeat);
+  endAll(): void {
     for (const set of this.streams.values()) for (const res of set) res.end();
     this.streams.clear();
+  }
+
+  /** Ends every stream and stops the heartbeat, for shutdown. */
+  closeAll(): void {
+    clearInterval(this.heartbeat);
+    this.endAll();
   }
 
   private broadcastAll(text: string): void {

@@ -3,7 +3,7 @@
  * notifications and the popup through injected effects. The entrypoint only wires browser APIs to it.
  */
 import type { EventSourceMessage } from 'eventsource-parser';
-import { ApiError, createApiClient, type ApiClient } from './api-client';
+import { ApiError, createApiClient, type ApiClient, type CategoryResult } from './api-client';
 import { canSeeCategory, getVisibleCategories, type Category } from './categories';
 import { createCoalescedRefetch } from './coalesced-refetch';
 import { ConnectionLoop, type Timers } from './connection-loop';
@@ -266,13 +266,23 @@ export class BeaconService {
       if (!canSeeCategory('report_email', role)) counts.report_email = 0;
       this.update({ role, counts });
     }
-    const results = await Promise.allSettled(getVisibleCategories(role).map((category) => this.refetch(category)));
-    if (api !== this.api || results.some((result) => result.status === 'rejected')) return;
-    this.update({ countsKnown: true, lastSyncedAt: this.now() });
+    // All categories are applied in one update, so the badge never shows a half-synced total.
+    const categories = getVisibleCategories(role);
+    const versions = categories.map((category) => this.countVersions.get(category) ?? 0);
+    let results: CategoryResult[];
+    try {
+      results = await Promise.all(categories.map((category) => api.getCategory(category)));
+    } catch (error) {
+      this.handleApiError(error, '/notification/{category}');
+      return;
+    }
+    if (api !== this.api) return;
+    this.applyCategoryResults(categories.map((category, index) => ({ category, version: versions[index]!, result: results[index]! })));
+    this.update({ countsKnown: true });
     if (afterResync) {
-      for (const category of getVisibleCategories(role)) {
+      for (const category of categories) {
         const missed = this.snapshot.counts[category] - before[category];
-        for (let i = 0; i < Math.min(missed, 10); i++) this.announce(category, this.latestByCategory.get(category) ?? null, true);
+        for (let i = 0; i < Math.min(missed, 999); i++) this.announce(category, this.latestByCategory.get(category) ?? null, true);
       }
     }
   }
@@ -283,18 +293,23 @@ export class BeaconService {
     const version = this.countVersions.get(category) ?? 0;
     try {
       const result = await api.getCategory(category);
-      if (api !== this.api) return;
-      this.latestByCategory.set(category, result.latest);
-      const update: Partial<Snapshot> = { lastSyncedAt: this.now() };
-      if ((this.countVersions.get(category) ?? 0) === version) {
-        update.counts = { ...this.snapshot.counts, [category]: result.unreadCount };
-      }
-      if (category === 'system' || category === 'manager') update.latest = { ...this.snapshot.latest, [category]: result.latest };
-      this.update(update);
+      if (api === this.api) this.applyCategoryResults([{ category, version, result }]);
     } catch (error) {
       this.handleApiError(error, `/notification/${category}`);
       throw error;
     }
+  }
+
+  /** Applies fetched counts in one update; a count set by an event after the fetch started wins. */
+  private applyCategoryResults(entries: Array<{ category: Category; version: number; result: CategoryResult }>): void {
+    const counts = { ...this.snapshot.counts };
+    const latest = { ...this.snapshot.latest };
+    for (const { category, version, result } of entries) {
+      this.latestByCategory.set(category, result.latest);
+      if ((this.countVersions.get(category) ?? 0) === version) counts[category] = result.unreadCount;
+      if (category === 'system' || category === 'manager') latest[category] = result.latest;
+    }
+    this.update({ counts, latest, lastSyncedAt: this.now() });
   }
 
   /** Logs once and shows the error; returns true when it signed Beacon out. */

@@ -1,0 +1,62 @@
+/** Builds a BeaconService with recording effects, for unit and integration tests. */
+import { getBadgeText } from '@/utils/badge';
+import { BeaconService, type BeaconServiceDeps } from '@/utils/beacon-service';
+import type { ArrivedNotice } from '@/utils/notification-plan';
+import { DEFAULT_SETTINGS, type Settings } from '@/utils/settings';
+import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot';
+
+export interface Harness {
+  service: BeaconService;
+  /** Badge text after every render, in order. */
+  badges: string[];
+  badge(): string;
+  snapshot(): Snapshot;
+  saved: Snapshot[];
+  notices: ArrivedNotice[];
+  signIns: number;
+  keepAlives: number;
+  logs: string[];
+}
+
+export function makeSettings(overrides: Partial<Settings> = {}): Settings {
+  return { ...DEFAULT_SETTINGS, serverUrl: 'https://notify.test/api', authMethod: 'token', token: 'secret-token-xyz', ...overrides };
+}
+
+export function createHarness(
+  fetchFn: typeof fetch,
+  settings: Settings,
+  persisted: Snapshot = getEmptySnapshot(),
+  overrides: Partial<BeaconServiceDeps> = {},
+): Harness {
+  const harness = {
+    badges: [] as string[],
+    saved: [] as Snapshot[],
+    notices: [] as ArrivedNotice[],
+    signIns: 0,
+    keepAlives: 0,
+    logs: [] as string[],
+  } as Harness;
+  harness.service = new BeaconService({
+    fetch: fetchFn,
+    loadSettings: async () => settings,
+    loadSnapshot: async () => structuredClone(persisted),
+    saveSnapshot: async (snapshot) => void harness.saved.push(structuredClone(snapshot)),
+    render: async (snapshot) => void harness.badges.push(getBadgeText(snapshot)),
+    publish: () => {},
+    notifications: {
+      add: (notice) => void harness.notices.push(notice),
+      showSignIn: () => void harness.signIns++,
+    },
+    keepAlive: () => void harness.keepAlives++,
+    log: {
+      info: (message) => void harness.logs.push(`info: ${message}`),
+      warn: (message) => void harness.logs.push(`warn: ${message}`),
+      error: (message) => void harness.logs.push(`error: ${message}`),
+    },
+    persistDelayMs: 10,
+    ...overrides,
+  });
+  harness.badge = () => harness.badges.at(-1) ?? '';
+  harness.snapshot = () => harness.service.getSnapshot();
+  return harness;
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { BADGE_COLORS, createBadgeRenderer, formatCount, getBadgeText, getBadgeTitle, getIconPaths } from '@/utils/badge';
+import { getEmptySnapshot, type ConnectionStatus, type Snapshot } from '@/utils/snapshot';
+
+const t = (key: string, subs?: string | string[]) => (subs === undefined ? key : `${key}(${String(subs)})`);
+
+function snapshot(status: ConnectionStatus, counts: Partial<Snapshot['counts']> = {}, role: string | null = 'user'): Snapshot {
+  const base = getEmptySnapshot();
+  return { ...base, role, counts: { ...base.counts, ...counts }, connection: { status, retryAt: null, reason: status === 'error' ? 'HTTP 500: boom' : null } };
+}
+
+describe('badge text', () => {
+  it('formats counts: empty at 0, the number up to 99, 99+ above', () => {
+    expect(formatCount(0)).toBe('');
+    expect(formatCount(1)).toBe('1');
+    expect(formatCount(99)).toBe('99');
+    expect(formatCount(100)).toBe('99+');
+    expect(formatCount(123_456)).toBe('99+');
+  });
+
+  it('totals visible categories only: report emails count for non-user roles', () => {
+    expect(getBadgeText(snapshot('live', { likes: 2, comments: 3, report_email: 4 }, 'user'))).toBe('5');
+    expect(getBadgeText(snapshot('live', { likes: 2, comments: 3, report_email: 4 }, 'admin'))).toBe('9');
+  });
+
+  it('keeps the last known count while connecting, reconnecting or offline', () => {
+    for (const status of ['connecting', 'reconnecting', 'offline'] as const) {
+      expect(getBadgeText(snapshot(status, { system: 7 }))).toBe('7');
+      expect(BADGE_COLORS[status]).toBe('#80868b');
+    }
+  });
+
+  it('shows ! when signed out, nothing when unconfigured, and a mark on errors', () => {
+    expect(getBadgeText(snapshot('signed-out', { likes: 4 }))).toBe('!');
+    expect(getBadgeText(snapshot('unconfigured'))).toBe('');
+    expect(getBadgeText(snapshot('error'))).toBe('!');
+    expect(getBadgeText(snapshot('error', { likes: 3 }))).toBe('3');
+    expect(new Set([BADGE_COLORS.live, BADGE_COLORS['signed-out'], BADGE_COLORS.error, BADGE_COLORS.connecting]).size).toBe(4);
+  });
+});
+
+describe('badge title', () => {
+  it('lists the state, the reason, each visible category and the last sync', () => {
+    const value = { ...snapshot('error', { likes: 1, report_email: 2 }, 'user'), lastSyncedAt: 0 };
+    const title = getBadgeTitle(value, t, () => '10:00');
+    expect(title.split('\n')).toEqual([
+      'extName — statusError',
+      'HTTP 500: boom',
+      'categoryLikes: 1',
+      'categoryStars: 0',
+      'categoryComments: 0',
+      'categorySystem: 0',
+      'categoryManager: 0',
+      'lastSynced(10:00)',
+    ]);
+  });
+});
+
+describe('createBadgeRenderer', () => {
+  it('sets text, colour, title and icon, and only what changed afterwards', async () => {
+    const calls: string[] = [];
+    const action = {
+      setBadgeText: ({ text }: { text: string }) => void calls.push(`text:${text}`),
+      setBadgeBackgroundColor: ({ color }: { color: string }) => void calls.push(`color:${color}`),
+      setTitle: () => void calls.push('title'),
+      setIcon: ({ path }: { path: Record<string, string> }) => void calls.push(`icon:${path['16']}`),
+    };
+    const renderer = createBadgeRenderer(action, t, () => 'now');
+    await renderer.render(snapshot('connecting', { likes: 3 }));
+    expect(calls).toEqual(['text:3', 'color:#80868b', 'title', 'icon:/icon-grey/16.png']);
+    calls.length = 0;
+    await renderer.render(snapshot('connecting', { likes: 3 }));
+    expect(calls).toEqual([]);
+    await renderer.render(snapshot('live', { likes: 3 }));
+    expect(calls).toEqual(['color:#d93025', 'title', 'icon:/icon/16.png']);
+    expect(getIconPaths(true)['128']).toBe('/icon/128.png');
+  });
+});

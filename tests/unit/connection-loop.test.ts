@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConnectionLoop, STALL_TIMEOUT_MS } from '@/utils/connection-loop';
+import type { ConnectionInfo } from '@/utils/snapshot';
+import { openEventStream } from '@/utils/sse-stream';
+import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
+
+const URL = 'https://notify.test/notification/socket_connection';
+
+function setup(random = () => 0.5) {
+  const server = new FakeFetch();
+  const states: ConnectionInfo[] = [];
+  const events: string[] = [];
+  const loop = new ConnectionLoop({
+    open: (lastEventId, handlers, signal) => openEventStream({ url: URL, headers: {}, credentials: 'omit', lastEventId }, handlers, signal, server.fetch),
+    onStateChange: (state) => void states.push(state),
+    onOpen: () => {},
+    onEvent: (event) => void events.push(event.data),
+    onOversizedEvent: () => {},
+    onActivity: () => {},
+    random,
+  });
+  const attempts = () => server.countRequests('/socket_connection');
+  const status = () => states.at(-1)?.status;
+  return { server, loop, states, events, attempts, status };
+}
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('ConnectionLoop', () => {
+  it('goes live, follows events, and remembers the last event id for the next attempt', async () => {
+    const { server, loop, events, status } = setup();
+    loop.start();
+    const stream = await server.nextStream();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(status()).toBe('live');
+    stream.push('id: e.1\ndata: one\n\nid: e.2\ndata: two\n\n');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(events).toEqual(['one', 'two']);
+    stream.end();
+    const next = server.nextStream();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await next).request.headers['Last-Event-ID']).toBe('e.2');
+    loop.stop();
+  });
+
+  it('never gives up: keeps trying with capped, jittered delays while the server is down', async () => {
+    const { server, loop, attempts, states } = setup(() => 0.999);
+    for (let i = 0; i < 200; i++) server.queueStreamAnswer(jsonResponse(502, { error: 'bad gateway' }));
+    loop.start();
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    // Waits of ~1+2+4+8+16 s, then ~30 s each: 24 attempts in 10 minutes, not a storm and not zero.
+    expect(attempts()).toBe(24);
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    // Then one attempt about every 30 s (each wait is just under 30 s), for as long as it takes.
+    expect(attempts() - 24).toBeGreaterThanOrEqual(120);
+    expect(attempts() - 24).toBeLessThanOrEqual(121);
+    const waits = states.filter((state) => state.retryAt !== null);
+    expect(waits.at(-1)!.status).toBe('error');
+    expect(waits.at(-1)!.reason).toBe('HTTP 502: bad gateway');
+    loop.stop();
+  });
+
+  it('stops on 401 and 403 until started again', async () => {
+    for (const status of [401, 403]) {
+      const { server, loop, attempts, status: current } = setup();
+      server.queueStreamAnswer(jsonResponse(status, { error: 'token expired' }));
+      loop.start();
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      expect(attempts()).toBe(1);
+      expect(current()).toBe('signed-out');
+      expect(loop.isRunning).toBe(false);
+      loop.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(attempts()).toBe(2);
+      expect(current()).toBe('live');
+      loop.stop();
+    }
+  });
+
+  it('does not reconnect after 204 or a wrong content type', async () => {
+    for (const answer of [new Response(null, { status: 204 }), new Response('<html>', { headers: { 'Content-Type': 'text/html' } })]) {
+      const { server, loop, attempts, status } = setup();
+      server.queueStreamAnswer(answer);
+      loop.start();
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      expect(attempts()).toBe(1);
+      expect(status()).toBe('stopped');
+    }
+  });
+
+  it('honours Retry-After on 429 and 503, never retrying sooner', async () => {
+    for (const status of [429, 503]) {
+      const { server, loop, attempts } = setup(() => 0);
+      server.queueStreamAnswer(jsonResponse(status, { error: 'slow down' }, { 'Retry-After': '20' }));
+      loop.start();
+      await vi.advanceTimersByTimeAsync(19_900);
+      expect(attempts()).toBe(1);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(attempts()).toBe(2);
+      loop.stop();
+    }
+  });
+
+  it('uses retry: from the server as the backoff base', async () => {
+    const { server, loop, attempts } = setup(() => 0.999);
+    loop.start();
+    const stream = await server.nextStream();
+    stream.push('retry: 8000\n\n');
+    await vi.advanceTimersByTimeAsync(0);
+    stream.end();
+    await vi.advanceTimersByTimeAsync(7000);
+    expect(attempts()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(attempts()).toBe(2);
+    loop.stop();
+  });
+
+  it('treats 45 s without a byte as a dead connection, but not heartbeats every 15 s', async () => {
+    const { server, loop, attempts } = setup(() => 0);
+    loop.start();
+    const stream = await server.nextStream();
+    for (let i = 0; i < 8; i++) {
+      await vi.advanceTimersByTimeAsync(15_000);
+      stream.push(': ping\n\n');
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    expect(attempts()).toBe(1);
+    await vi.advanceTimersByTimeAsync(STALL_TIMEOUT_MS + 10);
+    expect(stream.aborted).toBe(true);
+    expect(attempts()).toBe(2);
+    loop.stop();
+  });
+
+  it('starts the backoff over after a connection that stayed up', async () => {
+    const { server, loop, attempts } = setup(() => 0.999);
+    for (let i = 0; i < 5; i++) server.queueStreamAnswer(jsonResponse(500, { error: 'x' }));
+    loop.start();
+    await vi.advanceTimersByTimeAsync(1 + 2 + 4 + 8 + 16 + 1 * 1000 * 31);
+    expect(attempts()).toBe(6);
+    const stream = server.streams.at(-1)!;
+    await vi.advanceTimersByTimeAsync(10_000);
+    stream.end();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(attempts()).toBe(7); // first step again: under 1 s
+    loop.stop();
+  });
+
+  it('wake() skips a pending wait; stop() cancels everything', async () => {
+    const { server, loop, attempts } = setup(() => 0.999);
+    server.queueStreamAnswer(jsonResponse(500, { error: 'x' }), jsonResponse(500, { error: 'x' }));
+    loop.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(attempts()).toBe(2);
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(attempts()).toBe(3);
+    loop.stop();
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(attempts()).toBe(3);
+    expect(server.streams.at(-1)!.aborted).toBe(true);
+  });
+
+  it('shows offline while the browser is offline', async () => {
+    const server = new FakeFetch();
+    const states: ConnectionInfo[] = [];
+    const loop = new ConnectionLoop({
+      open: (id, handlers, signal) => openEventStream({ url: URL, headers: {}, credentials: 'omit', lastEventId: id }, handlers, signal, async () => {
+        throw new TypeError('Failed to fetch');
+      }),
+      onStateChange: (state) => void states.push(state),
+      onOpen: () => {},
+      onEvent: () => {},
+      onOversizedEvent: () => {},
+      onActivity: () => {},
+      isOnline: () => false,
+    });
+    void server;
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(states.at(-1)).toMatchObject({ status: 'offline', reason: 'the browser is offline' });
+    loop.stop();
+  });
+});
