@@ -99,6 +99,8 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
+          // Keep-alive sockets that were busy a moment ago would otherwise hold close() for their idle timeout.
+          setTimeout(() => server.closeAllConnections(), 100).unref();
         });
         await persistence?.stop();
       })()),
