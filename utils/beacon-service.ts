@@ -109,6 +109,7 @@ export class BeaconService {
       return;
     }
     if (settings.role !== 'auto') this.snapshot.role = settings.role;
+    this.deps.log.info(`connecting to ${getBaseUrl(settings.serverUrl)} (sign-in: ${settings.authMethod})`);
     this.api = createApiClient(
       getBaseUrl(settings.serverUrl),
       { method: settings.authMethod, token: settings.token, username: settings.username },
