@@ -7,6 +7,7 @@ import { createBadgeRenderer, type ActionApi } from '@/utils/badge';
 import { BeaconService } from '@/utils/beacon-service';
 import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging';
 import { getCategoryUrl, OsNotifier } from '@/utils/os-notifications';
+import { t } from '@/utils/i18n';
 import { getAppUrl } from '@/utils/server-url';
 import { loadSettings, normalizeSettings, settingsItem } from '@/utils/settings';
 import { snapshotItem } from '@/utils/snapshot';
@@ -19,7 +20,6 @@ export default defineBackground({
   // Firefox MV2: a persistent page; Chrome MV3 ignores this (service worker).
   persistent: true,
   main() {
-    const t = (key: string, substitutions?: string | string[]) => browser.i18n.getMessage(key as 'extName', substitutions) || key;
     const formatTime = (epochMs: number) => new Date(epochMs).toLocaleTimeString();
     const action = (browser.action ?? browser.browserAction) as unknown as ActionApi;
     const timers = { setTimeout: (cb: () => void, ms: number) => setTimeout(cb, ms), clearTimeout: (h: unknown) => clearTimeout(h as number) };

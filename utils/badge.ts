@@ -1,8 +1,10 @@
 /** Badge text, colour, icon and tooltip for a snapshot: pure functions, plus one renderer that touches the browser. */
 import { getVisibleCategories, type Category } from './categories';
+import { getCategoryMessageKey } from './category-labels';
+import type { MessageKey } from './i18n';
 import { getTotal, type ConnectionStatus, type Snapshot } from './snapshot';
 
-export type Translate = (key: string, substitutions?: string | string[]) => string;
+export type Translate = (key: MessageKey, substitutions?: string | string[]) => string;
 
 /** About four characters fit on a badge. */
 export function formatCount(total: number): string {
@@ -39,21 +41,12 @@ export function isLive(snapshot: Snapshot): boolean {
   return snapshot.connection.status === 'live';
 }
 
-const CATEGORY_MESSAGE_KEYS: Record<Category, string> = {
-  likes: 'categoryLikes',
-  stars: 'categoryStars',
-  comments: 'categoryComments',
-  system: 'categorySystem',
-  manager: 'categoryManager',
-  report_email: 'categoryReportEmail',
-};
-
 export function getCategoryLabel(category: Category, t: Translate): string {
-  return t(CATEGORY_MESSAGE_KEYS[category]);
+  return t(getCategoryMessageKey(category));
 }
 
 export function getStatusLabel(status: ConnectionStatus, t: Translate): string {
-  const keys: Record<ConnectionStatus, string> = {
+  const keys: Record<ConnectionStatus, MessageKey> = {
     live: 'statusLive',
     connecting: 'statusConnecting',
     reconnecting: 'statusReconnecting',

@@ -1,3 +1,4 @@
+/// <reference types="chrome" />
 /** Real Chromium with the built extension, through playwright-core (flags from shared/BROWSERS.md). */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

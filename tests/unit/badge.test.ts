@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BADGE_COLORS, createBadgeRenderer, formatCount, getBadgeText, getBadgeTitle, getIconPaths } from '@/utils/badge';
+import type { MessageKey } from '@/utils/i18n';
 import { getEmptySnapshot, type ConnectionStatus, type Snapshot } from '@/utils/snapshot';
 
-const t = (key: string, subs?: string | string[]) => (subs === undefined ? key : `${key}(${String(subs)})`);
+const t = (key: MessageKey, subs?: string | string[]) => (subs === undefined ? key : `${key}(${String(subs)})`);
 
 function snapshot(status: ConnectionStatus, counts: Partial<Snapshot['counts']> = {}, role: string | null = 'user'): Snapshot {
   const base = getEmptySnapshot();

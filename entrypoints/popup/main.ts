@@ -1,0 +1,23 @@
+/** Popup: paints the persisted snapshot on the first frame, then follows the background. */
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import { createBeaconClient } from '@/utils/extension-client';
+import { snapshotItem } from '@/utils/snapshot';
+import { useBeaconStore } from '@/utils/stores/beacon-store';
+import '@/components/theme.css';
+import App from './App.vue';
+
+async function main() {
+  document.documentElement.lang = browser.i18n.getUILanguage();
+  const pinia = createPinia();
+  const app = createApp(App).use(pinia);
+  // Storage answers in a few ms even when the service worker is asleep; the background answers after.
+  const initial = await snapshotItem.getValue().catch(() => null);
+  const store = useBeaconStore(pinia);
+  const ready = store.connect(createBeaconClient(), initial);
+  app.mount('#app');
+  performance.mark('beacon:painted');
+  await ready;
+}
+
+void main();

@@ -1,0 +1,152 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import App from '@/entrypoints/popup/App.vue';
+import type { BeaconClient } from '@/utils/beacon-client';
+import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot';
+import { HIGHLIGHT_MS, useBeaconStore } from '@/utils/stores/beacon-store';
+
+function snapshotWith(change: Partial<Snapshot> = {}, counts: Partial<Snapshot['counts']> = {}): Snapshot {
+  const base = getEmptySnapshot();
+  return {
+    ...base,
+    accountKey: 'https://notify.test|token|',
+    countsKnown: true,
+    role: 'user',
+    lastSyncedAt: Date.now() - 60_000,
+    connection: { status: 'live', retryAt: null, reason: null },
+    ...change,
+    counts: { ...base.counts, ...counts },
+  };
+}
+
+function fakeClient(snapshot: Snapshot) {
+  let push: (snapshot: Snapshot) => void = () => {};
+  const client: BeaconClient & { push(s: Snapshot): void } = {
+    getSnapshot: vi.fn(async () => snapshot),
+    markRead: vi.fn(async () => {}),
+    reconnect: vi.fn(async () => {}),
+    onSnapshotChanged: (callback) => {
+      push = callback;
+      return () => {};
+    },
+    openApp: vi.fn(async () => {}),
+    openUrl: vi.fn(async () => {}),
+    openSettings: vi.fn(async () => {}),
+    push: (s) => push(s),
+  };
+  return client;
+}
+
+async function mountPopup(snapshot: Snapshot, initial: Snapshot | null = snapshot) {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const client = fakeClient(snapshot);
+  const store = useBeaconStore();
+  const ready = store.connect(client, initial);
+  const wrapper = mount(App, { global: { plugins: [pinia] } });
+  await ready;
+  await flushPromises();
+  return { wrapper, client, store };
+}
+
+const rowCounts = (wrapper: Awaited<ReturnType<typeof mountPopup>>['wrapper']) =>
+  Object.fromEntries(wrapper.findAll('li[data-category]').map((row) => [row.attributes('data-category'), row.find('[data-test=count]').text()]));
+
+beforeEach(() => vi.useFakeTimers({ shouldAdvanceTime: true }));
+afterEach(() => vi.useRealTimers());
+
+describe('popup', () => {
+  it('live: per-category counts, total, the latest notices as plain text', async () => {
+    const notice = { id: 'n1', title: 'Maintenance <b>tonight</b>', content: '<img src=x onerror=alert(1)>', url: 'https://app.test/n1', createdAt: new Date(Date.now() - 120_000).toISOString() };
+    const { wrapper, client } = await mountPopup(snapshotWith({ latest: { system: notice, manager: null } }, { likes: 2, comments: 150, system: 1 }));
+    expect(rowCounts(wrapper)).toEqual({ likes: '2', stars: '0', comments: '99+', system: '1', manager: '0' });
+    expect(wrapper.get('[data-test=total]').text()).toBe('99+ unread');
+    expect(wrapper.get('[data-test=connection-label]').text()).toBe('Live');
+    const card = wrapper.get('[data-test=latest-system]');
+    expect(card.text()).toContain('Maintenance <b>tonight</b>');
+    expect(card.find('img').exists()).toBe(false);
+    expect(card.text()).toContain('2 minutes ago');
+    await card.get('button').trigger('click');
+    expect(client.openUrl).toHaveBeenCalledWith('https://app.test/n1');
+    expect(wrapper.get('[data-test=latest-manager]').text()).toContain('Nothing yet.');
+  });
+
+  it('shows report emails only for roles other than user', async () => {
+    const user = await mountPopup(snapshotWith({ role: 'user' }, { report_email: 3 }));
+    expect(Object.keys(rowCounts(user.wrapper))).not.toContain('report_email');
+    const admin = await mountPopup(snapshotWith({ role: 'admin' }, { report_email: 3 }));
+    expect(rowCounts(admin.wrapper).report_email).toBe('3');
+  });
+
+  it('reconnecting: says when, and Retry now asks the background', async () => {
+    const { wrapper, client } = await mountPopup(
+      snapshotWith({ connection: { status: 'reconnecting', retryAt: Date.now() + 7000, reason: 'the server closed the stream' } }, { likes: 1 }),
+    );
+    expect(wrapper.get('[data-test=connection-label]').text()).toBe('Reconnecting in 7 s');
+    expect(wrapper.get('[data-test=connection-reason]').text()).toBe('the server closed the stream');
+    expect(rowCounts(wrapper).likes).toBe('1'); // the last known count stays
+    await wrapper.get('.connection__retry').trigger('click');
+    expect(client.reconnect).toHaveBeenCalled();
+  });
+
+  it('signed out: a call to action that opens the settings', async () => {
+    const { wrapper, client } = await mountPopup(snapshotWith({ connection: { status: 'signed-out', retryAt: null, reason: 'HTTP 401: token expired' } }));
+    expect(wrapper.get('[data-test=connection-label]').text()).toBe('Signed out');
+    const callout = wrapper.get('[data-test=signed-out]');
+    await callout.get('button').trigger('click');
+    expect(client.openSettings).toHaveBeenCalled();
+  });
+
+  it('unconfigured: leads to the options page and shows no counts', async () => {
+    const { wrapper, client } = await mountPopup({ ...getEmptySnapshot() });
+    expect(wrapper.find('li[data-category]').exists()).toBe(false);
+    await wrapper.get('[data-test=unconfigured] button').trigger('click');
+    expect(client.openSettings).toHaveBeenCalled();
+  });
+
+  it('empty state when everything is read; mark all read disabled', async () => {
+    const { wrapper } = await mountPopup(snapshotWith());
+    expect(wrapper.get('[data-test=empty]').text()).toBe("You're all caught up.");
+    expect(wrapper.get('[data-test=mark-all]').attributes('disabled')).toBeDefined();
+  });
+
+  it('first-ever open: a skeleton until the background answers, no skeleton when a snapshot exists', async () => {
+    const first = await mountPopup(snapshotWith({ countsKnown: false, connection: { status: 'connecting', retryAt: null, reason: null } }), null);
+    expect(first.wrapper.find('[data-test=skeleton]').exists()).toBe(true);
+    const again = await mountPopup(snapshotWith({}, { likes: 1 }));
+    expect(again.wrapper.find('[data-test=skeleton]').exists()).toBe(false);
+  });
+
+  it('mark all read and per-category mark read go to the background; failures are shown', async () => {
+    const { wrapper, client } = await mountPopup(snapshotWith({}, { likes: 2, stars: 1 }));
+    await wrapper.get('[data-test=mark-all]').trigger('click');
+    expect(client.markRead).toHaveBeenCalledWith('all');
+    await wrapper.get('li[data-category=stars] .row__read').trigger('click');
+    expect(client.markRead).toHaveBeenCalledWith('stars');
+    vi.mocked(client.markRead).mockRejectedValueOnce(new Error('HTTP 500: boom'));
+    await wrapper.get('[data-test=mark-all]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-test=action-error]').text()).toBe('That did not work: HTTP 500: boom');
+  });
+
+  it('follows pushed snapshots and highlights rows whose count rose, for 3 seconds', async () => {
+    const { wrapper, client } = await mountPopup(snapshotWith({}, { likes: 1 }));
+    client.push(snapshotWith({}, { likes: 2, stars: 0 }));
+    await flushPromises();
+    expect(rowCounts(wrapper).likes).toBe('2');
+    expect(wrapper.get('li[data-category=likes]').classes()).toContain('row--risen');
+    expect(wrapper.get('li[data-category=stars]').classes()).not.toContain('row--risen');
+    vi.advanceTimersByTime(HIGHLIGHT_MS + 10);
+    await flushPromises();
+    expect(wrapper.get('li[data-category=likes]').classes()).not.toContain('row--risen');
+  });
+
+  it('uses real buttons with accessible names', async () => {
+    const { wrapper } = await mountPopup(snapshotWith({}, { likes: 2 }));
+    const open = wrapper.get('li[data-category=likes] .row__open');
+    expect(open.element.tagName).toBe('BUTTON');
+    expect(open.attributes('aria-label')).toBe('Open Likes: 2 unread');
+    expect(wrapper.get('li[data-category=likes] .row__read').attributes('aria-label')).toBe('Mark Likes read');
+  });
+});
