@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { isCategory, isNoticeType, canSeeCategory, type Category } from '../utils/categories';
 import { attachPersistence, type Persistence } from './persistence';
 import { formatMessageEvent, formatResyncEvent, SseHub } from './sse-hub';
-import { NotificationStore, type User } from './store';
+import { NotificationStore, type LoggedEvent, type User } from './store';
 import { getBearerToken, getCookie, getCorsHeaders, HttpError, readJsonBody, sendError, sendJson } from './http-utils';
 
 export const SESSION_COOKIE = 'beacon_session';
@@ -23,6 +23,8 @@ export interface BeaconServerOptions {
   /** `retry:` sent at the start of each stream, in ms; omitted when undefined. */
   retryMs?: number;
   replayLimit?: number;
+  /** Send events as old servers did, `{"notice_type": n}` only, so clients must refetch counts. */
+  legacyEvents?: boolean;
   /** Accept the deprecated `?username=` authentication (protocol §3). */
   legacyUsernameAuth?: boolean;
   maxStreamsPerUser?: number;
@@ -62,9 +64,10 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
   for (const user of options.users ?? []) store.upsertUser(user);
   const hub = new SseHub(options.heartbeatMs ?? 15_000);
   const log = options.log ?? (() => {});
-  store.onEvent((username, event) => hub.send(username, formatMessageEvent(event)));
+  const format = options.legacyEvents ? (event: LoggedEvent) => formatMessageEvent(toLegacyEvent(event)) : formatMessageEvent;
+  store.onEvent((username, event) => hub.send(username, format(event)));
 
-  const routes = createRoutes({ store, hub, options, log });
+  const routes = createRoutes({ store, hub, options, log, format });
   const server = createServer((req, res) => {
     options.onRequest?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
     routes(req, res).catch((error: unknown) => {
@@ -108,13 +111,14 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
 }
 
 interface RouteContext {
+  format: (event: LoggedEvent) => string;
   store: NotificationStore;
   hub: SseHub;
   options: BeaconServerOptions;
   log: (line: string) => void;
 }
 
-function createRoutes({ store, hub, options, log }: RouteContext) {
+function createRoutes({ store, hub, options, log, format }: RouteContext) {
   const authenticate = (req: IncomingMessage, url: URL): User => {
     const token = getBearerToken(req);
     if (token) {
@@ -157,7 +161,7 @@ function createRoutes({ store, hub, options, log }: RouteContext) {
     const lastEventId = req.headers['last-event-id'];
     if (typeof lastEventId === 'string' && lastEventId !== '') {
       const replay = store.replaySince(user.username, lastEventId);
-      head += replay.kind === 'resync' ? formatResyncEvent(replay.latestId) : replay.events.map(formatMessageEvent).join('');
+      head += replay.kind === 'resync' ? formatResyncEvent(replay.latestId) : replay.events.map(format).join('');
     }
     res.write(head);
     log(`stream opened for ${user.username} (${hub.countFor(user.username)} open)`);
@@ -265,6 +269,12 @@ function createRoutes({ store, hub, options, log }: RouteContext) {
 
     throw notFound();
   };
+}
+
+/** The legacy payload: only the notice type. */
+function toLegacyEvent(event: LoggedEvent): LoggedEvent {
+  const { notice_type } = JSON.parse(event.data) as { notice_type: number };
+  return { ...event, data: JSON.stringify({ notice_type }) };
 }
 
 function requireCategory(name: string): Category {

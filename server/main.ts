@@ -16,7 +16,8 @@ const USAGE = `Usage: npm run server -- [options]
   --heartbeat MS         heartbeat interval (default 15000)
   --retry MS             send "retry: MS" on each stream
   --replay-limit N       events kept per user for Last-Event-ID replay (default 100)
-  --legacy-username-auth accept ?username= (deprecated, insecure)`;
+  --legacy-username-auth accept ?username= (deprecated, insecure)
+  --legacy-events        send {"notice_type": n} only, as old servers did (clients refetch counts)`;
 
 function parseUser(spec: string): User {
   const [username, token, role = 'user'] = spec.split(':');
@@ -45,6 +46,7 @@ async function main() {
       retry: { type: 'string' },
       'replay-limit': { type: 'string' },
       'legacy-username-auth': { type: 'boolean' },
+      'legacy-events': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -63,6 +65,7 @@ async function main() {
     retryMs: values.retry === undefined ? undefined : parseNumber(values.retry, '--retry', 0),
     replayLimit: parseNumber(values['replay-limit'], '--replay-limit', 100),
     legacyUsernameAuth: values['legacy-username-auth'] ?? false,
+    legacyEvents: values['legacy-events'] ?? false,
     log: (line) => console.log(`[${new Date().toISOString()}] ${line}`),
   });
   console.log(`Beacon reference server listening on ${server.url}`);

@@ -38,20 +38,23 @@ export class ChromiumBeacon {
   private constructor(
     readonly context: BrowserContext,
     readonly extensionId: string,
-    private readonly userDataDir: string,
+    /** Removed on close; null when the caller owns the profile. */
+    private readonly userDataDir: string | null,
   ) {
     context.on('console', (message) => this.consoleLog.push(`[${message.type()}] ${message.text()}`));
   }
 
-  static async launch(extensionDir = CHROME_EXTENSION_DIR): Promise<ChromiumBeacon> {
-    const userDataDir = await mkdtemp(join(tmpdir(), 'beacon-chromium-'));
+  /** Launches with a fresh profile, or with `userDataDir` (kept on close when given). */
+  static async launch(extensionDir = CHROME_EXTENSION_DIR, userDataDir?: string): Promise<ChromiumBeacon> {
+    const keepProfile = userDataDir !== undefined;
+    userDataDir ??= await mkdtemp(join(tmpdir(), 'beacon-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: getChromiumArgs(extensionDir),
     });
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-    return new ChromiumBeacon(context, new URL(worker.url()).host, userDataDir);
+    return new ChromiumBeacon(context, new URL(worker.url()).host, keepProfile ? null : userDataDir);
   }
 
   /** The running service worker, waiting for one to start if it was stopped. */
@@ -122,6 +125,6 @@ export class ChromiumBeacon {
 
   async close(): Promise<void> {
     await this.context.close().catch(() => {});
-    await rm(this.userDataDir, { recursive: true, force: true }).catch(() => {});
+    if (this.userDataDir) await rm(this.userDataDir, { recursive: true, force: true }).catch(() => {});
   }
 }

@@ -305,3 +305,15 @@ describe('request log', () => {
     expect(seen[0]!.headers.authorization).toBe(`Bearer ${ALICE.token}`);
   });
 });
+
+describe('legacy events', () => {
+  it('sends only notice_type, on live streams and in replay', async () => {
+    const server = await start({ legacyEvents: true });
+    const events = await stream(server);
+    await events.waitFor(': connected');
+    await publish(server, { username: 'alice', notice_type: 2, title: 'hidden' });
+    const text = await events.waitFor('"notice_type":2');
+    expect(text).toMatch(/^data: \{"notice_type":2\}$/m);
+    expect(text).not.toContain('hidden');
+  });
+});

@@ -1,0 +1,101 @@
+/** Real Firefox with the built extension, through puppeteer-core over WebDriver BiDi (shared/BROWSERS.md). */
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Settings } from '../../utils/settings';
+import { GECKO_ID } from '../../wxt.config';
+import { FIREFOX_PATH } from './browsers';
+import type { BadgeState } from './chromium';
+
+export const FIREFOX_EXTENSION_DIR = resolve('.output/firefox-mv2');
+
+/** The `browser` global inside extension pages, as far as these helpers use it. */
+declare const browser: {
+  browserAction: {
+    getBadgeText(details: object): Promise<string>;
+    getBadgeBackgroundColor(details: object): Promise<number[]>;
+    getTitle(details: object): Promise<string>;
+  };
+  storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> } };
+  notifications: { getAll(): Promise<Record<string, unknown>> };
+};
+
+export class FirefoxBeacon {
+  readonly consoleLog: string[] = [];
+  private page: Page | null = null;
+
+  private constructor(
+    readonly browser: Browser,
+    readonly uuid: string,
+  ) {}
+
+  static async launch(extensionDir = FIREFOX_EXTENSION_DIR): Promise<FirefoxBeacon> {
+    const uuid = randomUUID();
+    const browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX_PATH,
+      headless: true,
+      // Without it, navigating to moz-extension:// pages is refused.
+      args: ['-remote-allow-system-access'],
+      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }) },
+    });
+    await browser.installExtension(extensionDir);
+    return new FirefoxBeacon(browser, uuid);
+  }
+
+  /** Opens an extension page in a new tab (page.goto never resolves for moz-extension URLs: wait for the load). */
+  async openPage(path: 'popup.html' | 'options.html'): Promise<Page> {
+    const page = await this.browser.newPage();
+    page.on('console', (message) => this.consoleLog.push(`[${message.type()}] ${message.text()}`));
+    const url = `moz-extension://${this.uuid}/${path}`;
+    void page.goto(url).catch(() => {});
+    await page.waitForFunction((expected) => location.href === expected && document.readyState === 'complete', { timeout: 15_000 }, url);
+    return page;
+  }
+
+  /** An extension page kept open to call extension APIs from. */
+  private async apiPage(): Promise<Page> {
+    this.page ??= await this.openPage('popup.html');
+    return this.page;
+  }
+
+  async configure(settings: Partial<Settings>): Promise<void> {
+    const page = await this.apiPage();
+    await page.evaluate(async (value) => {
+      const stored = ((await browser.storage.local.get('settings')).settings ?? {}) as object;
+      await browser.storage.local.set({ settings: { ...stored, ...value } });
+    }, settings);
+  }
+
+  async badge(): Promise<BadgeState> {
+    const page = await this.apiPage();
+    return page.evaluate(async () => ({
+      text: await browser.browserAction.getBadgeText({}),
+      color: await browser.browserAction.getBadgeBackgroundColor({}),
+      title: await browser.browserAction.getTitle({}),
+    }));
+  }
+
+  async badgeText(): Promise<string> {
+    return (await this.badge()).text;
+  }
+
+  async notifications(): Promise<Record<string, unknown>> {
+    const page = await this.apiPage();
+    return page.evaluate(() => browser.notifications.getAll());
+  }
+
+  async saveFailureArtifacts(name: string): Promise<void> {
+    const dir = resolve('test-results', name.replace(/[^a-z0-9-]+/gi, '-').slice(0, 80));
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'console.log'), this.consoleLog.join('\n'));
+    for (const [index, page] of (await this.browser.pages()).entries()) {
+      await page.screenshot({ path: join(dir, `page-${index}.png`) as `${string}.png` }).catch(() => {});
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => {});
+  }
+}
