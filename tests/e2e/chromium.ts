@@ -7,7 +7,7 @@ import { chromium, type BrowserContext, type Page, type Worker } from 'playwrigh
 import type { Settings } from '../../utils/settings';
 import { CHROMIUM_PATH } from './browsers';
 
-export const CHROME_EXTENSION_DIR = resolve('.output/chrome-mv3');
+export const CHROME_EXTENSION_DIR = resolve(process.env.BEACON_CHROME_EXTENSION_DIR ?? '.output/chrome-mv3');
 
 /** Flags that keep a headless Chromium quiet on a machine without internet. */
 export function getChromiumArgs(extensionDir: string): string[] {

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs Debian's Chromium and Firefox ESR for the demo and the end-to-end tests, when missing.
+# Test tools never download browsers of their own here (no network but the package registries).
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
+  echo "Please install: ${missing[*]} (apt-get install -y ${missing[*]})" >&2; exit 1
+fi
+echo "Installing ${missing[*]} with apt…"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
