@@ -28,7 +28,10 @@ export default defineConfig({
             },
           },
         }
-      : {}),
+      : {
+          // Administrators preset and lock settings through Chrome policy (docs/configuration.md).
+          storage: { managed_schema: 'managed_schema.json' },
+        }),
   }),
   zip: {
     // The Firefox sources zip is for reviewers: source and build files only.

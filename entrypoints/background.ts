@@ -4,13 +4,14 @@
  */
 import { browser } from 'wxt/browser';
 import { createBadgeRenderer, type ActionApi } from '@/utils/badge';
-import { BeaconService } from '@/utils/beacon-service';
+import { BeaconService, getAccountKey } from '@/utils/beacon-service';
+import { getOriginPattern } from '@/utils/host-permission';
+import { t } from '@/utils/i18n';
 import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging';
 import { getCategoryUrl, OsNotifier } from '@/utils/os-notifications';
-import { t } from '@/utils/i18n';
 import { getAppUrl } from '@/utils/server-url';
-import { loadSettings, normalizeSettings, settingsItem } from '@/utils/settings';
-import { snapshotItem } from '@/utils/snapshot';
+import { loadEffectiveSettings, settingsItem } from '@/utils/settings';
+import { snapshotItem, type Snapshot } from '@/utils/snapshot';
 import { throttleLatest } from '@/utils/throttle';
 
 /** Chrome may stop an MV3 worker at any time; the alarm wakes it to reconnect (minimum period 30 s). */
@@ -23,13 +24,14 @@ export default defineBackground({
     const formatTime = (epochMs: number) => new Date(epochMs).toLocaleTimeString();
     const action = (browser.action ?? browser.browserAction) as unknown as ActionApi;
     const timers = { setTimeout: (cb: () => void, ms: number) => setTimeout(cb, ms), clearTimeout: (h: unknown) => clearTimeout(h as number) };
-    const notifier = new OsNotifier(browser.notifications, t, timers);
     const log = {
       info: (message: string) => console.info(`[beacon] ${message}`),
       warn: (message: string) => console.warn(`[beacon] ${message}`),
       error: (message: string) => console.error(`[beacon] ${message}`),
     };
-    const publish = throttleLatest((snapshot: Parameters<typeof sendMessage<'snapshotChanged'>>[1]) => {
+    const notifier = new OsNotifier(browser.notifications, t, timers, import.meta.env.BROWSER !== 'firefox');
+    const logFailure = (what: string) => (error: unknown) => log.warn(`${what}: ${String(error)}`);
+    const publish = throttleLatest((snapshot: Snapshot) => {
       sendMessage('snapshotChanged', snapshot).catch((error: unknown) => {
         if (!isNoReceiverError(error)) log.warn(`popup update failed: ${String(error)}`);
       });
@@ -37,15 +39,17 @@ export default defineBackground({
 
     const service = new BeaconService({
       fetch: (input, init) => fetch(input, init),
-      loadSettings,
+      loadSettings: loadEffectiveSettings,
       loadSnapshot: () => snapshotItem.getValue(),
       saveSnapshot: (snapshot) => snapshotItem.setValue(snapshot),
       render: createBadgeRenderer(action, t, formatTime).render,
       publish,
       notifications: {
         add: (notice, settings) => notifier.add(notice, settings),
-        showSignIn: () => void notifier.showSignIn().catch((error: unknown) => log.warn(`notification: ${String(error)}`)),
+        showSignIn: () => void notifier.showSignIn().catch(logFailure('sign-in notification')),
+        clearAll: () => void notifier.clearAll().catch(logFailure('clearing notifications')),
       },
+      hasHostPermission: (serverUrl) => browser.permissions.contains({ origins: [getOriginPattern(serverUrl)] }),
       // Any extension API call resets Chrome's 30 s idle timer; an open fetch stream does not.
       keepAlive: () => void browser.runtime.getPlatformInfo(),
       log,
@@ -57,7 +61,13 @@ export default defineBackground({
     onMessage('markRead', ({ data }) => service.markRead(data));
     onMessage('reconnect', () => service.reconnect());
 
-    settingsItem.watch((value) => void service.applySettings(normalizeSettings(value)));
+    // Settings saved anywhere, a policy change, or a newly granted permission: reconnect with what is in force now.
+    const reload = () => void loadEffectiveSettings().then((settings) => service.applySettings(settings));
+    settingsItem.watch(reload);
+    browser.storage.onChanged.addListener((_changes, area) => {
+      if (area === 'managed') reload();
+    });
+    browser.permissions.onAdded.addListener(reload);
     globalThis.addEventListener?.('online', () => service.wake());
 
     void browser.alarms.get(WATCHDOG_ALARM).then((alarm) => {
@@ -71,10 +81,18 @@ export default defineBackground({
       void notifier.handleClick(id).then(async (target) => {
         if (!target) return;
         if (target.kind === 'settings') return browser.runtime.openOptionsPage();
-        const settings = await loadSettings();
+        const settings = await loadEffectiveSettings();
         const appUrl = getAppUrl(settings.serverUrl, settings.appUrl);
         const url = target.kind === 'url' ? target.url : getCategoryUrl(appUrl, target.category);
         if (url) await openOrFocusTab(url);
+      }).catch(logFailure('notification click'));
+    });
+
+    // First install: lead the user to a working setup, unless an administrator already set it up.
+    browser.runtime.onInstalled.addListener(({ reason }) => {
+      if (reason !== 'install') return;
+      void loadEffectiveSettings().then((settings) => {
+        if (getAccountKey(settings) === null) void browser.runtime.openOptionsPage();
       });
     });
 

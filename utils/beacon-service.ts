@@ -32,7 +32,11 @@ export interface BeaconServiceDeps {
   notifications: {
     add(notice: ArrivedNotice, settings: Settings): void;
     showSignIn(): void;
+    /** Removes Beacon's notifications, when the user forgets the server. */
+    clearAll(): void;
   };
+  /** False when the browser does not let Beacon reach this server (optional host permission not granted). */
+  hasHostPermission?(serverUrl: string): Promise<boolean>;
   /** An extension API call: keeps an MV3 service worker from being stopped while the stream is open. */
   keepAlive(): void;
   log: Logger;
@@ -49,6 +53,7 @@ const CATCH_UP_SLACK_MS = 2000;
 /** Without created_at, events this soon after a reconnect with Last-Event-ID are taken as replays. */
 const REPLAY_WINDOW_MS = 1000;
 const KEEP_ALIVE_INTERVAL_MS = 5000;
+export const NO_PERMISSION_REASON = 'Beacon has no permission to reach this server: open the settings and save to grant it';
 
 export type MarkReadTarget = Category | 'all';
 
@@ -73,6 +78,7 @@ export class BeaconService {
   private persistTimer: unknown = null;
   private lastKeepAlive = 0;
   private loggedProblems = new Set<string>();
+  private settingsGeneration = 0;
   private readonly timers: Timers;
   private readonly now: () => number;
 
@@ -94,8 +100,10 @@ export class BeaconService {
 
   /** New settings (or the first load): reconnect at once; a different account starts from empty counts. */
   async applySettings(settings: Settings): Promise<void> {
+    const generation = ++this.settingsGeneration;
     this.loop?.stop();
     this.loop = null;
+    this.api = null;
     this.settings = settings;
     const accountKey = getAccountKey(settings);
     if (accountKey !== this.snapshot.accountKey) {
@@ -104,11 +112,18 @@ export class BeaconService {
       this.latestByCategory.clear();
     }
     if (accountKey === null) {
-      this.api = null;
+      this.deps.notifications.clearAll();
       this.update({ connection: { status: 'unconfigured', retryAt: null, reason: null } });
       return;
     }
     if (settings.role !== 'auto') this.snapshot.role = settings.role;
+    const permitted = (await this.deps.hasHostPermission?.(settings.serverUrl)) ?? true;
+    if (generation !== this.settingsGeneration) return; // newer settings arrived meanwhile
+    if (!permitted) {
+      this.deps.log.warn(`no host permission for ${getBaseUrl(settings.serverUrl)}`);
+      this.update({ connection: { status: 'stopped', retryAt: null, reason: NO_PERMISSION_REASON } });
+      return;
+    }
     this.deps.log.info(`connecting to ${getBaseUrl(settings.serverUrl)} (sign-in: ${settings.authMethod})`);
     this.api = createApiClient(
       getBaseUrl(settings.serverUrl),

@@ -13,9 +13,19 @@ export const BATCH_QUIET_MS = 400;
 export const MAX_BATCH_MS = 2000;
 export const SIGN_IN_NOTIFICATION_ID = 'beacon-sign-in';
 
+export interface NotificationOptions {
+  type: 'basic';
+  iconUrl: string;
+  title: string;
+  message: string;
+  /** Chrome only: Firefox rejects the property. */
+  silent?: boolean;
+}
+
 export interface NotificationsApi {
-  create(id: string, options: { type: 'basic'; iconUrl: string; title: string; message: string }): Promise<unknown>;
+  create(id: string, options: NotificationOptions): Promise<unknown>;
   clear(id: string): Promise<unknown>;
+  getAll(): Promise<Record<string, unknown>>;
 }
 
 /** Where a click on a notification leads. */
@@ -59,6 +69,7 @@ export class OsNotifier {
     private readonly api: NotificationsApi,
     private readonly t: Translate,
     private readonly timers: Timers,
+    private readonly canSilence: boolean,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -81,7 +92,8 @@ export class OsNotifier {
       const target: ClickTarget =
         plan.kind === 'single' && plan.url ? { kind: 'url', url: plan.url } : { kind: 'category', category: plan.kind === 'single' ? plan.category : null };
       this.remember(id, target);
-      await this.api.create(id, { type: 'basic', ...getNotificationText(plan, this.t) });
+      const silent = this.canSilence && !this.settings.sound ? { silent: true } : {};
+      await this.api.create(id, { type: 'basic', ...getNotificationText(plan, this.t), ...silent });
     }
   }
 
@@ -93,6 +105,14 @@ export class OsNotifier {
       title: this.t('signInTitle'),
       message: this.t('signInMessage'),
     });
+  }
+
+  /** Clears every Beacon notification and pending batch. */
+  async clearAll(): Promise<void> {
+    this.batch = [];
+    this.targets.clear();
+    const shown = await this.api.getAll();
+    await Promise.all(Object.keys(shown).filter((id) => id.startsWith('beacon-')).map((id) => this.api.clear(id)));
   }
 
   /** Returns where the clicked notification leads, and clears it. */

@@ -3,6 +3,7 @@
  * Administrators and tests may preset this key; missing fields take the defaults below.
  */
 import { storage } from '@wxt-dev/storage';
+import { browser } from 'wxt/browser';
 import type { Category } from './categories';
 
 export type AuthMethod = 'cookie' | 'token' | 'username';
@@ -30,6 +31,8 @@ export interface Settings {
   /** OS notifications per category; the badge counts every category regardless. */
   notify: Record<Category, boolean>;
   quietHours: QuietHours;
+  /** Play the system sound with OS notifications (Chrome only; Firefox has no silent option). */
+  sound: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -41,7 +44,33 @@ export const DEFAULT_SETTINGS: Settings = {
   role: 'auto',
   notify: { likes: true, stars: true, comments: true, system: true, manager: true, report_email: true },
   quietHours: { enabled: false, from: '22:00', to: '07:00' },
+  sound: true,
 };
+
+/** Fields an administrator can preset and lock through browser policy (`storage.managed`, public/managed_schema.json). */
+export const MANAGED_FIELDS = ['serverUrl', 'appUrl', 'authMethod', 'username', 'role'] as const;
+export type ManagedField = (typeof MANAGED_FIELDS)[number];
+export type ManagedSettings = Partial<Pick<Settings, ManagedField>>;
+
+const AUTH_METHODS: readonly AuthMethod[] = ['cookie', 'token', 'username'];
+const ROLES: readonly RoleSetting[] = ['auto', 'user', 'admin'];
+
+/** Keeps only well-typed policy values: a broken policy must not break Beacon. */
+export function parseManagedSettings(value: Record<string, unknown> | null | undefined): ManagedSettings {
+  const managed: ManagedSettings = {};
+  if (!value) return managed;
+  if (typeof value.serverUrl === 'string') managed.serverUrl = value.serverUrl;
+  if (typeof value.appUrl === 'string') managed.appUrl = value.appUrl;
+  if (typeof value.username === 'string') managed.username = value.username;
+  if (AUTH_METHODS.includes(value.authMethod as AuthMethod)) managed.authMethod = value.authMethod as AuthMethod;
+  if (ROLES.includes(value.role as RoleSetting)) managed.role = value.role as RoleSetting;
+  return managed;
+}
+
+/** What Beacon runs with: the user's settings, with every policy-set field winning. */
+export function getEffectiveSettings(local: Settings, managed: ManagedSettings): Settings {
+  return { ...local, ...managed };
+}
 
 /** Fills fields a partial (preset or older) value lacks with the defaults. */
 export function normalizeSettings(value: Partial<Settings> | null | undefined): Settings {
@@ -60,4 +89,19 @@ export const settingsItem = storage.defineItem<Settings>('local:settings', {
 
 export async function loadSettings(): Promise<Settings> {
   return normalizeSettings(await settingsItem.getValue());
+}
+
+/** Policy values; none when no policy is set (browsers reject the call then, Firefox without a manifest too). */
+export async function loadManagedSettings(): Promise<ManagedSettings> {
+  try {
+    return parseManagedSettings(await browser.storage.managed.get(null));
+  } catch {
+    return {};
+  }
+}
+
+/** The settings the background runs with. */
+export async function loadEffectiveSettings(): Promise<Settings> {
+  const [local, managed] = await Promise.all([loadSettings(), loadManagedSettings()]);
+  return getEffectiveSettings(local, managed);
 }

@@ -46,6 +46,7 @@ export function createHarness(
     notifications: {
       add: (notice) => void harness.notices.push(notice),
       showSignIn: () => void harness.signIns++,
+      clearAll: () => void (harness.notices = []),
     },
     keepAlive: () => void harness.keepAlives++,
     log: {

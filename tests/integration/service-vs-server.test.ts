@@ -59,16 +59,18 @@ describe('BeaconService against the reference server', () => {
   it('after a dropped connection, resumes with Last-Event-ID and loses nothing', async () => {
     const { server, requests } = await start();
     const h = connect(server);
-    await until(() => h.snapshot().connection.status === 'live', 'live');
+    await until(() => h.snapshot().connection.status === 'live' && h.snapshot().countsKnown, 'live and synced');
     server.store.publish('alice', { notice_type: 2, title: 'first' });
-    await until(() => h.badge() === '1', 'first event');
+    await until(() => h.snapshot().lastEventId !== null, 'first event');
     server.dropStreams();
     server.store.publish('alice', { notice_type: 2, title: 'while away 1' });
     server.store.publish('alice', { notice_type: 1, title: 'while away 2' });
-    await until(() => h.badge() === '3', 'replayed events');
-    const resumed = streamRequests(requests).at(-1)!;
-    expect(resumed.headers['last-event-id']).toMatch(/^[0-9a-f]+\.1$/);
+    await until(() => streamRequests(requests).length === 2, 'the reconnect');
+    await until(() => h.snapshot().lastEventId === server.store.latestEventId('alice'), 'the replayed events');
+    expect(streamRequests(requests)[1]!.headers['last-event-id']).toMatch(/^[0-9a-f]+\.1$/);
+    expect(h.badge()).toBe('3');
     expect(h.snapshot().counts).toMatchObject({ comments: 2, stars: 1 });
+    expect(h.notices.map((notice) => notice.title)).toEqual(['first', 'while away 1', 'while away 2']);
   });
 
   it('stops on 401 with no retry storm', async () => {

@@ -227,3 +227,15 @@ describe('BeaconService', () => {
     expect(h.keepAlives).toBe(7); // 50 heartbeats at once: one call
   });
 });
+
+describe('BeaconService without host permission', () => {
+  it('does not connect, and says why', async () => {
+    const { server } = fakeServer();
+    const h = createHarness(server.fetch, makeSettings(), getEmptySnapshot(), { hasHostPermission: async () => false });
+    await h.service.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(server.requests).toHaveLength(0);
+    expect(h.snapshot().connection).toMatchObject({ status: 'stopped', reason: expect.stringContaining('no permission') });
+    expect(h.badge()).toBe('!');
+  });
+});

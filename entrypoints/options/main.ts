@@ -1,0 +1,18 @@
+/** Options page: settings form, connection test and diagnostics. */
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import { createSettingsClient } from '@/utils/extension-settings-client';
+import { t } from '@/utils/i18n';
+import { useSettingsStore } from '@/utils/stores/settings-store';
+import '@/components/theme.css';
+import App from './App.vue';
+
+async function main() {
+  document.documentElement.lang = browser.i18n.getUILanguage();
+  document.title = t('optionsTitle');
+  const pinia = createPinia();
+  await useSettingsStore(pinia).connect(createSettingsClient());
+  createApp(App).use(pinia).mount('#app');
+}
+
+void main();

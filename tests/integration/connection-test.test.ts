@@ -1,0 +1,47 @@
+// @vitest-environment node
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBeaconServer, type BeaconServer } from '../../server/app';
+import { runConnectionTest, type TestStepResult } from '@/utils/connection-test';
+import { makeSettings } from '../helpers/service-harness';
+
+let server: BeaconServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+async function run(overrides: Parameters<typeof makeSettings>[0]) {
+  const steps: TestStepResult[] = [];
+  const ok = await runConnectionTest(makeSettings(overrides), fetch, (step) => steps.push(step));
+  return { ok, steps: steps.map((s) => `${s.step}:${s.ok ? 'ok' : 'failed'}:${s.detail}`) };
+}
+
+describe('runConnectionTest against the reference server', () => {
+  it('passes every step with a good token', async () => {
+    server = await startBeaconServer({ adminToken: 'admin', users: [{ username: 'alice', token: 'alice-token-1', role: 'user' }] });
+    server.store.publish('alice', { notice_type: 0 });
+    const { ok, steps } = await run({ serverUrl: server.url, token: 'alice-token-1' });
+    expect(ok).toBe(true);
+    expect(steps).toEqual([
+      'server:ok:reached',
+      'signIn:ok:signed in as alice (role user)',
+      'counts:ok:1 unread (likes 1, stars 0, comments 0, system 0, manager 0)',
+      'stream:ok:the live stream is open',
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.streamCount()).toBe(0); // the test stream was closed again
+  });
+
+  it('says when the sign-in is refused, the URL is wrong, or nothing answers', async () => {
+    server = await startBeaconServer({ adminToken: 'admin', users: [{ username: 'alice', token: 'alice-token-1', role: 'user' }] });
+    expect((await run({ serverUrl: server.url, token: 'wrong-token' })).steps).toEqual([
+      'server:ok:reached',
+      'signIn:failed:the server refused the sign-in (HTTP 401: invalid or expired token)',
+    ]);
+    expect((await run({ serverUrl: `${server.url}/wrong/prefix`, token: 'alice-token-1' })).steps[0]).toMatch(/^server:failed:reached, but it has no Beacon endpoints/);
+    const port = server.port;
+    await server.close();
+    server = null;
+    expect((await run({ serverUrl: `http://127.0.0.1:${port}`, token: 'x' })).steps[0]).toMatch(/^server:failed:cannot reach the server/);
+  });
+});

@@ -1,0 +1,171 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { describe, expect, it, vi } from 'vitest';
+import App from '@/entrypoints/options/App.vue';
+import type { TestStepResult } from '@/utils/connection-test';
+import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '@/utils/settings';
+import type { SettingsClient } from '@/utils/settings-client';
+import { getEmptySnapshot } from '@/utils/snapshot';
+import { useSettingsStore } from '@/utils/stores/settings-store';
+
+function fakeClient(settings: Settings = structuredClone(DEFAULT_SETTINGS), managed: ManagedSettings = {}) {
+  let watcher: (settings: Settings) => void = () => {};
+  const client = {
+    load: vi.fn(async () => ({ settings: structuredClone(settings), managed })),
+    save: vi.fn(async (_: Settings) => {}),
+    requestPermission: vi.fn(async (_: string) => true),
+    watch: (callback: (settings: Settings) => void) => {
+      watcher = callback;
+      return () => {};
+    },
+    testConnection: vi.fn(async (_: Settings, onStep: (result: TestStepResult) => void) => {
+      onStep({ step: 'server', ok: true, detail: 'reached' });
+      onStep({ step: 'signIn', ok: false, detail: 'the server refused the sign-in (HTTP 401: invalid or expired token)' });
+      return false;
+    }),
+    forget: vi.fn(async () => {}),
+    getSnapshot: vi.fn(async () => ({ ...getEmptySnapshot(), lastEventId: 'abc.7', diagnostics: { ...getEmptySnapshot().diagnostics, malformedEvents: 2 } })),
+    onSnapshotChanged: () => () => {},
+    canSilenceNotifications: true,
+    emit: (next: Settings) => watcher(next),
+  } satisfies SettingsClient & { emit(next: Settings): void };
+  return client;
+}
+
+async function mountOptions(client = fakeClient()) {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  await useSettingsStore().connect(client);
+  const wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body });
+  await flushPromises();
+  return { wrapper, client };
+}
+
+describe('options page', () => {
+  it('rejects a non-URL, plain http on a non-local host and an empty token, next to each field, saving nothing', async () => {
+    const { wrapper, client } = await mountOptions();
+    await wrapper.get('#serverUrl').setValue('not a url');
+    await wrapper.get('[data-test=save]').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-test=error-serverUrl]').text()).toBe('This is not a URL. Start it with https://');
+    expect(wrapper.get('[data-test=error-token]').text()).toBe('Enter your access token.');
+    expect(wrapper.get('[data-test=feedback]').text()).toBe('Nothing was saved: please fix the fields marked above.');
+    await wrapper.get('#serverUrl').setValue('http://notify.example.com');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-test=error-serverUrl]').text()).toContain('only allowed for localhost');
+    expect(wrapper.get('#serverUrl').attributes('aria-invalid')).toBe('true');
+    expect(client.save).not.toHaveBeenCalled();
+  });
+
+  it('saves a loopback server without asking for permission, trimmed', async () => {
+    const { wrapper, client } = await mountOptions();
+    await wrapper.get('#serverUrl').setValue('  http://127.0.0.1:8787  ');
+    await wrapper.get('#token').setValue(' secret-token ');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(client.requestPermission).not.toHaveBeenCalled();
+    expect(client.save).toHaveBeenCalledWith(expect.objectContaining({ serverUrl: 'http://127.0.0.1:8787', token: 'secret-token', authMethod: 'token' }));
+    expect(wrapper.get('[data-test=feedback]').text()).toBe('Saved. Beacon is reconnecting.');
+  });
+
+  it('asks for the host permission of another server, and explains a refusal', async () => {
+    const client = fakeClient();
+    client.requestPermission.mockResolvedValueOnce(false);
+    const { wrapper } = await mountOptions(client);
+    await wrapper.get('#serverUrl').setValue('https://notify.example.com/api');
+    await wrapper.get('#token').setValue('secret-token');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(client.requestPermission).toHaveBeenCalledWith('https://notify.example.com/api');
+    expect(client.save).not.toHaveBeenCalled();
+    expect(wrapper.get('[data-test=feedback]').text()).toContain('not allowed to reach https://notify.example.com/*');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(client.save).toHaveBeenCalledTimes(1);
+  });
+
+  it('switches the sign-in fields with the method; username needs a username', async () => {
+    const { wrapper, client } = await mountOptions();
+    await wrapper.get('#serverUrl').setValue('http://localhost:8787');
+    await wrapper.get('[data-test=auth-username]').setValue(true);
+    expect(wrapper.find('#token').exists()).toBe(false);
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-test=error-username]').text()).toBe('Enter your username.');
+    await wrapper.get('#username').setValue('alice');
+    await wrapper.get('[data-test=auth-cookie]').setValue(true);
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(client.save).toHaveBeenCalledWith(expect.objectContaining({ authMethod: 'cookie' }));
+  });
+
+  it('keeps notification switches, quiet hours, sound and role', async () => {
+    const { wrapper, client } = await mountOptions();
+    await wrapper.get('#serverUrl').setValue('http://localhost:8787');
+    await wrapper.get('#token').setValue('tok-tok-tok');
+    await wrapper.get('[data-test=notify-likes]').setValue(false);
+    await wrapper.get('[data-test=quiet-enabled]').setValue(true);
+    await wrapper.get('#quietFrom').setValue('23:30');
+    await wrapper.get('#quietTo').setValue('06:15');
+    await wrapper.get('[data-test=sound]').setValue(false);
+    await wrapper.get('#role').setValue('admin');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    const saved = client.save.mock.calls[0]![0];
+    expect(saved.notify).toMatchObject({ likes: false, comments: true });
+    expect(saved.quietHours).toEqual({ enabled: true, from: '23:30', to: '06:15' });
+    expect(saved.sound).toBe(false);
+    expect(saved.role).toBe('admin');
+  });
+
+  it('shows locked policy fields read-only and saves the policy value', async () => {
+    const client = fakeClient({ ...DEFAULT_SETTINGS, token: 'abc-token' }, { serverUrl: 'https://corp.example.com/api', authMethod: 'token' });
+    const { wrapper } = await mountOptions(client);
+    const server = wrapper.get('#serverUrl');
+    expect((server.element as HTMLInputElement).value).toBe('https://corp.example.com/api');
+    expect(server.attributes('readonly')).toBeDefined();
+    expect(wrapper.text()).toContain('Set by your administrator.');
+    expect(wrapper.get('[data-test=auth-cookie]').attributes('disabled')).toBeDefined();
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(client.save).toHaveBeenCalledWith(expect.objectContaining({ serverUrl: 'https://corp.example.com/api' }));
+  });
+
+  it('reports each step of the connection test in plain words', async () => {
+    const { wrapper } = await mountOptions();
+    await wrapper.get('#serverUrl').setValue('http://localhost:8787');
+    await wrapper.get('#token').setValue('wrong-token');
+    await wrapper.get('[data-test=test]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-test=test-server]').text()).toBe('Server: OK — reached');
+    expect(wrapper.get('[data-test=test-signIn]').text()).toContain('Sign-in: Failed — the server refused the sign-in');
+  });
+
+  it('follows changes saved in another window', async () => {
+    const { wrapper, client } = await mountOptions();
+    client.emit({ ...DEFAULT_SETTINGS, serverUrl: 'http://localhost:9999' });
+    await flushPromises();
+    expect((wrapper.get('#serverUrl').element as HTMLInputElement).value).toBe('http://localhost:9999');
+  });
+
+  it('forgets the server and shows diagnostics', async () => {
+    const { wrapper, client } = await mountOptions(fakeClient({ ...DEFAULT_SETTINGS, serverUrl: 'http://localhost:1', token: 'tok' }));
+    expect(wrapper.get('[data-test=diag-lastEventId]').text()).toBe('abc.7');
+    expect(wrapper.get('[data-test=diag-ignored]').text()).toBe('2 / 0 / 0');
+    await wrapper.get('[data-test=forget]').trigger('click');
+    await flushPromises();
+    expect(client.forget).toHaveBeenCalled();
+    expect((wrapper.get('#serverUrl').element as HTMLInputElement).value).toBe('');
+    expect(wrapper.get('[data-test=feedback]').text()).toBe('Beacon has forgotten the server.');
+  });
+
+  it('labels every control', async () => {
+    const { wrapper } = await mountOptions();
+    for (const control of wrapper.findAll('input, select')) {
+      const id = control.attributes('id');
+      const labelled = id ? wrapper.find(`label[for="${id}"]`).exists() : control.element.closest('label') !== null;
+      expect(labelled, `control ${control.html()}`).toBe(true);
+    }
+  });
+});

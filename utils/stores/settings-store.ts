@@ -1,0 +1,123 @@
+/** The options page's Pinia store: a draft of the settings, validation, saving with permission, tests. */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { TestStepResult } from '../connection-test';
+import { needsPermissionRequest, getOriginPattern } from '../host-permission';
+import type { MessageKey } from '../i18n';
+import { DEFAULT_SETTINGS, getEffectiveSettings, MANAGED_FIELDS, type ManagedField, type ManagedSettings, type Settings } from '../settings';
+import type { SettingsClient } from '../settings-client';
+import { getCleanSettings, validateSettings, type SettingsErrors } from '../settings-validation';
+import type { Snapshot } from '../snapshot';
+
+export interface Feedback {
+  kind: 'success' | 'error' | 'info';
+  key: MessageKey;
+  substitutions?: string[];
+}
+
+export const useSettingsStore = defineStore('settings', () => {
+  const draft = ref<Settings>(structuredClone(DEFAULT_SETTINGS));
+  const managed = ref<ManagedSettings>({});
+  const errors = ref<SettingsErrors>({});
+  const feedback = ref<Feedback | null>(null);
+  const busy = ref<'saving' | 'testing' | 'forgetting' | null>(null);
+  const testResults = ref<TestStepResult[]>([]);
+  const snapshot = shallowRef<Snapshot | null>(null);
+  const canSilence = ref(true);
+  let client: SettingsClient | null = null;
+
+  const locked = computed(() => new Set(MANAGED_FIELDS.filter((field) => managed.value[field] !== undefined)));
+  const isLocked = (field: ManagedField) => locked.value.has(field);
+
+  async function connect(settingsClient: SettingsClient): Promise<() => void> {
+    client = settingsClient;
+    canSilence.value = settingsClient.canSilenceNotifications;
+    const loaded = await settingsClient.load();
+    managed.value = loaded.managed;
+    draft.value = getEffectiveSettings(loaded.settings, loaded.managed);
+    const stopWatching = settingsClient.watch((settings) => {
+      draft.value = getEffectiveSettings(settings, managed.value);
+      errors.value = {};
+    });
+    const stopSnapshots = settingsClient.onSnapshotChanged((next) => (snapshot.value = next));
+    settingsClient.getSnapshot().then(
+      (current) => (snapshot.value = current),
+      () => {},
+    );
+    return () => {
+      stopWatching();
+      stopSnapshots();
+    };
+  }
+
+  /** Validates; on success returns the settings to use, with policy fields winning. */
+  function prepare(): Settings | null {
+    const settings = getEffectiveSettings(getCleanSettings(draft.value), managed.value);
+    errors.value = validateSettings(settings);
+    if (Object.keys(errors.value).length > 0) {
+      feedback.value = { kind: 'error', key: 'errorFixFields' };
+      return null;
+    }
+    return settings;
+  }
+
+  /** Asks for the server's host permission when needed. Call only from a click handler, before any other await. */
+  async function ensurePermission(settings: Settings): Promise<boolean> {
+    if (!needsPermissionRequest(settings.serverUrl)) return true;
+    const granted = await client!.requestPermission(settings.serverUrl);
+    if (!granted) feedback.value = { kind: 'error', key: 'permissionDenied', substitutions: [getOriginPattern(settings.serverUrl)] };
+    return granted;
+  }
+
+  async function save(): Promise<void> {
+    if (!client || busy.value) return;
+    const settings = prepare();
+    if (!settings) return;
+    busy.value = 'saving';
+    try {
+      if (!(await ensurePermission(settings))) return;
+      await client.save(settings);
+      draft.value = settings;
+      feedback.value = { kind: 'success', key: 'saved' };
+    } catch (error) {
+      feedback.value = { kind: 'error', key: 'actionFailed', substitutions: [describe(error)] };
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  async function testConnection(): Promise<void> {
+    if (!client || busy.value) return;
+    const settings = prepare();
+    if (!settings) return;
+    busy.value = 'testing';
+    testResults.value = [];
+    feedback.value = null;
+    try {
+      if (!(await ensurePermission(settings))) return;
+      await client.testConnection(settings, (result) => (testResults.value = [...testResults.value, result]));
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  async function forget(): Promise<void> {
+    if (!client || busy.value) return;
+    busy.value = 'forgetting';
+    try {
+      await client.forget();
+      draft.value = getEffectiveSettings(structuredClone(DEFAULT_SETTINGS), managed.value);
+      testResults.value = [];
+      errors.value = {};
+      feedback.value = { kind: 'info', key: 'signedOutDone' };
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  return { draft, managed, errors, feedback, busy, testResults, snapshot, canSilence, isLocked, connect, save, testConnection, forget };
+});
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
