@@ -25,7 +25,7 @@ describe('OsNotifier', () => {
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(create).toHaveBeenCalledTimes(1);
     expect(create.mock.calls[0]![1]).toEqual({ type: 'basic', title: 'Bob commented', message: 'Nice!', iconUrl: '/notification-icons/comments.png' });
-    const id = create.mock.calls[0]![0] as string;
+    const id = String(create.mock.calls[0]![0]);
     expect(await n.handleClick(id)).toEqual({ kind: 'url', url: 'https://app.test/c/1' });
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
   });
@@ -36,7 +36,7 @@ describe('OsNotifier', () => {
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(create).toHaveBeenCalledTimes(1);
     expect(create.mock.calls[0]![1]).toMatchObject({ title: '12 new notifications', message: 'Stars, Likes' });
-    expect(await n.handleClick(create.mock.calls[0]![0] as string)).toEqual({ kind: 'category', category: null });
+    expect(await n.handleClick(String(create.mock.calls[0]![0]))).toEqual({ kind: 'category', category: null });
   });
 
   it('uses a generic text for a legacy event with nothing to show', async () => {
