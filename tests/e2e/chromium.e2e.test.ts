@@ -29,7 +29,8 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
   const badgeIs = (text: string, timeoutMs?: number) => waitFor(() => beacon.badgeText(), (value) => value === text, `badge "${text}"`, timeoutMs);
 
   it('is unconfigured on a fresh install, then the badge follows published events in every category', async () => {
-    expect(await beacon.badge()).toMatchObject({ text: '', title: expect.stringContaining('not set up') });
+    const fresh = await waitFor(() => beacon.badge(), (badge) => badge.title.includes('not set up'), 'the unconfigured badge');
+    expect(fresh.text).toBe('');
     await signIn();
     await waitFor(() => beacon.badge(), (badge) => badge.title.includes('live'), 'live');
     for (const [type, expected] of [[0, '1'], [1, '2'], [2, '3'], [3, '4'], [4, '5']] as const) {
@@ -129,6 +130,27 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     await server.publish({ notice_type: 2 });
     await badgeIs('3', 60_000);
     expect(server.live.streamCount()).toBe(1);
+  });
+
+  it('opens the options page on first install; the form points Beacon at the server; sign out forgets it', async () => {
+    await waitFor(() => beacon.context.pages().some((page) => page.url().endsWith('/options.html')), (found) => found, 'options page opened on install');
+    await server.publish({ notice_type: 3, title: 'Welcome' });
+    const options = await beacon.openPage('options.html');
+    await options.fill('#serverUrl', server.url);
+    await options.fill('#token', USER.token);
+    await options.click('[data-test=test]');
+    await options.waitForSelector('[data-test=test-stream]');
+    expect(await options.textContent('[data-test=test-results]')).toMatch(/Server: OK[^]*Sign-in: OK[^]*signed in as alice[^]*Unread counts: OK[^]*1 unread[^]*Live stream: OK/);
+    expect(await beacon.badgeText()).toBe(''); // testing saves nothing
+    await options.click('[data-test=save]');
+    await badgeIs('1');
+    await server.publish({ notice_type: 0 });
+    await badgeIs('2');
+    await options.waitForFunction(() => document.querySelector('[data-test=diag-events]')?.textContent === '1');
+
+    await options.click('[data-test=forget]');
+    await waitFor(() => beacon.badge(), (badge) => badge.text === '' && badge.title.includes('not set up'), 'unconfigured again');
+    expect(await beacon.storage<{ token: string }>('settings')).toMatchObject({ token: '', serverUrl: '' });
   });
 
   it('never sends the token in a URL', async () => {

@@ -28,7 +28,8 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
   const badgeIs = (text: string, timeoutMs?: number) => waitFor(() => beacon.badgeText(), (value) => value === text, `badge "${text}"`, timeoutMs);
 
   it('is unconfigured on a fresh install, then the badge follows published events in every category', async () => {
-    expect(await beacon.badge()).toMatchObject({ text: '', title: expect.stringContaining('not set up') });
+    const fresh = await waitFor(() => beacon.badge(), (badge) => badge.title.includes('not set up'), 'the unconfigured badge');
+    expect(fresh.text).toBe('');
     await signIn();
     await waitFor(() => beacon.badge(), (badge) => badge.title.includes('live'), 'live');
     for (const [type, expected] of [[0, '1'], [1, '2'], [2, '3'], [3, '4'], [4, '5']] as const) {
@@ -75,6 +76,19 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
     await server.restart();
     await server.publish({ notice_type: 2 });
     await badgeIs('2');
+  });
+
+  it('the options form points Beacon at the server', async () => {
+    await server.publish({ notice_type: 1 });
+    const options = await beacon.openPage('options.html');
+    await options.waitForSelector('#serverUrl');
+    await options.type('#serverUrl', server.url);
+    await options.type('#token', USER.token);
+    await options.click('[data-test=save]');
+    await badgeIs('1');
+    expect(await options.$eval('[data-test=feedback]', (element) => element.textContent)).toBe('Saved. Beacon is reconnecting.');
+    // Firefox notifications cannot be silenced: no sound switch.
+    expect(await options.$('[data-test=sound]')).toBeNull();
   });
 
   it('after a 401: signed-out badge and no retry storm', async () => {

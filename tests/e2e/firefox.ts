@@ -50,8 +50,14 @@ export class FirefoxBeacon {
     page.on('console', (message) => this.consoleLog.push(`[${message.type()}] ${message.text()}`));
     const url = `moz-extension://${this.uuid}/${path}`;
     void page.goto(url).catch(() => {});
-    await page.waitForFunction((expected) => location.href === expected && document.readyState === 'complete', { timeout: 15_000 }, url);
-    return page;
+    // Polled by hand: an evaluation racing the navigation can fail with a BiDi protocol error; that is "not yet".
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const loaded = await page.evaluate(() => [location.href, document.readyState] as const).catch(() => null);
+      if (loaded?.[0] === url && loaded[1] === 'complete') return page;
+      if (Date.now() > deadline) throw new Error(`${url} did not load (last state: ${JSON.stringify(loaded)})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** An extension page kept open to call extension APIs from. */

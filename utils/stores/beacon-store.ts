@@ -109,5 +109,5 @@ export const useBeaconStore = defineStore('beacon', () => {
 });
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return (error instanceof Error && error.message) || String(error);
 }

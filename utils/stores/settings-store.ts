@@ -52,7 +52,9 @@ export const useSettingsStore = defineStore('settings', () => {
 
   /** Validates; on success returns the settings to use, with policy fields winning. */
   function prepare(): Settings | null {
-    const settings = getEffectiveSettings(getCleanSettings(draft.value), managed.value);
+    // A plain copy: Firefox cannot store (structured-clone) Vue's reactive proxies.
+    const plain = JSON.parse(JSON.stringify(draft.value)) as Settings;
+    const settings = getEffectiveSettings(getCleanSettings(plain), managed.value);
     errors.value = validateSettings(settings);
     if (Object.keys(errors.value).length > 0) {
       feedback.value = { kind: 'error', key: 'errorFixFields' };
@@ -119,5 +121,5 @@ export const useSettingsStore = defineStore('settings', () => {
 });
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return (error instanceof Error && error.message) || String(error);
 }
