@@ -86,7 +86,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
 
     await server.publish({ notice_type: 1, title: 'star' });
     await popup.waitForFunction(() => document.querySelector('li[data-category=stars] [data-test=count]')?.textContent === '1');
-    await popup.screenshot({ path: 'test-results/popup-chromium.png' });
+    await popup.locator('main').screenshot({ path: 'test-results/popup-chromium.png' });
 
     await popup.click('[data-test=mark-all]');
     await badgeIs('');
