@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import type { Settings } from '../../utils/settings';
+import { writeFailureArtifacts } from './artifacts';
 import { CHROMIUM_PATH } from './browsers';
 
 export const CHROME_EXTENSION_DIR = resolve(process.env.BEACON_CHROME_EXTENSION_DIR ?? '.output/chrome-mv3');
@@ -113,14 +114,8 @@ export class ChromiumBeacon {
   }
 
   /** Saves a screenshot of every open page and the console log, named after the test. */
-  async saveFailureArtifacts(name: string): Promise<void> {
-    const { mkdir, writeFile } = await import('node:fs/promises');
-    const dir = resolve('test-results', name.replace(/[^a-z0-9-]+/gi, '-').slice(0, 80));
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'console.log'), this.consoleLog.join('\n'));
-    for (const [index, page] of this.context.pages().entries()) {
-      await page.screenshot({ path: join(dir, `page-${index}.png`) }).catch(() => {});
-    }
+  saveFailureArtifacts(name: string): Promise<void> {
+    return writeFailureArtifacts(name, this.consoleLog, this.context.pages());
   }
 
   async close(): Promise<void> {

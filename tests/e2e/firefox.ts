@@ -1,10 +1,10 @@
 /** Real Firefox with the built extension, through puppeteer-core over WebDriver BiDi (shared/BROWSERS.md). */
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Settings } from '../../utils/settings';
 import { GECKO_ID } from '../../wxt.config';
+import { writeFailureArtifacts } from './artifacts';
 import { FIREFOX_PATH } from './browsers';
 import type { BadgeState } from './chromium';
 
@@ -93,12 +93,7 @@ export class FirefoxBeacon {
   }
 
   async saveFailureArtifacts(name: string): Promise<void> {
-    const dir = resolve('test-results', name.replace(/[^a-z0-9-]+/gi, '-').slice(0, 80));
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'console.log'), this.consoleLog.join('\n'));
-    for (const [index, page] of (await this.browser.pages()).entries()) {
-      await page.screenshot({ path: join(dir, `page-${index}.png`) as `${string}.png` }).catch(() => {});
-    }
+    await writeFailureArtifacts(name, this.consoleLog, await this.browser.pages());
   }
 
   async close(): Promise<void> {

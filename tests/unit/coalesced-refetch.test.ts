@@ -7,16 +7,22 @@ function deferred() {
   return { promise, resolve };
 }
 
+/** A refetch whose requests finish only when the test opens their gate. */
+function gatedRefetch() {
+  const gates: Array<ReturnType<typeof deferred>> = [];
+  const started: string[] = [];
+  const refetch = createCoalescedRefetch<string>((key) => {
+    started.push(key);
+    const gate = deferred();
+    gates.push(gate);
+    return gate.promise;
+  });
+  return { gates, started, refetch };
+}
+
 describe('createCoalescedRefetch', () => {
   it('turns a burst of 1,000 calls into one request in flight plus one trailing', async () => {
-    const gates: Array<ReturnType<typeof deferred>> = [];
-    const started: string[] = [];
-    const refetch = createCoalescedRefetch<string>((key) => {
-      started.push(key);
-      const gate = deferred();
-      gates.push(gate);
-      return gate.promise;
-    });
+    const { gates, started, refetch } = gatedRefetch();
     const calls = Array.from({ length: 1000 }, () => refetch('likes'));
     expect(started).toEqual(['likes']);
     gates[0]!.resolve();
@@ -28,14 +34,7 @@ describe('createCoalescedRefetch', () => {
   });
 
   it('keeps keys independent, and runs again for calls after the trailing one started', async () => {
-    const gates: Array<ReturnType<typeof deferred>> = [];
-    const started: string[] = [];
-    const refetch = createCoalescedRefetch<string>((key) => {
-      started.push(key);
-      const gate = deferred();
-      gates.push(gate);
-      return gate.promise;
-    });
+    const { gates, started, refetch } = gatedRefetch();
     void refetch('likes');
     void refetch('stars');
     void refetch('likes');

@@ -1,0 +1,110 @@
+/**
+ * What both browsers must do, written once: each e2e file registers the fixture with its own driver and runs these
+ * scenarios, plus the ones only its browser can (popups through its page API, the MV3 worker, notifications).
+ */
+import { afterEach, beforeEach, expect, it, onTestFailed } from 'vitest';
+import type { Settings } from '../../utils/settings';
+import type { BadgeState } from './chromium';
+import { ADMIN_USER, TestServer, USER, waitFor } from './test-server';
+
+export const LIVE_RED = [217, 48, 37, 255];
+export const GREY = [128, 134, 139, 255];
+
+/** The part of a browser driver the shared scenarios use. */
+export interface BrowserBeacon {
+  configure(settings: Partial<Settings>): Promise<void>;
+  badge(): Promise<BadgeState>;
+  badgeText(): Promise<string>;
+  saveFailureArtifacts(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface E2eFixture<B extends BrowserBeacon> {
+  readonly server: TestServer;
+  readonly beacon: B;
+  signIn(user?: { token: string }): Promise<void>;
+  badgeIs(text: string, timeoutMs?: number): Promise<string>;
+  waitLive(): Promise<BadgeState>;
+}
+
+/** A fresh server and browser for every test; failures keep screenshots and the console log. */
+export function useE2eFixture<B extends BrowserBeacon>(name: string, launch: () => Promise<B>): E2eFixture<B> {
+  let server: TestServer | null = null;
+  let beacon: B | null = null;
+  beforeEach(async () => {
+    server = await TestServer.start();
+    beacon = await launch();
+    onTestFailed(async ({ task }) => beacon?.saveFailureArtifacts(`${name}-${task.name}`));
+  });
+  afterEach(async () => {
+    await beacon?.close();
+    await server?.dispose();
+  });
+  const fixture: E2eFixture<B> = {
+    get server() {
+      return server!;
+    },
+    get beacon() {
+      return beacon!;
+    },
+    signIn: (user = USER) => beacon!.configure({ serverUrl: server!.url, authMethod: 'token', token: user.token }),
+    badgeIs: (text, timeoutMs) => waitFor(() => beacon!.badgeText(), (value) => value === text, `badge "${text}"`, timeoutMs),
+    waitLive: () => waitFor(() => beacon!.badge(), (badge) => badge.title.includes('live'), 'live'),
+  };
+  return fixture;
+}
+
+export function defineSharedScenarios(f: E2eFixture<BrowserBeacon>, hooks: { afterSignedOut?: () => Promise<void> } = {}): void {
+  it('is unconfigured on a fresh install, then the badge follows published events in every category', async () => {
+    const fresh = await waitFor(() => f.beacon.badge(), (badge) => badge.title.includes('not set up'), 'the unconfigured badge');
+    expect(fresh.text).toBe('');
+    await f.signIn();
+    await f.waitLive();
+    for (const [type, expected] of [[0, '1'], [1, '2'], [2, '3'], [3, '4'], [4, '5']] as const) {
+      await f.server.publish({ notice_type: type, title: `event ${type}` });
+      await f.badgeIs(expected);
+    }
+    // Report emails are not for role "user": nothing changes.
+    f.server.live.store.publish(USER.username, { notice_type: 5, title: 'report' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const badge = await f.beacon.badge();
+    expect(badge).toMatchObject({ text: '5', color: LIVE_RED });
+    expect(badge.title).toContain('Administrator notices: 1');
+    expect(badge.title).not.toContain('Report emails');
+  });
+
+  it('counts report emails for a role other than user', async () => {
+    await f.server.publish({ username: ADMIN_USER.username, notice_type: 5, title: 'r1' });
+    await f.signIn(ADMIN_USER);
+    await f.badgeIs('1');
+    await f.server.publish({ username: ADMIN_USER.username, notice_type: 5, title: 'r2' });
+    await f.badgeIs('2');
+    expect((await f.beacon.badge()).title).toContain('Report emails: 2');
+  });
+
+  it('is right again after the server restarts, keeping the last count in grey meanwhile', async () => {
+    await f.signIn();
+    await f.server.publish({ notice_type: 0 });
+    await f.badgeIs('1');
+    await f.server.stop();
+    await waitFor(() => f.beacon.badge(), (badge) => badge.color.join() === GREY.join(), 'grey badge while down');
+    expect(await f.beacon.badgeText()).toBe('1');
+    await f.server.restart();
+    await f.server.publish({ notice_type: 2 });
+    await f.badgeIs('2');
+    await waitFor(() => f.beacon.badge(), (badge) => badge.color.join() === LIVE_RED.join(), 'live again');
+  });
+
+  it('after a 401: signed-out badge and no retry storm', async () => {
+    await f.signIn();
+    await f.waitLive();
+    f.server.live.store.upsertUser({ ...USER, token: 'rotated-token-999' });
+    f.server.live.dropStreams();
+    await f.badgeIs('!');
+    const attempts = f.server.streamRequests().length;
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(f.server.streamRequests().length).toBe(attempts);
+    expect((await f.beacon.badge()).title).toContain('signed out');
+    await hooks.afterSignedOut?.();
+  });
+}
