@@ -1,0 +1,113 @@
+/**
+ * The background entrypoint's wiring, with fakeBrowser: settings to badge, notification clicks to tabs, first
+ * install to the options page. (Real-browser behaviour is in tests/e2e.)
+ */
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { CATEGORIES } from '@/utils/categories';
+import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
+
+const SERVER = 'http://127.0.0.1:8787';
+let server: FakeFetch;
+const openOptionsPage = vi.fn(async () => {});
+
+/** Loads the entrypoint afresh (its messaging listeners are per module instance) and runs its main(). */
+async function startBackground() {
+  server = new FakeFetch();
+  server.route('/notification/me', jsonResponse(200, { username: 'alice', role: 'user' }));
+  for (const category of CATEGORIES) {
+    server.route(`/notification/${category}`, jsonResponse(200, { data: [], unread_count: category === 'likes' ? 4 : 0 }));
+  }
+  vi.stubGlobal('fetch', server.fetch);
+  // @webext-core/messaging talks to `chrome.runtime`: with no popup open, Chrome answers a send with this error.
+  const runtime: Record<string, unknown> = {
+    ...fakeBrowser.runtime,
+    sendMessage(_message: unknown, callback: (response: unknown) => void) {
+      runtime.lastError = { message: 'Could not establish connection. Receiving end does not exist.' };
+      callback(undefined);
+      delete runtime.lastError;
+    },
+  };
+  vi.stubGlobal('chrome', { ...fakeBrowser, runtime });
+  // APIs fakeBrowser does not implement.
+  Object.assign(fakeBrowser, { permissions: { contains: async () => true, onAdded: { addListener() {} } } });
+  Object.assign(fakeBrowser.runtime, { getPlatformInfo: async () => ({ os: 'linux' }), openOptionsPage });
+  Object.assign(fakeBrowser.action, { setIcon: async () => {} });
+  vi.resetModules();
+  const { default: background } = await import('@/entrypoints/background');
+  background.main();
+}
+
+const badgeText = () => fakeBrowser.action.getBadgeText({});
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  openOptionsPage.mockClear();
+});
+afterAll(() => vi.unstubAllGlobals());
+
+describe('background entrypoint', () => {
+  it('connects with stored settings and shows the count on the badge', async () => {
+    await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, authMethod: 'token', token: 'tok-tok-tok' } });
+    await startBackground();
+    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    expect(server.requests[0]!.headers.Authorization).toBe('Bearer tok-tok-tok');
+    expect(await fakeBrowser.alarms.get('beacon-watchdog')).toMatchObject({ periodInMinutes: 0.5 });
+  });
+
+  it('reconnects when settings are saved, and goes back to unconfigured when they are cleared', async () => {
+    await startBackground();
+    await vi.waitFor(async () => expect(await fakeBrowser.action.getTitle({})).toContain('not set up'));
+    await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, token: 'tok-tok-tok' } });
+    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    await fakeBrowser.storage.local.set({ settings: { serverUrl: '' } });
+    await vi.waitFor(async () => expect(await fakeBrowser.action.getTitle({})).toContain('not set up'));
+    expect(await badgeText()).toBe('');
+  });
+
+  it('opens the item URL on a notification click, focusing a tab of the app that is already open', async () => {
+    await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, token: 'tok-tok-tok', appUrl: 'https://app.test/inbox/{category}' } });
+    await startBackground();
+    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    const stream = server.streams[0]!;
+    stream.push('id: 1\ndata: {"notice_type":2,"unread_count":1,"title":"Bob commented","url":"https://app.test/c/9"}\n\n');
+    const created = await vi.waitFor(async () => {
+      const ids = Object.keys(await fakeBrowser.notifications.getAll());
+      expect(ids).toHaveLength(1);
+      return ids[0]!;
+    });
+    const existing = await fakeBrowser.tabs.create({ url: 'https://app.test/home', active: false });
+    // fakeBrowser compares `url` literally; browsers read it as a match pattern (`https://app.test/*`).
+    const allTabs = await fakeBrowser.tabs.query({});
+    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation(async ({ url }) =>
+      allTabs.filter((tab) => typeof url === 'string' && tab.url?.startsWith(url.replace(/\*$/, ''))),
+    );
+    const update = vi.spyOn(fakeBrowser.tabs, 'update');
+    const create = vi.spyOn(fakeBrowser.tabs, 'create');
+    await fakeBrowser.notifications.onClicked.trigger(created);
+    await vi.waitFor(() => expect(update).toHaveBeenCalledWith(existing.id, { active: true, url: 'https://app.test/c/9' }));
+    expect(create).not.toHaveBeenCalled();
+    expect(await fakeBrowser.notifications.getAll()).toEqual({});
+
+    // A summary has no item: it opens the app page, in a new tab when none of the app is open.
+    allTabs.length = 0;
+    for (let i = 2; i < 8; i++) stream.push(`id: ${i}\ndata: {"notice_type":0,"unread_count":${i},"title":"like"}\n\n`);
+    const summary = await vi.waitFor(async () => {
+      const ids = Object.keys(await fakeBrowser.notifications.getAll());
+      expect(ids).toHaveLength(1);
+      return ids[0]!;
+    });
+    expect(summary).toMatch(/^beacon-summary-/);
+    await fakeBrowser.notifications.onClicked.trigger(summary);
+    await vi.waitFor(() => expect(create).toHaveBeenCalledWith({ url: 'https://app.test/inbox/' }));
+  });
+
+  it('opens the options page on first install when nothing is set up', async () => {
+    await startBackground();
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install' });
+    await vi.waitFor(() => expect(openOptionsPage).toHaveBeenCalledTimes(1));
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(openOptionsPage).toHaveBeenCalledTimes(1);
+  });
+});
