@@ -72,7 +72,7 @@ export class BeaconService {
   /** Bumped whenever a count is set from an event, so an older refetch answer cannot overwrite it. */
   private countVersions = new Map<Category, number>();
   private latestByCategory = new Map<Category, Notice | null>();
-  private refetch = createCoalescedRefetch<Category>((category) => this.fetchCategory(category));
+  private readonly refetch: (category: Category) => Promise<void>;
   private openedAt = 0;
   private resumedWithId = false;
   private persistTimer: unknown = null;
@@ -85,6 +85,7 @@ export class BeaconService {
   constructor(private readonly deps: BeaconServiceDeps) {
     this.timers = deps.timers ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as number) };
     this.now = deps.now ?? Date.now;
+    this.refetch = createCoalescedRefetch<Category>((category) => this.fetchCategory(category), { timers: this.timers, now: this.now });
   }
 
   getSnapshot(): Snapshot {
@@ -240,7 +241,8 @@ export class BeaconService {
       if (event.kind === 'notice') this.announce(category, event.notice, catchUp);
       return;
     }
-    const refetched = this.refetch(category);
+    // fetchCategory reports its own failures; here they only mean "no fresher item to show".
+    const refetched = this.refetch(category).catch(() => {});
     if (event.kind === 'notice') {
       if (event.notice) this.announce(category, event.notice, catchUp);
       // Legacy `{"notice_type": n}`: the notification shows the refetched latest item.
