@@ -35,6 +35,7 @@ export interface BadgeState {
 export class ChromiumBeacon {
   /** Console lines of the service worker and extension pages, for failure reports. */
   readonly consoleLog: string[] = [];
+  private popup: Page | null = null;
 
   private constructor(
     readonly context: BrowserContext,
@@ -105,6 +106,12 @@ export class ChromiumBeacon {
     await cdp.send('ServiceWorker.stopAllWorkers');
     await cdp.detach();
     await page.close();
+  }
+
+  /** Text of an element in the popup page (kept open between calls), or null when it is not there. */
+  async popupText(selector: string): Promise<string | null> {
+    this.popup ??= await this.openPage('popup.html');
+    return this.popup.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
   }
 
   async openPage(path: 'popup.html' | 'options.html'): Promise<Page> {

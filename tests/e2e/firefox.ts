@@ -66,6 +66,12 @@ export class FirefoxBeacon {
     return this.page;
   }
 
+  /** Text of an element in the popup page (kept open between calls), or null when it is not there. */
+  async popupText(selector: string): Promise<string | null> {
+    const page = await this.apiPage();
+    return page.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
+  }
+
   async configure(settings: Partial<Settings>): Promise<void> {
     const page = await this.apiPage();
     await page.evaluate(async (value) => {

@@ -15,6 +15,8 @@ export interface BrowserBeacon {
   configure(settings: Partial<Settings>): Promise<void>;
   badge(): Promise<BadgeState>;
   badgeText(): Promise<string>;
+  /** Text of an element in the open popup page, or null when it is not there. */
+  popupText(selector: string): Promise<string | null>;
   saveFailureArtifacts(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -25,6 +27,8 @@ export interface E2eFixture<B extends BrowserBeacon> {
   signIn(user?: { token: string }): Promise<void>;
   badgeIs(text: string, timeoutMs?: number): Promise<string>;
   waitLive(): Promise<BadgeState>;
+  /** Waits until the popup's element text matches. */
+  popupShows(selector: string, pattern: RegExp): Promise<string | null>;
 }
 
 /** A fresh server and browser for every test; failures keep screenshots and the console log. */
@@ -50,6 +54,8 @@ export function useE2eFixture<B extends BrowserBeacon>(name: string, launch: () 
     signIn: (user = USER) => beacon!.configure({ serverUrl: server!.url, authMethod: 'token', token: user.token }),
     badgeIs: (text, timeoutMs) => waitFor(() => beacon!.badgeText(), (value) => value === text, `badge "${text}"`, timeoutMs),
     waitLive: () => waitFor(() => beacon!.badge(), (badge) => badge.title.includes('live'), 'live'),
+    popupShows: (selector, pattern) =>
+      waitFor(() => beacon!.popupText(selector), (text) => text !== null && pattern.test(text), `popup ${selector} to show ${String(pattern)}`),
   };
   return fixture;
 }
@@ -58,12 +64,17 @@ export function defineSharedScenarios(f: E2eFixture<BrowserBeacon>, hooks: { aft
   it('is unconfigured on a fresh install, then the badge follows published events in every category', async () => {
     const fresh = await waitFor(() => f.beacon.badge(), (badge) => badge.title.includes('not set up'), 'the unconfigured badge');
     expect(fresh.text).toBe('');
+    await f.popupShows('[data-test=unconfigured]', /Welcome to Beacon/);
     await f.signIn();
     await f.waitLive();
+    await f.popupShows('[data-test=connection-label]', /^Live$/);
     for (const [type, expected] of [[0, '1'], [1, '2'], [2, '3'], [3, '4'], [4, '5']] as const) {
       await f.server.publish({ notice_type: type, title: `event ${type}` });
       await f.badgeIs(expected);
     }
+    await f.popupShows('[data-test=total]', /^5 unread$/);
+    await f.popupShows('li[data-category=manager] [data-test=count]', /^1$/);
+    expect(await f.beacon.popupText('li[data-category=report_email]')).toBeNull();
     // Report emails are not for role "user": nothing changes.
     f.server.live.store.publish(USER.username, { notice_type: 5, title: 'report' });
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -89,10 +100,13 @@ export function defineSharedScenarios(f: E2eFixture<BrowserBeacon>, hooks: { aft
     await f.server.stop();
     await waitFor(() => f.beacon.badge(), (badge) => badge.color.join() === GREY.join(), 'grey badge while down');
     expect(await f.beacon.badgeText()).toBe('1');
+    await f.popupShows('[data-test=connection-label]', /^(Reconnecting in \d+ s|Connecting…)$/);
+    expect(await f.beacon.popupText('li[data-category=likes] [data-test=count]')).toBe('1');
     await f.server.restart();
     await f.server.publish({ notice_type: 2 });
     await f.badgeIs('2');
     await waitFor(() => f.beacon.badge(), (badge) => badge.color.join() === LIVE_RED.join(), 'live again');
+    await f.popupShows('[data-test=connection-label]', /^Live$/);
   });
 
   it('after a 401: signed-out badge and no retry storm', async () => {
@@ -105,6 +119,8 @@ export function defineSharedScenarios(f: E2eFixture<BrowserBeacon>, hooks: { aft
     await new Promise((resolve) => setTimeout(resolve, 4000));
     expect(f.server.streamRequests().length).toBe(attempts);
     expect((await f.beacon.badge()).title).toContain('signed out');
+    await f.popupShows('[data-test=connection-label]', /^Signed out$/);
+    await f.popupShows('[data-test=signed-out]', /Sign in \/ open settings/);
     await hooks.afterSignedOut?.();
   });
 }
