@@ -6,11 +6,26 @@ import { describe, expect, it } from 'vitest';
 import { hasBrowser } from './browsers';
 import { FirefoxBeacon } from './firefox';
 import { defineSharedScenarios, useE2eFixture } from './scenarios';
-import { USER } from './test-server';
+import { USER, waitFor } from './test-server';
 
 describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
   const f = useE2eFixture('firefox', () => FirefoxBeacon.launch());
   defineSharedScenarios(f);
+
+  it('raises an OS notification for a new event, and one summary for a burst', async () => {
+    await f.beacon.notificationsShown(); // starts recording
+    await f.signIn();
+    await f.waitLive();
+    await f.server.publish({ notice_type: 2, title: 'Bob commented', content: 'Nice' });
+    const single = await waitFor(() => f.beacon.notificationsShown(), (ids) => ids.length === 1, 'one notification');
+    expect(single[0]).toMatch(/^beacon-single-/);
+    for (let i = 0; i < 20; i++) f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
+    await f.badgeIs('21');
+    const all = await waitFor(() => f.beacon.notificationsShown(), (ids) => ids.length === 2, 'a summary');
+    expect(all[1]).toMatch(/^beacon-summary-/);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await f.beacon.notificationsShown()).toHaveLength(2); // no flood after the summary
+  });
 
   it('shows the counts and notices in the popup, and mark all read clears the badge', async () => {
     await f.server.publish({ notice_type: 2, title: 'comment' });

@@ -18,7 +18,10 @@ declare const browser: {
     getTitle(details: object): Promise<string>;
   };
   storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> } };
-  notifications: { getAll(): Promise<Record<string, unknown>> };
+  notifications: {
+    getAll(): Promise<Record<string, unknown>>;
+    onClosed: { addListener(listener: (id: string) => void): void };
+  };
 };
 
 export class FirefoxBeacon {
@@ -96,6 +99,22 @@ export class FirefoxBeacon {
   async notifications(): Promise<Record<string, unknown>> {
     const page = await this.apiPage();
     return page.evaluate(() => browser.notifications.getAll());
+  }
+
+  /**
+   * Ids of the OS notifications shown since the first call. Headless Firefox has no alert service: it closes each
+   * notification within a few hundred ms (onShown never fires), so getAll() sees nothing; onClosed is recorded.
+   */
+  async notificationsShown(): Promise<string[]> {
+    const page = await this.apiPage();
+    return page.evaluate(() => {
+      const scope = globalThis as unknown as { __beaconShown?: string[] };
+      if (!scope.__beaconShown) {
+        scope.__beaconShown = [];
+        browser.notifications.onClosed.addListener((id) => scope.__beaconShown!.push(id));
+      }
+      return [...scope.__beaconShown];
+    });
   }
 
   async saveFailureArtifacts(name: string): Promise<void> {
