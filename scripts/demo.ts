@@ -57,6 +57,7 @@ const poll = setInterval(() => {
   void current
     .evaluate(async () => ({ text: await chrome.action.getBadgeText({}), title: await chrome.action.getTitle({}) }))
     .then(({ text, title }) => {
+      if (!title.startsWith('Beacon — ')) return; // the manifest's default title: not rendered yet
       const [state = '', ...details] = title.split('\n');
       const line = `badge "${text}" — ${state.replace(/^Beacon — /, '')} (${details.filter((d) => d.includes(':') && !d.startsWith('Last')).join(', ')})`;
       if (line !== last) console.log(`[${time()}] ${line}`);
