@@ -2,8 +2,8 @@
 import type { Category } from './categories';
 import type { AuthMethod } from './settings';
 import type { Notice } from './snapshot';
+import { describeError } from './errors';
 import type { StreamRequest } from './sse-stream';
-import { describeError } from './sse-stream';
 
 export interface AuthConfig {
   method: AuthMethod;

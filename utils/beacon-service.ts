@@ -12,7 +12,8 @@ import type { ArrivedNotice } from './notification-plan';
 import { getBaseUrl, getServerUrlProblem } from './server-url';
 import type { Settings } from './settings';
 import { getEmptySnapshot, type ConnectionInfo, type Notice, type Snapshot } from './snapshot';
-import { describeError, openEventStream, type StreamEnd } from './sse-stream';
+import { describeError } from './errors';
+import { openEventStream, type StreamEnd } from './sse-stream';
 
 export interface Logger {
   info(message: string): void;

@@ -6,7 +6,8 @@ import { ApiError, createApiClient } from './api-client';
 import { getVisibleCategories } from './categories';
 import { getBaseUrl } from './server-url';
 import type { Settings } from './settings';
-import { describeError, openEventStream } from './sse-stream';
+import { describeError } from './errors';
+import { openEventStream } from './sse-stream';
 
 export type TestStep = 'server' | 'signIn' | 'counts' | 'stream';
 

@@ -3,6 +3,7 @@
  * The caller owns reconnection; this function reports how the attempt ended.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { describeError } from './errors';
 
 /** Events whose data exceeds this are dropped (protocol §7.1 caps them at 64 KiB). */
 export const MAX_EVENT_DATA_CHARS = 64 * 1024;
@@ -108,8 +109,4 @@ async function readErrorMessage(response: Response): Promise<string> {
     // not JSON: the status text says enough
   }
   return response.statusText || `HTTP ${response.status}`;
-}
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

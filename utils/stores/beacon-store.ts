@@ -1,6 +1,7 @@
 /** The popup's Pinia store: a mirror of the background's snapshot, plus the user's actions on it. */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
+import { describeError } from '../errors';
 import type { BeaconClient } from '../beacon-client';
 import type { MarkReadTarget } from '../beacon-service';
 import { CATEGORIES, getVisibleCategories, type Category } from '../categories';
@@ -59,7 +60,7 @@ export const useBeaconStore = defineStore('beacon', () => {
     try {
       apply(await beaconClient.getSnapshot());
     } catch (error) {
-      actionError.value = describe(error);
+      actionError.value = describeError(error);
     }
     return unsubscribe;
   }
@@ -71,7 +72,7 @@ export const useBeaconStore = defineStore('beacon', () => {
     try {
       await action();
     } catch (error) {
-      actionError.value = describe(error);
+      actionError.value = describeError(error);
     } finally {
       pending.value = null;
     }
@@ -107,7 +108,3 @@ export const useBeaconStore = defineStore('beacon', () => {
     openSettings,
   };
 });
-
-function describe(error: unknown): string {
-  return (error instanceof Error && error.message) || String(error);
-}

@@ -1,6 +1,7 @@
 /** The options page's Pinia store: a draft of the settings, validation, saving with permission, tests. */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
+import { describeError } from '../errors';
 import type { TestStepResult } from '../connection-test';
 import { needsPermissionRequest, getOriginPattern } from '../host-permission';
 import type { MessageKey } from '../i18n';
@@ -82,7 +83,7 @@ export const useSettingsStore = defineStore('settings', () => {
       draft.value = settings;
       feedback.value = { kind: 'success', key: 'saved' };
     } catch (error) {
-      feedback.value = { kind: 'error', key: 'actionFailed', substitutions: [describe(error)] };
+      feedback.value = { kind: 'error', key: 'actionFailed', substitutions: [describeError(error)] };
     } finally {
       busy.value = null;
     }
@@ -119,7 +120,3 @@ export const useSettingsStore = defineStore('settings', () => {
 
   return { draft, managed, errors, feedback, busy, testResults, snapshot, canSilence, isLocked, connect, save, testConnection, forget };
 });
-
-function describe(error: unknown): string {
-  return (error instanceof Error && error.message) || String(error);
-}
