@@ -17,7 +17,8 @@ const USAGE = `Usage: npm run server -- [options]
   --retry MS             send "retry: MS" on each stream
   --replay-limit N       events kept per user for Last-Event-ID replay (default 100)
   --legacy-username-auth accept ?username= (deprecated, insecure)
-  --legacy-events        send {"notice_type": n} only, as old servers did (clients refetch counts)`;
+  --legacy-events        send {"notice_type": n} only, as old servers did (clients refetch counts)
+  --max-streams-per-user N  open streams one user may hold (default 16; 429 beyond)`;
 
 function parseUser(spec: string): User {
   const [username, token, role = 'user'] = spec.split(':');
@@ -47,6 +48,7 @@ async function main() {
       'replay-limit': { type: 'string' },
       'legacy-username-auth': { type: 'boolean' },
       'legacy-events': { type: 'boolean' },
+      'max-streams-per-user': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -66,6 +68,7 @@ async function main() {
     replayLimit: parseNumber(values['replay-limit'], '--replay-limit', 100),
     legacyUsernameAuth: values['legacy-username-auth'] ?? false,
     legacyEvents: values['legacy-events'] ?? false,
+    maxStreamsPerUser: parseNumber(values['max-streams-per-user'], '--max-streams-per-user', 16),
     log: (line) => console.log(`[${new Date().toISOString()}] ${line}`),
   });
   console.log(`Beacon reference server listening on ${server.url}`);

@@ -213,12 +213,14 @@ export class BeaconService {
   private onStreamEvent(message: EventSourceMessage): void {
     const lastEventId = this.loop?.lastEventId ?? this.snapshot.lastEventId;
     const diagnostics = { ...this.snapshot.diagnostics, eventsReceived: this.snapshot.diagnostics.eventsReceived + 1 };
-    this.update({ lastEventId, diagnostics });
+    // Folded into the event's own update below: one badge render per event, not two (the latency hot path).
+    this.snapshot = { ...this.snapshot, lastEventId, diagnostics };
     if (message.event === 'resync') {
+      this.update({});
       void this.syncAll(true);
       return;
     }
-    if (message.event !== undefined && message.event !== 'message') return; // [spec] other event types are not ours
+    if (message.event !== undefined && message.event !== 'message') return this.update({}); // [spec] other event types are not ours
     const parsed = parseNoticeEvent(message.data);
     if (!parsed.ok) {
       this.countProblem(parsed.problem === 'malformed' ? 'malformedEvents' : 'unknownTypes', `ignored an event: ${parsed.detail}`);
@@ -229,7 +231,7 @@ export class BeaconService {
 
   private applyNoticeEvent(event: NoticeEvent): void {
     const { category } = event;
-    if (!canSeeCategory(category, this.snapshot.role)) return;
+    if (!canSeeCategory(category, this.snapshot.role)) return this.update({});
     const catchUp = this.isCatchUp(event.notice);
     if (event.unreadCount !== null) {
       this.bumpVersion(category);
@@ -243,6 +245,7 @@ export class BeaconService {
       return;
     }
     // fetchCategory reports its own failures; here they only mean "no fresher item to show".
+    this.update({});
     const refetched = this.refetch(category).catch(() => {});
     if (event.kind === 'notice') {
       if (event.notice) this.announce(category, event.notice, catchUp);

@@ -1,0 +1,78 @@
+/**
+ * One benchmark setup: the reference server, Beacon in real Chromium, and the baseline page in the same browser,
+ * both signed in as the same user. Beacon's badge updates are timed by wrapping `chrome.action.setTitle` in the
+ * service worker (the title changes with every count, even past 99+).
+ */
+/// <reference types="chrome" />
+import type { Page, Worker } from 'playwright-core';
+import { ChromiumBeacon } from '../tests/e2e/chromium';
+import { TestServer, USER, waitFor } from '../tests/e2e/test-server';
+import type { BeaconServerOptions } from '../server/app';
+import { serveBaselinePage } from './baseline-client';
+
+export const CATEGORY_LABELS: Record<string, string> = {
+  likes: 'Likes',
+  stars: 'Stars',
+  comments: 'Comments',
+  system: 'System notices',
+  manager: 'Administrator notices',
+};
+
+export interface Harness {
+  server: TestServer;
+  beacon: ChromiumBeacon;
+  worker: Worker;
+  baseline: Page;
+  /** [time, title] of every badge title Beacon set since the last reset. */
+  beaconTitles(): Promise<Array<[number, string]>>;
+  /** [time, category, count] of every count the baseline showed since the last reset. */
+  baselineUpdates(): Promise<Array<[number, string, number]>>;
+  resetRecords(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** "Likes: 12" in a title → 12. */
+export function getTitleCount(title: string, category: string): number | null {
+  const match = new RegExp(`^${CATEGORY_LABELS[category]}: (\\d+)$`, 'm').exec(title);
+  return match ? Number(match[1]) : null;
+}
+
+export async function startHarness(options: Partial<BeaconServerOptions> = {}): Promise<Harness> {
+  const server = await TestServer.start({ legacyUsernameAuth: true, maxStreamsPerUser: 64, ...options });
+  const beacon = await ChromiumBeacon.launch();
+  await beacon.configure({ serverUrl: server.url, authMethod: 'token', token: USER.token });
+  await waitFor(() => beacon.badge(), (badge) => badge.title.includes('live'), 'Beacon live', 15_000);
+  const worker = await beacon.worker();
+  await worker.evaluate(() => {
+    const scope = globalThis as unknown as { __titles: Array<[number, string]> };
+    scope.__titles = [];
+    const original = chrome.action.setTitle.bind(chrome.action) as (...args: unknown[]) => unknown;
+    (chrome.action as unknown as { setTitle: (...args: unknown[]) => unknown }).setTitle = (details, ...rest) => {
+      scope.__titles.push([performance.timeOrigin + performance.now(), (details as { title: string }).title]);
+      return original(details, ...rest);
+    };
+  });
+  const pages = await serveBaselinePage();
+  const baseline = await beacon.context.newPage();
+  await baseline.goto(pages.url(server.url, USER.username));
+  await waitFor(() => server.live.streamCount(), (count) => count >= 2, 'baseline connected', 15_000);
+
+  return {
+    server,
+    beacon,
+    worker,
+    baseline,
+    beaconTitles: () => worker.evaluate(() => (globalThis as unknown as { __titles: Array<[number, string]> }).__titles),
+    baselineUpdates: () => baseline.evaluate(() => (window as unknown as { __updates: Array<[number, string, number]> }).__updates),
+    async resetRecords() {
+      await worker.evaluate(() => void ((globalThis as unknown as { __titles: unknown[] }).__titles = []));
+      await baseline.evaluate(() => void ((window as unknown as { __updates: unknown[] }).__updates = []));
+      server.requests.length = 0;
+    },
+    async close() {
+      await beacon.close();
+      await pages.close();
+      await server.dispose();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Service-worker JS heap while events stream in, over CDP `Runtime.getHeapUsage` after a forced GC. Playwright
+ * cannot open a CDP session on a service worker, so this part drives Chromium with puppeteer-core.
+ */
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM_PATH } from '../tests/e2e/browsers';
+import { CHROME_EXTENSION_DIR } from '../tests/e2e/chromium';
+import { TestServer, USER, waitFor } from '../tests/e2e/test-server';
+
+export interface HeapResult {
+  /** [events so far, used heap bytes] */
+  samples: Array<[number, number]>;
+}
+
+export async function measureWorkerHeap(events: number, samples = 4): Promise<HeapResult> {
+  const server = await TestServer.start();
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    pipe: true,
+    enableExtensions: [CHROME_EXTENSION_DIR],
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 20_000 });
+    const worker = (await target.worker())!;
+    await worker.evaluate(
+      (settings) => chrome.storage.local.set({ settings }),
+      { serverUrl: server.url, authMethod: 'token', token: USER.token },
+    );
+    const badgeTitle = () => worker.evaluate(() => chrome.action.getTitle({}));
+    await waitFor(badgeTitle, (title) => title.includes('live'), 'live', 15_000);
+    const cdp = await target.createCDPSession();
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    };
+    const result: HeapResult = { samples: [[0, await heap()]] };
+    const step = Math.ceil(events / samples);
+    for (let sent = 0; sent < events; ) {
+      const batch = Math.min(step, events - sent);
+      for (let i = 0; i < batch; i++) {
+        server.live.store.publish(USER.username, { notice_type: (i % 5) as 0 | 1 | 2 | 3 | 4, title: `event ${sent + i}`, content: 'x'.repeat(200) });
+        if (i % 250 === 249) await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      sent += batch;
+      const expected = server.live.store.unreadCounts(USER.username).likes;
+      await waitFor(badgeTitle, (title) => title.includes(`Likes: ${expected}\n`), `worker caught up at ${sent}`, 30_000);
+      result.samples.push([sent, await heap()]);
+    }
+    return result;
+  } finally {
+    await browser.close();
+    await server.dispose();
+  }
+}

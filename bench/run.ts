@@ -1,0 +1,166 @@
+/**
+ * `npm run bench [-- --quick] [-- --runs N]`: Beacon against the web app's original strategy, in real Chromium with
+ * the reference server on loopback. Writes bench/results.json and bench/results.md. Figures are medians over the
+ * runs; each Beacon figure that has a baseline counterpart is also given as a ratio measured in the same run.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { CHROMIUM_PATH } from '../tests/e2e/browsers';
+import { measureWorkerHeap } from './heap';
+import { measureBundleSizes, measureBurst, measureLatency, measurePopupPaint, measureRestart, startHarness } from './scenarios';
+import { measureServerLoad } from './server-load';
+import { median, round } from './stats';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, runs: { type: 'string' }, 'skip-build': { type: 'boolean' } } });
+const quick = values.quick ?? false;
+const plan = quick
+  ? { runs: 1, latencyEvents: 30, burstEvents: 200, restarts: 1, popupOpens: 2, heapEvents: 400, loadClients: [100] }
+  : { runs: Number(values.runs ?? 3), latencyEvents: 500, burstEvents: 1000, restarts: 5, popupOpens: 5, heapEvents: 10_000, loadClients: [1000, 10_000] };
+const INTERVAL_MS = 20; // 50 events per second, a steady rate
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function main() {
+  if (!values['skip-build']) {
+    log('building the Chrome extension');
+    execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const runs: Array<Record<string, number | null>> = [];
+  const details: Record<string, unknown>[] = [];
+  for (let run = 1; run <= plan.runs; run++) {
+    log(`run ${run}/${plan.runs}: payload counts (latency, popup paint, restart)`);
+    const figures: Record<string, number | null> = {};
+    const withPayload = await startHarness();
+    try {
+      const latency = await measureLatency(withPayload, plan.latencyEvents, INTERVAL_MS);
+      Object.assign(figures, {
+        latencyPayloadP50: latency.beacon.p50,
+        latencyPayloadP95: latency.beacon.p95,
+        latencyPayloadP99: latency.beacon.p99,
+        baselineLatencyPayloadP50: latency.baseline.p50,
+        baselineLatencyPayloadP99: latency.baseline.p99,
+      });
+      const paint = await measurePopupPaint(withPayload, plan.popupOpens);
+      figures.popupPaintMs = median(paint);
+      const restart = await measureRestart(withPayload, plan.restarts);
+      figures.restartMs = median(restart.beaconMs);
+      const baselineRestarts = restart.baselineMs.filter((ms): ms is number => ms !== null);
+      figures.baselineRestartMs = baselineRestarts.length === restart.baselineMs.length ? median(baselineRestarts) : null;
+      figures.baselineRestartMissed = restart.baselineMs.length - baselineRestarts.length;
+      details.push({ run, latency, paint, restart });
+    } finally {
+      await withPayload.close();
+    }
+
+    log(`run ${run}/${plan.runs}: legacy events (latency with refetch, burst)`);
+    const legacy = await startHarness({ legacyEvents: true });
+    try {
+      const latency = await measureLatency(legacy, plan.latencyEvents, INTERVAL_MS);
+      Object.assign(figures, {
+        latencyRefetchP50: latency.beacon.p50,
+        latencyRefetchP99: latency.beacon.p99,
+        baselineLatencyRefetchP50: latency.baseline.p50,
+        baselineLatencyRefetchP99: latency.baseline.p99,
+      });
+      const burst = await measureBurst(legacy, plan.burstEvents);
+      Object.assign(figures, {
+        burstMaxRequestsPerCategory: Math.max(...Object.values(burst.beaconRequests)),
+        burstRequests: Object.values(burst.beaconRequests).reduce((a, b) => a + b, 0),
+        baselineBurstRequests: burst.baselineRequests,
+        burstCorrectMs: burst.beaconCorrectMs,
+        baselineBurstCorrectMs: burst.baselineCorrectMs,
+      });
+      details.push({ run, legacyLatency: latency, burst });
+    } finally {
+      await legacy.close();
+    }
+    runs.push(figures);
+  }
+
+  log(`worker heap over ${plan.heapEvents} events`);
+  const heap = await measureWorkerHeap(plan.heapEvents);
+  const loads = [];
+  for (const clients of plan.loadClients) {
+    log(`reference server with ${clients} streams`);
+    loads.push(await measureServerLoad(clients));
+  }
+  const sizes = measureBundleSizes();
+
+  const med = (key: string): number | null => {
+    const numbers = runs.map((r) => r[key]).filter((v): v is number => typeof v === 'number' && !Number.isNaN(v));
+    return numbers.length ? median(numbers) : null;
+  };
+  const ratio = (beacon: string, baseline: string): number | null => {
+    const ratios = runs
+      .map((r) => (typeof r[beacon] === 'number' && typeof r[baseline] === 'number' && r[baseline] !== 0 ? (r[beacon] as number) / (r[baseline] as number) : null))
+      .filter((v): v is number => v !== null);
+    return ratios.length ? median(ratios) : null;
+  };
+  const heapValues = heap.samples.map(([, bytes]) => bytes);
+  const heapFinalMb = heapValues.at(-1)! / 1024 / 1024;
+  const heapGrowthMb = (heapValues.at(-1)! - heapValues[1]!) / 1024 / 1024;
+
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: round(totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    chromium: execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+  };
+  const rows: Array<{ metric: string; beacon: number | null; baseline: number | null; ratio: number | null; unit: string; goal: string; met: boolean | null }> = [];
+  const row = (metric: string, beacon: number | null, baseline: number | null, r: number | null, unit: string, goal: string, met: boolean | null) =>
+    rows.push({ metric, beacon: beacon === null ? null : round(beacon, 2), baseline: baseline === null ? null : round(baseline, 2), ratio: r === null ? null : round(r, 3), unit, goal, met });
+  const le = (value: number | null, limit: number) => (value === null ? false : value <= limit);
+  row('Publish → badge p50, payload count', med('latencyPayloadP50'), med('baselineLatencyPayloadP50'), ratio('latencyPayloadP50', 'baselineLatencyPayloadP50'), 'ms', '', null);
+  row('Publish → badge p95, payload count', med('latencyPayloadP95'), null, null, 'ms', '', null);
+  row('Publish → badge p99, payload count', med('latencyPayloadP99'), med('baselineLatencyPayloadP99'), ratio('latencyPayloadP99', 'baselineLatencyPayloadP99'), 'ms', '≤ 15', le(med('latencyPayloadP99'), 15));
+  row('Publish → badge p50, refetch', med('latencyRefetchP50'), med('baselineLatencyRefetchP50'), ratio('latencyRefetchP50', 'baselineLatencyRefetchP50'), 'ms', '', null);
+  row('Publish → badge p99, refetch', med('latencyRefetchP99'), med('baselineLatencyRefetchP99'), ratio('latencyRefetchP99', 'baselineLatencyRefetchP99'), 'ms', '', null);
+  row(`Burst of ${plan.burstEvents}: REST requests (all categories)`, med('burstRequests'), med('baselineBurstRequests'), ratio('burstRequests', 'baselineBurstRequests'), 'requests', '', null);
+  row(`Burst of ${plan.burstEvents}: most requests for one category`, med('burstMaxRequestsPerCategory'), null, null, 'requests', '≤ 2', le(med('burstMaxRequestsPerCategory'), 2));
+  row(`Burst of ${plan.burstEvents}: last event → correct badge`, med('burstCorrectMs'), med('baselineBurstCorrectMs'), ratio('burstCorrectMs', 'baselineBurstCorrectMs'), 'ms', '≤ 200', le(med('burstCorrectMs'), 200));
+  row('Popup open → counts painted', med('popupPaintMs'), null, null, 'ms', '≤ 50', le(med('popupPaintMs'), 50));
+  row('Background bundle, gzipped', sizes.backgroundGz / 1024, null, null, 'KB', '≤ 40', sizes.backgroundGz / 1024 <= 40);
+  row('Popup bundle, gzipped', sizes.popupGz / 1024, null, null, 'KB', '≤ 90', sizes.popupGz / 1024 <= 90);
+  row(`Worker heap after ${plan.heapEvents} events`, heapFinalMb, null, null, 'MB', '≤ 8', heapFinalMb <= 8);
+  row(`Worker heap growth, first to last sample`, heapGrowthMb, null, null, 'MB', 'flat', Math.abs(heapGrowthMb) < 1);
+  row('Server restart → badge live and right', med('restartMs'), med('baselineRestartMs'), ratio('restartMs', 'baselineRestartMs'), 'ms', '≤ 1500', le(med('restartMs'), 1500));
+  for (const load of loads) {
+    row(`Server: streams held of ${load.clients}`, load.held, null, null, 'streams', `${load.clients}`, load.held === load.clients);
+    row(`Server: broadcast p99 to ${load.clients} streams`, load.broadcast.p99, null, null, 'ms', '', null);
+    row(`Server: RSS with ${load.clients} streams`, load.serverRssMb, null, null, 'MB', '', null);
+  }
+
+  const results = { date: new Date().toISOString(), quick, plan, machine, rows, runs, heap, loads, sizes, details };
+  const name = quick ? 'results-quick' : 'results';
+  writeFileSync(`bench/${name}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  const fmt = (value: number | null) => (value === null ? '—' : String(value));
+  const table = [
+    `# Beacon benchmark${quick ? ' (quick)' : ''}`,
+    '',
+    `${results.date} · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB · Node ${machine.node} · ${machine.chromium} · median of ${plan.runs} run(s)`,
+    '',
+    'Baseline: the web app\'s original strategy in the same browser and run (EventSource, one REST refetch per event, no',
+    'coalescing, reconnect that gives up after 5 tries). Ratio = Beacon / baseline, per run, median.',
+    '',
+    '| metric | Beacon | baseline | ratio | unit | goal | met |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.metric} | ${fmt(r.beacon)} | ${fmt(r.baseline)} | ${fmt(r.ratio)} | ${r.unit} | ${r.goal} | ${r.met === null ? '' : r.met ? 'yes' : '**no**'} |`),
+    '',
+    `Baseline restarts where it never showed the new event: ${runs.map((r) => r.baselineRestartMissed ?? 0).join(', ')} (per run).`,
+    `Worker heap samples (events: MB): ${heap.samples.map(([n, b]) => `${n}: ${round(b / 1024 / 1024, 2)}`).join(', ')}.`,
+    '',
+  ].join('\n');
+  writeFileSync(`bench/${name}.md`, table);
+  console.log(`\n${table}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
