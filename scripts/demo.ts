@@ -42,7 +42,7 @@ const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('servi
 const extensionId = new URL(worker.url()).host;
 await worker.evaluate(
   async (settings) => chrome.storage.local.set({ settings }),
-  { serverUrl: server.url, authMethod: 'token', token: DEMO_USER.token, appUrl: `${server.url}/healthz` },
+  { serverUrl: server.url, authMethod: 'token', token: DEMO_USER.token, appUrl: `${server.url}/?category={category}` },
 );
 console.log(headless ? 'No display: Chromium runs headless. The badge, as it changes:' : 'Chromium is open with Beacon loaded: click its toolbar icon. The badge, as it changes:');
 if (!headless) {

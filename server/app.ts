@@ -4,11 +4,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isNoticeType } from '../utils/categories';
+import { isCategory, isNoticeType } from '../utils/categories';
 import { attachPersistence, type Persistence } from './persistence';
 import { formatMessageEvent, formatResyncEvent, SseHub } from './sse-hub';
 import { NotificationStore, type LoggedEvent, type User } from './store';
-import { getBearerToken, getCookie, getCorsHeaders, HttpError, readJsonBody, sendError, sendJson } from './http-utils';
+import { getBearerToken, getCookie, getCorsHeaders, HttpError, readJsonBody, sendError, sendHtml, sendJson } from './http-utils';
 import { asObject, optionalText, optionalUrl, parseIntegerParam, parseReadIds, requireCategory, requireVisible } from './request-validation';
 
 export const SESSION_COOKIE = 'beacon_session';
@@ -180,6 +180,7 @@ function createRoutes({ store, hub, options, log, format }: RouteContext) {
       return;
     }
     if (method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true, streams: hub.size }, cors);
+    if (method === 'GET' && path === '/') return sendHtml(res, getStartPage(url.searchParams.get('category')));
 
     if (path === '/notification/socket_connection') {
       if (method !== 'GET') throw notFound();
@@ -268,6 +269,16 @@ function createRoutes({ store, hub, options, log, format }: RouteContext) {
 
     throw notFound();
   };
+}
+
+/** The page at `/`: in the demo it stands in for the web app that notification clicks open. */
+function getStartPage(category: string | null): string {
+  const shown = category && isCategory(category) ? `<p>You opened the <strong>${category}</strong> notifications.</p>` : '';
+  return `<!doctype html><meta charset="utf-8"><title>Beacon reference server</title>
+<body style="font: 16px system-ui, sans-serif; max-width: 40em; margin: 3em auto">
+<h1>Beacon reference server</h1>${shown}
+<p>This server implements Beacon's notification protocol (docs/protocol.md). In the demo, this page stands in for your
+web app: clicking a Beacon notification or "Open app" brings you here.</p></body>`;
 }
 
 /** The legacy payload: only the notice type. */

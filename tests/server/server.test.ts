@@ -306,6 +306,16 @@ describe('request log', () => {
   });
 });
 
+describe('start page', () => {
+  it('stands in for the web app, naming only known categories', async () => {
+    const server = await start();
+    const page = await fetch(`${server.url}/?category=likes`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('<strong>likes</strong>');
+    expect(await (await fetch(`${server.url}/?category=<script>`)).text()).not.toContain('<script>');
+  });
+});
+
 describe('legacy events', () => {
   it('sends only notice_type, on live streams and in replay', async () => {
     const server = await start({ legacyEvents: true });
