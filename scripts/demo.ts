@@ -55,9 +55,14 @@ const poll = setInterval(() => {
   const current = context.serviceWorkers().find((w) => w.url().includes(extensionId));
   if (!current) return;
   void current
-    .evaluate(async () => ({ text: await chrome.action.getBadgeText({}), title: await chrome.action.getTitle({}) }))
-    .then(({ text, title }) => {
+    .evaluate(async () => ({
+      text: await chrome.action.getBadgeText({}),
+      title: await chrome.action.getTitle({}),
+      textAgain: await chrome.action.getBadgeText({}),
+    }))
+    .then(({ text, title, textAgain }) => {
       if (!title.startsWith('Beacon — ')) return; // the manifest's default title: not rendered yet
+      if (text !== textAgain) return; // read in the middle of a render: the next poll sees it settled
       const [state = '', ...details] = title.split('\n');
       const line = `badge "${text}" — ${state.replace(/^Beacon — /, '')} (${details.filter((d) => d.includes(':') && !d.startsWith('Last')).join(', ')})`;
       if (line !== last) console.log(`[${time()}] ${line}`);
