@@ -13,6 +13,7 @@ import { getAppUrl } from '@/utils/server-url';
 import { loadEffectiveSettings, settingsItem } from '@/utils/settings';
 import { snapshotItem, type Snapshot } from '@/utils/snapshot';
 import { throttleLatest } from '@/utils/throttle';
+import { realTimers } from '@/utils/timers';
 
 /** Chrome may stop an MV3 worker at any time; the alarm wakes it to reconnect (minimum period 30 s). */
 const WATCHDOG_ALARM = 'beacon-watchdog';
@@ -23,13 +24,12 @@ export default defineBackground({
   main() {
     const formatTime = (epochMs: number) => new Date(epochMs).toLocaleTimeString();
     const action = (browser.action ?? browser.browserAction) as unknown as ActionApi;
-    const timers = { setTimeout: (cb: () => void, ms: number) => setTimeout(cb, ms), clearTimeout: (h: unknown) => clearTimeout(h as number) };
     const log = {
       info: (message: string) => console.info(`[beacon] ${message}`),
       warn: (message: string) => console.warn(`[beacon] ${message}`),
       error: (message: string) => console.error(`[beacon] ${message}`),
     };
-    const notifier = new OsNotifier(browser.notifications, t, timers, import.meta.env.BROWSER !== 'firefox');
+    const notifier = new OsNotifier(browser.notifications, t, realTimers, import.meta.env.BROWSER !== 'firefox');
     const logFailure = (what: string) => (error: unknown) => log.warn(`${what}: ${String(error)}`);
     const publish = throttleLatest((snapshot: Snapshot) => {
       sendMessage('snapshotChanged', snapshot).catch((error: unknown) => {
@@ -54,7 +54,6 @@ export default defineBackground({
       keepAlive: () => void browser.runtime.getPlatformInfo(),
       log,
       isOnline: () => navigator.onLine,
-      timers,
     });
 
     onMessage('getSnapshot', () => service.getSnapshot());

@@ -6,13 +6,14 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import { ApiError, createApiClient, type ApiClient, type CategoryResult } from './api-client';
 import { canSeeCategory, getVisibleCategories, type Category } from './categories';
 import { createCoalescedRefetch } from './coalesced-refetch';
-import { ConnectionLoop, type Timers } from './connection-loop';
+import { ConnectionLoop } from './connection-loop';
 import { parseNoticeEvent, type NoticeEvent } from './notice-event';
 import type { ArrivedNotice } from './notification-plan';
 import { getBaseUrl, getServerUrlProblem } from './server-url';
 import type { Settings } from './settings';
 import { getEmptySnapshot, type ConnectionInfo, type Notice, type Snapshot } from './snapshot';
 import { describeError } from './errors';
+import { realTimers, type Timers } from './timers';
 import { openEventStream, type StreamEnd } from './sse-stream';
 
 export interface Logger {
@@ -84,7 +85,7 @@ export class BeaconService {
   private readonly now: () => number;
 
   constructor(private readonly deps: BeaconServiceDeps) {
-    this.timers = deps.timers ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as number) };
+    this.timers = deps.timers ?? realTimers;
     this.now = deps.now ?? Date.now;
     this.refetch = createCoalescedRefetch<Category>((category) => this.fetchCategory(category), { timers: this.timers, now: this.now });
   }
@@ -299,8 +300,10 @@ export class BeaconService {
       return;
     }
     if (api !== this.api) return;
-    this.applyCategoryResults(categories.map((category, index) => ({ category, version: versions[index]!, result: results[index]! })));
-    this.update({ countsKnown: true });
+    this.applyCategoryResults(
+      categories.map((category, index) => ({ category, version: versions[index]!, result: results[index]! })),
+      { countsKnown: true },
+    );
     if (afterResync) {
       for (const category of categories) {
         const missed = this.snapshot.counts[category] - before[category];
@@ -322,8 +325,8 @@ export class BeaconService {
     }
   }
 
-  /** Applies fetched counts in one update; a count set by an event after the fetch started wins. */
-  private applyCategoryResults(entries: Array<{ category: Category; version: number; result: CategoryResult }>): void {
+  /** Applies fetched counts (and `extra`) in one update; a count set by an event after the fetch started wins. */
+  private applyCategoryResults(entries: Array<{ category: Category; version: number; result: CategoryResult }>, extra: Partial<Snapshot> = {}): void {
     const counts = { ...this.snapshot.counts };
     const latest = { ...this.snapshot.latest };
     for (const { category, version, result } of entries) {
@@ -331,7 +334,7 @@ export class BeaconService {
       if ((this.countVersions.get(category) ?? 0) === version) counts[category] = result.unreadCount;
       if (category === 'system' || category === 'manager') latest[category] = result.latest;
     }
-    this.update({ counts, latest, lastSyncedAt: this.now() });
+    this.update({ ...extra, counts, latest, lastSyncedAt: this.now() });
   }
 
   /** Logs once and shows the error; returns true when it signed Beacon out. */

@@ -5,7 +5,7 @@
  * the first of them) and never overlaps the one in flight. A burst of 1,000 events thus costs two requests per
  * category, and the last answer reflects the server's state after the burst.
  */
-import type { Timers } from './connection-loop';
+import { realTimers, type Timers } from './timers';
 
 export interface CoalesceOptions {
   quietMs?: number;
@@ -26,7 +26,7 @@ export const DEFAULT_MAX_WAIT_MS = 2000;
 export function createCoalescedRefetch<K>(run: (key: K) => Promise<void>, options: CoalesceOptions = {}) {
   const quietMs = options.quietMs ?? DEFAULT_QUIET_MS;
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
-  const timers = options.timers ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as number) };
+  const timers = options.timers ?? realTimers;
   const now = options.now ?? Date.now;
   const states = new Map<K, KeyState>();
 

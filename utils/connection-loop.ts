@@ -7,16 +7,12 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import { BASE_DELAY_MS, getBackoffDelay, MAX_DELAY_MS, parseRetryAfter } from './backoff';
 import type { ConnectionInfo } from './snapshot';
 import type { StreamEnd, StreamHandlers } from './sse-stream';
+import { realTimers, type Timers } from './timers';
 
 /** 45 s without a byte (three missed 15 s heartbeats) is a dead connection. */
 export const STALL_TIMEOUT_MS = 45_000;
 /** A connection must stay open this long before the backoff starts again from the first step. */
 export const STABLE_CONNECTION_MS = 5_000;
-
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface ConnectionLoopDeps {
   /** Opens one stream with this Last-Event-ID; resolves when it ends. */
@@ -54,7 +50,7 @@ export class ConnectionLoop {
     private readonly deps: ConnectionLoopDeps,
     lastEventId: string | null = null,
   ) {
-    this.timers = deps.timers ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as number) };
+    this.timers = deps.timers ?? realTimers;
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
     this.lastEventId = lastEventId;

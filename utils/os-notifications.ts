@@ -6,7 +6,7 @@ import type { Category } from './categories';
 import { getCategoryLabel, type Translate } from './badge';
 import { planNotifications, type ArrivedNotice, type PlannedNotification } from './notification-plan';
 import type { Settings } from './settings';
-import type { Timers } from './connection-loop';
+import type { Timers } from './timers';
 
 /** A batch closes this long after its last notice (and at most MAX_BATCH_MS after its first). */
 export const BATCH_QUIET_MS = 400;

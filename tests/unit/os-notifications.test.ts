@@ -3,8 +3,9 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { t } from '@/utils/i18n';
 import { BATCH_QUIET_MS, getCategoryUrl, OsNotifier, SIGN_IN_NOTIFICATION_ID } from '@/utils/os-notifications';
 import { DEFAULT_SETTINGS } from '@/utils/settings';
+import { realTimers } from '@/utils/timers';
 
-const timers = { setTimeout: (cb: () => void, ms: number) => setTimeout(cb, ms), clearTimeout: (h: unknown) => clearTimeout(h as number) };
+const timers = realTimers;
 const noon = () => new Date(2026, 10, 24, 12, 0);
 
 beforeEach(() => {
