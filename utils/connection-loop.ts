@@ -38,6 +38,8 @@ export class ConnectionLoop {
   private baseDelayMs = BASE_DELAY_MS;
   private controller: AbortController | null = null;
   private retryTimer: unknown = null;
+  /** The pending wait was asked for by the server (Retry-After): a wake-up must not cut it short. */
+  private waitIsServerMandated = false;
   private stallTimer: unknown = null;
   private running = false;
   private generation = 0;
@@ -79,7 +81,7 @@ export class ConnectionLoop {
 
   /** The browser came back online or the watchdog alarm fired: skip a pending wait. */
   wake(): void {
-    if (this.running && this.retryTimer !== null) {
+    if (this.running && this.retryTimer !== null && !this.waitIsServerMandated) {
       this.clearTimer('retryTimer');
       void this.connect();
     }
@@ -135,6 +137,7 @@ export class ConnectionLoop {
   }
 
   private handleEnd(end: StreamEnd): void {
+    this.waitIsServerMandated = false;
     const halt = (status: ConnectionInfo['status'], reason: string) => {
       this.running = false;
       this.deps.onEnd?.(end, null);
@@ -166,6 +169,7 @@ export class ConnectionLoop {
     }
     const backoff = this.nextBackoff();
     const retryAfter = end.status === 429 || end.status === 503 ? parseRetryAfter(end.retryAfter, this.now()) : null;
+    this.waitIsServerMandated = retryAfter !== null && retryAfter > 0;
     return retryAfter === null ? backoff : Math.max(retryAfter, backoff);
   }
 

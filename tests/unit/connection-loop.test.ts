@@ -161,6 +161,25 @@ describe('ConnectionLoop', () => {
     expect(server.streams.at(-1)!.aborted).toBe(true);
   });
 
+  it('wake() does not cut short a wait the server asked for with Retry-After', async () => {
+    const { server, loop, attempts } = setup(() => 0);
+    server.queueStreamAnswer(jsonResponse(503, { error: 'maintenance' }, { 'Retry-After': '120' }), jsonResponse(500, { error: 'x' }));
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(attempts()).toBe(1);
+    loop.wake(); // the watchdog alarm, 30 s in
+    await vi.advanceTimersByTimeAsync(30_000);
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(attempts()).toBe(1);
+    await vi.advanceTimersByTimeAsync(90_000);
+    expect(attempts()).toBe(2); // then a 500: an ordinary backoff, which a wake-up may skip again
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(attempts()).toBe(3);
+    loop.stop();
+  });
+
   it('shows offline while the browser is offline', async () => {
     const server = new FakeFetch();
     const states: ConnectionInfo[] = [];
