@@ -261,10 +261,10 @@ export class BeaconService {
     return this.resumedWithId && this.now() - this.openedAt < REPLAY_WINDOW_MS;
   }
 
-  private announce(category: Category, notice: Notice | null, catchUp: boolean): void {
+  private announce(category: Category, notice: Notice | null, catchUp: boolean, count = 1): void {
     if (!this.settings) return;
     this.deps.notifications.add(
-      { category, title: notice?.title ?? '', content: notice?.content ?? '', url: notice?.url ?? null, catchUp },
+      { category, title: notice?.title ?? '', content: notice?.content ?? '', url: notice?.url ?? null, catchUp, ...(count > 1 ? { count } : {}) },
       this.settings,
     );
   }
@@ -307,7 +307,7 @@ export class BeaconService {
     if (afterResync) {
       for (const category of categories) {
         const missed = this.snapshot.counts[category] - before[category];
-        for (let i = 0; i < Math.min(missed, 999); i++) this.announce(category, this.latestByCategory.get(category) ?? null, true);
+        if (missed > 0) this.announce(category, this.latestByCategory.get(category) ?? null, true, missed);
       }
     }
   }

@@ -9,6 +9,8 @@ export interface ArrivedNotice {
   url: string | null;
   /** Replayed after a reconnect, or found by a resync: never worth a notification each. */
   catchUp: boolean;
+  /** How many events this entry stands for (default 1). An entry for more than one has no text of its own. */
+  count?: number;
 }
 
 export type PlannedNotification =
@@ -45,9 +47,10 @@ export function planNotifications(
   const live = wanted.filter((notice) => !notice.catchUp);
   const catchUp = wanted.filter((notice) => notice.catchUp);
   const plans: PlannedNotification[] = [];
+  const countOf = (notices: ArrivedNotice[]) => notices.reduce((sum, notice) => sum + (notice.count ?? 1), 0);
   const summarize = (notices: ArrivedNotice[]): PlannedNotification => ({
     kind: 'summary',
-    count: notices.length,
+    count: countOf(notices),
     categories: [...new Set(notices.map((notice) => notice.category))],
   });
   const single = (notice: ArrivedNotice): PlannedNotification => ({
@@ -58,11 +61,13 @@ export function planNotifications(
     url: notice.url,
   });
 
-  if (live.length > MAX_SINGLES_PER_BATCH || (live.length > 0 && catchUp.length > 0)) {
+  const liveCount = countOf(live);
+  const catchUpCount = countOf(catchUp);
+  if (liveCount > MAX_SINGLES_PER_BATCH || (liveCount > 0 && catchUpCount > 0) || live.some((notice) => (notice.count ?? 1) > 1)) {
     return [summarize(wanted)];
   }
   plans.push(...live.map(single));
-  if (catchUp.length === 1) plans.push(single(catchUp[0]!));
-  else if (catchUp.length > 1) plans.push(summarize(catchUp));
+  if (catchUpCount === 1) plans.push(single(catchUp[0]!));
+  else if (catchUpCount > 1) plans.push(summarize(catchUp));
   return plans;
 }

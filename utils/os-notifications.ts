@@ -4,7 +4,7 @@
  */
 import type { Category } from './categories';
 import { getCategoryLabel, type Translate } from './badge';
-import { planNotifications, type ArrivedNotice, type PlannedNotification } from './notification-plan';
+import { MAX_SINGLES_PER_BATCH, planNotifications, type ArrivedNotice, type PlannedNotification } from './notification-plan';
 import type { Settings } from './settings';
 import type { Timers } from './timers';
 
@@ -75,7 +75,13 @@ export class OsNotifier {
 
   add(notice: ArrivedNotice, settings: Settings): void {
     this.settings = settings;
-    this.batch.push(notice);
+    if (!settings.notify[notice.category]) return;
+    // Past MAX_SINGLES_PER_BATCH the batch can only become a summary: keep a count per category, not every notice,
+    // so a flood of events holds a few objects for the batch window instead of one each.
+    const merged = this.batch.length >= MAX_SINGLES_PER_BATCH ? this.batch.find((entry) => entry.count !== undefined && entry.category === notice.category && entry.catchUp === notice.catchUp) : undefined;
+    if (merged) merged.count! += notice.count ?? 1;
+    else if (this.batch.length >= MAX_SINGLES_PER_BATCH) this.batch.push({ category: notice.category, catchUp: notice.catchUp, title: '', content: '', url: null, count: notice.count ?? 1 });
+    else this.batch.push(notice);
     if (this.quietTimer !== null) this.timers.clearTimeout(this.quietTimer);
     this.quietTimer = this.timers.setTimeout(() => void this.flush(), BATCH_QUIET_MS);
     this.maxTimer ??= this.timers.setTimeout(() => void this.flush(), MAX_BATCH_MS);

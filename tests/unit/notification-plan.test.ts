@@ -26,6 +26,13 @@ describe('planNotifications', () => {
     expect(planNotifications([notice('likes'), notice('likes', true), notice('likes', true)], DEFAULT_SETTINGS, noon)).toHaveLength(1);
   });
 
+  it('counts an entry that stands for several events, and never shows it as a single', () => {
+    const resync: ArrivedNotice = { ...notice('comments', true), count: 40 };
+    expect(planNotifications([resync], DEFAULT_SETTINGS, noon)).toEqual([{ kind: 'summary', count: 40, categories: ['comments'] }]);
+    const merged: ArrivedNotice = { ...notice('likes'), count: 2 };
+    expect(planNotifications([notice('stars'), merged], DEFAULT_SETTINGS, noon)).toEqual([{ kind: 'summary', count: 3, categories: ['stars', 'likes'] }]);
+  });
+
   it('respects per-category switches and quiet hours', () => {
     const settings = { ...DEFAULT_SETTINGS, notify: { ...DEFAULT_SETTINGS.notify, likes: false } };
     expect(planNotifications([notice('likes')], settings, noon)).toEqual([]);

@@ -40,6 +40,27 @@ describe('OsNotifier', () => {
     expect(await n.handleClick(String(create.mock.calls[0]![0]))).toEqual({ kind: 'category', category: null });
   });
 
+  it('keeps a flood as counts per category, not one object per event, and still summarises it exactly', async () => {
+    const { notifier: n, create } = notifier();
+    for (let i = 0; i < 10_000; i++) n.add({ category: i % 2 ? 'likes' : 'stars', title: `x${i}`, content: 'y'.repeat(200), url: null, catchUp: false }, DEFAULT_SETTINGS);
+    n.add({ category: 'system', title: 'missed', content: '', url: null, catchUp: true, count: 5 }, DEFAULT_SETTINGS);
+    const batch = (n as unknown as { batch: unknown[] }).batch;
+    expect(batch.length).toBeLessThanOrEqual(6);
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(create.mock.calls[0]![1]).toMatchObject({ title: '10005 new notifications', message: 'Stars, Likes, System notices' });
+  });
+
+  it('drops notices of categories the user switched off before batching them', async () => {
+    const { notifier: n, create } = notifier();
+    const settings = { ...DEFAULT_SETTINGS, notify: { ...DEFAULT_SETTINGS.notify, likes: false } };
+    for (let i = 0; i < 5; i++) n.add({ category: 'likes', title: `x${i}`, content: '', url: null, catchUp: false }, settings);
+    n.add({ category: 'comments', title: 'Bob commented', content: '', url: null, catchUp: false }, settings);
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(create.mock.calls[0]![1]).toMatchObject({ title: 'Bob commented' });
+  });
+
   it('uses a generic text for a legacy event with nothing to show', async () => {
     const { notifier: n, create } = notifier();
     n.add({ category: 'system', title: '', content: '', url: null, catchUp: false }, DEFAULT_SETTINGS);
