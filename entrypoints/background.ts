@@ -6,6 +6,7 @@ import { browser } from 'wxt/browser';
 import { createBadgeRenderer, type ActionApi } from '@/utils/badge';
 import { BeaconService, getAccountKey } from '@/utils/beacon-service';
 import { getOriginPattern } from '@/utils/host-permission';
+import { describeError } from '@/utils/errors';
 import { t } from '@/utils/i18n';
 import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging';
 import { getCategoryUrl, OsNotifier } from '@/utils/os-notifications';
@@ -29,6 +30,9 @@ export default defineBackground({
       warn: (message: string) => console.warn(`[beacon] ${message}`),
       error: (message: string) => console.error(`[beacon] ${message}`),
     };
+    // An error nothing caught is a bug: name it in Beacon's log, where bug reports and the reliability tests look.
+    globalThis.addEventListener?.('unhandledrejection', (event) => log.error(`unhandled rejection: ${describeError(event.reason)}`));
+    globalThis.addEventListener?.('error', (event) => log.error(`unhandled error: ${event.message}`));
     const notifier = new OsNotifier(browser.notifications, t, realTimers, import.meta.env.BROWSER !== 'firefox');
     const logFailure = (what: string) => (error: unknown) => log.warn(`${what}: ${String(error)}`);
     const publish = throttleLatest((snapshot: Snapshot) => {
