@@ -10,14 +10,6 @@ import { TestServer, USER, waitFor } from '../tests/e2e/test-server';
 import type { BeaconServerOptions } from '../server/app';
 import { serveBaselinePage } from './baseline-client';
 
-export const CATEGORY_LABELS: Record<string, string> = {
-  likes: 'Likes',
-  stars: 'Stars',
-  comments: 'Comments',
-  system: 'System notices',
-  manager: 'Administrator notices',
-};
-
 export interface Harness {
   server: TestServer;
   beacon: ChromiumBeacon;
@@ -29,12 +21,6 @@ export interface Harness {
   baselineUpdates(): Promise<Array<[number, string, number]>>;
   resetRecords(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** "Likes: 12" in a title → 12. */
-export function getTitleCount(title: string, category: string): number | null {
-  const match = new RegExp(`^${CATEGORY_LABELS[category]}: (\\d+)$`, 'm').exec(title);
-  return match ? Number(match[1]) : null;
 }
 
 export async function startHarness(options: Partial<BeaconServerOptions> = {}): Promise<Harness> {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { NoticeType } from '../utils/categories';
 import { USER, waitFor } from '../tests/e2e/test-server';
-import { getTitleCount, startHarness, type Harness } from './beacon-harness';
+import { getTitleCount } from '../tests/e2e/badge-title';
+import { startHarness, type Harness } from './beacon-harness';
 import { now, percentile } from './stats';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

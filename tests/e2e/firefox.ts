@@ -92,6 +92,11 @@ export class FirefoxBeacon {
     }));
   }
 
+  async storage<T>(key: string): Promise<T> {
+    const page = await this.apiPage();
+    return page.evaluate(async (k) => (await browser.storage.local.get(k))[k] as T, key);
+  }
+
   async badgeText(): Promise<string> {
     return (await this.badge()).text;
   }

@@ -13,6 +13,8 @@ export class TestServer {
   readonly requests: RecordedRequest[] = [];
   private server: BeaconServer | null = null;
   private port = 0;
+  /** Seeded at every start, so a changed token survives a restart like the rest of the data. */
+  private users = [USER, ADMIN_USER];
 
   private constructor(
     private readonly dataDir: string,
@@ -52,6 +54,12 @@ export class TestServer {
     return getVisibleCategories(role).reduce((sum, category) => sum + counts[category], 0);
   }
 
+  /** Adds or changes a user (a new token revokes the old one), now and across restarts. */
+  upsertUser(user: { username: string; token: string; role: string }): void {
+    this.users = [...this.users.filter((known) => known.username !== user.username), user];
+    this.live.store.upsertUser(user);
+  }
+
   streamRequests(): RecordedRequest[] {
     return this.requests.filter((request) => request.url.startsWith('/notification/socket_connection'));
   }
@@ -75,7 +83,7 @@ export class TestServer {
   private async listen(): Promise<void> {
     this.server = await startBeaconServer({
       adminToken: ADMIN_TOKEN,
-      users: [USER, ADMIN_USER],
+      users: this.users,
       heartbeatMs: 15_000,
       dataDir: this.dataDir,
       port: this.port,

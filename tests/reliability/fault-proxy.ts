@@ -13,7 +13,7 @@ export interface ProxiedRequest {
   /** Path and query as sent by the client. */
   url: string;
   authorization: string | null;
-  /** How the proxy answered: 'forwarded', an injected status, or 'refused' (away). */
+  /** How the proxy answered: 'forwarded', an injected status, or 'upstream-down'. */
   outcome: string;
 }
 
@@ -43,6 +43,8 @@ class ProxiedStream {
   private queue: Buffer[] = [];
   private writing = false;
   stalled = false;
+  /** When the client was last sent a byte (the stall clock of a client starts here). */
+  lastWriteAt = Date.now();
 
   constructor(
     readonly response: ServerResponse,
@@ -62,10 +64,12 @@ class ProxiedStream {
     const size = this.framing.chunkBytes ?? Infinity;
     while (this.queue.length && !this.response.destroyed) {
       const chunk = this.queue.shift()!;
+      this.lastWriteAt = Date.now();
       if (size === Infinity) this.response.write(chunk);
       else
         for (let offset = 0; offset < chunk.length && !this.response.destroyed; offset += size) {
           this.response.write(chunk.subarray(offset, offset + size));
+          this.lastWriteAt = Date.now();
           await new Promise((resolve) => setImmediate(resolve));
         }
     }
@@ -81,25 +85,27 @@ class ProxiedStream {
 export interface FaultProxy {
   readonly url: string;
   readonly requests: ProxiedRequest[];
-  /** Connections refused while away. */
-  readonly refusedConnections: number;
   openStreams(): number;
   /** Every request (or only the stream) gets this answer until `clearAnswer`. */
   answerWith(answer: InjectedAnswer): void;
   clearAnswer(): void;
   /** Cuts every open stream. */
   dropStreams(): void;
-  /** Open streams stop sending anything (no events, no heartbeats); new streams are normal. */
-  stallStreams(): void;
+  /** Open streams stop sending anything (no events, no heartbeats); new streams are normal. Returns when they last sent a byte. */
+  stallStreams(): number;
   /** Writes raw bytes into every open stream, between upstream chunks. */
   inject(bytes: Buffer | string): number;
   /** Framing for streams opened from now on. */
   setFraming(framing: StreamFraming): void;
   /** The stream's answer is held back this long (0 = off). */
   delayStreams(ms: number): void;
-  /** Accepts connections and closes them at once (a dead server that can still count attempts); drops streams. */
-  goAway(): void;
-  comeBack(): void;
+  /**
+   * Stops listening and cuts every connection: connections are refused, as from a dead server. (Accepting and
+   * resetting them instead would make Firefox retry each request up to 10 times on its own.)
+   */
+  goAway(): Promise<void>;
+  /** Listens again on the same port. */
+  comeBack(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,7 +117,6 @@ export async function startFaultProxy(options: { target: () => string; host?: st
   let framing: StreamFraming = {};
   let streamDelayMs = 0;
   let away = false;
-  let refused = 0;
 
   const forward = (req: IncomingMessage, res: ServerResponse, record: ProxiedRequest) => {
     const target = new URL(req.url ?? '/', options.target());
@@ -163,15 +168,14 @@ export async function startFaultProxy(options: { target: () => string; host?: st
       res.end(injected.status === 204 ? undefined : body);
       return;
     }
-    if (isStream && streamDelayMs > 0) setTimeout(() => !res.destroyed && forward(req, res, record), streamDelayMs);
+    if (isStream && streamDelayMs > 0) {
+      let closed = false;
+      res.on('close', () => (closed = true));
+      setTimeout(() => !closed && forward(req, res, record), streamDelayMs);
+    }
     else forward(req, res, record);
   });
   server.on('connection', (socket) => {
-    if (away) {
-      refused++;
-      socket.destroy();
-      return;
-    }
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -186,15 +190,17 @@ export async function startFaultProxy(options: { target: () => string; host?: st
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    get refusedConnections() {
-      return refused;
-    },
     openStreams: () => streams.size,
     answerWith: (value) => void (answer = value),
     clearAnswer: () => void (answer = null),
     dropStreams,
     stallStreams() {
-      for (const stream of streams) stream.stalled = true;
+      let lastWriteAt = 0;
+      for (const stream of streams) {
+        stream.stalled = true;
+        lastWriteAt = Math.max(lastWriteAt, stream.lastWriteAt);
+      }
+      return lastWriteAt;
     },
     inject(bytes) {
       const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
@@ -208,17 +214,24 @@ export async function startFaultProxy(options: { target: () => string; host?: st
     },
     setFraming: (value) => void (framing = { ...value }),
     delayStreams: (ms) => void (streamDelayMs = ms),
-    goAway() {
+    async goAway() {
+      if (away) return;
       away = true;
       dropStreams();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       sockets.clear();
+      await closed;
     },
-    comeBack: () => void (away = false),
+    async comeBack() {
+      if (!away) return;
+      away = false;
+      await new Promise<void>((resolve) => server.listen(port, options.host ?? '127.0.0.1', resolve));
+    },
     async close() {
       dropStreams();
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!away) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

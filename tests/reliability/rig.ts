@@ -1,0 +1,178 @@
+/// <reference types="chrome" />
+/**
+ * The reliability rig: the reference server (the truth), the fault proxy in front of it, and Beacon in a real
+ * browser pointed at the proxy. It reads what a user sees (badge, tooltip, the popup's state line, OS notifications)
+ * and what only a tester can (the console, the requests the server received), through one driver per browser.
+ */
+import type { Settings } from '../../utils/settings';
+import { getVisibleCategories, type Category } from '../../utils/categories';
+import { getExpectedBadgeText, getTitleCount } from '../e2e/badge-title';
+import { ChromiumBeacon, type BadgeState } from '../e2e/chromium';
+import { FirefoxBeacon } from '../e2e/firefox';
+import { TestServer, USER } from '../e2e/test-server';
+import { startFaultProxy, type FaultProxy } from './fault-proxy';
+
+export type RigBrowserName = 'chromium' | 'firefox';
+
+/** What the rig needs from a browser; the optional parts are faults only that browser can suffer. */
+export interface RigBrowser {
+  readonly name: RigBrowserName;
+  configure(settings: Partial<Settings>): Promise<void>;
+  badge(): Promise<BadgeState>;
+  /** The popup's state line ("Live", "Reconnecting in 3 s", …), from a popup kept open. */
+  stateLine(): Promise<string | null>;
+  /** Presses "Retry now" in a freshly opened popup, as a user would. */
+  pressRetry(): Promise<void>;
+  storage<T>(key: string): Promise<T>;
+  /** Ids of every OS notification Beacon raised so far. */
+  notificationIds(): Promise<string[]>;
+  /** Console lines of the background (and extension pages) seen so far. */
+  readonly consoleLog: string[];
+  stopWorker?(): Promise<void>;
+  setOffline?(offline: boolean): Promise<void>;
+  saveFailureArtifacts(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+class ChromiumRigBrowser implements RigBrowser {
+  readonly name = 'chromium';
+  private readonly seen = new Set<string>();
+  constructor(private readonly beacon: ChromiumBeacon) {}
+  get consoleLog() {
+    return this.beacon.consoleLog;
+  }
+  configure = (settings: Partial<Settings>) => this.beacon.configure(settings);
+  badge = () => this.beacon.badge();
+  stateLine = () => this.beacon.popupText('[data-test=connection-label]');
+  storage = <T>(key: string) => this.beacon.storage<T>(key);
+  async pressRetry() {
+    const page = await this.beacon.openPage('popup.html');
+    await page.click('.connection__retry');
+    await page.waitForTimeout(200);
+    await page.close();
+  }
+  /** Every create() is recorded by a wrapper put into each worker, and getAll() fills in what a new worker did first. */
+  async notificationIds() {
+    const worker = await this.beacon.worker();
+    const ids = await worker.evaluate(async () => {
+      const scope = globalThis as unknown as { __created?: string[] };
+      if (!scope.__created) {
+        scope.__created = [];
+        const original = chrome.notifications.create.bind(chrome.notifications) as (...args: unknown[]) => unknown;
+        (chrome.notifications as unknown as { create: (...args: unknown[]) => unknown }).create = (id, ...rest) => {
+          scope.__created!.push(String(id));
+          return original(id, ...rest);
+        };
+      }
+      return [...scope.__created, ...Object.keys(await chrome.notifications.getAll())];
+    });
+    for (const id of ids) this.seen.add(id);
+    return [...this.seen];
+  }
+  stopWorker = () => this.beacon.stopWorker();
+  setOffline = (offline: boolean) => this.beacon.context.setOffline(offline);
+  saveFailureArtifacts = (name: string) => this.beacon.saveFailureArtifacts(name);
+  close = () => this.beacon.close();
+}
+
+class FirefoxRigBrowser implements RigBrowser {
+  readonly name = 'firefox';
+  constructor(private readonly beacon: FirefoxBeacon) {}
+  get consoleLog() {
+    return this.beacon.consoleLog;
+  }
+  configure = (settings: Partial<Settings>) => this.beacon.configure(settings);
+  badge = () => this.beacon.badge();
+  stateLine = () => this.beacon.popupText('[data-test=connection-label]');
+  storage = <T>(key: string) => this.beacon.storage<T>(key);
+  async pressRetry() {
+    const page = await this.beacon.openPage('popup.html');
+    await page.click('.connection__retry');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await page.close();
+  }
+  notificationIds = () => this.beacon.notificationsShown();
+  saveFailureArtifacts = (name: string) => this.beacon.saveFailureArtifacts(name);
+  close = () => this.beacon.close();
+}
+
+export interface Truth {
+  counts: Partial<Record<Category, number>>;
+  total: number;
+}
+
+export interface StoredState {
+  connection: { status: string; retryAt: number | null; reason: string | null };
+  diagnostics: Record<string, number | null>;
+}
+
+export class Rig {
+  /** Every token Beacon was ever given: none may appear in a URL or a log line. */
+  readonly tokens = new Set<string>();
+  private token = USER.token;
+
+  private constructor(
+    readonly server: TestServer,
+    readonly proxy: FaultProxy,
+    readonly browser: RigBrowser,
+  ) {}
+
+  static async start(browserName: RigBrowserName): Promise<Rig> {
+    const server = await TestServer.start();
+    const proxy = await startFaultProxy({ target: () => server.url });
+    const browser = browserName === 'chromium' ? new ChromiumRigBrowser(await ChromiumBeacon.launch()) : new FirefoxRigBrowser(await FirefoxBeacon.launch());
+    const rig = new Rig(server, proxy, browser);
+    await browser.notificationIds(); // starts recording
+    await rig.signIn(USER.token);
+    return rig;
+  }
+
+  get currentToken(): string {
+    return this.token;
+  }
+
+  async signIn(token: string): Promise<void> {
+    this.token = token;
+    this.tokens.add(token);
+    await this.browser.configure({ serverUrl: this.proxy.url, authMethod: 'token', token });
+  }
+
+  /** The server's counts for the user, as the badge must show them. */
+  truth(): Truth {
+    const all = this.server.live.store.unreadCounts(USER.username);
+    const counts: Truth['counts'] = {};
+    let total = 0;
+    for (const category of getVisibleCategories(USER.role)) {
+      counts[category] = all[category];
+      total += all[category];
+    }
+    return { counts, total };
+  }
+
+  /** Null when the badge shows the truth and says live; otherwise what is wrong. */
+  static compare(badge: BadgeState, truth: Truth): string | null {
+    const expected = getExpectedBadgeText(truth.total);
+    if (badge.text !== expected) return `badge "${badge.text}", expected "${expected}"`;
+    if (!badge.title.startsWith('Beacon — live')) return `not live: ${badge.title.split('\n')[0]}`;
+    for (const [category, count] of Object.entries(truth.counts)) {
+      const shown = getTitleCount(badge.title, category);
+      if (shown !== count) return `${category} ${shown}, expected ${count}`;
+    }
+    return null;
+  }
+
+  async stored(): Promise<StoredState | null> {
+    return this.browser.storage<StoredState | null>('snapshot').catch(() => null);
+  }
+
+  /** Requests to `path` the proxy received (forwarded or answered by a fault) since `since` (epoch ms). */
+  attemptsSince(since: number, path = '/notification/socket_connection'): number {
+    return this.proxy.requests.filter((request) => request.at >= since && request.url.startsWith(path)).length;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await this.proxy.close();
+    await this.server.dispose();
+  }
+}
