@@ -13,6 +13,12 @@ import { realTimers, type Timers } from './timers';
 export const STALL_TIMEOUT_MS = 45_000;
 /** A connection must stay open this long before the backoff starts again from the first step. */
 export const STABLE_CONNECTION_MS = 5_000;
+/**
+ * While offline, how often to look at navigator.onLine. The `online` event wakes the loop where it is delivered, but
+ * it is not delivered to every service worker (Chromium's network emulation never sends it): without this, a badge
+ * could stay stale for a whole backoff step after the network is back.
+ */
+export const ONLINE_POLL_MS = 1_000;
 
 export interface ConnectionLoopDeps {
   /** Opens one stream with this Last-Event-ID; resolves when it ends. */
@@ -41,6 +47,7 @@ export class ConnectionLoop {
   /** The pending wait was asked for by the server (Retry-After): a wake-up must not cut it short. */
   private waitIsServerMandated = false;
   private stallTimer: unknown = null;
+  private onlinePollTimer: unknown = null;
   private running = false;
   private generation = 0;
   private readonly timers: Timers;
@@ -73,6 +80,7 @@ export class ConnectionLoop {
     this.controller = null;
     this.clearTimer('retryTimer');
     this.clearTimer('stallTimer');
+    this.clearTimer('onlinePollTimer');
   }
 
   get isRunning(): boolean {
@@ -88,6 +96,7 @@ export class ConnectionLoop {
   }
 
   private async connect(): Promise<void> {
+    this.clearTimer('onlinePollTimer');
     const generation = this.generation;
     const controller = new AbortController();
     this.controller = controller;
@@ -186,9 +195,18 @@ export class ConnectionLoop {
       this.retryTimer = null;
       void this.connect();
     }, delayMs);
+    if (offline) this.pollForOnline();
   }
 
-  private clearTimer(name: 'retryTimer' | 'stallTimer'): void {
+  private pollForOnline(): void {
+    this.onlinePollTimer = this.timers.setTimeout(() => {
+      this.onlinePollTimer = null;
+      if (this.deps.isOnline?.() === false) this.pollForOnline();
+      else this.wake();
+    }, ONLINE_POLL_MS);
+  }
+
+  private clearTimer(name: 'retryTimer' | 'stallTimer' | 'onlinePollTimer'): void {
     if (this[name] !== null) {
       this.timers.clearTimeout(this[name]);
       this[name] = null;

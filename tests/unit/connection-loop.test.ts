@@ -200,4 +200,34 @@ describe('ConnectionLoop', () => {
     expect(states.at(-1)).toMatchObject({ status: 'offline', reason: 'the browser is offline' });
     loop.stop();
   });
+
+  it('reconnects within a second of the network coming back, even without an online event', async () => {
+    let online = false;
+    const server = new FakeFetch();
+    const states: ConnectionInfo[] = [];
+    const loop = new ConnectionLoop({
+      open: (id, handlers, signal) =>
+        openEventStream({ url: URL, headers: {}, credentials: 'omit', lastEventId: id }, handlers, signal, online ? server.fetch : async () => {
+          throw new TypeError('Failed to fetch');
+        }),
+      onStateChange: (state) => void states.push(state),
+      onOpen: () => {},
+      onEvent: () => {},
+      onOversizedEvent: () => {},
+      onActivity: () => {},
+      isOnline: () => online,
+      random: () => 0.999,
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(34_000); // long offline: the backoff has reached its 30 s cap
+    expect(states.at(-1)!.status).toBe('offline');
+    expect(states.at(-1)!.retryAt! - Date.now()).toBeGreaterThan(10_000);
+    online = true;
+    const stream = server.nextStream();
+    await vi.advanceTimersByTimeAsync(1000);
+    await stream;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(states.at(-1)!.status).toBe('live');
+    loop.stop();
+  });
 });
