@@ -116,6 +116,28 @@ function haltingFault(name: string, answer: Parameters<Rig['proxy']['answerWith'
   };
 }
 
+/** Nothing listens: connections are refused. Beacon keeps trying, with a bounded number of attempts. */
+function serverGoneFault(name: string, description: string, holdMs: (context: FaultContext) => number, soakOnly = false): Fault {
+  return {
+    name,
+    description,
+    soakOnly,
+    async run(context) {
+      const { rig } = context;
+      const attemptsBefore = await getAttemptCount(context);
+      const started = Date.now();
+      await rig.proxy.goAway();
+      context.publish(between(context, 1, 8), true);
+      await context.expectStateLine(RECONNECTING);
+      await sleep(holdMs(context));
+      // Refused connections never reach a server: Beacon's own attempt counter tells how often it tried.
+      const down = { attempts: (await getAttemptCount(context)) - attemptsBefore, ms: Date.now() - started };
+      await rig.proxy.comeBack();
+      return { allowanceMs: await getPendingWait(context), down };
+    },
+  };
+}
+
 export const FAULTS: Fault[] = [
   {
     name: 'drop-streams',
@@ -220,40 +242,8 @@ export const FAULTS: Fault[] = [
       return { allowanceMs: await getPendingWait(context) };
     },
   },
-  {
-    name: 'server-gone',
-    description: 'nothing answers at all (connections refused) for a while',
-    async run(context) {
-      const { rig } = context;
-      const attemptsBefore = await getAttemptCount(context);
-      const started = Date.now();
-      await rig.proxy.goAway();
-      context.publish(between(context, 1, 8), true);
-      await context.expectStateLine(RECONNECTING);
-      await sleep(hold(context, [5000, 10_000], [10_000, 90_000]));
-      // Refused connections never reach a server: Beacon's own attempt counter tells how often it tried.
-      const down = { attempts: (await getAttemptCount(context)) - attemptsBefore, ms: Date.now() - started };
-      await rig.proxy.comeBack();
-      return { allowanceMs: await getPendingWait(context), down };
-    },
-  },
-  {
-    name: 'server-gone-minutes',
-    description: 'nothing answers for two to three minutes',
-    soakOnly: true,
-    async run(context) {
-      const { rig } = context;
-      const attemptsBefore = await getAttemptCount(context);
-      const started = Date.now();
-      await rig.proxy.goAway();
-      context.publish(between(context, 4, 12), true);
-      await context.expectStateLine(RECONNECTING);
-      await sleep(between(context, 120_000, 180_000));
-      const down = { attempts: (await getAttemptCount(context)) - attemptsBefore, ms: Date.now() - started };
-      await rig.proxy.comeBack();
-      return { allowanceMs: await getPendingWait(context), down };
-    },
-  },
+  serverGoneFault('server-gone', 'nothing listens on the port for a while', (context) => hold(context, [5000, 10_000], [10_000, 90_000])),
+  serverGoneFault('server-gone-minutes', 'nothing listens on the port for two to three minutes', (context) => between(context, 120_000, 180_000), true),
   {
     name: 'worker-stopped',
     description: 'the service worker is stopped mid-stream (as Chrome does when idle); the alarm must bring it back',

@@ -34,66 +34,66 @@ export interface RigBrowser {
   close(): Promise<void>;
 }
 
-class ChromiumRigBrowser implements RigBrowser {
-  readonly name = 'chromium';
-  private readonly seen = new Set<string>();
-  constructor(private readonly beacon: ChromiumBeacon) {}
-  get consoleLog() {
-    return this.beacon.consoleLog;
-  }
-  configure = (settings: Partial<Settings>) => this.beacon.configure(settings);
-  badge = () => this.beacon.badge();
-  stateLine = () => this.beacon.popupText('[data-test=connection-label]');
-  storage = <T>(key: string) => this.beacon.storage<T>(key);
-  async pressRetry() {
-    const page = await this.beacon.openPage('popup.html');
-    await page.click('.connection__retry');
-    await page.waitForTimeout(200);
-    await page.close();
-  }
-  /** Every create() is recorded by a wrapper put into each worker, and getAll() fills in what a new worker did first. */
-  async notificationIds() {
-    const worker = await this.beacon.worker();
-    const ids = await worker.evaluate(async () => {
-      const scope = globalThis as unknown as { __created?: string[] };
-      if (!scope.__created) {
-        scope.__created = [];
-        const original = chrome.notifications.create.bind(chrome.notifications) as (...args: unknown[]) => unknown;
-        (chrome.notifications as unknown as { create: (...args: unknown[]) => unknown }).create = (id, ...rest) => {
-          scope.__created!.push(String(id));
-          return original(id, ...rest);
-        };
-      }
-      return [...scope.__created, ...Object.keys(await chrome.notifications.getAll())];
-    });
-    for (const id of ids) this.seen.add(id);
-    return [...this.seen];
-  }
-  stopWorker = () => this.beacon.stopWorker();
-  setOffline = (offline: boolean) => this.beacon.context.setOffline(offline);
-  saveFailureArtifacts = (name: string) => this.beacon.saveFailureArtifacts(name);
-  close = () => this.beacon.close();
+/** What both e2e drivers (ChromiumBeacon, FirefoxBeacon) offer alike. */
+interface DriverBeacon {
+  readonly consoleLog: string[];
+  configure(settings: Partial<Settings>): Promise<void>;
+  badge(): Promise<BadgeState>;
+  popupText(selector: string): Promise<string | null>;
+  storage<T>(key: string): Promise<T>;
+  openPage(path: 'popup.html'): Promise<{ click(selector: string): Promise<unknown>; close(): Promise<unknown> }>;
+  saveFailureArtifacts(name: string): Promise<void>;
+  close(): Promise<void>;
 }
 
-class FirefoxRigBrowser implements RigBrowser {
-  readonly name = 'firefox';
-  constructor(private readonly beacon: FirefoxBeacon) {}
-  get consoleLog() {
-    return this.beacon.consoleLog;
-  }
-  configure = (settings: Partial<Settings>) => this.beacon.configure(settings);
-  badge = () => this.beacon.badge();
-  stateLine = () => this.beacon.popupText('[data-test=connection-label]');
-  storage = <T>(key: string) => this.beacon.storage<T>(key);
-  async pressRetry() {
-    const page = await this.beacon.openPage('popup.html');
-    await page.click('.connection__retry');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await page.close();
-  }
-  notificationIds = () => this.beacon.notificationsShown();
-  saveFailureArtifacts = (name: string) => this.beacon.saveFailureArtifacts(name);
-  close = () => this.beacon.close();
+function createRigBrowser(
+  name: RigBrowserName,
+  beacon: DriverBeacon,
+  own: Pick<RigBrowser, 'notificationIds' | 'stopWorker' | 'setOffline'>,
+): RigBrowser {
+  return {
+    name,
+    consoleLog: beacon.consoleLog,
+    configure: (settings) => beacon.configure(settings),
+    badge: () => beacon.badge(),
+    stateLine: () => beacon.popupText('[data-test=connection-label]'),
+    storage: (key) => beacon.storage(key),
+    async pressRetry() {
+      const page = await beacon.openPage('popup.html');
+      await page.click('.connection__retry');
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the click's message is on its way
+      await page.close();
+    },
+    saveFailureArtifacts: (test) => beacon.saveFailureArtifacts(test),
+    close: () => beacon.close(),
+    ...own,
+  };
+}
+
+function createChromiumRigBrowser(beacon: ChromiumBeacon): RigBrowser {
+  const seen = new Set<string>();
+  return createRigBrowser('chromium', beacon, {
+    /** Every create() is recorded by a wrapper put into each worker; getAll() fills in what a new worker did first. */
+    async notificationIds() {
+      const worker = await beacon.worker();
+      const ids = await worker.evaluate(async () => {
+        const scope = globalThis as unknown as { __created?: string[] };
+        if (!scope.__created) {
+          scope.__created = [];
+          const original = chrome.notifications.create.bind(chrome.notifications) as (...args: unknown[]) => unknown;
+          (chrome.notifications as unknown as { create: (...args: unknown[]) => unknown }).create = (id, ...rest) => {
+            scope.__created!.push(String(id));
+            return original(id, ...rest);
+          };
+        }
+        return [...scope.__created, ...Object.keys(await chrome.notifications.getAll())];
+      });
+      for (const id of ids) seen.add(id);
+      return [...seen];
+    },
+    stopWorker: () => beacon.stopWorker(),
+    setOffline: (offline) => beacon.context.setOffline(offline),
+  });
 }
 
 export interface Truth {
@@ -120,7 +120,10 @@ export class Rig {
   static async start(browserName: RigBrowserName): Promise<Rig> {
     const server = await TestServer.start();
     const proxy = await startFaultProxy({ target: () => server.url });
-    const browser = browserName === 'chromium' ? new ChromiumRigBrowser(await ChromiumBeacon.launch()) : new FirefoxRigBrowser(await FirefoxBeacon.launch());
+    const browser =
+      browserName === 'chromium'
+        ? createChromiumRigBrowser(await ChromiumBeacon.launch())
+        : await FirefoxBeacon.launch().then((beacon) => createRigBrowser('firefox', beacon, { notificationIds: () => beacon.notificationsShown() }));
     const rig = new Rig(server, proxy, browser);
     await browser.notificationIds(); // starts recording
     await rig.signIn(USER.token);
