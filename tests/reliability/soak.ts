@@ -13,8 +13,12 @@ import { Rig, type RigBrowserName } from './rig';
 
 /** The badge must be right this long after Beacon could know the truth. */
 export const CONVERGENCE_MS = 3000;
-/** Connection attempts allowed while the server is unreachable: the first quick retries, then one per 4 s at most. */
-export const getAttemptBound = (downMs: number) => 6 + Math.floor(downMs / 4000);
+/**
+ * Connection attempts allowed while the server is unreachable. Full jitter has no floor, so a few attempts can come
+ * close together by chance: 10 covers the quick first steps (up to 1, 1, 1, 2, 4 s) and unlucky draws, then one per
+ * 3 s, where the backoff averages one per 15 s once it reaches its 30 s cap. A storm is ten times that and more.
+ */
+export const getAttemptBound = (downMs: number) => 10 + Math.floor(downMs / 3000);
 
 export interface SoakOptions {
   browser: RigBrowserName;
