@@ -2,7 +2,7 @@
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { createBeaconClient } from '@/utils/extension-client';
-import { snapshotItem, type Snapshot } from '@/utils/snapshot';
+import { snapshotItem } from '@/utils/snapshot';
 import { useBeaconStore } from '@/utils/stores/beacon-store';
 import '@/components/theme.css';
 import App from './App.vue';
@@ -11,10 +11,8 @@ async function main() {
   document.documentElement.lang = browser.i18n.getUILanguage();
   const pinia = createPinia();
   const app = createApp(App).use(pinia);
-  // Storage answers in a few ms even when the service worker is asleep; the background answers after. The read
-  // started in popup-preload.js, before these modules loaded.
-  const preloaded = (globalThis as { beaconStoredSnapshot?: Promise<Snapshot | null> }).beaconStoredSnapshot;
-  const initial = await (preloaded?.then((stored) => stored ?? snapshotItem.getValue()) ?? snapshotItem.getValue()).catch(() => null);
+  // Storage answers in a few ms even when the service worker is asleep; the background answers after.
+  const initial = await snapshotItem.getValue().catch(() => null);
   const store = useBeaconStore(pinia);
   const ready = store.connect(createBeaconClient(), initial);
   app.mount('#app');
