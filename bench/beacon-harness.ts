@@ -4,8 +4,11 @@
  * service worker (the title changes with every count, even past 99+).
  */
 /// <reference types="chrome" />
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page, Worker } from 'playwright-core';
-import { ChromiumBeacon } from '../tests/e2e/chromium';
+import { CHROME_EXTENSION_DIR, ChromiumBeacon } from '../tests/e2e/chromium';
 import { TestServer, USER, waitFor } from '../tests/e2e/test-server';
 import type { BeaconServerOptions } from '../server/app';
 import { serveBaselinePage } from './baseline-client';
@@ -23,9 +26,33 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The page the popup paint is compared with: no framework, one classic script that reads the same snapshot. */
+export const FLOOR_PAGE = 'bench-floor.html';
+const FLOOR_HTML = `<!doctype html><html lang="en"><head><meta charset="UTF-8"><title>floor</title><script src="/bench-floor.js"></script></head><body><ul id="counts"></ul></body></html>`;
+const FLOOR_JS = `chrome.storage.local.get('snapshot').then(({ snapshot }) => {
+  const list = document.getElementById('counts');
+  for (const [category, count] of Object.entries(snapshot.counts)) {
+    const item = document.createElement('li');
+    item.dataset.category = category;
+    item.textContent = category + ': ' + count;
+    list.append(item);
+  }
+  performance.mark('beacon:painted');
+});`;
+
+/** A copy of the built extension with the floor page added (the shipped build stays as it is). */
+function copyExtensionWithFloorPage(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'beacon-bench-ext-'));
+  cpSync(CHROME_EXTENSION_DIR, dir, { recursive: true });
+  writeFileSync(join(dir, FLOOR_PAGE), FLOOR_HTML);
+  writeFileSync(join(dir, 'bench-floor.js'), FLOOR_JS);
+  return dir;
+}
+
 export async function startHarness(options: Partial<BeaconServerOptions> = {}): Promise<Harness> {
   const server = await TestServer.start({ legacyUsernameAuth: true, maxStreamsPerUser: 64, ...options });
-  const beacon = await ChromiumBeacon.launch();
+  const extensionDir = copyExtensionWithFloorPage();
+  const beacon = await ChromiumBeacon.launch(extensionDir);
   await beacon.configure({ serverUrl: server.url, authMethod: 'token', token: USER.token });
   await waitFor(() => beacon.badge(), (badge) => badge.title.includes('live'), 'Beacon live', 15_000);
   const worker = await beacon.worker();
@@ -59,6 +86,7 @@ export async function startHarness(options: Partial<BeaconServerOptions> = {}): 
       await beacon.close();
       await pages.close();
       await server.dispose();
+      rmSync(extensionDir, { recursive: true, force: true });
     },
   };
 }

@@ -114,7 +114,8 @@ export class ChromiumBeacon {
     return this.popup.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
   }
 
-  async openPage(path: 'popup.html' | 'options.html'): Promise<Page> {
+  /** Opens an extension page (popup.html, options.html, or a page a benchmark added to its copy) in a new tab. */
+  async openPage(path: string): Promise<Page> {
     const page = await this.context.newPage();
     await page.goto(`chrome-extension://${this.extensionId}/${path}`);
     return page;
