@@ -76,12 +76,15 @@ export class OsNotifier {
   add(notice: ArrivedNotice, settings: Settings): void {
     this.settings = settings;
     if (!settings.notify[notice.category]) return;
-    // Past MAX_SINGLES_PER_BATCH the batch can only become a summary: keep a count per category, not every notice,
-    // so a flood of events holds a few objects for the batch window instead of one each.
-    const merged = this.batch.length >= MAX_SINGLES_PER_BATCH ? this.batch.find((entry) => entry.count !== undefined && entry.category === notice.category && entry.catchUp === notice.catchUp) : undefined;
-    if (merged) merged.count! += notice.count ?? 1;
-    else if (this.batch.length >= MAX_SINGLES_PER_BATCH) this.batch.push({ category: notice.category, catchUp: notice.catchUp, title: '', content: '', url: null, count: notice.count ?? 1 });
-    else this.batch.push(notice);
+    if (this.batch.length < MAX_SINGLES_PER_BATCH) this.batch.push(notice);
+    else {
+      // From here the batch can only become a summary: keep a count per category, not every notice, so a flood of
+      // events holds a few objects for the batch window instead of one each.
+      const { category, catchUp } = notice;
+      const merged = this.batch.find((entry) => entry.count !== undefined && entry.category === category && entry.catchUp === catchUp);
+      if (merged) merged.count! += notice.count ?? 1;
+      else this.batch.push({ category, catchUp, title: '', content: '', url: null, count: notice.count ?? 1 });
+    }
     if (this.quietTimer !== null) this.timers.clearTimeout(this.quietTimer);
     this.quietTimer = this.timers.setTimeout(() => void this.flush(), BATCH_QUIET_MS);
     this.maxTimer ??= this.timers.setTimeout(() => void this.flush(), MAX_BATCH_MS);
