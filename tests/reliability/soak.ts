@@ -134,11 +134,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   })();
 
   /** Time until the badge is right; a miss is a violation, and then it waits a minute more to see whether it recovers. */
-  const converge = async (what: string, allowanceMs: number): Promise<number | null> => {
-    const from = Date.now();
+  const converge = async (what: string, allowanceMs: number, from = Date.now()): Promise<number | null> => {
     const isRight = (badge: Awaited<ReturnType<typeof rig.browser.badge>>) => Rig.compare(badge, rig.truth()) === null;
     try {
-      await waitFor(() => rig.browser.badge(), isRight, what, allowanceMs + CONVERGENCE_MS);
+      await waitFor(() => rig.browser.badge(), isRight, what, Math.max(100, from + allowanceMs + CONVERGENCE_MS - Date.now()));
       return Date.now() - from;
     } catch {
       const badge = await rig.browser.badge().catch(() => null);
@@ -208,8 +207,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         result = { allowanceMs: 30_000 };
       }
 
-      entry.worstAllowanceMs = Math.max(entry.worstAllowanceMs, result.allowanceMs);
-      const convergedMs = await converge(`after ${fault.name}`, result.allowanceMs);
+      // An attempt still in flight at the heal may yet end with the fault's answer and announce one more wait:
+      // read what Beacon announced once its state is stored (writes are coalesced over 200 ms).
+      const healedAt = Date.now();
+      await sleep(400);
+      const retryAt = (await rig.stored())?.connection.retryAt ?? null;
+      const allowanceMs = Math.max(result.allowanceMs, retryAt === null ? 0 : retryAt - healedAt);
+      entry.worstAllowanceMs = Math.max(entry.worstAllowanceMs, allowanceMs);
+      const convergedMs = await converge(`after ${fault.name}`, allowanceMs, healedAt);
       if (convergedMs === null) break; // Beacon did not recover: nothing after this would mean anything
       entry.recovered++;
       entry.worstConvergenceMs = Math.max(entry.worstConvergenceMs, convergedMs);
