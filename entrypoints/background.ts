@@ -30,9 +30,6 @@ export default defineBackground({
       warn: (message: string) => console.warn(`[beacon] ${message}`),
       error: (message: string) => console.error(`[beacon] ${message}`),
     };
-    // An error nothing caught is a bug: name it in Beacon's log, where bug reports and the reliability tests look.
-    globalThis.addEventListener?.('unhandledrejection', (event) => log.error(`unhandled rejection: ${describeError(event.reason)}`));
-    globalThis.addEventListener?.('error', (event) => log.error(`unhandled error: ${event.message}`));
     const notifier = new OsNotifier(browser.notifications, t, realTimers, import.meta.env.BROWSER !== 'firefox');
     const logFailure = (what: string) => (error: unknown) => log.warn(`${what}: ${String(error)}`);
     const publish = throttleLatest((snapshot: Snapshot) => {
@@ -59,6 +56,10 @@ export default defineBackground({
       log,
       isOnline: () => navigator.onLine,
     });
+
+    // An error nothing caught is a bug: logged and counted in diagnostics, where bug reports and the reliability tests look.
+    globalThis.addEventListener?.('unhandledrejection', (event) => service.recordUnhandledError(`rejection: ${describeError(event.reason)}`));
+    globalThis.addEventListener?.('error', (event) => service.recordUnhandledError(`error: ${event.message}`));
 
     onMessage('getSnapshot', () => service.getSnapshot());
     onMessage('markRead', ({ data }) => service.markRead(data));

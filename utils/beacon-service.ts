@@ -364,6 +364,12 @@ export class BeaconService {
     }
   }
 
+  /** An error nothing caught (a bug): logged every time, and counted in diagnostics for bug reports. */
+  recordUnhandledError(description: string): void {
+    this.deps.log.error(`unhandled: ${description}`);
+    this.update({ diagnostics: { ...this.snapshot.diagnostics, unhandledErrors: this.snapshot.diagnostics.unhandledErrors + 1 } });
+  }
+
   private bumpVersion(category: Category): void {
     this.countVersions.set(category, (this.countVersions.get(category) ?? 0) + 1);
   }

@@ -39,6 +39,8 @@ export interface Diagnostics {
   unknownTypes: number;
   oversizedEvents: number;
   reconnects: number;
+  /** Errors and rejections nothing caught in the background: bugs, shown so they get reported. */
+  unhandledErrors: number;
 }
 
 export interface Snapshot {
@@ -74,6 +76,7 @@ export function getEmptySnapshot(): Snapshot {
       unknownTypes: 0,
       oversizedEvents: 0,
       reconnects: 0,
+      unhandledErrors: 0,
     },
   };
 }

@@ -89,6 +89,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let notificationBound = 0;
   let consoleChecked = 0;
   let requestsChecked = 0;
+  let unhandledSeen = 0;
   const stats = new Map<string, FaultStats>();
 
   const publish = (count: number) => {
@@ -244,6 +245,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
       notificationBound += result.extraNotifications ?? 0;
       checkLogsAndUrls();
+      // Beacon counts errors nothing caught: the check that also works where the background's console is hidden.
+      const unhandled = Number((await rig.stored())?.diagnostics.unhandledErrors ?? 0);
+      if (unhandled > unhandledSeen) violate(`${fault.name}: ${unhandled - unhandledSeen} unhandled error(s) counted by Beacon`);
+      unhandledSeen = unhandled;
     }
 
     // The end: nothing lost, and every notification batch closed.

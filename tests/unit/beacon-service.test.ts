@@ -118,6 +118,16 @@ describe('BeaconService', () => {
     expect(server.countRequests('/socket_connection')).toBe(1);
   });
 
+  it('logs and counts errors nothing caught', async () => {
+    const { server } = fakeServer();
+    const h = createHarness(server.fetch, makeSettings());
+    await h.service.start();
+    h.service.recordUnhandledError('rejection: boom');
+    h.service.recordUnhandledError('error: bang');
+    expect(h.snapshot().diagnostics.unhandledErrors).toBe(2);
+    expect(h.logs.filter((line) => line.startsWith('error: unhandled: '))).toEqual(['error: unhandled: rejection: boom', 'error: unhandled: error: bang']);
+  });
+
   it('shows report emails only to roles other than user', async () => {
     for (const [role, expected] of [['user', '2'], ['admin', '5']] as const) {
       const { server, counts } = fakeServer(role);

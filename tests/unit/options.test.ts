@@ -153,6 +153,7 @@ describe('options page', () => {
     const { wrapper, client } = await mountOptions(fakeClient({ ...DEFAULT_SETTINGS, serverUrl: 'http://localhost:1', token: 'tok' }));
     expect(wrapper.get('[data-test=diag-lastEventId]').text()).toBe('abc.7');
     expect(wrapper.get('[data-test=diag-ignored]').text()).toBe('2 / 0 / 0');
+    expect(wrapper.get('[data-test=diag-unhandled]').text()).toBe('0');
     await wrapper.get('[data-test=forget]').trigger('click');
     await flushPromises();
     expect(client.forget).toHaveBeenCalled();
