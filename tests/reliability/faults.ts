@@ -85,7 +85,7 @@ function httpErrorFault(name: string, status: number, retryAfterS: number | null
       const downMs = Date.now() - started;
       if (retryAfterS !== null) {
         // Never sooner than the server asked: consecutive attempts are at least Retry-After apart.
-        const times = proxy.requests.filter((r) => r.at >= started && r.url.startsWith('/notification/socket_connection')).map((r) => r.at);
+        const times = context.rig.streamRequestsSince(started).map((request) => request.at);
         for (let i = 1; i < times.length; i++)
           if (times[i]! - times[i - 1]! < retryAfterS * 1000 - 250) throw new Error(`retried ${times[i]! - times[i - 1]!} ms after a Retry-After of ${retryAfterS} s`);
       }

@@ -10,7 +10,7 @@ import { getExpectedBadgeText, getTitleCount } from '../e2e/badge-title';
 import { ChromiumBeacon, type BadgeState } from '../e2e/chromium';
 import { FirefoxBeacon } from '../e2e/firefox';
 import { TestServer, USER } from '../e2e/test-server';
-import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { startFaultProxy, type FaultProxy, type ProxiedRequest } from './fault-proxy';
 
 export type RigBrowserName = 'chromium' | 'firefox';
 
@@ -168,9 +168,13 @@ export class Rig {
     return this.browser.storage<StoredState | null>('snapshot').catch(() => null);
   }
 
-  /** Requests to `path` the proxy received (forwarded or answered by a fault) since `since` (epoch ms). */
-  attemptsSince(since: number, path = '/notification/socket_connection'): number {
-    return this.proxy.requests.filter((request) => request.at >= since && request.url.startsWith(path)).length;
+  /** Stream requests the proxy received (forwarded or answered by a fault) since `since` (epoch ms). */
+  streamRequestsSince(since: number): ProxiedRequest[] {
+    return this.proxy.requests.filter((request) => request.at >= since && request.url.startsWith('/notification/socket_connection'));
+  }
+
+  attemptsSince(since: number): number {
+    return this.streamRequestsSince(since).length;
   }
 
   async close(): Promise<void> {
