@@ -146,12 +146,12 @@ export async function measureRestart(h: Harness, restarts: number): Promise<Rest
   return { beaconMs, baselineMs };
 }
 
-/** Gzipped sizes of the background script and of everything popup.html loads. */
+/** Gzipped sizes of the background script and of the popup: popup.html (which holds its CSS) and what it loads. */
 export function measureBundleSizes(outputDir = '.output/chrome-mv3'): { backgroundGz: number; popupGz: number } {
   const gz = (file: string) => gzipSync(readFileSync(join(outputDir, file)), { level: 9 }).length;
   const html = readFileSync(join(outputDir, 'popup.html'), 'utf8');
   const assets = [...html.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((match) => match[1]!);
-  return { backgroundGz: gz('background.js'), popupGz: assets.reduce((sum, file) => sum + gz(file), 0) };
+  return { backgroundGz: gz('background.js'), popupGz: assets.reduce((sum, file) => sum + gz(file), gz('popup.html')) };
 }
 
 export { startHarness };

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasBrowser } from './browsers';
 import { ChromiumBeacon } from './chromium';
-import { defineSharedScenarios, useE2eFixture } from './scenarios';
+import { STYLED_POPUP, defineSharedScenarios, getAppliedStyle, useE2eFixture } from './scenarios';
 import { USER, waitFor } from './test-server';
 
 describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
@@ -45,6 +45,8 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     expect(await popup.textContent('li[data-category=system] [data-test=count]')).toBe('1');
     expect(await popup.textContent('[data-test=latest-system]')).toContain('Maintenance tonight');
     expect(await popup.textContent('[data-test=latest-manager]')).toContain('Please add tags');
+    // The page's own styles (inlined at build time) and the shared theme are applied.
+    expect(await popup.evaluate(getAppliedStyle)).toEqual(STYLED_POPUP);
 
     await f.server.publish({ notice_type: 1, title: 'star' });
     await popup.waitForFunction(() => document.querySelector('li[data-category=stars] [data-test=count]')?.textContent === '1');

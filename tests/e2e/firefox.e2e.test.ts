@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasBrowser } from './browsers';
 import { FirefoxBeacon } from './firefox';
-import { defineSharedScenarios, useE2eFixture } from './scenarios';
+import { STYLED_POPUP, defineSharedScenarios, getAppliedStyle, useE2eFixture } from './scenarios';
 import { USER, waitFor } from './test-server';
 
 describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
@@ -39,6 +39,7 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
     expect(await text('li[data-category=comments] [data-test=count]')).toBe('1');
     expect(await text('[data-test=latest-system]')).toContain('Maintenance tonight');
     expect(await text('[data-test=latest-manager]')).toContain('Please add tags');
+    expect(await popup.evaluate(getAppliedStyle)).toEqual(STYLED_POPUP);
     await popup.click('[data-test=mark-all]');
     await f.badgeIs('');
     expect(f.server.total()).toBe(0);

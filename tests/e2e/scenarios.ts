@@ -10,6 +10,17 @@ import { ADMIN_USER, TestServer, USER, waitFor } from './test-server';
 export const LIVE_RED = [217, 48, 37, 255];
 export const GREY = [128, 134, 139, 255];
 
+/** What {@link getAppliedStyle} reads off a popup whose styles loaded: App.vue's width and theme.css's accent. */
+export const STYLED_POPUP = { width: 360, accent: '#1a73e8' };
+
+/** Runs in the popup page: the main element's width and the theme's accent colour, as the page has them applied. */
+export function getAppliedStyle(): typeof STYLED_POPUP {
+  return {
+    width: document.querySelector('main')!.getBoundingClientRect().width,
+    accent: getComputedStyle(document.documentElement).getPropertyValue('--accent').trim(),
+  };
+}
+
 /** The part of a browser driver the shared scenarios use. */
 export interface BrowserBeacon {
   configure(settings: Partial<Settings>): Promise<void>;
