@@ -29,7 +29,9 @@ export interface Harness {
 /** The page the popup paint is compared with: no framework, one classic script that reads the same snapshot. */
 export const FLOOR_PAGE = 'bench-floor.html';
 const FLOOR_HTML = `<!doctype html><html lang="en"><head><meta charset="UTF-8"><title>floor</title><script src="/bench-floor.js"></script></head><body><ul id="counts"></ul></body></html>`;
-const FLOOR_JS = `chrome.storage.local.get('snapshot').then(({ snapshot }) => {
+// The read starts at once; the answer can come before the parser has reached the list, so it also waits for that.
+const FLOOR_JS = `const parsed = document.readyState === 'loading' ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve)) : null;
+Promise.all([chrome.storage.local.get('snapshot'), parsed]).then(([{ snapshot }]) => {
   const list = document.getElementById('counts');
   for (const [category, count] of Object.entries(snapshot.counts)) {
     const item = document.createElement('li');
