@@ -17,7 +17,7 @@ export interface ServerLoadResult {
 const ADMIN = 'bench-admin-token';
 const USER = { username: 'bench', token: 'bench-user-token' };
 
-async function startServerProcess(): Promise<{ url: string; pid: number; stop(): void }> {
+async function startServerProcess(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'server/main.ts', '--port', '0', '--admin-token', ADMIN, '--user', `${USER.username}:${USER.token}:user`, '--max-streams-per-user', '20000'],
@@ -33,7 +33,17 @@ async function startServerProcess(): Promise<{ url: string; pid: number; stop():
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   child.stdout!.resume();
-  return { url, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+  // Stopping waits for the exit: the server logs its shutdown, and a bench that exits first leaves it an EPIPE.
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    pid: child.pid!,
+    stop: () => {
+      child.kill('SIGTERM');
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      return exited.finally(() => clearTimeout(kill));
+    },
+  };
 }
 
 function rssMb(pid: number): number {
@@ -94,6 +104,6 @@ export async function measureServerLoad(clients: number): Promise<ServerLoadResu
     };
   } finally {
     for (const stream of streams) stream.destroy();
-    server.stop();
+    await server.stop();
   }
 }
