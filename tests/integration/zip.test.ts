@@ -17,7 +17,10 @@ describe('store zips', () => {
     expect(listZipEntries(find('-firefox.zip'))).toEqual(expect.arrayContaining(['manifest.json', 'background.js', 'popup.html']));
 
     const sources = listZipEntries(find('-sources.zip'));
-    expect(sources).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'wxt.config.ts', 'entrypoints/background.ts', 'utils/beacon-service.ts']));
+    // wxt.config.ts imports the build steps: without them a reviewer cannot rebuild.
+    expect(sources).toEqual(
+      expect.arrayContaining(['package.json', 'package-lock.json', 'wxt.config.ts', 'scripts/build/inline-page-css.ts', 'scripts/build/page-groups.ts', 'entrypoints/background.ts', 'utils/beacon-service.ts']),
+    );
     const generated = sources.filter((name) => /^(\.output|\.wxt|node_modules|test-results|coverage)\//.test(name) || name.endsWith('.log'));
     expect(generated).toEqual([]);
   });
