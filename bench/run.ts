@@ -45,7 +45,7 @@ async function main() {
       const paint = await measurePopupPaint(withPayload, plan.popupOpens);
       figures.popupPaintMs = median(paint.beacon);
       figures.popupFloorMs = median(paint.floor);
-      // The first open of each page in a new browser has no V8 code cache for its script yet.
+      // The first open of each page in a fresh profile (the first after install) has no V8 code cache for its script yet.
       figures.popupFirstPaintMs = paint.beacon[0] ?? null;
       figures.popupFirstFloorMs = paint.floor[0] ?? null;
       const restart = await measureRestart(withPayload, plan.restarts);
@@ -127,8 +127,8 @@ async function main() {
   row(`Burst of ${plan.burstEvents}: last event → correct badge`, med('burstCorrectMs'), med('baselineBurstCorrectMs'), ratio('burstCorrectMs', 'baselineBurstCorrectMs'), 'ms', '≤ 200', le(med('burstCorrectMs'), 200));
   row('Popup open → counts painted', med('popupPaintMs'), null, null, 'ms', '≤ 50', le(med('popupPaintMs'), 50));
   row('Same, framework-free page (what the browser alone costs)', med('popupFloorMs'), null, null, 'ms', '', null);
-  row('Popup, first open in a new browser (no code cache yet)', med('popupFirstPaintMs'), null, null, 'ms', '', null);
-  row('Framework-free page, first open in a new browser', med('popupFirstFloorMs'), null, null, 'ms', '', null);
+  row('Popup, first open in a fresh profile (no code cache yet)', med('popupFirstPaintMs'), null, null, 'ms', '', null);
+  row('Framework-free page, first open in a fresh profile', med('popupFirstFloorMs'), null, null, 'ms', '', null);
   row('Background bundle, gzipped', sizes.backgroundGz / 1024, null, null, 'KB', '≤ 40', sizes.backgroundGz / 1024 <= 40);
   row('Popup bundle, gzipped', sizes.popupGz / 1024, null, null, 'KB', '≤ 90', sizes.popupGz / 1024 <= 90);
   row(`Worker heap after ${plan.heapEvents} events`, heapFinalMb, null, null, 'MB', '≤ 8', heapFinalMb <= 8);
@@ -188,7 +188,7 @@ function getNotes(rows: Row[]): string[] {
       `  inlined; A/B in Chromium 156, 15 opens each in three sessions: 50.5/44.6/48.7 ms before, 45.0/42.3/41.9 ms after).`,
       `  Tried without a measurable gain: starting the storage read before the modules load, in a classic script (A/B, 32`,
       `  opens each: 73.0 vs 72.6 ms) or at the top of the bundle (45 opens each: 44.6 ms with it, 44.0 without). Vue's`,
-      `  Options API is compiled out. The first open in a new browser is slower for both pages: no V8 code cache for the`,
+      `  Options API is compiled out. The first open in a fresh profile is slower for both pages: no V8 code cache for the`,
       `  script yet.`,
     );
   const refetch = find('Publish → badge p50, refetch');
