@@ -96,18 +96,27 @@ export async function measureBurst(h: Harness, events: number): Promise<BurstRes
   };
 }
 
+export interface PopupPaintResult {
+  beacon: number[];
+  floor: number[];
+  /** Each page's first open in this (fresh) profile: no V8 code cache yet. Null when that open did not paint. */
+  first: { beacon: number | null; floor: number | null };
+}
+
 /**
  * Popup open → counts painted, from the page's own `beacon:painted` mark (ms since navigation start), alternating
  * with the floor page: the same snapshot painted by a framework-free script, which shows what the browser alone costs.
  */
-export async function measurePopupPaint(h: Harness, opens: number): Promise<{ beacon: number[]; floor: number[] }> {
-  const result = { beacon: [] as number[], floor: [] as number[] };
+export async function measurePopupPaint(h: Harness, opens: number): Promise<PopupPaintResult> {
+  const result: PopupPaintResult = { beacon: [], floor: [], first: { beacon: null, floor: null } };
   for (let i = 0; i < opens * 2; i++) {
     const floor = i % 2 === 1;
     const page = await h.beacon.openPage(floor ? FLOOR_PAGE : 'popup.html');
     try {
       await page.waitForFunction(() => performance.getEntriesByName('beacon:painted').length > 0, undefined, { timeout: 10_000 });
-      (floor ? result.floor : result.beacon).push(await page.evaluate(() => performance.getEntriesByName('beacon:painted')[0]!.startTime));
+      const paintedMs = await page.evaluate(() => performance.getEntriesByName('beacon:painted')[0]!.startTime);
+      (floor ? result.floor : result.beacon).push(paintedMs);
+      if (i < 2) result.first[floor ? 'floor' : 'beacon'] = paintedMs;
     } catch (error) {
       // One open that never paints must not cost the whole run; it is reported, and left out of the median.
       console.warn(`[bench] ${floor ? FLOOR_PAGE : 'popup.html'} did not paint: ${String(error).split('\n')[0]}`);
