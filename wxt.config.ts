@@ -9,7 +9,11 @@ export default defineConfig({
   modules: ['@wxt-dev/module-vue', '@wxt-dev/webextension-polyfill'],
   // Every component is <script setup>: compile out Vue's Options API and production devtools hooks (-4 KB).
   vite: () => ({
-    define: { __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
+    define: {
+      __VUE_OPTIONS_API__: 'false',
+      __VUE_PROD_DEVTOOLS__: 'false',
+      __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+    },
     // The popup paints sooner when it fetches fewer files: its CSS goes inline (this plugin) and its script is one
     // file (the hook below). bench/results.md has the effect.
     plugins: [inlinePageCss()],
@@ -47,6 +51,15 @@ export default defineConfig({
   }),
   zip: {
     // The Firefox sources zip is for reviewers: source and build files only.
-    excludeSources: ['.output/**', '.wxt/**', 'node_modules/**', 'test-results/**', 'coverage/**', 'bench/results*', '.ci/**', '**/*.log'],
+    excludeSources: [
+      '.output/**',
+      '.wxt/**',
+      'node_modules/**',
+      'test-results/**',
+      'coverage/**',
+      'bench/results*',
+      '.ci/**',
+      '**/*.log',
+    ],
   },
 });

@@ -35,7 +35,10 @@ function connect() {
 connect();
 </script>`;
 
-export async function serveBaselinePage(): Promise<{ url: (server: string, user: string) => string; close(): Promise<void> }> {
+export async function serveBaselinePage(): Promise<{
+  url: (server: string, user: string) => string;
+  close(): Promise<void>;
+}> {
   const http: Server = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(PAGE);
@@ -43,7 +46,8 @@ export async function serveBaselinePage(): Promise<{ url: (server: string, user:
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   return {
-    url: (server, user) => `http://127.0.0.1:${port}/?server=${encodeURIComponent(server)}&user=${encodeURIComponent(user)}`,
+    url: (server, user) =>
+      `http://127.0.0.1:${port}/?server=${encodeURIComponent(server)}&user=${encodeURIComponent(user)}`,
     close: () => new Promise((resolve) => http.close(() => resolve())),
   };
 }

@@ -56,7 +56,12 @@ export async function startHarness(options: Partial<BeaconServerOptions> = {}): 
   const extensionDir = copyExtensionWithFloorPage();
   const beacon = await ChromiumBeacon.launch(extensionDir);
   await beacon.configure({ serverUrl: server.url, authMethod: 'token', token: USER.token });
-  await waitFor(() => beacon.badge(), (badge) => badge.title.includes('live'), 'Beacon live', 15_000);
+  await waitFor(
+    () => beacon.badge(),
+    (badge) => badge.title.includes('live'),
+    'Beacon live',
+    15_000,
+  );
   const worker = await beacon.worker();
   await worker.evaluate(() => {
     const scope = globalThis as unknown as { __titles: Array<[number, string]> };
@@ -70,15 +75,22 @@ export async function startHarness(options: Partial<BeaconServerOptions> = {}): 
   const pages = await serveBaselinePage();
   const baseline = await beacon.context.newPage();
   await baseline.goto(pages.url(server.url, USER.username));
-  await waitFor(() => server.live.streamCount(), (count) => count >= 2, 'baseline connected', 15_000);
+  await waitFor(
+    () => server.live.streamCount(),
+    (count) => count >= 2,
+    'baseline connected',
+    15_000,
+  );
 
   return {
     server,
     beacon,
     worker,
     baseline,
-    beaconTitles: () => worker.evaluate(() => (globalThis as unknown as { __titles: Array<[number, string]> }).__titles),
-    baselineUpdates: () => baseline.evaluate(() => (window as unknown as { __updates: Array<[number, string, number]> }).__updates),
+    beaconTitles: () =>
+      worker.evaluate(() => (globalThis as unknown as { __titles: Array<[number, string]> }).__titles),
+    baselineUpdates: () =>
+      baseline.evaluate(() => (window as unknown as { __updates: Array<[number, string, number]> }).__updates),
     async resetRecords() {
       await worker.evaluate(() => void ((globalThis as unknown as { __titles: unknown[] }).__titles = []));
       await baseline.evaluate(() => void ((window as unknown as { __updates: unknown[] }).__updates = []));

@@ -19,15 +19,26 @@ export async function measureWorkerHeap(events: number, samples = 4): Promise<He
     headless: true,
     pipe: true,
     enableExtensions: [CHROME_EXTENSION_DIR],
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
-    const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 20_000 });
-    const worker = (await target.worker())!;
-    await worker.evaluate(
-      (settings) => chrome.storage.local.set({ settings }),
-      { serverUrl: server.url, authMethod: 'token', token: USER.token },
+    const target = await browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'),
+      { timeout: 20_000 },
     );
+    const worker = (await target.worker())!;
+    await worker.evaluate((settings) => chrome.storage.local.set({ settings }), {
+      serverUrl: server.url,
+      authMethod: 'token',
+      token: USER.token,
+    });
     const badgeTitle = () => worker.evaluate(() => chrome.action.getTitle({}));
     await waitFor(badgeTitle, (title) => title.includes('live'), 'live', 15_000);
     const cdp = await target.createCDPSession();
@@ -37,15 +48,24 @@ export async function measureWorkerHeap(events: number, samples = 4): Promise<He
     };
     const result: HeapResult = { samples: [[0, await heap()]] };
     const step = Math.ceil(events / samples);
-    for (let sent = 0; sent < events; ) {
+    for (let sent = 0; sent < events;) {
       const batch = Math.min(step, events - sent);
       for (let i = 0; i < batch; i++) {
-        server.live.store.publish(USER.username, { notice_type: (i % 5) as 0 | 1 | 2 | 3 | 4, title: `event ${sent + i}`, content: 'x'.repeat(200) });
+        server.live.store.publish(USER.username, {
+          notice_type: (i % 5) as 0 | 1 | 2 | 3 | 4,
+          title: `event ${sent + i}`,
+          content: 'x'.repeat(200),
+        });
         if (i % 250 === 249) await new Promise((resolve) => setTimeout(resolve, 25));
       }
       sent += batch;
       const expected = server.live.store.unreadCounts(USER.username).likes;
-      await waitFor(badgeTitle, (title) => title.includes(`Likes: ${expected}\n`), `worker caught up at ${sent}`, 30_000);
+      await waitFor(
+        badgeTitle,
+        (title) => title.includes(`Likes: ${expected}\n`),
+        `worker caught up at ${sent}`,
+        30_000,
+      );
       result.samples.push([sent, await heap()]);
     }
     return result;

@@ -9,15 +9,32 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_PATH } from '../tests/e2e/browsers';
 import { measureWorkerHeap } from './heap';
-import { measureBundleSizes, measureBurst, measureLatency, measurePopupPaint, measureRestart, startHarness } from './scenarios';
+import {
+  measureBundleSizes,
+  measureBurst,
+  measureLatency,
+  measurePopupPaint,
+  measureRestart,
+  startHarness,
+} from './scenarios';
 import { measureServerLoad } from './server-load';
 import { median, round } from './stats';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, runs: { type: 'string' }, 'skip-build': { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean' }, runs: { type: 'string' }, 'skip-build': { type: 'boolean' } },
+});
 const quick = values.quick ?? false;
 const plan = quick
   ? { runs: 1, latencyEvents: 30, burstEvents: 200, restarts: 1, popupOpens: 2, heapEvents: 400, loadClients: [100] }
-  : { runs: Number(values.runs ?? 3), latencyEvents: 500, burstEvents: 1000, restarts: 5, popupOpens: 15, heapEvents: 10_000, loadClients: [1000, 10_000] };
+  : {
+      runs: Number(values.runs ?? 3),
+      latencyEvents: 500,
+      burstEvents: 1000,
+      restarts: 5,
+      popupOpens: 15,
+      heapEvents: 10_000,
+      loadClients: [1000, 10_000],
+    };
 const INTERVAL_MS = 20; // 50 events per second, a steady rate
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -50,7 +67,8 @@ async function main() {
       const restart = await measureRestart(withPayload, plan.restarts);
       figures.restartMs = median(restart.beaconMs);
       const baselineRestarts = restart.baselineMs.filter((ms): ms is number => ms !== null);
-      figures.baselineRestartMs = baselineRestarts.length === restart.baselineMs.length ? median(baselineRestarts) : null;
+      figures.baselineRestartMs =
+        baselineRestarts.length === restart.baselineMs.length ? median(baselineRestarts) : null;
       figures.baselineRestartMissed = restart.baselineMs.length - baselineRestarts.length;
       details.push({ run, latency, paint, restart });
     } finally {
@@ -97,7 +115,11 @@ async function main() {
   };
   const ratio = (beacon: string, baseline: string): number | null => {
     const ratios = runs
-      .map((r) => (typeof r[beacon] === 'number' && typeof r[baseline] === 'number' && r[baseline] !== 0 ? (r[beacon] as number) / (r[baseline] as number) : null))
+      .map((r) =>
+        typeof r[beacon] === 'number' && typeof r[baseline] === 'number' && r[baseline] !== 0
+          ? (r[beacon] as number) / (r[baseline] as number)
+          : null,
+      )
       .filter((v): v is number => v !== null);
     return ratios.length ? median(ratios) : null;
   };
@@ -110,31 +132,138 @@ async function main() {
     cores: cpus().length,
     memoryGb: round(totalmem() / 1024 ** 3, 1),
     node: process.version,
-    chromium: execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+    chromium: execFileSync(CHROMIUM_PATH, ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim(),
   };
-  const rows: Array<{ metric: string; beacon: number | null; baseline: number | null; ratio: number | null; unit: string; goal: string; met: boolean | null }> = [];
-  const row = (metric: string, beacon: number | null, baseline: number | null, r: number | null, unit: string, goal: string, met: boolean | null) =>
-    rows.push({ metric, beacon: beacon === null ? null : round(beacon, 2), baseline: baseline === null ? null : round(baseline, 2), ratio: r === null ? null : round(r, 3), unit, goal, met });
+  const rows: Array<{
+    metric: string;
+    beacon: number | null;
+    baseline: number | null;
+    ratio: number | null;
+    unit: string;
+    goal: string;
+    met: boolean | null;
+  }> = [];
+  const row = (
+    metric: string,
+    beacon: number | null,
+    baseline: number | null,
+    r: number | null,
+    unit: string,
+    goal: string,
+    met: boolean | null,
+  ) =>
+    rows.push({
+      metric,
+      beacon: beacon === null ? null : round(beacon, 2),
+      baseline: baseline === null ? null : round(baseline, 2),
+      ratio: r === null ? null : round(r, 3),
+      unit,
+      goal,
+      met,
+    });
   const le = (value: number | null, limit: number) => (value === null ? false : value <= limit);
-  row('Publish → badge p50, payload count', med('latencyPayloadP50'), med('baselineLatencyPayloadP50'), ratio('latencyPayloadP50', 'baselineLatencyPayloadP50'), 'ms', '', null);
+  row(
+    'Publish → badge p50, payload count',
+    med('latencyPayloadP50'),
+    med('baselineLatencyPayloadP50'),
+    ratio('latencyPayloadP50', 'baselineLatencyPayloadP50'),
+    'ms',
+    '',
+    null,
+  );
   row('Publish → badge p95, payload count', med('latencyPayloadP95'), null, null, 'ms', '', null);
-  row('Publish → badge p99, payload count', med('latencyPayloadP99'), med('baselineLatencyPayloadP99'), ratio('latencyPayloadP99', 'baselineLatencyPayloadP99'), 'ms', '≤ 15', le(med('latencyPayloadP99'), 15));
-  row('Publish → badge p50, refetch', med('latencyRefetchP50'), med('baselineLatencyRefetchP50'), ratio('latencyRefetchP50', 'baselineLatencyRefetchP50'), 'ms', '', null);
-  row('Publish → badge p99, refetch', med('latencyRefetchP99'), med('baselineLatencyRefetchP99'), ratio('latencyRefetchP99', 'baselineLatencyRefetchP99'), 'ms', '', null);
-  row(`Burst of ${plan.burstEvents}: REST requests (all categories)`, med('burstRequests'), med('baselineBurstRequests'), ratio('burstRequests', 'baselineBurstRequests'), 'requests', '', null);
-  row(`Burst of ${plan.burstEvents}: most requests for one category`, med('burstMaxRequestsPerCategory'), null, null, 'requests', '≤ 2', le(med('burstMaxRequestsPerCategory'), 2));
-  row(`Burst of ${plan.burstEvents}: last event → correct badge`, med('burstCorrectMs'), med('baselineBurstCorrectMs'), ratio('burstCorrectMs', 'baselineBurstCorrectMs'), 'ms', '≤ 200', le(med('burstCorrectMs'), 200));
+  row(
+    'Publish → badge p99, payload count',
+    med('latencyPayloadP99'),
+    med('baselineLatencyPayloadP99'),
+    ratio('latencyPayloadP99', 'baselineLatencyPayloadP99'),
+    'ms',
+    '≤ 15',
+    le(med('latencyPayloadP99'), 15),
+  );
+  row(
+    'Publish → badge p50, refetch',
+    med('latencyRefetchP50'),
+    med('baselineLatencyRefetchP50'),
+    ratio('latencyRefetchP50', 'baselineLatencyRefetchP50'),
+    'ms',
+    '',
+    null,
+  );
+  row(
+    'Publish → badge p99, refetch',
+    med('latencyRefetchP99'),
+    med('baselineLatencyRefetchP99'),
+    ratio('latencyRefetchP99', 'baselineLatencyRefetchP99'),
+    'ms',
+    '',
+    null,
+  );
+  row(
+    `Burst of ${plan.burstEvents}: REST requests (all categories)`,
+    med('burstRequests'),
+    med('baselineBurstRequests'),
+    ratio('burstRequests', 'baselineBurstRequests'),
+    'requests',
+    '',
+    null,
+  );
+  row(
+    `Burst of ${plan.burstEvents}: most requests for one category`,
+    med('burstMaxRequestsPerCategory'),
+    null,
+    null,
+    'requests',
+    '≤ 2',
+    le(med('burstMaxRequestsPerCategory'), 2),
+  );
+  row(
+    `Burst of ${plan.burstEvents}: last event → correct badge`,
+    med('burstCorrectMs'),
+    med('baselineBurstCorrectMs'),
+    ratio('burstCorrectMs', 'baselineBurstCorrectMs'),
+    'ms',
+    '≤ 200',
+    le(med('burstCorrectMs'), 200),
+  );
   row('Popup open → counts painted', med('popupPaintMs'), null, null, 'ms', '≤ 50', le(med('popupPaintMs'), 50));
   row('Same, framework-free page (what the browser alone costs)', med('popupFloorMs'), null, null, 'ms', '', null);
   row('Popup, first open in a fresh profile (no code cache yet)', med('popupFirstPaintMs'), null, null, 'ms', '', null);
   row('Framework-free page, first open in a fresh profile', med('popupFirstFloorMs'), null, null, 'ms', '', null);
-  row('Background bundle, gzipped', sizes.backgroundGz / 1024, null, null, 'KB', '≤ 40', sizes.backgroundGz / 1024 <= 40);
+  row(
+    'Background bundle, gzipped',
+    sizes.backgroundGz / 1024,
+    null,
+    null,
+    'KB',
+    '≤ 40',
+    sizes.backgroundGz / 1024 <= 40,
+  );
   row('Popup bundle, gzipped', sizes.popupGz / 1024, null, null, 'KB', '≤ 90', sizes.popupGz / 1024 <= 90);
   row(`Worker heap after ${plan.heapEvents} events`, heapFinalMb, null, null, 'MB', '≤ 8', heapFinalMb <= 8);
   row(`Worker heap growth, first to last sample`, heapGrowthMb, null, null, 'MB', 'flat', Math.abs(heapGrowthMb) < 1);
-  row('Server restart → badge live and right', med('restartMs'), med('baselineRestartMs'), ratio('restartMs', 'baselineRestartMs'), 'ms', '≤ 1500', le(med('restartMs'), 1500));
+  row(
+    'Server restart → badge live and right',
+    med('restartMs'),
+    med('baselineRestartMs'),
+    ratio('restartMs', 'baselineRestartMs'),
+    'ms',
+    '≤ 1500',
+    le(med('restartMs'), 1500),
+  );
   for (const load of loads) {
-    row(`Server: streams held of ${load.clients}`, load.held, null, null, 'streams', `${load.clients}`, load.held === load.clients);
+    row(
+      `Server: streams held of ${load.clients}`,
+      load.held,
+      null,
+      null,
+      'streams',
+      `${load.clients}`,
+      load.held === load.clients,
+    );
     row(`Server: broadcast p99 to ${load.clients} streams`, load.broadcast.p99, null, null, 'ms', '', null);
     row(`Server: RSS with ${load.clients} streams`, load.serverRssMb, null, null, 'MB', '', null);
   }
@@ -148,12 +277,15 @@ async function main() {
     '',
     `${results.date} · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB · Node ${machine.node} · ${machine.chromium} · median of ${plan.runs} run(s)`,
     '',
-    'Baseline: the web app\'s original strategy in the same browser and run (EventSource, one REST refetch per event, no',
+    "Baseline: the web app's original strategy in the same browser and run (EventSource, one REST refetch per event, no",
     'coalescing, reconnect that gives up after 5 tries). Ratio = Beacon / baseline, per run, median.',
     '',
     '| metric | Beacon | baseline | ratio | unit | goal | met |',
     '|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.metric} | ${fmt(r.beacon)} | ${fmt(r.baseline)} | ${fmt(r.ratio)} | ${r.unit} | ${r.goal} | ${r.met === null ? '' : r.met ? 'yes' : '**no**'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.metric} | ${fmt(r.beacon)} | ${fmt(r.baseline)} | ${fmt(r.ratio)} | ${r.unit} | ${r.goal} | ${r.met === null ? '' : r.met ? 'yes' : '**no**'} |`,
+    ),
     '',
     `Baseline restarts where it never showed the new event: ${runs.map((r) => r.baselineRestartMissed ?? 0).join(', ')} (per run).`,
     `Worker heap samples (events: MB): ${heap.samples.map(([n, b]) => `${n}: ${round(b / 1024 / 1024, 2)}`).join(', ')}.`,
@@ -174,7 +306,8 @@ function getNotes(rows: Row[]): string[] {
   const notes: string[] = [];
   for (const r of rows.filter((row) => row.met === false)) {
     const limit = Number(/[\d.]+/.exec(r.goal)?.[0]);
-    const over = r.beacon !== null && Number.isFinite(limit) ? ` (over by ${round(r.beacon - limit, 1)} ${r.unit})` : '';
+    const over =
+      r.beacon !== null && Number.isFinite(limit) ? ` (over by ${round(r.beacon - limit, 1)} ${r.unit})` : '';
     notes.push(`- **Missed: ${r.metric}**: ${r.beacon ?? '—'} ${r.unit} against ${r.goal}${over}.`);
   }
   const popup = find('Popup open');

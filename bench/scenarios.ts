@@ -9,7 +9,13 @@ import { FLOOR_PAGE, startHarness, type Harness } from './beacon-harness';
 import { now, percentile } from './stats';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const VISIBLE: Array<[string, NoticeType]> = [['likes', 0], ['stars', 1], ['comments', 2], ['system', 3], ['manager', 4]];
+const VISIBLE: Array<[string, NoticeType]> = [
+  ['likes', 0],
+  ['stars', 1],
+  ['comments', 2],
+  ['system', 3],
+  ['manager', 4],
+];
 
 export interface LatencyResult {
   beacon: { p50: number; p95: number; p99: number };
@@ -27,8 +33,18 @@ export async function measureLatency(h: Harness, events: number, intervalMs: num
     await sleep(intervalMs);
   }
   const final = base + events;
-  await waitFor(() => h.beaconTitles(), (titles) => titles.some(([, title]) => getTitleCount(title, 'likes') === final), 'Beacon caught up', 20_000);
-  await waitFor(() => h.baselineUpdates(), (updates) => updates.some(([, c, n]) => c === 'likes' && n >= final), 'baseline caught up', 20_000).catch(() => null);
+  await waitFor(
+    () => h.beaconTitles(),
+    (titles) => titles.some(([, title]) => getTitleCount(title, 'likes') === final),
+    'Beacon caught up',
+    20_000,
+  );
+  await waitFor(
+    () => h.baselineUpdates(),
+    (updates) => updates.some(([, c, n]) => c === 'likes' && n >= final),
+    'baseline caught up',
+    20_000,
+  ).catch(() => null);
   const titles = await h.beaconTitles();
   const updates = (await h.baselineUpdates()).filter(([, category]) => category === 'likes');
   const beacon: number[] = [];
@@ -42,7 +58,11 @@ export async function measureLatency(h: Harness, events: number, intervalMs: num
     if (seen) baseline.push(seen[0] - at);
     else missed++;
   });
-  const summary = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
+  const summary = (values: number[]) => ({
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    p99: percentile(values, 99),
+  });
   return { beacon: summary(beacon), baseline: { ...summary(baseline), missed } };
 }
 
@@ -67,8 +87,14 @@ export async function measureBurst(h: Harness, events: number): Promise<BurstRes
     if (i % Math.ceil(events / chunks) === Math.ceil(events / chunks) - 1 && i < events - 1) await sleep(1000 / chunks);
   }
   const final = h.server.live.store.unreadCounts(USER.username);
-  const matches = (title: string) => VISIBLE.every(([category]) => getTitleCount(title, category) === final[category as keyof typeof final]);
-  await waitFor(() => h.beaconTitles(), (titles) => titles.some(([, title]) => matches(title)), 'Beacon exact after the burst', 20_000);
+  const matches = (title: string) =>
+    VISIBLE.every(([category]) => getTitleCount(title, category) === final[category as keyof typeof final]);
+  await waitFor(
+    () => h.beaconTitles(),
+    (titles) => titles.some(([, title]) => matches(title)),
+    'Beacon exact after the burst',
+    20_000,
+  );
   await sleep(3000); // let the baseline's one-request-per-event queue drain
   const titles = await h.beaconTitles();
   const beaconAt = titles.find(([, title]) => matches(title))![0];
@@ -82,9 +108,16 @@ export async function measureBurst(h: Harness, events: number): Promise<BurstRes
     else baselineAt = Math.max(baselineAt, updates.find(([, c, n]) => c === category && n === last[2])![0]);
   }
   const countRefetches = (predicate: (url: string, auth: boolean) => boolean) =>
-    h.server.requests.filter((r) => /^\/notification\/(likes|stars|comments|system|manager)\?/.test(r.url) && predicate(r.url, Boolean(r.headers.authorization)));
+    h.server.requests.filter(
+      (r) =>
+        /^\/notification\/(likes|stars|comments|system|manager)\?/.test(r.url) &&
+        predicate(r.url, Boolean(r.headers.authorization)),
+    );
   const beaconRequests = Object.fromEntries(
-    VISIBLE.map(([category]) => [category, countRefetches((url, auth) => auth && url.startsWith(`/notification/${category}?`)).length]),
+    VISIBLE.map(([category]) => [
+      category,
+      countRefetches((url, auth) => auth && url.startsWith(`/notification/${category}?`)).length,
+    ]),
   );
   return {
     events,
@@ -113,7 +146,9 @@ export async function measurePopupPaint(h: Harness, opens: number): Promise<Popu
     const floor = i % 2 === 1;
     const page = await h.beacon.openPage(floor ? FLOOR_PAGE : 'popup.html');
     try {
-      await page.waitForFunction(() => performance.getEntriesByName('beacon:painted').length > 0, undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => performance.getEntriesByName('beacon:painted').length > 0, undefined, {
+        timeout: 10_000,
+      });
       const paintedMs = await page.evaluate(() => performance.getEntriesByName('beacon:painted')[0]!.startTime);
       (floor ? result.floor : result.beacon).push(paintedMs);
       if (i < 2) result.first[floor ? 'floor' : 'beacon'] = paintedMs;
@@ -139,17 +174,36 @@ export async function measureRestart(h: Harness, restarts: number): Promise<Rest
   for (let i = 0; i < restarts; i++) {
     await h.resetRecords();
     await h.server.stop();
-    await waitFor(() => h.beacon.badge(), (badge) => !badge.title.includes('live'), 'Beacon noticed', 10_000);
+    await waitFor(
+      () => h.beacon.badge(),
+      (badge) => !badge.title.includes('live'),
+      'Beacon noticed',
+      10_000,
+    );
     await sleep(300);
     await h.server.restart();
     const restartedAt = now();
     h.server.live.store.publish(USER.username, { notice_type: 1 });
     const stars = h.server.live.store.unreadCounts(USER.username).stars;
-    const badge = await waitFor(() => h.beacon.badge(), (b) => b.title.includes('live') && getTitleCount(b.title, 'stars') === stars, 'Beacon right again', 40_000);
+    const badge = await waitFor(
+      () => h.beacon.badge(),
+      (b) => b.title.includes('live') && getTitleCount(b.title, 'stars') === stars,
+      'Beacon right again',
+      40_000,
+    );
     void badge;
     const titles = await h.beaconTitles();
-    beaconMs.push(titles.find(([t, title]) => t >= restartedAt && title.includes('live') && getTitleCount(title, 'stars') === stars)![0] - restartedAt);
-    const seen = await waitFor(() => h.baselineUpdates(), (u) => u.some(([, c, n]) => c === 'stars' && n === stars), 'baseline', 5000).catch(() => null);
+    beaconMs.push(
+      titles.find(
+        ([t, title]) => t >= restartedAt && title.includes('live') && getTitleCount(title, 'stars') === stars,
+      )![0] - restartedAt,
+    );
+    const seen = await waitFor(
+      () => h.baselineUpdates(),
+      (u) => u.some(([, c, n]) => c === 'stars' && n === stars),
+      'baseline',
+      5000,
+    ).catch(() => null);
     baselineMs.push(seen ? seen.find(([, c, n]) => c === 'stars' && n === stars)![0] - restartedAt : null);
   }
   return { beaconMs, baselineMs };

@@ -20,7 +20,19 @@ const USER = { username: 'bench', token: 'bench-user-token' };
 async function startServerProcess(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/main.ts', '--port', '0', '--admin-token', ADMIN, '--user', `${USER.username}:${USER.token}:user`, '--max-streams-per-user', '20000'],
+    [
+      '--import',
+      'tsx',
+      'server/main.ts',
+      '--port',
+      '0',
+      '--admin-token',
+      ADMIN,
+      '--user',
+      `${USER.username}:${USER.token}:user`,
+      '--max-streams-per-user',
+      '20000',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -62,7 +74,13 @@ export async function measureServerLoad(clients: number): Promise<ServerLoadResu
     const open = () =>
       new Promise<void>((resolve, reject) => {
         const req = request(
-          { hostname, port, path: '/notification/socket_connection', agent: false, headers: { Authorization: `Bearer ${USER.token}`, Accept: 'text/event-stream' } },
+          {
+            hostname,
+            port,
+            path: '/notification/socket_connection',
+            agent: false,
+            headers: { Authorization: `Bearer ${USER.token}`, Accept: 'text/event-stream' },
+          },
           (res) => {
             if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
             let seen = false;
@@ -95,7 +113,8 @@ export async function measureServerLoad(clients: number): Promise<ServerLoadResu
     });
     if (response.status !== 201) throw new Error(`publish answered ${response.status}`);
     const deadline = Date.now() + 30_000;
-    while (received.length < connected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (received.length < connected && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     return {
       clients,
       held: health.streams,

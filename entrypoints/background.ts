@@ -58,7 +58,9 @@ export default defineBackground({
     });
 
     // An error nothing caught is a bug: logged and counted in diagnostics, where bug reports and the reliability tests look.
-    globalThis.addEventListener?.('unhandledrejection', (event) => service.recordUnhandledError(`rejection: ${describeError(event.reason)}`));
+    globalThis.addEventListener?.('unhandledrejection', (event) =>
+      service.recordUnhandledError(`rejection: ${describeError(event.reason)}`),
+    );
     globalThis.addEventListener?.('error', (event) => service.recordUnhandledError(`error: ${event.message}`));
 
     onMessage('getSnapshot', () => service.getSnapshot());
@@ -82,14 +84,17 @@ export default defineBackground({
     });
 
     browser.notifications.onClicked.addListener((id) => {
-      void notifier.handleClick(id).then(async (target) => {
-        if (!target) return;
-        if (target.kind === 'settings') return browser.runtime.openOptionsPage();
-        const settings = await loadEffectiveSettings();
-        const appUrl = getAppUrl(settings.serverUrl, settings.appUrl);
-        const url = target.kind === 'url' ? target.url : getCategoryUrl(appUrl, target.category);
-        if (url) await openOrFocusTab(url);
-      }).catch(logFailure('notification click'));
+      void notifier
+        .handleClick(id)
+        .then(async (target) => {
+          if (!target) return;
+          if (target.kind === 'settings') return browser.runtime.openOptionsPage();
+          const settings = await loadEffectiveSettings();
+          const appUrl = getAppUrl(settings.serverUrl, settings.appUrl);
+          const url = target.kind === 'url' ? target.url : getCategoryUrl(appUrl, target.category);
+          if (url) await openOrFocusTab(url);
+        })
+        .catch(logFailure('notification click'));
     });
 
     // First install: lead the user to a working setup, unless an administrator already set it up.

@@ -21,7 +21,9 @@ const extensionDir = resolve('.output/chrome-mv3');
 const time = () => new Date().toLocaleTimeString();
 
 if (!existsSync(CHROMIUM_PATH)) {
-  console.error(`Chromium is not installed at ${CHROMIUM_PATH}: run "sudo apt-get install -y chromium" (scripts/demo.sh does it for you).`);
+  console.error(
+    `Chromium is not installed at ${CHROMIUM_PATH}: run "sudo apt-get install -y chromium" (scripts/demo.sh does it for you).`,
+  );
   process.exit(1);
 }
 
@@ -31,20 +33,35 @@ execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] }
 const server = await startBeaconServer({ port: Number(values.port), adminToken: 'demo-admin-token', retryMs: 1000 });
 seedDemoInbox(server.store);
 const stopTraffic = startDemoTraffic(server.store, 4000);
-console.log(`Reference server: ${server.url} (demo user "${DEMO_USER.username}", a new notification every few seconds)`);
-console.log(`Publish your own: npm run publish -- --server ${server.url} --admin-token demo-admin-token --type 3 --title "Hello"`);
+console.log(
+  `Reference server: ${server.url} (demo user "${DEMO_USER.username}", a new notification every few seconds)`,
+);
+console.log(
+  `Publish your own: npm run publish -- --server ${server.url} --admin-token demo-admin-token --type 3 --title "Hello"`,
+);
 
 const headless = !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const profile = await mkdtemp(join(tmpdir(), 'beacon-demo-'));
 const args = getChromiumArgs(extensionDir).filter((arg) => headless || arg !== '--headless=new');
-const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless, args, viewport: null });
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: CHROMIUM_PATH,
+  headless,
+  args,
+  viewport: null,
+});
 const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
 const extensionId = new URL(worker.url()).host;
-await worker.evaluate(
-  async (settings) => chrome.storage.local.set({ settings }),
-  { serverUrl: server.url, authMethod: 'token', token: DEMO_USER.token, appUrl: `${server.url}/?category={category}` },
+await worker.evaluate(async (settings) => chrome.storage.local.set({ settings }), {
+  serverUrl: server.url,
+  authMethod: 'token',
+  token: DEMO_USER.token,
+  appUrl: `${server.url}/?category={category}`,
+});
+console.log(
+  headless
+    ? 'No display: Chromium runs headless. The badge, as it changes:'
+    : 'Chromium is open with Beacon loaded: click its toolbar icon. The badge, as it changes:',
 );
-console.log(headless ? 'No display: Chromium runs headless. The badge, as it changes:' : 'Chromium is open with Beacon loaded: click its toolbar icon. The badge, as it changes:');
 if (!headless) {
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`chrome-extension://${extensionId}/popup.html`);

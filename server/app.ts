@@ -8,8 +8,25 @@ import { isCategory, isNoticeType } from '../utils/categories';
 import { attachPersistence, type Persistence } from './persistence';
 import { formatMessageEvent, formatResyncEvent, SseHub } from './sse-hub';
 import { NotificationStore, type LoggedEvent, type User } from './store';
-import { getBearerToken, getCookie, getCorsHeaders, HttpError, readJsonBody, sendError, sendHtml, sendJson } from './http-utils';
-import { asObject, optionalText, optionalUrl, parseIntegerParam, parseReadIds, requireCategory, requireVisible } from './request-validation';
+import {
+  getBearerToken,
+  getCookie,
+  getCorsHeaders,
+  HttpError,
+  readJsonBody,
+  sendError,
+  sendHtml,
+  sendJson,
+} from './http-utils';
+import {
+  asObject,
+  optionalText,
+  optionalUrl,
+  parseIntegerParam,
+  parseReadIds,
+  requireCategory,
+  requireVisible,
+} from './request-validation';
 
 export const SESSION_COOKIE = 'beacon_session';
 
@@ -63,7 +80,9 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
   for (const user of options.users ?? []) store.upsertUser(user);
   const hub = new SseHub(options.heartbeatMs ?? 15_000);
   const log = options.log ?? (() => {});
-  const format = options.legacyEvents ? (event: LoggedEvent) => formatMessageEvent(toLegacyEvent(event)) : formatMessageEvent;
+  const format = options.legacyEvents
+    ? (event: LoggedEvent) => formatMessageEvent(toLegacyEvent(event))
+    : formatMessageEvent;
   store.onEvent((username, event) => hub.send(username, format(event)));
 
   const routes = createRoutes({ store, hub, options, log, format });
@@ -73,7 +92,11 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
       const httpError = error instanceof HttpError ? error : new HttpError(500, 'internal server error');
       if (!(error instanceof HttpError)) log(`error: ${String(error)}`);
       if (res.headersSent) res.destroy();
-      else sendError(res, new HttpError(httpError.status, httpError.message, { ...getCorsHeaders(req), ...httpError.headers }));
+      else
+        sendError(
+          res,
+          new HttpError(httpError.status, httpError.message, { ...getCorsHeaders(req), ...httpError.headers }),
+        );
     });
   });
   // Streams are long-lived: no socket timeout, and Nagle off so small events leave at once.
@@ -219,15 +242,23 @@ function createRoutes({ store, hub, options, log, format }: RouteContext) {
       const user = typeof body.token === 'string' ? store.findUserByToken(body.token) : null;
       if (!user) throw new HttpError(401, 'invalid token');
       const session = store.createSession(user.username);
-      return sendJson(res, 200, { username: user.username, role: user.role }, {
-        ...cors,
-        'Set-Cookie': `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=None; Secure; Max-Age=2592000`,
-      });
+      return sendJson(
+        res,
+        200,
+        { username: user.username, role: user.role },
+        {
+          ...cors,
+          'Set-Cookie': `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=None; Secure; Max-Age=2592000`,
+        },
+      );
     }
     if (path === '/auth/session' && method === 'DELETE') {
       const session = getCookie(req, SESSION_COOKIE);
       if (session) store.deleteSession(session);
-      res.writeHead(204, { ...cors, 'Set-Cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=None; Secure; Max-Age=0` });
+      res.writeHead(204, {
+        ...cors,
+        'Set-Cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=None; Secure; Max-Age=0`,
+      });
       res.end();
       return;
     }
@@ -247,7 +278,12 @@ function createRoutes({ store, hub, options, log, format }: RouteContext) {
         content,
         url: optionalUrl(body.url),
       });
-      return sendJson(res, 201, { id: published.item.id, event_id: published.event.id, unread_count: published.unreadCount }, cors);
+      return sendJson(
+        res,
+        201,
+        { id: published.item.id, event_id: published.event.id, unread_count: published.unreadCount },
+        cors,
+      );
     }
 
     const userMatch = /^\/admin\/users\/([^/]+)$/.exec(path);
@@ -256,11 +292,19 @@ function createRoutes({ store, hub, options, log, format }: RouteContext) {
       const body = asObject(await readJsonBody(req));
       const role = body.role ?? 'user';
       if (typeof role !== 'string' || role === '') throw new HttpError(400, 'role must be a non-empty string');
-      if (body.token !== undefined && body.token !== null && (typeof body.token !== 'string' || body.token.length < 8)) {
+      if (
+        body.token !== undefined &&
+        body.token !== null &&
+        (typeof body.token !== 'string' || body.token.length < 8)
+      ) {
         throw new HttpError(400, 'token must be a string of at least 8 characters');
       }
       try {
-        const user = store.upsertUser({ username: decodeURIComponent(userMatch[1]!), role, token: (body.token as string) ?? null });
+        const user = store.upsertUser({
+          username: decodeURIComponent(userMatch[1]!),
+          role,
+          token: (body.token as string) ?? null,
+        });
         return sendJson(res, 200, { username: user.username, role: user.role }, cors);
       } catch (error) {
         throw new HttpError(409, (error as Error).message);
@@ -273,7 +317,8 @@ function createRoutes({ store, hub, options, log, format }: RouteContext) {
 
 /** The page at `/`: in the demo it stands in for the web app that notification clicks open. */
 function getStartPage(category: string | null): string {
-  const shown = category && isCategory(category) ? `<p>You opened the <strong>${category}</strong> notifications.</p>` : '';
+  const shown =
+    category && isCategory(category) ? `<p>You opened the <strong>${category}</strong> notifications.</p>` : '';
   return `<!doctype html><meta charset="utf-8"><title>Beacon reference server</title>
 <body style="font: 16px system-ui, sans-serif; max-width: 40em; margin: 3em auto">
 <h1>Beacon reference server</h1>${shown}

@@ -5,19 +5,55 @@ import type { NewNotification, NotificationStore } from './store';
 export const DEMO_USER = { username: 'demo', token: 'demo-token-change-me', role: 'admin' } as const;
 
 const PEOPLE = ['Ada', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances'];
-const POSTS = ['"Notes on SSE reconnects"', '"A tiny Vue store"', '"Badge colours that make sense"', '"Why MV3 workers sleep"'];
+const POSTS = [
+  '"Notes on SSE reconnects"',
+  '"A tiny Vue store"',
+  '"Badge colours that make sense"',
+  '"Why MV3 workers sleep"',
+];
 
 const TEMPLATES: Record<NoticeType, (who: string, post: string) => Omit<NewNotification, 'notice_type'>> = {
-  0: (who, post) => ({ title: `${who} liked your post`, content: post, url: 'https://app.example.com/notifications/likes' }),
-  1: (who, post) => ({ title: `${who} starred your post`, content: post, url: 'https://app.example.com/notifications/stars' }),
-  2: (who, post) => ({ title: `${who} commented on ${post}`, content: 'Great write-up, thanks for sharing!', url: 'https://app.example.com/notifications/comments' }),
-  3: () => ({ title: 'Scheduled maintenance', content: 'The site will be read-only tonight from 22:00 to 22:30 UTC.', url: 'https://app.example.com/notices/system' }),
-  4: (who) => ({ title: `Message from moderator ${who}`, content: 'Please add tags to your latest post so others can find it.', url: 'https://app.example.com/notices/manager' }),
-  5: (who, post) => ({ title: `Report about ${post}`, content: `${who} reported a comment as spam.`, url: 'https://app.example.com/admin/reports' }),
+  0: (who, post) => ({
+    title: `${who} liked your post`,
+    content: post,
+    url: 'https://app.example.com/notifications/likes',
+  }),
+  1: (who, post) => ({
+    title: `${who} starred your post`,
+    content: post,
+    url: 'https://app.example.com/notifications/stars',
+  }),
+  2: (who, post) => ({
+    title: `${who} commented on ${post}`,
+    content: 'Great write-up, thanks for sharing!',
+    url: 'https://app.example.com/notifications/comments',
+  }),
+  3: () => ({
+    title: 'Scheduled maintenance',
+    content: 'The site will be read-only tonight from 22:00 to 22:30 UTC.',
+    url: 'https://app.example.com/notices/system',
+  }),
+  4: (who) => ({
+    title: `Message from moderator ${who}`,
+    content: 'Please add tags to your latest post so others can find it.',
+    url: 'https://app.example.com/notices/manager',
+  }),
+  5: (who, post) => ({
+    title: `Report about ${post}`,
+    content: `${who} reported a comment as spam.`,
+    url: 'https://app.example.com/admin/reports',
+  }),
 };
 
 /** Weights: likes and comments are common, notices rare. */
-const WEIGHTS: Array<[NoticeType, number]> = [[0, 30], [1, 15], [2, 30], [3, 5], [4, 10], [5, 10]];
+const WEIGHTS: Array<[NoticeType, number]> = [
+  [0, 30],
+  [1, 15],
+  [2, 30],
+  [3, 5],
+  [4, 10],
+  [5, 10],
+];
 
 export function makeDemoNotification(random: () => number): NewNotification {
   let roll = random() * WEIGHTS.reduce((sum, [, weight]) => sum + weight, 0);
@@ -45,10 +81,13 @@ export function seedDemoInbox(store: NotificationStore, random: () => number = M
 export function startDemoTraffic(store: NotificationStore, intervalMs: number, random: () => number = Math.random) {
   let timer: NodeJS.Timeout;
   const next = () => {
-    timer = setTimeout(() => {
-      store.publish(DEMO_USER.username, makeDemoNotification(random));
-      next();
-    }, intervalMs * (0.5 + random()));
+    timer = setTimeout(
+      () => {
+        store.publish(DEMO_USER.username, makeDemoNotification(random));
+        next();
+      },
+      intervalMs * (0.5 + random()),
+    );
     timer.unref();
   };
   next();

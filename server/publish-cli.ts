@@ -14,7 +14,9 @@ async function main() {
     },
   });
   if (values.type === undefined || !values['admin-token']) {
-    throw new Error('usage: npm run publish -- --type 0..5 --admin-token T [--server URL] [--user NAME] [--title …] [--content …] [--url …]');
+    throw new Error(
+      'usage: npm run publish -- --type 0..5 --admin-token T [--server URL] [--user NAME] [--title …] [--content …] [--url …]',
+    );
   }
   const response = await fetch(new URL('/admin/publish', values.server), {
     method: 'POST',
@@ -29,7 +31,9 @@ async function main() {
   });
   const body = (await response.json()) as Record<string, unknown>;
   if (!response.ok) throw new Error(`${response.status}: ${String(body.error)}`);
-  console.log(`published ${String(body.id)} (event ${String(body.event_id)}); unread in that category: ${String(body.unread_count)}`);
+  console.log(
+    `published ${String(body.id)} (event ${String(body.event_id)}); unread in that category: ${String(body.unread_count)}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -19,7 +19,10 @@ export function parseIntegerParam(url: URL, name: string, fallback: number, min:
   if (raw === null || raw === '') return fallback;
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new HttpError(400, `${name} must be an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}`);
+    throw new HttpError(
+      400,
+      `${name} must be an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}`,
+    );
   }
   return value;
 }

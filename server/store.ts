@@ -3,7 +3,14 @@
  * `Last-Event-ID` replay (docs/protocol.md §7.2). Pure state: persistence and HTTP live elsewhere.
  */
 import { randomBytes } from 'node:crypto';
-import { CATEGORIES, getCategory, getZeroCounts, type Category, type CategoryCounts, type NoticeType } from '../utils/categories';
+import {
+  CATEGORIES,
+  getCategory,
+  getZeroCounts,
+  type Category,
+  type CategoryCounts,
+  type NoticeType,
+} from '../utils/categories';
 
 export interface Item {
   id: string;

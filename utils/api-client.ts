@@ -95,7 +95,9 @@ export function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: type
       return { username: body.username, role: body.role };
     },
     async getCategory(category, signal) {
-      const body = await readJson(await request(`/notification/${category}`, { signal, query: { page: '1', limit: '1' } }));
+      const body = await readJson(
+        await request(`/notification/${category}`, { signal, query: { page: '1', limit: '1' } }),
+      );
       const count = body.unread_count;
       if (!Number.isInteger(count) || (count as number) < 0) {
         throw new ApiError('invalid-response', `/notification/${category} has no valid unread_count`);
@@ -116,7 +118,8 @@ export function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: type
 export function parseNotice(value: unknown): Notice | null {
   if (typeof value !== 'object' || value === null) return null;
   const item = value as Record<string, unknown>;
-  const text = (field: string, max: number) => (typeof item[field] === 'string' ? (item[field] as string).slice(0, max) : '');
+  const text = (field: string, max: number) =>
+    typeof item[field] === 'string' ? (item[field] as string).slice(0, max) : '';
   const title = text('title', 300);
   const content = text('content', 2000);
   if (title === '' && content === '') return null;

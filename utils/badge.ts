@@ -21,7 +21,9 @@ export function getBadgeText(snapshot: Snapshot): string {
     default: {
       const text = formatCount(getTotal(snapshot));
       // An error with nothing to count still needs a mark, or it looks like "all read".
-      return text === '' && (snapshot.connection.status === 'error' || snapshot.connection.status === 'stopped') ? '!' : text;
+      return text === '' && (snapshot.connection.status === 'error' || snapshot.connection.status === 'stopped')
+        ? '!'
+        : text;
     }
   }
 }
@@ -82,7 +84,9 @@ export interface ActionApi {
 const ICON_SIZES = [16, 32, 48, 128] as const;
 
 export function getIconPaths(live: boolean): Record<string, string> {
-  return Object.fromEntries(ICON_SIZES.map((size) => [String(size), live ? `/icon/${size}.png` : `/icon-grey/${size}.png`]));
+  return Object.fromEntries(
+    ICON_SIZES.map((size) => [String(size), live ? `/icon/${size}.png` : `/icon-grey/${size}.png`]),
+  );
 }
 
 export interface BadgeRenderer {
@@ -90,7 +94,11 @@ export interface BadgeRenderer {
 }
 
 /** Renders only what changed since the last call, so per-event updates stay cheap. */
-export function createBadgeRenderer(action: ActionApi, t: Translate, formatTime: (epochMs: number) => string): BadgeRenderer {
+export function createBadgeRenderer(
+  action: ActionApi,
+  t: Translate,
+  formatTime: (epochMs: number) => string,
+): BadgeRenderer {
   let last: { text?: string; color?: string; title?: string; live?: boolean } = {};
   return {
     async render(snapshot) {

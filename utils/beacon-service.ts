@@ -55,7 +55,8 @@ const CATCH_UP_SLACK_MS = 2000;
 /** Without created_at, events this soon after a reconnect with Last-Event-ID are taken as replays. */
 const REPLAY_WINDOW_MS = 1000;
 const KEEP_ALIVE_INTERVAL_MS = 5000;
-export const NO_PERMISSION_REASON = 'Beacon has no permission to reach this server: open the settings and save to grant it';
+export const NO_PERMISSION_REASON =
+  'Beacon has no permission to reach this server: open the settings and save to grant it';
 
 export type MarkReadTarget = Category | 'all';
 
@@ -87,7 +88,10 @@ export class BeaconService {
   constructor(private readonly deps: BeaconServiceDeps) {
     this.timers = deps.timers ?? realTimers;
     this.now = deps.now ?? Date.now;
-    this.refetch = createCoalescedRefetch<Category>((category) => this.fetchCategory(category), { timers: this.timers, now: this.now });
+    this.refetch = createCoalescedRefetch<Category>((category) => this.fetchCategory(category), {
+      timers: this.timers,
+      now: this.now,
+    });
   }
 
   getSnapshot(): Snapshot {
@@ -97,7 +101,11 @@ export class BeaconService {
   /** Worker start: show the persisted numbers at once, then connect and resync. */
   async start(): Promise<void> {
     this.snapshot = { ...getEmptySnapshot(), ...(await this.deps.loadSnapshot()) };
-    this.snapshot.diagnostics = { ...getEmptySnapshot().diagnostics, ...this.snapshot.diagnostics, workerStartedAt: this.now() };
+    this.snapshot.diagnostics = {
+      ...getEmptySnapshot().diagnostics,
+      ...this.snapshot.diagnostics,
+      workerStartedAt: this.now(),
+    };
     await this.applySettings(await this.deps.loadSettings());
   }
 
@@ -198,17 +206,23 @@ export class BeaconService {
 
   private onConnectionState(connection: ConnectionInfo): void {
     const previous = this.snapshot.connection.status;
-    const lastError = connection.status === 'live' || connection.status === 'connecting' ? this.snapshot.lastError : connection.reason;
+    const lastError =
+      connection.status === 'live' || connection.status === 'connecting' ? this.snapshot.lastError : connection.reason;
     this.update({ connection, lastError });
     if (connection.status === 'signed-out' && previous !== 'signed-out') this.deps.notifications.showSignIn();
   }
 
   private onAttemptEnd(end: StreamEnd, delay: number | null): void {
     if (end.type === 'aborted') return;
-    const diagnostics = { ...this.snapshot.diagnostics, reconnects: this.snapshot.diagnostics.reconnects + (delay === null ? 0 : 1) };
+    const diagnostics = {
+      ...this.snapshot.diagnostics,
+      reconnects: this.snapshot.diagnostics.reconnects + (delay === null ? 0 : 1),
+    };
     this.update({ diagnostics });
     const detail = end.type === 'http-error' ? `HTTP ${end.status}` : end.type;
-    this.deps.log.warn(`stream ended (${detail})${delay === null ? '; waiting for new settings or a retry' : `; reconnecting in ${delay} ms`}`);
+    this.deps.log.warn(
+      `stream ended (${detail})${delay === null ? '; waiting for new settings or a retry' : `; reconnecting in ${delay} ms`}`,
+    );
   }
 
   private onStreamEvent(message: EventSourceMessage): void {
@@ -224,7 +238,10 @@ export class BeaconService {
     if (message.event !== undefined && message.event !== 'message') return this.update({}); // [spec] other event types are not ours
     const parsed = parseNoticeEvent(message.data);
     if (!parsed.ok) {
-      this.countProblem(parsed.problem === 'malformed' ? 'malformedEvents' : 'unknownTypes', `ignored an event: ${parsed.detail}`);
+      this.countProblem(
+        parsed.problem === 'malformed' ? 'malformedEvents' : 'unknownTypes',
+        `ignored an event: ${parsed.detail}`,
+      );
       return;
     }
     this.applyNoticeEvent(parsed.event);
@@ -239,7 +256,8 @@ export class BeaconService {
       const update: Partial<Snapshot> = { counts: { ...this.snapshot.counts, [category]: event.unreadCount } };
       if (event.kind === 'notice' && event.notice) {
         this.latestByCategory.set(category, event.notice);
-        if (category === 'system' || category === 'manager') update.latest = { ...this.snapshot.latest, [category]: event.notice };
+        if (category === 'system' || category === 'manager')
+          update.latest = { ...this.snapshot.latest, [category]: event.notice };
       }
       this.update(update);
       if (event.kind === 'notice') this.announce(category, event.notice, catchUp);
@@ -264,7 +282,14 @@ export class BeaconService {
   private announce(category: Category, notice: Notice | null, catchUp: boolean, count = 1): void {
     if (!this.settings) return;
     this.deps.notifications.add(
-      { category, title: notice?.title ?? '', content: notice?.content ?? '', url: notice?.url ?? null, catchUp, ...(count > 1 ? { count } : {}) },
+      {
+        category,
+        title: notice?.title ?? '',
+        content: notice?.content ?? '',
+        url: notice?.url ?? null,
+        catchUp,
+        ...(count > 1 ? { count } : {}),
+      },
       this.settings,
     );
   }
@@ -326,7 +351,10 @@ export class BeaconService {
   }
 
   /** Applies fetched counts (and `extra`) in one update; a count set by an event after the fetch started wins. */
-  private applyCategoryResults(entries: Array<{ category: Category; version: number; result: CategoryResult }>, extra: Partial<Snapshot> = {}): void {
+  private applyCategoryResults(
+    entries: Array<{ category: Category; version: number; result: CategoryResult }>,
+    extra: Partial<Snapshot> = {},
+  ): void {
     const counts = { ...this.snapshot.counts };
     const latest = { ...this.snapshot.latest };
     for (const { category, version, result } of entries) {
@@ -367,7 +395,9 @@ export class BeaconService {
   /** An error nothing caught (a bug): logged every time, and counted in diagnostics for bug reports. */
   recordUnhandledError(description: string): void {
     this.deps.log.error(`unhandled: ${description}`);
-    this.update({ diagnostics: { ...this.snapshot.diagnostics, unhandledErrors: this.snapshot.diagnostics.unhandledErrors + 1 } });
+    this.update({
+      diagnostics: { ...this.snapshot.diagnostics, unhandledErrors: this.snapshot.diagnostics.unhandledErrors + 1 },
+    });
   }
 
   private bumpVersion(category: Category): void {
@@ -388,7 +418,9 @@ export class BeaconService {
     this.deps.publish(snapshot);
     this.persistTimer ??= this.timers.setTimeout(() => {
       this.persistTimer = null;
-      void this.deps.saveSnapshot(this.snapshot).catch((error: unknown) => this.deps.log.error(`saving snapshot: ${describeError(error)}`));
+      void this.deps
+        .saveSnapshot(this.snapshot)
+        .catch((error: unknown) => this.deps.log.error(`saving snapshot: ${describeError(error)}`));
     }, this.deps.persistDelayMs ?? 200);
   }
 }

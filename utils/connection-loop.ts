@@ -161,7 +161,12 @@ export class ConnectionLoop {
         return halt('stopped', `not an event stream (Content-Type: ${end.contentType || 'none'})`);
       case 'http-error':
         if (HALTING_STATUSES.has(end.status)) return halt('signed-out', `HTTP ${end.status}: ${end.message}`);
-        return this.scheduleRetry(end, this.getDelayFor(end), end.status === 429 ? 'reconnecting' : 'error', `HTTP ${end.status}: ${end.message}`);
+        return this.scheduleRetry(
+          end,
+          this.getDelayFor(end),
+          end.status === 429 ? 'reconnecting' : 'error',
+          `HTTP ${end.status}: ${end.message}`,
+        );
       case 'closed':
         return this.scheduleRetry(end, this.nextBackoff(), 'reconnecting', 'the server closed the stream');
       case 'network-error':
@@ -190,7 +195,11 @@ export class ConnectionLoop {
     this.deps.onEnd?.(end, delayMs);
     const offline = this.deps.isOnline?.() === false;
     const retryAt = this.now() + delayMs;
-    this.deps.onStateChange({ status: offline ? 'offline' : status, retryAt, reason: offline ? 'the browser is offline' : reason });
+    this.deps.onStateChange({
+      status: offline ? 'offline' : status,
+      retryAt,
+      reason: offline ? 'the browser is offline' : reason,
+    });
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = null;
       void this.connect();

@@ -26,7 +26,11 @@ export async function runConnectionTest(
   fetchFn: typeof fetch,
   onStep: (result: TestStepResult) => void,
 ): Promise<boolean> {
-  const api = createApiClient(getBaseUrl(settings.serverUrl), { method: settings.authMethod, token: settings.token, username: settings.username }, fetchFn);
+  const api = createApiClient(
+    getBaseUrl(settings.serverUrl),
+    { method: settings.authMethod, token: settings.token, username: settings.username },
+    fetchFn,
+  );
   const report = (step: TestStep, ok: boolean, detail: string) => {
     onStep({ step, ok, detail });
     return ok;
@@ -39,8 +43,10 @@ export async function runConnectionTest(
     report('signIn', true, `signed in as ${me.username} (role ${me.role})`);
     role = settings.role === 'auto' ? me.role : settings.role;
   } catch (error) {
-    if (!(error instanceof ApiError) || error.type === 'network') return report('server', false, `cannot reach the server: ${describeError(error)}`);
-    if (error.status === 404) return report('server', false, `reached, but it has no Beacon endpoints there (${error.message}): check the URL`);
+    if (!(error instanceof ApiError) || error.type === 'network')
+      return report('server', false, `cannot reach the server: ${describeError(error)}`);
+    if (error.status === 404)
+      return report('server', false, `reached, but it has no Beacon endpoints there (${error.message}): check the URL`);
     report('server', true, 'reached');
     if (error.isAuthError) return report('signIn', false, `the server refused the sign-in (${error.message})`);
     return report('signIn', false, error.message);
@@ -50,7 +56,11 @@ export async function runConnectionTest(
     const categories = getVisibleCategories(role);
     const results = await Promise.all(categories.map((category) => api.getCategory(category)));
     const total = results.reduce((sum, result) => sum + result.unreadCount, 0);
-    report('counts', true, `${total} unread (${categories.map((c, i) => `${c} ${results[i]!.unreadCount}`).join(', ')})`);
+    report(
+      'counts',
+      true,
+      `${total} unread (${categories.map((c, i) => `${c} ${results[i]!.unreadCount}`).join(', ')})`,
+    );
   } catch (error) {
     return report('counts', false, describeError(error));
   }
@@ -84,6 +94,10 @@ export async function runConnectionTest(
     case 'bad-content-type':
       return report('stream', false, `not an event stream (Content-Type: ${end.contentType || 'none'})`);
     default:
-      return report('stream', false, end.type === 'network-error' ? end.message : `no answer within ${STREAM_TEST_MS / 1000} s`);
+      return report(
+        'stream',
+        false,
+        end.type === 'network-error' ? end.message : `no answer within ${STREAM_TEST_MS / 1000} s`,
+      );
   }
 }

@@ -12,8 +12,7 @@ export interface NoticeEvent {
 }
 
 export type ParsedEvent =
-  | { ok: true; event: NoticeEvent }
-  | { ok: false; problem: 'malformed' | 'unknown-type'; detail: string };
+  { ok: true; event: NoticeEvent } | { ok: false; problem: 'malformed' | 'unknown-type'; detail: string };
 
 export function parseNoticeEvent(data: string): ParsedEvent {
   let value: unknown;
@@ -28,7 +27,11 @@ export function parseNoticeEvent(data: string): ParsedEvent {
   const payload = value as Record<string, unknown>;
   if (!('notice_type' in payload)) return { ok: false, problem: 'malformed', detail: 'no notice_type' };
   if (!isNoticeType(payload.notice_type)) {
-    return { ok: false, problem: 'unknown-type', detail: `notice_type ${JSON.stringify(payload.notice_type)?.slice(0, 40)}` };
+    return {
+      ok: false,
+      problem: 'unknown-type',
+      detail: `notice_type ${JSON.stringify(payload.notice_type)?.slice(0, 40)}`,
+    };
   }
   const count = payload.unread_count;
   return {

@@ -63,7 +63,11 @@ export function planNotifications(
 
   const liveCount = countOf(live);
   const catchUpCount = countOf(catchUp);
-  if (liveCount > MAX_SINGLES_PER_BATCH || (liveCount > 0 && catchUpCount > 0) || live.some((notice) => (notice.count ?? 1) > 1)) {
+  if (
+    liveCount > MAX_SINGLES_PER_BATCH ||
+    (liveCount > 0 && catchUpCount > 0) ||
+    live.some((notice) => (notice.count ?? 1) > 1)
+  ) {
     return [summarize(wanted)];
   }
   plans.push(...live.map(single));

@@ -4,7 +4,12 @@
  */
 import type { Category } from './categories';
 import { getCategoryLabel, type Translate } from './badge';
-import { MAX_SINGLES_PER_BATCH, planNotifications, type ArrivedNotice, type PlannedNotification } from './notification-plan';
+import {
+  MAX_SINGLES_PER_BATCH,
+  planNotifications,
+  type ArrivedNotice,
+  type PlannedNotification,
+} from './notification-plan';
 import type { Settings } from './settings';
 import type { Timers } from './timers';
 
@@ -29,7 +34,8 @@ export interface NotificationsApi {
 }
 
 /** Where a click on a notification leads. */
-export type ClickTarget = { kind: 'url'; url: string } | { kind: 'category'; category: Category | null } | { kind: 'settings' };
+export type ClickTarget =
+  { kind: 'url'; url: string } | { kind: 'category'; category: Category | null } | { kind: 'settings' };
 
 const CATEGORY_ICONS: Record<Category, string> = {
   likes: '/notification-icons/likes.png',
@@ -40,7 +46,10 @@ const CATEGORY_ICONS: Record<Category, string> = {
   report_email: '/notification-icons/report_email.png',
 };
 
-export function getNotificationText(plan: PlannedNotification, t: Translate): { title: string; message: string; iconUrl: string } {
+export function getNotificationText(
+  plan: PlannedNotification,
+  t: Translate,
+): { title: string; message: string; iconUrl: string } {
   if (plan.kind === 'summary') {
     return {
       title: t('summaryTitle', String(plan.count)),
@@ -81,7 +90,9 @@ export class OsNotifier {
       // From here the batch can only become a summary: keep a count per category, not every notice, so a flood of
       // events holds a few objects for the batch window instead of one each.
       const { category, catchUp } = notice;
-      const merged = this.batch.find((entry) => entry.count !== undefined && entry.category === category && entry.catchUp === catchUp);
+      const merged = this.batch.find(
+        (entry) => entry.count !== undefined && entry.category === category && entry.catchUp === catchUp,
+      );
       if (merged) merged.count! += notice.count ?? 1;
       else this.batch.push({ category, catchUp, title: '', content: '', url: null, count: notice.count ?? 1 });
     }
@@ -99,7 +110,9 @@ export class OsNotifier {
     for (const plan of planNotifications(batch, this.settings, this.now())) {
       const id = `beacon-${plan.kind}-${++this.sequence}-${Date.now()}`;
       const target: ClickTarget =
-        plan.kind === 'single' && plan.url ? { kind: 'url', url: plan.url } : { kind: 'category', category: plan.kind === 'single' ? plan.category : null };
+        plan.kind === 'single' && plan.url
+          ? { kind: 'url', url: plan.url }
+          : { kind: 'category', category: plan.kind === 'single' ? plan.category : null };
       this.remember(id, target);
       const silent = this.canSilence && !this.settings.sound ? { silent: true } : {};
       await this.api.create(id, { type: 'basic', ...getNotificationText(plan, this.t), ...silent });
@@ -121,7 +134,11 @@ export class OsNotifier {
     this.batch = [];
     this.targets.clear();
     const shown = await this.api.getAll();
-    await Promise.all(Object.keys(shown).filter((id) => id.startsWith('beacon-')).map((id) => this.api.clear(id)));
+    await Promise.all(
+      Object.keys(shown)
+        .filter((id) => id.startsWith('beacon-'))
+        .map((id) => this.api.clear(id)),
+    );
   }
 
   /** Returns where the clicked notification leads, and clears it. */

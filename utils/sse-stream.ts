@@ -93,7 +93,10 @@ export async function openEventStream(
       parser.feed(text);
       if (pending > MAX_PENDING_CHARS) {
         void reader.cancel().catch(() => {});
-        return { type: 'protocol-error', message: `more than ${MAX_PENDING_CHARS} characters without an event boundary` };
+        return {
+          type: 'protocol-error',
+          message: `more than ${MAX_PENDING_CHARS} characters without an event boundary`,
+        };
       }
     }
   } catch (error) {

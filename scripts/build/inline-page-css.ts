@@ -12,7 +12,10 @@ const STYLESHEET_LINK = /<link\b[^>]*\brel="stylesheet"[^>]*>/g;
  * Replaces each `<link rel="stylesheet">` whose href names a file in `styles` with a `<style>` holding that file.
  * A stylesheet that could close the `<style>` element early is left linked.
  */
-export function inlineStylesheets(html: string, styles: ReadonlyMap<string, string>): { html: string; inlined: string[] } {
+export function inlineStylesheets(
+  html: string,
+  styles: ReadonlyMap<string, string>,
+): { html: string; inlined: string[] } {
   const inlined: string[] = [];
   const result = html.replace(STYLESHEET_LINK, (link) => {
     const href = /\bhref="\/?([^"]+)"/.exec(link)?.[1];

@@ -7,6 +7,8 @@ import type { Entrypoint, EntrypointGroup } from 'wxt';
  * as WXT's `entrypoints:grouped` hook expects.
  */
 export function splitPageGroups(groups: EntrypointGroup[]): void {
-  const split = groups.flatMap((group): EntrypointGroup[] => (Array.isArray(group) ? group.map((entry: Entrypoint) => [entry]) : [group]));
+  const split = groups.flatMap((group): EntrypointGroup[] =>
+    Array.isArray(group) ? group.map((entry: Entrypoint) => [entry]) : [group],
+  );
   groups.splice(0, groups.length, ...split);
 }

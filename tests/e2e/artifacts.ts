@@ -6,7 +6,11 @@ export interface Screenshottable {
   screenshot(options: { path: `${string}.png` }): Promise<unknown>;
 }
 
-export async function writeFailureArtifacts(name: string, consoleLog: string[], pages: Screenshottable[]): Promise<void> {
+export async function writeFailureArtifacts(
+  name: string,
+  consoleLog: string[],
+  pages: Screenshottable[],
+): Promise<void> {
   const dir = resolve('test-results', name.replace(/[^a-z0-9-]+/gi, '-').slice(0, 80));
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'console.log'), consoleLog.join('\n'));

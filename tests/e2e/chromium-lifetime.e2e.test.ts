@@ -26,41 +26,62 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium service-worker lifetime (no C
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  it('keeps one stream open for two minutes of heartbeats only, and still handles the next event', { timeout: IDLE_MS + 90_000 }, async () => {
-    // Legacy events make the extension refetch, so the server sees that the worker handled an event.
-    server = await TestServer.start({ heartbeatMs: 15_000, legacyEvents: true });
-    profile = await mkdtemp(join(tmpdir(), 'beacon-lifetime-'));
+  it(
+    'keeps one stream open for two minutes of heartbeats only, and still handles the next event',
+    { timeout: IDLE_MS + 90_000 },
+    async () => {
+      // Legacy events make the extension refetch, so the server sees that the worker handled an event.
+      server = await TestServer.start({ heartbeatMs: 15_000, legacyEvents: true });
+      profile = await mkdtemp(join(tmpdir(), 'beacon-lifetime-'));
 
-    // 1. Configure through a driven browser, then close it: settings stay in the profile.
-    const setup = await ChromiumBeacon.launch(CHROME_EXTENSION_DIR, profile);
-    await setup.configure({ serverUrl: server.url, authMethod: 'token', token: USER.token });
-    await waitFor(() => setup.badge(), (badge) => badge.title.includes('live'), 'configured and live');
-    await setup.close();
-    await waitFor(() => server!.live.streamCount(), (count) => count === 0, 'setup browser gone');
+      // 1. Configure through a driven browser, then close it: settings stay in the profile.
+      const setup = await ChromiumBeacon.launch(CHROME_EXTENSION_DIR, profile);
+      await setup.configure({ serverUrl: server.url, authMethod: 'token', token: USER.token });
+      await waitFor(
+        () => setup.badge(),
+        (badge) => badge.title.includes('live'),
+        'configured and live',
+      );
+      await setup.close();
+      await waitFor(
+        () => server!.live.streamCount(),
+        (count) => count === 0,
+        'setup browser gone',
+      );
 
-    // 2. The same profile in a plain Chromium process: no debugging port, no automation.
-    const before = server.streamRequests().length;
-    chromium = spawn(CHROMIUM_PATH, [...getChromiumArgs(CHROME_EXTENSION_DIR), `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' });
-    await waitFor(() => server!.live.streamCount(), (count) => count === 1, 'the worker connected', 30_000);
-    const connectedAt = server.streamRequests().length;
-    expect(connectedAt).toBe(before + 1);
+      // 2. The same profile in a plain Chromium process: no debugging port, no automation.
+      const before = server.streamRequests().length;
+      chromium = spawn(
+        CHROMIUM_PATH,
+        [...getChromiumArgs(CHROME_EXTENSION_DIR), `--user-data-dir=${profile}`, 'about:blank'],
+        { stdio: 'ignore' },
+      );
+      await waitFor(
+        () => server!.live.streamCount(),
+        (count) => count === 1,
+        'the worker connected',
+        30_000,
+      );
+      const connectedAt = server.streamRequests().length;
+      expect(connectedAt).toBe(before + 1);
 
-    // 3. Only heartbeats for two minutes: a stopped worker would cut the stream (and reconnect later via the alarm).
-    const deadline = Date.now() + IDLE_MS;
-    while (Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 5000));
-      expect(server.live.streamCount(), 'stream cut: the worker was stopped while idle').toBe(1);
-    }
-    expect(server.streamRequests().length, 'the worker reconnected during the idle period').toBe(connectedAt);
+      // 3. Only heartbeats for two minutes: a stopped worker would cut the stream (and reconnect later via the alarm).
+      const deadline = Date.now() + IDLE_MS;
+      while (Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        expect(server.live.streamCount(), 'stream cut: the worker was stopped while idle').toBe(1);
+      }
+      expect(server.streamRequests().length, 'the worker reconnected during the idle period').toBe(connectedAt);
 
-    // 4. The worker is alive, not just the socket: the next event makes it refetch that category.
-    const requestsBefore = server.requests.length;
-    await server.publish({ notice_type: 0, title: 'after two minutes' });
-    await waitFor(
-      () => server!.requests.slice(requestsBefore).some((request) => request.url.startsWith('/notification/likes?')),
-      (seen) => seen,
-      'the refetch of likes',
-      5000,
-    );
-  });
+      // 4. The worker is alive, not just the socket: the next event makes it refetch that category.
+      const requestsBefore = server.requests.length;
+      await server.publish({ notice_type: 0, title: 'after two minutes' });
+      await waitFor(
+        () => server!.requests.slice(requestsBefore).some((request) => request.url.startsWith('/notification/likes?')),
+        (seen) => seen,
+        'the refetch of likes',
+        5000,
+      );
+    },
+  );
 });

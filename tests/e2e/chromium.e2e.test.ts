@@ -25,11 +25,19 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     await f.signIn();
     await f.waitLive();
     await f.server.publish({ notice_type: 2, title: 'Bob commented', content: 'Nice' });
-    const single = await waitFor(() => f.beacon.notifications(), (all) => Object.keys(all).length === 1, 'one notification');
+    const single = await waitFor(
+      () => f.beacon.notifications(),
+      (all) => Object.keys(all).length === 1,
+      'one notification',
+    );
     expect(Object.keys(single)[0]).toMatch(/^beacon-single-/);
     for (let i = 0; i < 20; i++) f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await f.badgeIs('21');
-    const all = await waitFor(() => f.beacon.notifications(), (value) => Object.keys(value).length === 2, 'a summary');
+    const all = await waitFor(
+      () => f.beacon.notifications(),
+      (value) => Object.keys(value).length === 2,
+      'a summary',
+    );
     expect(Object.keys(all).filter((id) => id.startsWith('beacon-summary-'))).toHaveLength(1);
   });
 
@@ -49,7 +57,9 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     expect(await popup.evaluate(getAppliedStyle)).toEqual(STYLED_POPUP);
 
     await f.server.publish({ notice_type: 1, title: 'star' });
-    await popup.waitForFunction(() => document.querySelector('li[data-category=stars] [data-test=count]')?.textContent === '1');
+    await popup.waitForFunction(
+      () => document.querySelector('li[data-category=stars] [data-test=count]')?.textContent === '1',
+    );
     await popup.locator('main').screenshot({ path: 'test-results/popup-chromium.png' });
 
     await popup.click('[data-test=mark-all]');
@@ -63,7 +73,11 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     await f.server.publish({ notice_type: 0 });
     await f.badgeIs('1');
     await f.beacon.stopWorker();
-    await waitFor(() => f.server.live.streamCount(), (count) => count === 0, 'stream cut by the stopped worker');
+    await waitFor(
+      () => f.server.live.streamCount(),
+      (count) => count === 0,
+      'stream cut by the stopped worker',
+    );
     await f.server.publish({ notice_type: 1 });
     await f.server.publish({ notice_type: 2 });
     await f.badgeIs('3', 60_000);
@@ -71,14 +85,20 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
   });
 
   it('opens the options page on first install; the form points Beacon at the server; sign out forgets it', async () => {
-    await waitFor(() => f.beacon.context.pages().some((page) => page.url().endsWith('/options.html')), (found) => found, 'options page opened on install');
+    await waitFor(
+      () => f.beacon.context.pages().some((page) => page.url().endsWith('/options.html')),
+      (found) => found,
+      'options page opened on install',
+    );
     await f.server.publish({ notice_type: 3, title: 'Welcome' });
     const options = await f.beacon.openPage('options.html');
     await options.fill('#serverUrl', f.server.url);
     await options.fill('#token', USER.token);
     await options.click('[data-test=test]');
     await options.waitForSelector('[data-test=test-stream]');
-    expect(await options.textContent('[data-test=test-results]')).toMatch(/Server: OK[^]*Sign-in: OK[^]*signed in as alice[^]*Unread counts: OK[^]*1 unread[^]*Live stream: OK/);
+    expect(await options.textContent('[data-test=test-results]')).toMatch(
+      /Server: OK[^]*Sign-in: OK[^]*signed in as alice[^]*Unread counts: OK[^]*1 unread[^]*Live stream: OK/,
+    );
     expect(await f.beacon.badgeText()).toBe(''); // testing saves nothing
     await options.click('[data-test=save]');
     await f.badgeIs('1');
@@ -87,14 +107,22 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     await options.waitForFunction(() => document.querySelector('[data-test=diag-events]')?.textContent === '1');
 
     await options.click('[data-test=forget]');
-    await waitFor(() => f.beacon.badge(), (badge) => badge.text === '' && badge.title.includes('not set up'), 'unconfigured again');
+    await waitFor(
+      () => f.beacon.badge(),
+      (badge) => badge.text === '' && badge.title.includes('not set up'),
+      'unconfigured again',
+    );
     expect(await f.beacon.storage<{ token: string }>('settings')).toMatchObject({ token: '', serverUrl: '' });
   });
 
   it('never sends the token in a URL', async () => {
     await f.signIn();
     await f.badgeIs('', 5000);
-    await waitFor(() => f.server.requests.length, (n) => n >= 6, 'initial requests');
+    await waitFor(
+      () => f.server.requests.length,
+      (n) => n >= 6,
+      'initial requests',
+    );
     for (const request of f.server.requests) expect(request.url).not.toContain(USER.token);
     expect(f.beacon.consoleLog.join('\n')).not.toContain(USER.token);
   });

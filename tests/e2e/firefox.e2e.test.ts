@@ -17,11 +17,19 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
     await f.signIn();
     await f.waitLive();
     await f.server.publish({ notice_type: 2, title: 'Bob commented', content: 'Nice' });
-    const single = await waitFor(() => f.beacon.notificationsShown(), (ids) => ids.length === 1, 'one notification');
+    const single = await waitFor(
+      () => f.beacon.notificationsShown(),
+      (ids) => ids.length === 1,
+      'one notification',
+    );
     expect(single[0]).toMatch(/^beacon-single-/);
     for (let i = 0; i < 20; i++) f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await f.badgeIs('21');
-    const all = await waitFor(() => f.beacon.notificationsShown(), (ids) => ids.length === 2, 'a summary');
+    const all = await waitFor(
+      () => f.beacon.notificationsShown(),
+      (ids) => ids.length === 2,
+      'a summary',
+    );
     expect(all[1]).toMatch(/^beacon-summary-/);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await f.beacon.notificationsShown()).toHaveLength(2); // no flood after the summary
@@ -54,7 +62,9 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
     await options.type('#token', USER.token);
     await options.click('[data-test=save]');
     await f.badgeIs('1');
-    expect(await options.$eval('[data-test=feedback]', (element) => element.textContent)).toBe('Saved. Beacon is reconnecting.');
+    expect(await options.$eval('[data-test=feedback]', (element) => element.textContent)).toBe(
+      'Saved. Beacon is reconnecting.',
+    );
     // Firefox notifications cannot be silenced: no sound switch.
     expect(await options.$('[data-test=sound]')).toBeNull();
   });

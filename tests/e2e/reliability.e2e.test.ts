@@ -24,15 +24,19 @@ const ORDER = shuffled(
 const log = (line: string) => console.log(`[reliability] ${line}`);
 
 describe.skipIf(!hasBrowser('chromium'))('reliability, Chromium', () => {
-  it('recovers from every fault with the badge right, no storm, no flood, nothing lost', { timeout: 600_000 }, async () => {
-    const report = await runSoak({ browser: 'chromium', seed: SEED, faults: ORDER, scale: 'short', log });
-    console.log(formatSoakReport(report));
-    expect(report.violations).toEqual([]);
-    expect(report.stats.map((stat) => stat.name).sort()).toEqual(ORDER.map((fault) => fault.name).sort());
-    expect(report.stats.every((stat) => stat.recovered === stat.injected)).toBe(true);
-    expect(report.lost).toBe(0);
-    expect(report.notifications).toBeGreaterThan(0); // notifications were on: the flood check checked something
-  });
+  it(
+    'recovers from every fault with the badge right, no storm, no flood, nothing lost',
+    { timeout: 600_000 },
+    async () => {
+      const report = await runSoak({ browser: 'chromium', seed: SEED, faults: ORDER, scale: 'short', log });
+      console.log(formatSoakReport(report));
+      expect(report.violations).toEqual([]);
+      expect(report.stats.map((stat) => stat.name).sort()).toEqual(ORDER.map((fault) => fault.name).sort());
+      expect(report.stats.every((stat) => stat.recovered === stat.injected)).toBe(true);
+      expect(report.lost).toBe(0);
+      expect(report.notifications).toBeGreaterThan(0); // notifications were on: the flood check checked something
+    },
+  );
 });
 
 describe.skipIf(!hasBrowser('firefox'))('reliability, Firefox', () => {

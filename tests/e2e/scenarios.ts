@@ -63,23 +63,51 @@ export function useE2eFixture<B extends BrowserBeacon>(name: string, launch: () 
       return beacon!;
     },
     signIn: (user = USER) => beacon!.configure({ serverUrl: server!.url, authMethod: 'token', token: user.token }),
-    badgeIs: (text, timeoutMs) => waitFor(() => beacon!.badgeText(), (value) => value === text, `badge "${text}"`, timeoutMs),
-    waitLive: () => waitFor(() => beacon!.badge(), (badge) => badge.title.includes('live'), 'live'),
+    badgeIs: (text, timeoutMs) =>
+      waitFor(
+        () => beacon!.badgeText(),
+        (value) => value === text,
+        `badge "${text}"`,
+        timeoutMs,
+      ),
+    waitLive: () =>
+      waitFor(
+        () => beacon!.badge(),
+        (badge) => badge.title.includes('live'),
+        'live',
+      ),
     popupShows: (selector, pattern) =>
-      waitFor(() => beacon!.popupText(selector), (text) => text !== null && pattern.test(text), `popup ${selector} to show ${String(pattern)}`),
+      waitFor(
+        () => beacon!.popupText(selector),
+        (text) => text !== null && pattern.test(text),
+        `popup ${selector} to show ${String(pattern)}`,
+      ),
   };
   return fixture;
 }
 
-export function defineSharedScenarios(f: E2eFixture<BrowserBeacon>, hooks: { afterSignedOut?: () => Promise<void> } = {}): void {
+export function defineSharedScenarios(
+  f: E2eFixture<BrowserBeacon>,
+  hooks: { afterSignedOut?: () => Promise<void> } = {},
+): void {
   it('is unconfigured on a fresh install, then the badge follows published events in every category', async () => {
-    const fresh = await waitFor(() => f.beacon.badge(), (badge) => badge.title.includes('not set up'), 'the unconfigured badge');
+    const fresh = await waitFor(
+      () => f.beacon.badge(),
+      (badge) => badge.title.includes('not set up'),
+      'the unconfigured badge',
+    );
     expect(fresh.text).toBe('');
     await f.popupShows('[data-test=unconfigured]', /Welcome to Beacon/);
     await f.signIn();
     await f.waitLive();
     await f.popupShows('[data-test=connection-label]', /^Live$/);
-    for (const [type, expected] of [[0, '1'], [1, '2'], [2, '3'], [3, '4'], [4, '5']] as const) {
+    for (const [type, expected] of [
+      [0, '1'],
+      [1, '2'],
+      [2, '3'],
+      [3, '4'],
+      [4, '5'],
+    ] as const) {
       await f.server.publish({ notice_type: type, title: `event ${type}` });
       await f.badgeIs(expected);
     }
@@ -112,14 +140,22 @@ export function defineSharedScenarios(f: E2eFixture<BrowserBeacon>, hooks: { aft
     // rows only once that sync is done, so the server goes down after it (CI caught the race in Firefox).
     await f.popupShows('li[data-category=likes] [data-test=count]', /^1$/);
     await f.server.stop();
-    await waitFor(() => f.beacon.badge(), (badge) => badge.color.join() === GREY.join(), 'grey badge while down');
+    await waitFor(
+      () => f.beacon.badge(),
+      (badge) => badge.color.join() === GREY.join(),
+      'grey badge while down',
+    );
     expect(await f.beacon.badgeText()).toBe('1');
     await f.popupShows('[data-test=connection-label]', /^(Reconnecting in \d+ s|Connecting…)$/);
     expect(await f.beacon.popupText('li[data-category=likes] [data-test=count]')).toBe('1');
     await f.server.restart();
     await f.server.publish({ notice_type: 2 });
     await f.badgeIs('2');
-    await waitFor(() => f.beacon.badge(), (badge) => badge.color.join() === LIVE_RED.join(), 'live again');
+    await waitFor(
+      () => f.beacon.badge(),
+      (badge) => badge.color.join() === LIVE_RED.join(),
+      'live again',
+    );
     await f.popupShows('[data-test=connection-label]', /^Live$/);
   });
 

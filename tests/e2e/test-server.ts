@@ -38,7 +38,13 @@ export class TestServer {
   }
 
   /** Publishes through the admin endpoint, as an operator would. */
-  async publish(body: { username?: string; notice_type: number; title?: string; content?: string; url?: string }): Promise<{ unread_count: number }> {
+  async publish(body: {
+    username?: string;
+    notice_type: number;
+    title?: string;
+    content?: string;
+    url?: string;
+  }): Promise<{ unread_count: number }> {
     const response = await fetch(`${this.url}/admin/publish`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
@@ -95,7 +101,12 @@ export class TestServer {
 }
 
 /** Polls until `read()` satisfies `accept`; fails with the last value seen. */
-export async function waitFor<T>(read: () => Promise<T> | T, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  read: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const started = Date.now();
   let last: T | undefined;
   let lastError: unknown;
@@ -108,5 +119,7 @@ export async function waitFor<T>(read: () => Promise<T> | T, accept: (value: T) 
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`,
+  );
 }

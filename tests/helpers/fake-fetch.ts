@@ -13,7 +13,10 @@ export interface FakeStream {
 type Answer = Response | ((url: URL, init: RequestInit) => Response | Promise<Response>);
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
 }
 
 export class FakeFetch {

@@ -19,7 +19,13 @@ export interface Harness {
 }
 
 export function makeSettings(overrides: Partial<Settings> = {}): Settings {
-  return { ...DEFAULT_SETTINGS, serverUrl: 'https://notify.test/api', authMethod: 'token', token: 'secret-token-xyz', ...overrides };
+  return {
+    ...DEFAULT_SETTINGS,
+    serverUrl: 'https://notify.test/api',
+    authMethod: 'token',
+    token: 'secret-token-xyz',
+    ...overrides,
+  };
 }
 
 export function createHarness(

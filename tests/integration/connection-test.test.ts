@@ -18,7 +18,10 @@ async function run(overrides: Parameters<typeof makeSettings>[0]) {
 
 describe('runConnectionTest against the reference server', () => {
   it('passes every step with a good token', async () => {
-    server = await startBeaconServer({ adminToken: 'admin', users: [{ username: 'alice', token: 'alice-token-1', role: 'user' }] });
+    server = await startBeaconServer({
+      adminToken: 'admin',
+      users: [{ username: 'alice', token: 'alice-token-1', role: 'user' }],
+    });
     server.store.publish('alice', { notice_type: 0 });
     const { ok, steps } = await run({ serverUrl: server.url, token: 'alice-token-1' });
     expect(ok).toBe(true);
@@ -33,15 +36,22 @@ describe('runConnectionTest against the reference server', () => {
   });
 
   it('says when the sign-in is refused, the URL is wrong, or nothing answers', async () => {
-    server = await startBeaconServer({ adminToken: 'admin', users: [{ username: 'alice', token: 'alice-token-1', role: 'user' }] });
+    server = await startBeaconServer({
+      adminToken: 'admin',
+      users: [{ username: 'alice', token: 'alice-token-1', role: 'user' }],
+    });
     expect((await run({ serverUrl: server.url, token: 'wrong-token' })).steps).toEqual([
       'server:ok:reached',
       'signIn:failed:the server refused the sign-in (HTTP 401: invalid or expired token)',
     ]);
-    expect((await run({ serverUrl: `${server.url}/wrong/prefix`, token: 'alice-token-1' })).steps[0]).toMatch(/^server:failed:reached, but it has no Beacon endpoints/);
+    expect((await run({ serverUrl: `${server.url}/wrong/prefix`, token: 'alice-token-1' })).steps[0]).toMatch(
+      /^server:failed:reached, but it has no Beacon endpoints/,
+    );
     const port = server.port;
     await server.close();
     server = null;
-    expect((await run({ serverUrl: `http://127.0.0.1:${port}`, token: 'x' })).steps[0]).toMatch(/^server:failed:cannot reach the server/);
+    expect((await run({ serverUrl: `http://127.0.0.1:${port}`, token: 'x' })).steps[0]).toMatch(
+      /^server:failed:cannot reach the server/,
+    );
   });
 });

@@ -21,7 +21,12 @@ afterEach(async () => {
 
 async function start(options: Partial<BeaconServerOptions> = {}) {
   const requests: RecordedRequest[] = [];
-  const server = await startBeaconServer({ adminToken: ADMIN, users: [ALICE], onRequest: (r) => requests.push(r), ...options });
+  const server = await startBeaconServer({
+    adminToken: ADMIN,
+    users: [ALICE],
+    onRequest: (r) => requests.push(r),
+    ...options,
+  });
   cleanups.push(() => server.close());
   return { server, requests };
 }
@@ -42,7 +47,8 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5000): 
   return Date.now() - started;
 }
 
-const streamRequests = (requests: RecordedRequest[]) => requests.filter((r) => r.url.startsWith('/notification/socket_connection'));
+const streamRequests = (requests: RecordedRequest[]) =>
+  requests.filter((r) => r.url.startsWith('/notification/socket_connection'));
 
 describe('BeaconService against the reference server', () => {
   it('loads counts on connect and follows published events', async () => {

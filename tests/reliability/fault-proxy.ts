@@ -54,7 +54,9 @@ class ProxiedStream {
 
   push(chunk: Buffer): void {
     if (this.stalled) return; // a stalled stream sends nothing, not even heartbeats
-    this.queue.push(this.framing.crlf ? Buffer.from(chunk.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1') : chunk);
+    this.queue.push(
+      this.framing.crlf ? Buffer.from(chunk.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1') : chunk,
+    );
     void this.drain();
   }
 
@@ -142,7 +144,8 @@ export async function startFaultProxy(options: { target: () => string; host?: st
     });
     upstreamRequest.on('error', () => {
       record.outcome = 'upstream-down';
-      if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'upstream is down' }));
+      if (!res.headersSent)
+        res.writeHead(502, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'upstream is down' }));
       else res.destroy();
     });
     req.pipe(upstreamRequest);
@@ -162,9 +165,15 @@ export async function startFaultProxy(options: { target: () => string; host?: st
     const injected = answer && req.method !== 'OPTIONS' && (answer.scope === 'all' || isStream) ? answer : null;
     if (injected) {
       record.outcome = String(injected.status);
-      const body = injected.body ?? (injected.status >= 400 ? JSON.stringify({ error: `injected fault: HTTP ${injected.status}` }) : '');
+      const body =
+        injected.body ??
+        (injected.status >= 400 ? JSON.stringify({ error: `injected fault: HTTP ${injected.status}` }) : '');
       const contentType = injected.status >= 400 ? { 'Content-Type': 'application/json' } : {};
-      res.writeHead(injected.status, { ...contentType, ...injected.headers, 'Access-Control-Allow-Origin': req.headers.origin ?? '*' });
+      res.writeHead(injected.status, {
+        ...contentType,
+        ...injected.headers,
+        'Access-Control-Allow-Origin': req.headers.origin ?? '*',
+      });
       res.end(injected.status === 204 ? undefined : body);
       return;
     }
@@ -172,8 +181,7 @@ export async function startFaultProxy(options: { target: () => string; host?: st
       let closed = false;
       res.on('close', () => (closed = true));
       setTimeout(() => !closed && forward(req, res, record), streamDelayMs);
-    }
-    else forward(req, res, record);
+    } else forward(req, res, record);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -63,7 +63,12 @@ async function getAttemptCount(context: FaultContext): Promise<number> {
 
 /** Waits for the proxy to see a new stream request after `since` (Beacon reconnected). */
 async function waitForNewStream(context: FaultContext, since: number, timeoutMs: number): Promise<void> {
-  await waitFor(() => context.rig.attemptsSince(since), (count) => count > 0, 'a new stream request', timeoutMs);
+  await waitFor(
+    () => context.rig.attemptsSince(since),
+    (count) => count > 0,
+    'a new stream request',
+    timeoutMs,
+  );
 }
 
 /** An HTTP answer on the stream while the server is otherwise fine; Beacon waits with its backoff (or Retry-After). */
@@ -73,12 +78,21 @@ function httpErrorFault(name: string, status: number, retryAfterS: number | null
     description: `stream answers ${status}${retryAfterS === null ? '' : ` with Retry-After: ${retryAfterS}`}`,
     async run(context) {
       const { proxy } = context.rig;
-      proxy.answerWith({ status, scope: 'stream', headers: retryAfterS === null ? {} : { 'Retry-After': String(retryAfterS) } });
+      proxy.answerWith({
+        status,
+        scope: 'stream',
+        headers: retryAfterS === null ? {} : { 'Retry-After': String(retryAfterS) },
+      });
       const started = Date.now();
       proxy.dropStreams();
       context.publish(between(context, 1, 6), true);
       // Beacon may still be waiting out an earlier backoff ("Reconnecting in 7 s"); once it has the answer, it says so.
-      await waitFor(() => proxy.requests.some((r) => r.at >= started && r.outcome === String(status)), (seen) => seen, `a ${status} answer`, 35_000);
+      await waitFor(
+        () => proxy.requests.some((r) => r.at >= started && r.outcome === String(status)),
+        (seen) => seen,
+        `a ${status} answer`,
+        35_000,
+      );
       await context.expectStateLine(stateLine, 3000);
       await sleep(hold(context, [2000, 5000], [3000, 20_000]));
       const attempts = context.rig.attemptsSince(started);
@@ -87,7 +101,8 @@ function httpErrorFault(name: string, status: number, retryAfterS: number | null
         // Never sooner than the server asked: consecutive attempts are at least Retry-After apart.
         const times = context.rig.streamRequestsSince(started).map((request) => request.at);
         for (let i = 1; i < times.length; i++)
-          if (times[i]! - times[i - 1]! < retryAfterS * 1000 - 250) throw new Error(`retried ${times[i]! - times[i - 1]!} ms after a Retry-After of ${retryAfterS} s`);
+          if (times[i]! - times[i - 1]! < retryAfterS * 1000 - 250)
+            throw new Error(`retried ${times[i]! - times[i - 1]!} ms after a Retry-After of ${retryAfterS} s`);
       }
       proxy.clearAnswer();
       return { allowanceMs: await getPendingWait(context), down: { attempts, ms: downMs } };
@@ -117,7 +132,12 @@ function haltingFault(name: string, answer: Parameters<Rig['proxy']['answerWith'
 }
 
 /** Nothing listens: connections are refused. Beacon keeps trying, with a bounded number of attempts. */
-function serverGoneFault(name: string, description: string, holdMs: (context: FaultContext) => number, soakOnly = false): Fault {
+function serverGoneFault(
+  name: string,
+  description: string,
+  holdMs: (context: FaultContext) => number,
+  soakOnly = false,
+): Fault {
   return {
     name,
     description,
@@ -162,7 +182,8 @@ export const FAULTS: Fault[] = [
       // Beacon cannot know yet: the state line says live until 45 s have passed without a byte.
       await waitForNewStream(context, stalledAt + 1, 60_000);
       const silentMs = Date.now() - lastByteAt;
-      if (silentMs < 44_900) throw new Error(`gave up on the stream after ${silentMs} ms without a byte: before the 45 s rule`);
+      if (silentMs < 44_900)
+        throw new Error(`gave up on the stream after ${silentMs} ms without a byte: before the 45 s rule`);
       return { allowanceMs: 0 };
     },
   },
@@ -178,7 +199,9 @@ export const FAULTS: Fault[] = [
       proxy.inject('data: {"notice_type": 0, "unread_count": \n\n');
       proxy.inject('data: {"notice_type":9,"unread_count":500}\n\n');
       proxy.inject(`data: {"notice_type":0,"unread_count":777,"title":"${'x'.repeat(1024 * 1024)}"}\n\n`);
-      proxy.inject(Buffer.concat([Buffer.from('data: {"notice_type":'), Buffer.from([0xff, 0xfe]), Buffer.from('}\n\n')]));
+      proxy.inject(
+        Buffer.concat([Buffer.from('data: {"notice_type":'), Buffer.from([0xff, 0xfe]), Buffer.from('}\n\n')]),
+      );
       context.publish(between(context, 1, 4), false);
       await sleep(500);
       if (context.rig.attemptsSince(since) > 0) throw new Error('bad events cost the stream: Beacon reconnected');
@@ -228,7 +251,12 @@ export const FAULTS: Fault[] = [
     },
   },
   haltingFault('http-204', { status: 204, scope: 'stream' }),
-  haltingFault('wrong-content-type', { status: 200, scope: 'stream', headers: { 'Content-Type': 'text/html' }, body: '<html>Sign in</html>' }),
+  haltingFault('wrong-content-type', {
+    status: 200,
+    scope: 'stream',
+    headers: { 'Content-Type': 'text/html' },
+    body: '<html>Sign in</html>',
+  }),
   {
     name: 'restart-kept-data',
     description: 'the server restarts with its data kept (new event ids: Beacon must resync)',
@@ -242,8 +270,15 @@ export const FAULTS: Fault[] = [
       return { allowanceMs: await getPendingWait(context) };
     },
   },
-  serverGoneFault('server-gone', 'nothing listens on the port for a while', (context) => hold(context, [5000, 10_000], [10_000, 90_000])),
-  serverGoneFault('server-gone-minutes', 'nothing listens on the port for two to three minutes', (context) => between(context, 120_000, 180_000), true),
+  serverGoneFault('server-gone', 'nothing listens on the port for a while', (context) =>
+    hold(context, [5000, 10_000], [10_000, 90_000]),
+  ),
+  serverGoneFault(
+    'server-gone-minutes',
+    'nothing listens on the port for two to three minutes',
+    (context) => between(context, 120_000, 180_000),
+    true,
+  ),
   {
     name: 'worker-stopped',
     description: 'the service worker is stopped mid-stream (as Chrome does when idle); the alarm must bring it back',
@@ -280,7 +315,14 @@ export const FAULTS: Fault[] = [
     description: 'the settings change twice while a connection attempt is still waiting for its answer',
     async run(context) {
       const { rig } = context;
-      const notify: Record<Category, boolean> = { likes: true, stars: true, comments: true, system: true, manager: true, report_email: true };
+      const notify: Record<Category, boolean> = {
+        likes: true,
+        stars: true,
+        comments: true,
+        system: true,
+        manager: true,
+        report_email: true,
+      };
       rig.proxy.delayStreams(1500);
       rig.proxy.dropStreams();
       await context.expectStateLine(/^Connecting…$/);

@@ -123,7 +123,9 @@ export class Rig {
     const browser =
       browserName === 'chromium'
         ? createChromiumRigBrowser(await ChromiumBeacon.launch())
-        : await FirefoxBeacon.launch().then((beacon) => createRigBrowser('firefox', beacon, { notificationIds: () => beacon.notificationsShown() }));
+        : await FirefoxBeacon.launch().then((beacon) =>
+            createRigBrowser('firefox', beacon, { notificationIds: () => beacon.notificationsShown() }),
+          );
     const rig = new Rig(server, proxy, browser);
     await browser.notificationIds(); // starts recording
     await rig.signIn(USER.token);
@@ -170,7 +172,9 @@ export class Rig {
 
   /** Stream requests the proxy received (forwarded or answered by a fault) since `since` (epoch ms). */
   streamRequestsSince(since: number): ProxiedRequest[] {
-    return this.proxy.requests.filter((request) => request.at >= since && request.url.startsWith('/notification/socket_connection'));
+    return this.proxy.requests.filter(
+      (request) => request.at >= since && request.url.startsWith('/notification/socket_connection'),
+    );
   }
 
   attemptsSince(since: number): number {

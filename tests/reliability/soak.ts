@@ -95,7 +95,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const publish = (count: number) => {
     for (let i = 0; i < count; i++) {
       const [category, type] = CATEGORY_TYPES[Math.floor(random() * CATEGORY_TYPES.length)]!;
-      rig.server.live.store.publish(USER.username, { notice_type: type, title: `${category} #${events + i}`, content: 'soak' });
+      rig.server.live.store.publish(USER.username, {
+        notice_type: type,
+        title: `${category} #${events + i}`,
+        content: 'soak',
+      });
     }
     events += count;
     notificationBound += count > 3 ? 1 : count;
@@ -111,7 +115,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
     const requests = rig.proxy.requests.slice(requestsChecked);
     requestsChecked += requests.length;
-    for (const request of requests) for (const token of rig.tokens) if (request.url.includes(token)) violate(`a token in a URL: ${request.url.split('?')[0]}`);
+    for (const request of requests)
+      for (const token of rig.tokens)
+        if (request.url.includes(token)) violate(`a token in a URL: ${request.url.split('?')[0]}`);
   };
 
   // Continuously: the badge never shows more than the server has (counts only grow here), logs stay clean.
@@ -123,7 +129,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const truth = rig.truth();
         for (const [category, count] of Object.entries(truth.counts)) {
           const shown = getTitleCount(badge.title, category);
-          if (shown !== null && shown > count) violate(`badge showed ${category} ${shown} while the server had ${count}`);
+          if (shown !== null && shown > count)
+            violate(`badge showed ${category} ${shown} while the server had ${count}`);
         }
       } catch {
         // the worker may be stopped: nothing to read for now
@@ -138,11 +145,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const converge = async (what: string, allowanceMs: number, from = Date.now()): Promise<number | null> => {
     const isRight = (badge: Awaited<ReturnType<typeof rig.browser.badge>>) => Rig.compare(badge, rig.truth()) === null;
     try {
-      await waitFor(() => rig.browser.badge(), isRight, what, Math.max(100, from + allowanceMs + CONVERGENCE_MS - Date.now()));
+      await waitFor(
+        () => rig.browser.badge(),
+        isRight,
+        what,
+        Math.max(100, from + allowanceMs + CONVERGENCE_MS - Date.now()),
+      );
       return Date.now() - from;
     } catch {
       const badge = await rig.browser.badge().catch(() => null);
-      violate(`${what}: not right ${allowanceMs + CONVERGENCE_MS} ms after the heal: ${badge ? Rig.compare(badge, rig.truth()) : 'no badge'}`);
+      violate(
+        `${what}: not right ${allowanceMs + CONVERGENCE_MS} ms after the heal: ${badge ? Rig.compare(badge, rig.truth()) : 'no badge'}`,
+      );
     }
     try {
       await waitFor(() => rig.browser.badge(), isRight, what, 60_000);
@@ -160,7 +174,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     publish: (count) => publish(count),
     // Up to a full backoff step (30 s) may pass before Beacon meets the fault and can say so.
     expectStateLine: async (pattern, timeoutMs = 35_000) => {
-      await waitFor(() => rig.browser.stateLine(), (text) => text !== null && pattern.test(text), `the popup's state line to match ${String(pattern)}`, timeoutMs);
+      await waitFor(
+        () => rig.browser.stateLine(),
+        (text) => text !== null && pattern.test(text),
+        `the popup's state line to match ${String(pattern)}`,
+        timeoutMs,
+      );
     },
   };
 
@@ -193,7 +212,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       await sleep(Math.max(0, calmUntil - Date.now()));
 
       const entry = stats.get(fault.name) ?? {
-        name: fault.name, description: fault.description, injected: 0, recovered: 0, worstConvergenceMs: 0, worstAllowanceMs: 0, attemptsWhileDown: 0, downMs: 0, haltedAttempts: 0,
+        name: fault.name,
+        description: fault.description,
+        injected: 0,
+        recovered: 0,
+        worstConvergenceMs: 0,
+        worstAllowanceMs: 0,
+        attemptsWhileDown: 0,
+        downMs: 0,
+        haltedAttempts: 0,
       };
       stats.set(fault.name, entry);
       entry.injected++;
@@ -219,26 +246,37 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if (convergedMs === null) break; // Beacon did not recover: nothing after this would mean anything
       entry.recovered++;
       entry.worstConvergenceMs = Math.max(entry.worstConvergenceMs, convergedMs);
-      await context.expectStateLine(/^Live$/, CONVERGENCE_MS).catch(() => violate(`${fault.name}: the popup does not say Live once the badge is right`));
-      await waitFor(() => rig.proxy.openStreams(), (count) => count === 1, 'one open stream', CONVERGENCE_MS).catch(() =>
-        violate(`${fault.name}: ${rig.proxy.openStreams()} streams open after recovery, expected 1`),
-      );
+      await context
+        .expectStateLine(/^Live$/, CONVERGENCE_MS)
+        .catch(() => violate(`${fault.name}: the popup does not say Live once the badge is right`));
+      await waitFor(
+        () => rig.proxy.openStreams(),
+        (count) => count === 1,
+        'one open stream',
+        CONVERGENCE_MS,
+      ).catch(() => violate(`${fault.name}: ${rig.proxy.openStreams()} streams open after recovery, expected 1`));
 
       if (result.down) {
         entry.attemptsWhileDown += result.down.attempts;
         entry.downMs += result.down.ms;
         if (result.down.attempts > getAttemptBound(result.down.ms))
-          violate(`${fault.name}: ${result.down.attempts} attempts in ${result.down.ms} ms while down (bound ${getAttemptBound(result.down.ms)})`);
+          violate(
+            `${fault.name}: ${result.down.attempts} attempts in ${result.down.ms} ms while down (bound ${getAttemptBound(result.down.ms)})`,
+          );
       }
       if (result.haltedAttempts !== undefined) {
         entry.haltedAttempts += result.haltedAttempts;
-        if (result.haltedAttempts > 0) violate(`${fault.name}: ${result.haltedAttempts} requests while Beacon had to wait for the user`);
+        if (result.haltedAttempts > 0)
+          violate(`${fault.name}: ${result.haltedAttempts} requests while Beacon had to wait for the user`);
       }
       if (result.ignored) {
         const expected = result.ignored;
         await waitFor(
           async () => (await rig.stored())?.diagnostics ?? {},
-          (after) => (Object.keys(expected) as IgnoredCounter[]).every((key) => (after[key] ?? 0) - (diagnosticsBefore[key] ?? 0) === expected[key]),
+          (after) =>
+            (Object.keys(expected) as IgnoredCounter[]).every(
+              (key) => (after[key] ?? 0) - (diagnosticsBefore[key] ?? 0) === expected[key],
+            ),
           'diagnostics to count the ignored events',
           CONVERGENCE_MS,
         ).catch((error: unknown) => violate(`${fault.name}: ${String(error).split('\n')[0]}`));
@@ -247,7 +285,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       checkLogsAndUrls();
       // Beacon counts errors nothing caught: the check that also works where the background's console is hidden.
       const unhandled = Number((await rig.stored())?.diagnostics.unhandledErrors ?? 0);
-      if (unhandled > unhandledSeen) violate(`${fault.name}: ${unhandled - unhandledSeen} unhandled error(s) counted by Beacon`);
+      if (unhandled > unhandledSeen)
+        violate(`${fault.name}: ${unhandled - unhandledSeen} unhandled error(s) counted by Beacon`);
       unhandledSeen = unhandled;
     }
 
@@ -262,9 +301,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   const badge = await rig.browser.badge().catch(() => null);
   const truth = rig.truth();
-  const lost = Object.entries(truth.counts).filter(([category, count]) => (badge ? getTitleCount(badge.title, category) : null) !== count).length;
+  const lost = Object.entries(truth.counts).filter(
+    ([category, count]) => (badge ? getTitleCount(badge.title, category) : null) !== count,
+  ).length;
   const notifications = (await rig.browser.notificationIds().catch(() => [])).length;
-  if (notifications > notificationBound) violate(`${notifications} OS notifications for bursts that justify at most ${notificationBound}`);
+  if (notifications > notificationBound)
+    violate(`${notifications} OS notifications for bursts that justify at most ${notificationBound}`);
   checkLogsAndUrls();
   if (violations.length > 0) await rig.browser.saveFailureArtifacts(`soak-${options.browser}-seed-${options.seed}`);
   await rig.close();
@@ -284,7 +326,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
 /** The report as a Markdown table, as docs/reliability.md shows it. */
 export function formatSoakReport(report: SoakReport): string {
-  const perMinute = (stat: FaultStats) => (stat.downMs > 0 ? `${stat.attemptsWhileDown} in ${(stat.downMs / 1000).toFixed(0)} s (${((stat.attemptsWhileDown * 60_000) / stat.downMs).toFixed(1)}/min)` : '—');
+  const perMinute = (stat: FaultStats) =>
+    stat.downMs > 0
+      ? `${stat.attemptsWhileDown} in ${(stat.downMs / 1000).toFixed(0)} s (${((stat.attemptsWhileDown * 60_000) / stat.downMs).toFixed(1)}/min)`
+      : '—';
   const lines = [
     `${report.browser}, seed ${report.seed}: ${report.steps} faults in ${(report.durationMs / 1000).toFixed(0)} s, ${report.events} events published, ` +
       `${report.notifications} OS notifications (bound ${report.notificationBound}), ${report.lost} counts lost, ${report.violations.length} violations.`,
@@ -296,7 +341,7 @@ export function formatSoakReport(report: SoakReport): string {
         `| ${stat.name}: ${stat.description} | ${stat.injected} | ${stat.recovered} | ${stat.worstAllowanceMs} | ${stat.worstConvergenceMs} | ${perMinute(stat)} | ${stat.haltedAttempts} |`,
     ),
   ];
-  if (report.violations.length) lines.push('', 'Violations:', ...report.violations.map((violation) => `- ${violation}`));
+  if (report.violations.length)
+    lines.push('', 'Violations:', ...report.violations.map((violation) => `- ${violation}`));
   return lines.join('\n');
 }
-

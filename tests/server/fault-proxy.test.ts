@@ -27,11 +27,15 @@ function openRawStream() {
   const chunks: Buffer[] = [];
   let status = 0;
   const opened = new Promise<void>((resolve, reject) => {
-    const request = get(`${proxy.url}/notification/socket_connection`, { headers: { ...AUTH, Accept: 'text/event-stream' } }, (res) => {
-      status = res.statusCode ?? 0;
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      resolve();
-    });
+    const request = get(
+      `${proxy.url}/notification/socket_connection`,
+      { headers: { ...AUTH, Accept: 'text/event-stream' } },
+      (res) => {
+        status = res.statusCode ?? 0;
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        resolve();
+      },
+    );
     request.on('error', reject);
     openRequests.push(request);
   });
@@ -44,7 +48,8 @@ function openRawStream() {
     async waitFor(text: string, timeoutMs = 3000) {
       const started = Date.now();
       while (!bytes().toString('utf8').includes(text)) {
-        if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${text}; got ${JSON.stringify(bytes().toString('utf8'))}`);
+        if (Date.now() - started > timeoutMs)
+          throw new Error(`timed out waiting for ${text}; got ${JSON.stringify(bytes().toString('utf8'))}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },
@@ -58,7 +63,14 @@ describe('fault proxy', () => {
     const response = await fetch(`${proxy.url}/notification/comments?page=1&limit=1`, { headers: AUTH });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { unread_count: number }).unread_count).toBe(1);
-    expect(proxy.requests).toMatchObject([{ method: 'GET', url: '/notification/comments?page=1&limit=1', outcome: 'forwarded', authorization: `Bearer ${ALICE.token}` }]);
+    expect(proxy.requests).toMatchObject([
+      {
+        method: 'GET',
+        url: '/notification/comments?page=1&limit=1',
+        outcome: 'forwarded',
+        authorization: `Bearer ${ALICE.token}`,
+      },
+    ]);
   });
 
   it('answers with an injected status and JSON error, for the stream only or for everything', async () => {

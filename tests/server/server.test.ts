@@ -55,11 +55,23 @@ describe('event stream', () => {
     expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
     await events.waitFor(': connected');
 
-    const response = await publish(server, { username: 'alice', notice_type: 2, title: 'Bob commented', content: 'Nice', url: 'https://app.test/c/1' });
+    const response = await publish(server, {
+      username: 'alice',
+      notice_type: 2,
+      title: 'Bob commented',
+      content: 'Nice',
+      url: 'https://app.test/c/1',
+    });
     expect(response.status).toBe(201);
     const text = await events.waitFor('Bob commented');
     const data = JSON.parse(/^data: (.+)$/m.exec(text)![1]!);
-    expect(data).toMatchObject({ notice_type: 2, unread_count: 1, title: 'Bob commented', content: 'Nice', url: 'https://app.test/c/1' });
+    expect(data).toMatchObject({
+      notice_type: 2,
+      unread_count: 1,
+      title: 'Bob commented',
+      content: 'Nice',
+      url: 'https://app.test/c/1',
+    });
     expect(getEventIds(text)).toHaveLength(1);
   });
 
@@ -172,7 +184,9 @@ describe('counts, items and mark read', () => {
     expect(body.total).toBe(3);
     expect(body.data.map((item: { title: string }) => item.title)).toEqual(['new', 'middle']);
     expect(body.data[0]).toMatchObject({ notice_type: 3, read: false, url: null });
-    const page2 = await (await fetch(`${server.url}/notification/system?page=2&limit=2`, { headers: auth(ALICE.token) })).json();
+    const page2 = await (
+      await fetch(`${server.url}/notification/system?page=2&limit=2`, { headers: auth(ALICE.token) })
+    ).json();
     expect(page2.data.map((item: { title: string }) => item.title)).toEqual(['old']);
   });
 
@@ -181,7 +195,8 @@ describe('counts, items and mark read', () => {
     const events = await stream(server);
     await events.waitFor(': connected');
     const ids: string[] = [];
-    for (const title of ['x', 'y', 'z']) ids.push((await (await publish(server, { username: 'alice', notice_type: 1, title })).json()).id);
+    for (const title of ['x', 'y', 'z'])
+      ids.push((await (await publish(server, { username: 'alice', notice_type: 1, title })).json()).id);
 
     const some = await fetch(`${server.url}/notification/stars/read`, {
       method: 'POST',
@@ -199,14 +214,20 @@ describe('counts, items and mark read', () => {
 
   it('answers who am I, and hides report emails from role user with 403', async () => {
     const server = await start();
-    expect(await (await fetch(`${server.url}/notification/me`, { headers: auth(ALICE.token) })).json()).toEqual({ username: 'alice', role: 'user' });
+    expect(await (await fetch(`${server.url}/notification/me`, { headers: auth(ALICE.token) })).json()).toEqual({
+      username: 'alice',
+      role: 'user',
+    });
     expect((await fetch(`${server.url}/notification/report_email`, { headers: auth(ALICE.token) })).status).toBe(403);
     expect((await fetch(`${server.url}/notification/report_email`, { headers: auth(ROOT.token) })).status).toBe(200);
   });
 
   it('signs in with a session cookie', async () => {
     const server = await start();
-    const login = await fetch(`${server.url}/auth/session`, { method: 'POST', body: JSON.stringify({ token: ALICE.token }) });
+    const login = await fetch(`${server.url}/auth/session`, {
+      method: 'POST',
+      body: JSON.stringify({ token: ALICE.token }),
+    });
     expect(login.status).toBe(200);
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     expect(cookie).toMatch(/^beacon_session=/);
@@ -253,7 +274,10 @@ describe('bad input gets a 4xx JSON error and the server keeps serving', () => {
     const server = await start();
     const response = await fetch(`${server.url}/notification/socket_connection`, {
       method: 'OPTIONS',
-      headers: { Origin: 'chrome-extension://abcdefghijklmnop', 'Access-Control-Request-Headers': 'authorization,last-event-id' },
+      headers: {
+        Origin: 'chrome-extension://abcdefghijklmnop',
+        'Access-Control-Request-Headers': 'authorization,last-event-id',
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('chrome-extension://abcdefghijklmnop');
@@ -275,7 +299,9 @@ describe('persistence', () => {
     await first.close();
 
     const second = await start({ dataDir: dir, users: [] });
-    const body = await (await fetch(`${second.url}/notification/manager?limit=5`, { headers: auth(ALICE.token) })).json();
+    const body = await (
+      await fetch(`${second.url}/notification/manager?limit=5`, { headers: auth(ALICE.token) })
+    ).json();
     expect(body.unread_count).toBe(2);
     const resumed = await stream(second, { ...auth(ALICE.token), 'Last-Event-ID': lastId! });
     const text = await resumed.waitFor('missed');

@@ -16,7 +16,10 @@ async function startBackground() {
   server = new FakeFetch();
   server.route('/notification/me', jsonResponse(200, { username: 'alice', role: 'user' }));
   for (const category of CATEGORIES) {
-    server.route(`/notification/${category}`, jsonResponse(200, { data: [], unread_count: category === 'likes' ? 4 : 0 }));
+    server.route(
+      `/notification/${category}`,
+      jsonResponse(200, { data: [], unread_count: category === 'likes' ? 4 : 0 }),
+    );
   }
   vi.stubGlobal('fetch', server.fetch);
   // @webext-core/messaging talks to `chrome.runtime`: with no popup open, Chrome answers a send with this error.
@@ -66,11 +69,15 @@ describe('background entrypoint', () => {
   });
 
   it('opens the item URL on a notification click, focusing a tab of the app that is already open', async () => {
-    await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, token: 'tok-tok-tok', appUrl: 'https://app.test/inbox/{category}' } });
+    await fakeBrowser.storage.local.set({
+      settings: { serverUrl: SERVER, token: 'tok-tok-tok', appUrl: 'https://app.test/inbox/{category}' },
+    });
     await startBackground();
     await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
     const stream = server.streams[0]!;
-    stream.push('id: 1\ndata: {"notice_type":2,"unread_count":1,"title":"Bob commented","url":"https://app.test/c/9"}\n\n');
+    stream.push(
+      'id: 1\ndata: {"notice_type":2,"unread_count":1,"title":"Bob commented","url":"https://app.test/c/9"}\n\n',
+    );
     const created = await vi.waitFor(async () => {
       const ids = Object.keys(await fakeBrowser.notifications.getAll());
       expect(ids).toHaveLength(1);
@@ -85,7 +92,9 @@ describe('background entrypoint', () => {
     const update = vi.spyOn(fakeBrowser.tabs, 'update');
     const create = vi.spyOn(fakeBrowser.tabs, 'create');
     await fakeBrowser.notifications.onClicked.trigger(created);
-    await vi.waitFor(() => expect(update).toHaveBeenCalledWith(existing.id, { active: true, url: 'https://app.test/c/9' }));
+    await vi.waitFor(() =>
+      expect(update).toHaveBeenCalledWith(existing.id, { active: true, url: 'https://app.test/c/9' }),
+    );
     expect(create).not.toHaveBeenCalled();
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
 

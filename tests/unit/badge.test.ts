@@ -1,13 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { BADGE_COLORS, createBadgeRenderer, formatCount, getBadgeText, getBadgeTitle, getIconPaths } from '@/utils/badge';
+import {
+  BADGE_COLORS,
+  createBadgeRenderer,
+  formatCount,
+  getBadgeText,
+  getBadgeTitle,
+  getIconPaths,
+} from '@/utils/badge';
 import type { MessageKey } from '@/utils/i18n';
 import { getEmptySnapshot, type ConnectionStatus, type Snapshot } from '@/utils/snapshot';
 
 const t = (key: MessageKey, subs?: string | string[]) => (subs === undefined ? key : `${key}(${String(subs)})`);
 
-function snapshot(status: ConnectionStatus, counts: Partial<Snapshot['counts']> = {}, role: string | null = 'user'): Snapshot {
+function snapshot(
+  status: ConnectionStatus,
+  counts: Partial<Snapshot['counts']> = {},
+  role: string | null = 'user',
+): Snapshot {
   const base = getEmptySnapshot();
-  return { ...base, role, counts: { ...base.counts, ...counts }, connection: { status, retryAt: null, reason: status === 'error' ? 'HTTP 500: boom' : null } };
+  return {
+    ...base,
+    role,
+    counts: { ...base.counts, ...counts },
+    connection: { status, retryAt: null, reason: status === 'error' ? 'HTTP 500: boom' : null },
+  };
 }
 
 describe('badge text', () => {
@@ -36,7 +52,9 @@ describe('badge text', () => {
     expect(getBadgeText(snapshot('unconfigured'))).toBe('');
     expect(getBadgeText(snapshot('error'))).toBe('!');
     expect(getBadgeText(snapshot('error', { likes: 3 }))).toBe('3');
-    expect(new Set([BADGE_COLORS.live, BADGE_COLORS['signed-out'], BADGE_COLORS.error, BADGE_COLORS.connecting]).size).toBe(4);
+    expect(
+      new Set([BADGE_COLORS.live, BADGE_COLORS['signed-out'], BADGE_COLORS.error, BADGE_COLORS.connecting]).size,
+    ).toBe(4);
   });
 });
 

@@ -11,7 +11,10 @@ function fakeServer(role = 'user') {
   server.route('/notification/me', () => jsonResponse(200, { username: 'alice', role }));
   for (const category of CATEGORIES) {
     server.route(`/notification/${category}`, () =>
-      jsonResponse(200, { data: [{ id: `${category}-latest`, title: `latest ${category}`, content: 'body', url: null }], unread_count: counts[category] }),
+      jsonResponse(200, {
+        data: [{ id: `${category}-latest`, title: `latest ${category}`, content: 'body', url: null }],
+        unread_count: counts[category],
+      }),
     );
     server.route(`/notification/${category}/read`, () => {
       counts[category] = 0;
@@ -30,7 +33,12 @@ describe('BeaconService', () => {
   it('shows the persisted count at once on start, then the server count', async () => {
     const { server, counts } = fakeServer();
     counts.comments = 5;
-    const persisted = { ...getEmptySnapshot(), accountKey: 'https://notify.test/api|token|', countsKnown: true, counts: { ...getEmptySnapshot().counts, likes: 3 } };
+    const persisted = {
+      ...getEmptySnapshot(),
+      accountKey: 'https://notify.test/api|token|',
+      countsKnown: true,
+      counts: { ...getEmptySnapshot().counts, likes: 3 },
+    };
     const h = createHarness(server.fetch, makeSettings(), persisted);
     await h.service.start();
     expect(h.badges[0]).toBe('3'); // before any answer from the server
@@ -48,7 +56,9 @@ describe('BeaconService', () => {
     const stream = await server.nextStream();
     await flush();
     const before = server.requests.length;
-    stream.push(`id: x.1\ndata: {"notice_type":0,"unread_count":7,"title":"Ann liked","created_at":"2026-11-24T12:00:00Z"}\n\n`);
+    stream.push(
+      `id: x.1\ndata: {"notice_type":0,"unread_count":7,"title":"Ann liked","created_at":"2026-11-24T12:00:00Z"}\n\n`,
+    );
     await flush();
     expect(h.badge()).toBe('7');
     expect(server.requests.length).toBe(before);
@@ -125,11 +135,17 @@ describe('BeaconService', () => {
     h.service.recordUnhandledError('rejection: boom');
     h.service.recordUnhandledError('error: bang');
     expect(h.snapshot().diagnostics.unhandledErrors).toBe(2);
-    expect(h.logs.filter((line) => line.startsWith('error: unhandled: '))).toEqual(['error: unhandled: rejection: boom', 'error: unhandled: error: bang']);
+    expect(h.logs.filter((line) => line.startsWith('error: unhandled: '))).toEqual([
+      'error: unhandled: rejection: boom',
+      'error: unhandled: error: bang',
+    ]);
   });
 
   it('shows report emails only to roles other than user', async () => {
-    for (const [role, expected] of [['user', '2'], ['admin', '5']] as const) {
+    for (const [role, expected] of [
+      ['user', '2'],
+      ['admin', '5'],
+    ] as const) {
       const { server, counts } = fakeServer(role);
       counts.likes = 2;
       counts.report_email = 3;
@@ -208,7 +224,9 @@ describe('BeaconService', () => {
     const stream = await server.nextStream();
     expect(stream.request.headers['Last-Event-ID']).toBe('x.5');
     await flush();
-    stream.push('id: x.6\ndata: {"notice_type":2,"unread_count":1,"title":"old","created_at":"2026-11-24T10:00:00Z"}\n\n');
+    stream.push(
+      'id: x.6\ndata: {"notice_type":2,"unread_count":1,"title":"old","created_at":"2026-11-24T10:00:00Z"}\n\n',
+    );
     await flush();
     expect(h.notices.at(-1)).toMatchObject({ title: 'old', catchUp: true });
 
@@ -219,7 +237,9 @@ describe('BeaconService', () => {
     expect(server.countRequests('/notification/likes')).toBe(before + 1);
     expect(h.snapshot().counts.likes).toBe(2);
     // Two likes were missed: one catch-up entry that stands for both (it becomes one summary).
-    expect(h.notices.filter((n) => n.category === 'likes' && n.catchUp)).toEqual([expect.objectContaining({ category: 'likes', catchUp: true, count: 2 })]);
+    expect(h.notices.filter((n) => n.category === 'likes' && n.catchUp)).toEqual([
+      expect.objectContaining({ category: 'likes', catchUp: true, count: 2 }),
+    ]);
     expect(h.snapshot().lastEventId).toBe('x.9');
   });
 
@@ -246,7 +266,10 @@ describe('BeaconService without host permission', () => {
     await h.service.start();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(server.requests).toHaveLength(0);
-    expect(h.snapshot().connection).toMatchObject({ status: 'stopped', reason: expect.stringContaining('no permission') });
+    expect(h.snapshot().connection).toMatchObject({
+      status: 'stopped',
+      reason: expect.stringContaining('no permission'),
+    });
     expect(h.badge()).toBe('!');
   });
 });

@@ -11,7 +11,8 @@ function setup(random = () => 0.5) {
   const states: ConnectionInfo[] = [];
   const events: string[] = [];
   const loop = new ConnectionLoop({
-    open: (lastEventId, handlers, signal) => openEventStream({ url: URL, headers: {}, credentials: 'omit', lastEventId }, handlers, signal, server.fetch),
+    open: (lastEventId, handlers, signal) =>
+      openEventStream({ url: URL, headers: {}, credentials: 'omit', lastEventId }, handlers, signal, server.fetch),
     onStateChange: (state) => void states.push(state),
     onOpen: () => {},
     onEvent: (event) => void events.push(event.data),
@@ -79,7 +80,10 @@ describe('ConnectionLoop', () => {
   });
 
   it('does not reconnect after 204 or a wrong content type', async () => {
-    for (const answer of [new Response(null, { status: 204 }), new Response('<html>', { headers: { 'Content-Type': 'text/html' } })]) {
+    for (const answer of [
+      new Response(null, { status: 204 }),
+      new Response('<html>', { headers: { 'Content-Type': 'text/html' } }),
+    ]) {
       const { server, loop, attempts, status } = setup();
       server.queueStreamAnswer(answer);
       loop.start();
@@ -163,7 +167,10 @@ describe('ConnectionLoop', () => {
 
   it('wake() does not cut short a wait the server asked for with Retry-After', async () => {
     const { server, loop, attempts } = setup(() => 0);
-    server.queueStreamAnswer(jsonResponse(503, { error: 'maintenance' }, { 'Retry-After': '120' }), jsonResponse(500, { error: 'x' }));
+    server.queueStreamAnswer(
+      jsonResponse(503, { error: 'maintenance' }, { 'Retry-After': '120' }),
+      jsonResponse(500, { error: 'x' }),
+    );
     loop.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(attempts()).toBe(1);
@@ -186,9 +193,16 @@ describe('ConnectionLoop', () => {
     const states: ConnectionInfo[] = [];
     const loop = new ConnectionLoop({
       open: (id, handlers, signal) =>
-        openEventStream({ url: URL, headers: {}, credentials: 'omit', lastEventId: id }, handlers, signal, online ? server.fetch : async () => {
-          throw new TypeError('Failed to fetch');
-        }),
+        openEventStream(
+          { url: URL, headers: {}, credentials: 'omit', lastEventId: id },
+          handlers,
+          signal,
+          online
+            ? server.fetch
+            : async () => {
+                throw new TypeError('Failed to fetch');
+              },
+        ),
       onStateChange: (state) => void states.push(state),
       onOpen: () => {},
       onEvent: () => {},

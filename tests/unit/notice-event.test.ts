@@ -3,7 +3,10 @@ import { parseNoticeEvent } from '@/utils/notice-event';
 
 describe('parseNoticeEvent', () => {
   it('reads the legacy form and the full form', () => {
-    expect(parseNoticeEvent('{"notice_type":2}')).toEqual({ ok: true, event: { category: 'comments', unreadCount: null, kind: 'notice', notice: null } });
+    expect(parseNoticeEvent('{"notice_type":2}')).toEqual({
+      ok: true,
+      event: { category: 'comments', unreadCount: null, kind: 'notice', notice: null },
+    });
     const full = parseNoticeEvent(
       '{"notice_type":3,"unread_count":4,"id":"n-1","title":"Maintenance","content":"Tonight","url":"https://app.test/n/1","created_at":"2026-11-24T10:00:00Z"}',
     );
@@ -13,10 +16,19 @@ describe('parseNoticeEvent', () => {
         category: 'system',
         unreadCount: 4,
         kind: 'notice',
-        notice: { id: 'n-1', title: 'Maintenance', content: 'Tonight', url: 'https://app.test/n/1', createdAt: '2026-11-24T10:00:00Z' },
+        notice: {
+          id: 'n-1',
+          title: 'Maintenance',
+          content: 'Tonight',
+          url: 'https://app.test/n/1',
+          createdAt: '2026-11-24T10:00:00Z',
+        },
       },
     });
-    expect(parseNoticeEvent('{"notice_type":1,"unread_count":0,"kind":"read"}')).toMatchObject({ ok: true, event: { kind: 'read', unreadCount: 0 } });
+    expect(parseNoticeEvent('{"notice_type":1,"unread_count":0,"kind":"read"}')).toMatchObject({
+      ok: true,
+      event: { kind: 'read', unreadCount: 0 },
+    });
   });
 
   it('reports malformed data and unknown types without throwing', () => {

@@ -3,7 +3,13 @@ import { isQuietTime, planNotifications, type ArrivedNotice } from '@/utils/noti
 import { DEFAULT_SETTINGS } from '@/utils/settings';
 
 const noon = new Date(2026, 10, 24, 12, 0);
-const notice = (category: ArrivedNotice['category'], catchUp = false, title = 'T'): ArrivedNotice => ({ category, title, content: 'C', url: null, catchUp });
+const notice = (category: ArrivedNotice['category'], catchUp = false, title = 'T'): ArrivedNotice => ({
+  category,
+  title,
+  content: 'C',
+  url: null,
+  catchUp,
+});
 
 describe('planNotifications', () => {
   it('shows up to three live events one by one', () => {
@@ -16,21 +22,31 @@ describe('planNotifications', () => {
 
   it('summarises a burst instead of flooding', () => {
     const burst = Array.from({ length: 12 }, (_, i) => notice(i % 2 ? 'likes' : 'stars'));
-    expect(planNotifications(burst, DEFAULT_SETTINGS, noon)).toEqual([{ kind: 'summary', count: 12, categories: ['stars', 'likes'] }]);
+    expect(planNotifications(burst, DEFAULT_SETTINGS, noon)).toEqual([
+      { kind: 'summary', count: 12, categories: ['stars', 'likes'] },
+    ]);
   });
 
   it('never floods on catch-up: one single or one summary', () => {
     expect(planNotifications([notice('system', true)], DEFAULT_SETTINGS, noon)).toHaveLength(1);
     const replay = Array.from({ length: 50 }, () => notice('comments', true));
-    expect(planNotifications(replay, DEFAULT_SETTINGS, noon)).toEqual([{ kind: 'summary', count: 50, categories: ['comments'] }]);
-    expect(planNotifications([notice('likes'), notice('likes', true), notice('likes', true)], DEFAULT_SETTINGS, noon)).toHaveLength(1);
+    expect(planNotifications(replay, DEFAULT_SETTINGS, noon)).toEqual([
+      { kind: 'summary', count: 50, categories: ['comments'] },
+    ]);
+    expect(
+      planNotifications([notice('likes'), notice('likes', true), notice('likes', true)], DEFAULT_SETTINGS, noon),
+    ).toHaveLength(1);
   });
 
   it('counts an entry that stands for several events, and never shows it as a single', () => {
     const resync: ArrivedNotice = { ...notice('comments', true), count: 40 };
-    expect(planNotifications([resync], DEFAULT_SETTINGS, noon)).toEqual([{ kind: 'summary', count: 40, categories: ['comments'] }]);
+    expect(planNotifications([resync], DEFAULT_SETTINGS, noon)).toEqual([
+      { kind: 'summary', count: 40, categories: ['comments'] },
+    ]);
     const merged: ArrivedNotice = { ...notice('likes'), count: 2 };
-    expect(planNotifications([notice('stars'), merged], DEFAULT_SETTINGS, noon)).toEqual([{ kind: 'summary', count: 3, categories: ['stars', 'likes'] }]);
+    expect(planNotifications([notice('stars'), merged], DEFAULT_SETTINGS, noon)).toEqual([
+      { kind: 'summary', count: 3, categories: ['stars', 'likes'] },
+    ]);
   });
 
   it('respects per-category switches and quiet hours', () => {

@@ -20,11 +20,19 @@ function fakeClient(settings: Settings = structuredClone(DEFAULT_SETTINGS), mana
     },
     testConnection: vi.fn(async (_: Settings, onStep: (result: TestStepResult) => void) => {
       onStep({ step: 'server', ok: true, detail: 'reached' });
-      onStep({ step: 'signIn', ok: false, detail: 'the server refused the sign-in (HTTP 401: invalid or expired token)' });
+      onStep({
+        step: 'signIn',
+        ok: false,
+        detail: 'the server refused the sign-in (HTTP 401: invalid or expired token)',
+      });
       return false;
     }),
     forget: vi.fn(async () => {}),
-    getSnapshot: vi.fn(async () => ({ ...getEmptySnapshot(), lastEventId: 'abc.7', diagnostics: { ...getEmptySnapshot().diagnostics, malformedEvents: 2 } })),
+    getSnapshot: vi.fn(async () => ({
+      ...getEmptySnapshot(),
+      lastEventId: 'abc.7',
+      diagnostics: { ...getEmptySnapshot().diagnostics, malformedEvents: 2 },
+    })),
     onSnapshotChanged: () => () => {},
     canSilenceNotifications: true,
     emit: (next: Settings) => watcher(next),
@@ -65,7 +73,9 @@ describe('options page', () => {
     await wrapper.get('form').trigger('submit');
     await flushPromises();
     expect(client.requestPermission).not.toHaveBeenCalled();
-    expect(client.save).toHaveBeenCalledWith(expect.objectContaining({ serverUrl: 'http://127.0.0.1:8787', token: 'secret-token', authMethod: 'token' }));
+    expect(client.save).toHaveBeenCalledWith(
+      expect.objectContaining({ serverUrl: 'http://127.0.0.1:8787', token: 'secret-token', authMethod: 'token' }),
+    );
     expect(wrapper.get('[data-test=feedback]').text()).toBe('Saved. Beacon is reconnecting.');
   });
 
@@ -120,7 +130,10 @@ describe('options page', () => {
   });
 
   it('shows locked policy fields read-only and saves the policy value', async () => {
-    const client = fakeClient({ ...DEFAULT_SETTINGS, token: 'abc-token' }, { serverUrl: 'https://corp.example.com/api', authMethod: 'token' });
+    const client = fakeClient(
+      { ...DEFAULT_SETTINGS, token: 'abc-token' },
+      { serverUrl: 'https://corp.example.com/api', authMethod: 'token' },
+    );
     const { wrapper } = await mountOptions(client);
     const server = wrapper.get('#serverUrl');
     expect((server.element as HTMLInputElement).value).toBe('https://corp.example.com/api');
@@ -150,7 +163,9 @@ describe('options page', () => {
   });
 
   it('forgets the server and shows diagnostics', async () => {
-    const { wrapper, client } = await mountOptions(fakeClient({ ...DEFAULT_SETTINGS, serverUrl: 'http://localhost:1', token: 'tok' }));
+    const { wrapper, client } = await mountOptions(
+      fakeClient({ ...DEFAULT_SETTINGS, serverUrl: 'http://localhost:1', token: 'tok' }),
+    );
     expect(wrapper.get('[data-test=diag-lastEventId]').text()).toBe('abc.7');
     expect(wrapper.get('[data-test=diag-ignored]').text()).toBe('2 / 0 / 0');
     expect(wrapper.get('[data-test=diag-unhandled]').text()).toBe('0');

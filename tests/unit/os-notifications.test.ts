@@ -22,10 +22,18 @@ function notifier(canSilence = true) {
 describe('OsNotifier', () => {
   it('shows a live notice with its title, content and category icon', async () => {
     const { notifier: n, create } = notifier();
-    n.add({ category: 'comments', title: 'Bob commented', content: 'Nice!', url: 'https://app.test/c/1', catchUp: false }, DEFAULT_SETTINGS);
+    n.add(
+      { category: 'comments', title: 'Bob commented', content: 'Nice!', url: 'https://app.test/c/1', catchUp: false },
+      DEFAULT_SETTINGS,
+    );
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(create).toHaveBeenCalledTimes(1);
-    expect(create.mock.calls[0]![1]).toEqual({ type: 'basic', title: 'Bob commented', message: 'Nice!', iconUrl: '/notification-icons/comments.png' });
+    expect(create.mock.calls[0]![1]).toEqual({
+      type: 'basic',
+      title: 'Bob commented',
+      message: 'Nice!',
+      iconUrl: '/notification-icons/comments.png',
+    });
     const id = String(create.mock.calls[0]![0]);
     expect(await n.handleClick(id)).toEqual({ kind: 'url', url: 'https://app.test/c/1' });
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
@@ -33,7 +41,11 @@ describe('OsNotifier', () => {
 
   it('summarises a burst in one notification that opens the app', async () => {
     const { notifier: n, create } = notifier();
-    for (let i = 0; i < 12; i++) n.add({ category: i % 2 ? 'likes' : 'stars', title: `x${i}`, content: '', url: null, catchUp: false }, DEFAULT_SETTINGS);
+    for (let i = 0; i < 12; i++)
+      n.add(
+        { category: i % 2 ? 'likes' : 'stars', title: `x${i}`, content: '', url: null, catchUp: false },
+        DEFAULT_SETTINGS,
+      );
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(create).toHaveBeenCalledTimes(1);
     expect(create.mock.calls[0]![1]).toMatchObject({ title: '12 new notifications', message: 'Stars, Likes' });
@@ -42,19 +54,27 @@ describe('OsNotifier', () => {
 
   it('keeps a flood as counts per category, not one object per event, and still summarises it exactly', async () => {
     const { notifier: n, create } = notifier();
-    for (let i = 0; i < 10_000; i++) n.add({ category: i % 2 ? 'likes' : 'stars', title: `x${i}`, content: 'y'.repeat(200), url: null, catchUp: false }, DEFAULT_SETTINGS);
+    for (let i = 0; i < 10_000; i++)
+      n.add(
+        { category: i % 2 ? 'likes' : 'stars', title: `x${i}`, content: 'y'.repeat(200), url: null, catchUp: false },
+        DEFAULT_SETTINGS,
+      );
     n.add({ category: 'system', title: 'missed', content: '', url: null, catchUp: true, count: 5 }, DEFAULT_SETTINGS);
     const batch = (n as unknown as { batch: unknown[] }).batch;
     expect(batch.length).toBeLessThanOrEqual(6);
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(create).toHaveBeenCalledTimes(1);
-    expect(create.mock.calls[0]![1]).toMatchObject({ title: '10005 new notifications', message: 'Stars, Likes, System notices' });
+    expect(create.mock.calls[0]![1]).toMatchObject({
+      title: '10005 new notifications',
+      message: 'Stars, Likes, System notices',
+    });
   });
 
   it('drops notices of categories the user switched off before batching them', async () => {
     const { notifier: n, create } = notifier();
     const settings = { ...DEFAULT_SETTINGS, notify: { ...DEFAULT_SETTINGS.notify, likes: false } };
-    for (let i = 0; i < 5; i++) n.add({ category: 'likes', title: `x${i}`, content: '', url: null, catchUp: false }, settings);
+    for (let i = 0; i < 5; i++)
+      n.add({ category: 'likes', title: `x${i}`, content: '', url: null, catchUp: false }, settings);
     n.add({ category: 'comments', title: 'Bob commented', content: '', url: null, catchUp: false }, settings);
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(create).toHaveBeenCalledTimes(1);
@@ -70,12 +90,18 @@ describe('OsNotifier', () => {
 
   it('is silent when sound is off, where the browser allows it', async () => {
     const chrome = notifier(true);
-    chrome.notifier.add({ category: 'likes', title: 'a', content: '', url: null, catchUp: false }, { ...DEFAULT_SETTINGS, sound: false });
+    chrome.notifier.add(
+      { category: 'likes', title: 'a', content: '', url: null, catchUp: false },
+      { ...DEFAULT_SETTINGS, sound: false },
+    );
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(chrome.create.mock.calls[0]![1]).toMatchObject({ silent: true });
     chrome.create.mockClear();
     const firefox = new OsNotifier(fakeBrowser.notifications, t, timers, false, noon);
-    firefox.add({ category: 'likes', title: 'a', content: '', url: null, catchUp: false }, { ...DEFAULT_SETTINGS, sound: false });
+    firefox.add(
+      { category: 'likes', title: 'a', content: '', url: null, catchUp: false },
+      { ...DEFAULT_SETTINGS, sound: false },
+    );
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(chrome.create.mock.calls[0]![1]).not.toHaveProperty('silent');
   });
@@ -95,7 +121,9 @@ describe('OsNotifier', () => {
 
 describe('getCategoryUrl', () => {
   it('fills {category} or returns the app URL', () => {
-    expect(getCategoryUrl('https://app.test/notifications/{category}', 'likes')).toBe('https://app.test/notifications/likes');
+    expect(getCategoryUrl('https://app.test/notifications/{category}', 'likes')).toBe(
+      'https://app.test/notifications/likes',
+    );
     expect(getCategoryUrl('https://app.test/', 'likes')).toBe('https://app.test/');
     expect(getCategoryUrl('https://app.test/n/{category}', null)).toBe('https://app.test/n/');
   });

@@ -20,7 +20,10 @@ describe('inlineStylesheets', () => {
   });
 
   it('leaves a stylesheet linked when its text would close the <style> element', () => {
-    const { html, inlined } = inlineStylesheets(PAGE, new Map([['assets/popup-1.css', 'a{content:"</style><script>"}']]));
+    const { html, inlined } = inlineStylesheets(
+      PAGE,
+      new Map([['assets/popup-1.css', 'a{content:"</style><script>"}']]),
+    );
     expect(inlined).toEqual([]);
     expect(html).toBe(PAGE);
   });

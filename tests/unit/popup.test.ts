@@ -51,15 +51,27 @@ async function mountPopup(snapshot: Snapshot, initial: Snapshot | null = snapsho
 }
 
 const rowCounts = (wrapper: Awaited<ReturnType<typeof mountPopup>>['wrapper']) =>
-  Object.fromEntries(wrapper.findAll('li[data-category]').map((row) => [row.attributes('data-category'), row.find('[data-test=count]').text()]));
+  Object.fromEntries(
+    wrapper
+      .findAll('li[data-category]')
+      .map((row) => [row.attributes('data-category'), row.find('[data-test=count]').text()]),
+  );
 
 beforeEach(() => vi.useFakeTimers({ shouldAdvanceTime: true }));
 afterEach(() => vi.useRealTimers());
 
 describe('popup', () => {
   it('live: per-category counts, total, the latest notices as plain text', async () => {
-    const notice = { id: 'n1', title: 'Maintenance <b>tonight</b>', content: '<img src=x onerror=alert(1)>', url: 'https://app.test/n1', createdAt: new Date(Date.now() - 120_000).toISOString() };
-    const { wrapper, client } = await mountPopup(snapshotWith({ latest: { system: notice, manager: null } }, { likes: 2, comments: 150, system: 1 }));
+    const notice = {
+      id: 'n1',
+      title: 'Maintenance <b>tonight</b>',
+      content: '<img src=x onerror=alert(1)>',
+      url: 'https://app.test/n1',
+      createdAt: new Date(Date.now() - 120_000).toISOString(),
+    };
+    const { wrapper, client } = await mountPopup(
+      snapshotWith({ latest: { system: notice, manager: null } }, { likes: 2, comments: 150, system: 1 }),
+    );
     expect(rowCounts(wrapper)).toEqual({ likes: '2', stars: '0', comments: '99+', system: '1', manager: '0' });
     expect(wrapper.get('[data-test=total]').text()).toBe('99+ unread');
     expect(wrapper.get('[data-test=connection-label]').text()).toBe('Live');
@@ -81,7 +93,10 @@ describe('popup', () => {
 
   it('reconnecting: says when, and Retry now asks the background', async () => {
     const { wrapper, client } = await mountPopup(
-      snapshotWith({ connection: { status: 'reconnecting', retryAt: Date.now() + 7000, reason: 'the server closed the stream' } }, { likes: 1 }),
+      snapshotWith(
+        { connection: { status: 'reconnecting', retryAt: Date.now() + 7000, reason: 'the server closed the stream' } },
+        { likes: 1 },
+      ),
     );
     expect(wrapper.get('[data-test=connection-label]').text()).toBe('Reconnecting in 7 s');
     expect(wrapper.get('[data-test=connection-reason]').text()).toBe('the server closed the stream');
@@ -91,7 +106,9 @@ describe('popup', () => {
   });
 
   it('signed out: a call to action that opens the settings', async () => {
-    const { wrapper, client } = await mountPopup(snapshotWith({ connection: { status: 'signed-out', retryAt: null, reason: 'HTTP 401: token expired' } }));
+    const { wrapper, client } = await mountPopup(
+      snapshotWith({ connection: { status: 'signed-out', retryAt: null, reason: 'HTTP 401: token expired' } }),
+    );
     expect(wrapper.get('[data-test=connection-label]').text()).toBe('Signed out');
     const callout = wrapper.get('[data-test=signed-out]');
     await callout.get('button').trigger('click');
@@ -112,7 +129,10 @@ describe('popup', () => {
   });
 
   it('first-ever open: a skeleton until the background answers, no skeleton when a snapshot exists', async () => {
-    const first = await mountPopup(snapshotWith({ countsKnown: false, connection: { status: 'connecting', retryAt: null, reason: null } }), null);
+    const first = await mountPopup(
+      snapshotWith({ countsKnown: false, connection: { status: 'connecting', retryAt: null, reason: null } }),
+      null,
+    );
     expect(first.wrapper.find('[data-test=skeleton]').exists()).toBe(true);
     const again = await mountPopup(snapshotWith({}, { likes: 1 }));
     expect(again.wrapper.find('[data-test=skeleton]').exists()).toBe(false);

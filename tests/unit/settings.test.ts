@@ -4,7 +4,11 @@ import { getServerUrlProblem } from '@/utils/server-url';
 
 describe('settings', () => {
   it('fills a partial preset with the defaults, nested objects included', () => {
-    const settings = normalizeSettings({ serverUrl: 'https://x.test', notify: { likes: false } as never, quietHours: { enabled: true } as never });
+    const settings = normalizeSettings({
+      serverUrl: 'https://x.test',
+      notify: { likes: false } as never,
+      quietHours: { enabled: true } as never,
+    });
     expect(settings.authMethod).toBe('token');
     expect(settings.notify).toEqual({ ...DEFAULT_SETTINGS.notify, likes: false });
     expect(settings.quietHours).toEqual({ enabled: true, from: '22:00', to: '07:00' });
@@ -12,16 +16,26 @@ describe('settings', () => {
   });
 
   it('keeps only well-typed policy values, and they win over the user', () => {
-    const managed = parseManagedSettings({ serverUrl: 'https://corp.test/api', authMethod: 'kerberos', role: 'admin', token: 'not-a-policy-field', username: 7 });
+    const managed = parseManagedSettings({
+      serverUrl: 'https://corp.test/api',
+      authMethod: 'kerberos',
+      role: 'admin',
+      token: 'not-a-policy-field',
+      username: 7,
+    });
     expect(managed).toEqual({ serverUrl: 'https://corp.test/api', role: 'admin' });
-    const effective = getEffectiveSettings({ ...DEFAULT_SETTINGS, serverUrl: 'https://mine.test', token: 'tok' }, managed);
+    const effective = getEffectiveSettings(
+      { ...DEFAULT_SETTINGS, serverUrl: 'https://mine.test', token: 'tok' },
+      managed,
+    );
     expect(effective).toMatchObject({ serverUrl: 'https://corp.test/api', role: 'admin', token: 'tok' });
     expect(parseManagedSettings(undefined)).toEqual({});
   });
 
   it('requires HTTPS except for loopback hosts', () => {
     expect(getServerUrlProblem('https://notify.example.com/api')).toBeNull();
-    for (const url of ['http://localhost:8787', 'http://127.0.0.1', 'http://127.1.2.3:9', 'http://[::1]:80/api']) expect(getServerUrlProblem(url), url).toBeNull();
+    for (const url of ['http://localhost:8787', 'http://127.0.0.1', 'http://127.1.2.3:9', 'http://[::1]:80/api'])
+      expect(getServerUrlProblem(url), url).toBeNull();
     expect(getServerUrlProblem('http://notify.example.com')).toBe('insecure');
     expect(getServerUrlProblem('http://127.0.0.1.evil.test')).toBe('insecure');
     expect(getServerUrlProblem('ftp://x.test')).toBe('not-http');

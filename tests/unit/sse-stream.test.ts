@@ -3,7 +3,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { MAX_EVENT_DATA_CHARS, openEventStream, type StreamHandlers } from '@/utils/sse-stream';
 import { jsonResponse } from '../helpers/fake-fetch';
 
-const request = { url: 'https://notify.test/notification/socket_connection', headers: { Authorization: 'Bearer t0k3n' }, credentials: 'omit' as const, lastEventId: null };
+const request = {
+  url: 'https://notify.test/notification/socket_connection',
+  headers: { Authorization: 'Bearer t0k3n' },
+  credentials: 'omit' as const,
+  lastEventId: null,
+};
 
 function streamOf(chunks: Array<string | Uint8Array>, contentType = 'text/event-stream; charset=utf-8'): Response {
   const encoder = new TextEncoder();
@@ -36,9 +41,9 @@ function collect() {
 function randomChunks(text: string, seed: number): Uint8Array[] {
   const bytes = new TextEncoder().encode(text);
   let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const chunks: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const size = 1 + Math.floor(random() * 7);
     chunks.push(bytes.slice(i, i + size));
     i += size;
@@ -46,13 +51,16 @@ function randomChunks(text: string, seed: number): Uint8Array[] {
   return chunks;
 }
 
-const STREAM = ': connected\n\nid: a.1\ndata: {"notice_type":0,"title":"héllo ✓"}\n\n: ping\n\nevent: resync\nid: a.2\ndata: {"reason":"replay_unavailable"}\n\nretry: 2500\n\nid: a.3\ndata: {"notice_type":2,\ndata: "unread_count":4}\n\n';
+const STREAM =
+  ': connected\n\nid: a.1\ndata: {"notice_type":0,"title":"héllo ✓"}\n\n: ping\n\nevent: resync\nid: a.2\ndata: {"reason":"replay_unavailable"}\n\nretry: 2500\n\nid: a.3\ndata: {"notice_type":2,\ndata: "unread_count":4}\n\n';
 
 describe('openEventStream', () => {
   it('parses events, ids, types, multi-line data and retry, in any chunking', async () => {
     for (let seed = 1; seed <= 25; seed++) {
       const { events, handlers } = collect();
-      const end = await openEventStream(request, handlers, new AbortController().signal, async () => streamOf(randomChunks(STREAM, seed)));
+      const end = await openEventStream(request, handlers, new AbortController().signal, async () =>
+        streamOf(randomChunks(STREAM, seed)),
+      );
       expect(end).toEqual({ type: 'closed' });
       expect(handlers.opened).toBe(1);
       expect(handlers.retries).toEqual([2500]);
@@ -75,10 +83,19 @@ describe('openEventStream', () => {
 
   it('sends auth headers, Accept and Last-Event-ID, never the token in the URL', async () => {
     const fetchFn = vi.fn(async () => streamOf([]));
-    await openEventStream({ ...request, lastEventId: 'a.7' }, collect().handlers, new AbortController().signal, fetchFn);
+    await openEventStream(
+      { ...request, lastEventId: 'a.7' },
+      collect().handlers,
+      new AbortController().signal,
+      fetchFn,
+    );
     const [url, init] = fetchFn.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe(request.url);
-    expect(init.headers).toEqual({ Accept: 'text/event-stream', Authorization: 'Bearer t0k3n', 'Last-Event-ID': 'a.7' });
+    expect(init.headers).toEqual({
+      Accept: 'text/event-stream',
+      Authorization: 'Bearer t0k3n',
+      'Last-Event-ID': 'a.7',
+    });
   });
 
   it('drops an oversized event and keeps reading', async () => {
@@ -94,21 +111,36 @@ describe('openEventStream', () => {
 
   it('ends with protocol-error when megabytes arrive without an event boundary', async () => {
     const chunk = 'data: ' + 'y'.repeat(1024 * 1024);
-    const end = await openEventStream(request, collect().handlers, new AbortController().signal, async () => streamOf([chunk, 'y'.repeat(1024 * 1024), 'y'.repeat(1024)]));
+    const end = await openEventStream(request, collect().handlers, new AbortController().signal, async () =>
+      streamOf([chunk, 'y'.repeat(1024 * 1024), 'y'.repeat(1024)]),
+    );
     expect(end.type).toBe('protocol-error');
   });
 
   it('reports 204, wrong content type and HTTP errors with the server message and Retry-After', async () => {
     const signal = new AbortController().signal;
-    expect(await openEventStream(request, collect().handlers, signal, async () => new Response(null, { status: 204 }))).toEqual({ type: 'no-content' });
-    expect(await openEventStream(request, collect().handlers, signal, async () => streamOf(['<html>'], 'text/html'))).toEqual({
+    expect(
+      await openEventStream(request, collect().handlers, signal, async () => new Response(null, { status: 204 })),
+    ).toEqual({ type: 'no-content' });
+    expect(
+      await openEventStream(request, collect().handlers, signal, async () => streamOf(['<html>'], 'text/html')),
+    ).toEqual({
       type: 'bad-content-type',
       contentType: 'text/html',
     });
     expect(
-      await openEventStream(request, collect().handlers, signal, async () => jsonResponse(503, { error: 'down for maintenance' }, { 'Retry-After': '7' })),
+      await openEventStream(request, collect().handlers, signal, async () =>
+        jsonResponse(503, { error: 'down for maintenance' }, { 'Retry-After': '7' }),
+      ),
     ).toEqual({ type: 'http-error', status: 503, retryAfter: '7', message: 'down for maintenance' });
-    expect(await openEventStream(request, collect().handlers, signal, async () => new Response('oops', { status: 500, statusText: 'Internal' }))).toMatchObject({
+    expect(
+      await openEventStream(
+        request,
+        collect().handlers,
+        signal,
+        async () => new Response('oops', { status: 500, statusText: 'Internal' }),
+      ),
+    ).toMatchObject({
       type: 'http-error',
       status: 500,
       message: 'Internal',
@@ -119,7 +151,10 @@ describe('openEventStream', () => {
     const failing = async () => {
       throw new TypeError('Failed to fetch');
     };
-    expect(await openEventStream(request, collect().handlers, new AbortController().signal, failing)).toEqual({ type: 'network-error', message: 'Failed to fetch' });
+    expect(await openEventStream(request, collect().handlers, new AbortController().signal, failing)).toEqual({
+      type: 'network-error',
+      message: 'Failed to fetch',
+    });
     const controller = new AbortController();
     const pending = openEventStream(request, collect().handlers, controller.signal, async (_url, init) => {
       const body = new ReadableStream({

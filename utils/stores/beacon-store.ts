@@ -29,7 +29,11 @@ export const useBeaconStore = defineStore('beacon', () => {
   const lastError = computed(() => snapshot.value?.lastError ?? null);
   /** Nothing to show yet: no snapshot at all, or never synced with this account. */
   const isFirstLoad = computed(
-    () => !snapshot.value || (!snapshot.value.countsKnown && snapshot.value.connection.status !== 'unconfigured' && snapshot.value.connection.status !== 'signed-out'),
+    () =>
+      !snapshot.value ||
+      (!snapshot.value.countsKnown &&
+        snapshot.value.connection.status !== 'unconfigured' &&
+        snapshot.value.connection.status !== 'signed-out'),
   );
 
   function apply(next: Snapshot): void {

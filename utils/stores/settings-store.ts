@@ -5,7 +5,14 @@ import { describeError } from '../errors';
 import type { TestStepResult } from '../connection-test';
 import { needsPermissionRequest, getOriginPattern } from '../host-permission';
 import type { MessageKey } from '../i18n';
-import { DEFAULT_SETTINGS, getEffectiveSettings, MANAGED_FIELDS, type ManagedField, type ManagedSettings, type Settings } from '../settings';
+import {
+  DEFAULT_SETTINGS,
+  getEffectiveSettings,
+  MANAGED_FIELDS,
+  type ManagedField,
+  type ManagedSettings,
+  type Settings,
+} from '../settings';
 import type { SettingsClient } from '../settings-client';
 import { getCleanSettings, validateSettings, type SettingsErrors } from '../settings-validation';
 import type { Snapshot } from '../snapshot';
@@ -68,7 +75,12 @@ export const useSettingsStore = defineStore('settings', () => {
   async function ensurePermission(settings: Settings): Promise<boolean> {
     if (!needsPermissionRequest(settings.serverUrl)) return true;
     const granted = await client!.requestPermission(settings.serverUrl);
-    if (!granted) feedback.value = { kind: 'error', key: 'permissionDenied', substitutions: [getOriginPattern(settings.serverUrl)] };
+    if (!granted)
+      feedback.value = {
+        kind: 'error',
+        key: 'permissionDenied',
+        substitutions: [getOriginPattern(settings.serverUrl)],
+      };
     return granted;
   }
 
@@ -118,5 +130,19 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
-  return { draft, managed, errors, feedback, busy, testResults, snapshot, canSilence, isLocked, connect, save, testConnection, forget };
+  return {
+    draft,
+    managed,
+    errors,
+    feedback,
+    busy,
+    testResults,
+    snapshot,
+    canSilence,
+    isLocked,
+    connect,
+    save,
+    testConnection,
+    forget,
+  };
 });
