@@ -7,6 +7,8 @@ export const GECKO_ID = 'beacon@beacon-notifier.dev';
 
 export default defineConfig({
   modules: ['@wxt-dev/module-vue', '@wxt-dev/webextension-polyfill'],
+  // Explicit imports everywhere: no module's exports become implicit globals.
+  imports: false,
   // Every component is <script setup>: compile out Vue's Options API and production devtools hooks (-4 KB).
   vite: () => ({
     define: {

@@ -8,8 +8,8 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Worker } from 'playwright-core';
-import { CHROME_EXTENSION_DIR, ChromiumBeacon } from '../tests/e2e/chromium';
-import { TestServer, USER, waitFor } from '../tests/e2e/test-server';
+import { CHROME_EXTENSION_DIR, ChromiumBeacon } from '../tests/drivers/chromium';
+import { TestServer, USER, waitFor } from '../tests/drivers/test-server';
 import type { BeaconServerOptions } from '../server/app';
 import { serveBaselinePage } from './baseline-client';
 

@@ -3,9 +3,9 @@
  * cannot open a CDP session on a service worker, so this part drives Chromium with puppeteer-core.
  */
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM_PATH } from '../tests/e2e/browsers';
-import { CHROME_EXTENSION_DIR } from '../tests/e2e/chromium';
-import { TestServer, USER, waitFor } from '../tests/e2e/test-server';
+import { CHROMIUM_PATH } from '../tests/drivers/browsers';
+import { CHROME_EXTENSION_DIR } from '../tests/drivers/chromium';
+import { TestServer, USER, waitFor } from '../tests/drivers/test-server';
 
 export interface HeapResult {
   /** [events so far, used heap bytes] */

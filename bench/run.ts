@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CHROMIUM_PATH } from '../tests/e2e/browsers';
+import { CHROMIUM_PATH } from '../tests/drivers/browsers';
 import { measureWorkerHeap } from './heap';
 import {
   measureBundleSizes,

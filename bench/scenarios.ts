@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { NoticeType } from '../utils/categories';
-import { USER, waitFor } from '../tests/e2e/test-server';
-import { getTitleCount } from '../tests/e2e/badge-title';
+import type { NoticeType } from '../utils/protocol/categories';
+import { USER, waitFor } from '../tests/drivers/test-server';
+import { getTitleCount } from '../tests/drivers/badge-title';
 import { FLOOR_PAGE, startHarness, type Harness } from './beacon-harness';
 import { now, percentile } from './stats';
 

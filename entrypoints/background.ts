@@ -3,18 +3,19 @@
  * background page; the code is the same.
  */
 import { browser } from 'wxt/browser';
-import { createBadgeRenderer, type ActionApi } from '@/utils/badge';
-import { BeaconService, getAccountKey } from '@/utils/beacon-service';
-import { getOriginPattern } from '@/utils/host-permission';
-import { describeError } from '@/utils/errors';
-import { t } from '@/utils/i18n';
-import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging';
-import { getCategoryUrl, OsNotifier } from '@/utils/os-notifications';
-import { getAppUrl } from '@/utils/server-url';
-import { loadEffectiveSettings, settingsItem } from '@/utils/settings';
-import { snapshotItem, type Snapshot } from '@/utils/snapshot';
-import { throttleLatest } from '@/utils/throttle';
-import { realTimers } from '@/utils/timers';
+import { defineBackground } from 'wxt/utils/define-background';
+import { createBadgeRenderer, type ActionApi } from '@/utils/badge/badge';
+import { BeaconService, getAccountKey } from '@/utils/background/background-core';
+import { getOriginPattern } from '@/utils/settings/host-permission';
+import { describeError } from '@/utils/lib/errors';
+import { t } from '@/utils/labels/i18n';
+import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging/messaging';
+import { getCategoryUrl, OsNotifier } from '@/utils/notifications/os-notifier';
+import { getAppUrl } from '@/utils/settings/server-url';
+import { loadEffectiveSettings, settingsItem } from '@/utils/settings/settings';
+import { snapshotItem, type Snapshot } from '@/utils/snapshot/snapshot';
+import { throttleLatest } from '@/utils/lib/throttle';
+import { realTimers } from '@/utils/lib/clock';
 
 /** Chrome may stop an MV3 worker at any time; the alarm wakes it to reconnect (minimum period 30 s). */
 const WATCHDOG_ALARM = 'beacon-watchdog';

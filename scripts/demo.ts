@@ -13,8 +13,8 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { startBeaconServer } from '../server/app';
 import { DEMO_USER, seedDemoInbox, startDemoTraffic } from '../server/demo-traffic';
-import { CHROMIUM_PATH } from '../tests/e2e/browsers';
-import { getChromiumArgs } from '../tests/e2e/chromium';
+import { CHROMIUM_PATH } from '../tests/drivers/browsers';
+import { getChromiumArgs } from '../tests/drivers/chromium';
 
 const { values } = parseArgs({ options: { duration: { type: 'string' }, port: { type: 'string', default: '0' } } });
 const extensionDir = resolve('.output/chrome-mv3');

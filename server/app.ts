@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isCategory, isNoticeType } from '../utils/categories';
+import { isCategory, isNoticeType } from '../utils/protocol/categories';
 import { attachPersistence, type Persistence } from './persistence';
 import { formatMessageEvent, formatResyncEvent, SseHub } from './sse-hub';
 import { NotificationStore, type LoggedEvent, type User } from './store';

@@ -1,5 +1,5 @@
 /** Demo content: a seeded inbox and a realistic trickle of new notifications. */
-import type { NoticeType } from '../utils/categories';
+import type { NoticeType } from '../utils/protocol/categories';
 import type { NewNotification, NotificationStore } from './store';
 
 export const DEMO_USER = { username: 'demo', token: 'demo-token-change-me', role: 'admin' } as const;

@@ -1,5 +1,5 @@
 /** Checks on request input for the reference server: each failure is an HttpError with a JSON message (protocol §8). */
-import { canSeeCategory, isCategory, type Category } from '../utils/categories';
+import { canSeeCategory, isCategory, type Category } from '../utils/protocol/categories';
 import { HttpError } from './http-utils';
 import type { User } from './store';
 

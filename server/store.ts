@@ -10,7 +10,7 @@ import {
   type Category,
   type CategoryCounts,
   type NoticeType,
-} from '../utils/categories';
+} from '../utils/protocol/categories';
 
 export interface Item {
   id: string;

@@ -1,8 +1,9 @@
 /** Options page: settings form, connection test and diagnostics. */
 import { createPinia } from 'pinia';
+import { browser } from 'wxt/browser';
 import { createApp } from 'vue';
-import { createSettingsClient } from '@/utils/extension-settings-client';
-import { t } from '@/utils/i18n';
+import { createSettingsClient } from '@/utils/messaging/extension-settings-client';
+import { t } from '@/utils/labels/i18n';
 import { useSettingsStore } from '@/utils/stores/settings-store';
 import '@/components/theme.css';
 import App from './App.vue';

@@ -1,9 +1,10 @@
 /** Popup: paints the persisted snapshot on the first frame, then follows the background. */
 import { createPinia } from 'pinia';
+import { browser } from 'wxt/browser';
 import { createApp } from 'vue';
-import { createBeaconClient } from '@/utils/extension-client';
-import { snapshotItem } from '@/utils/snapshot';
-import { useBeaconStore } from '@/utils/stores/beacon-store';
+import { createBeaconClient } from '@/utils/messaging/extension-popup-client';
+import { snapshotItem } from '@/utils/snapshot/snapshot';
+import { useBeaconStore } from '@/utils/stores/popup-store';
 import '@/components/theme.css';
 import App from './App.vue';
 

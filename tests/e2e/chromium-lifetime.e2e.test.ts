@@ -8,9 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, hasBrowser } from './browsers';
-import { CHROME_EXTENSION_DIR, ChromiumBeacon, getChromiumArgs } from './chromium';
-import { TestServer, USER, waitFor } from './test-server';
+import { CHROMIUM_PATH, hasBrowser } from '../drivers/browsers';
+import { CHROME_EXTENSION_DIR, ChromiumBeacon, getChromiumArgs } from '../drivers/chromium';
+import { TestServer, USER, waitFor } from '../drivers/test-server';
 
 /** Longer than Chrome's 30 s idle timeout and its 5-minute-per-event rule's first checks: two minutes. */
 const IDLE_MS = 125_000;

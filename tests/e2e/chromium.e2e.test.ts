@@ -3,10 +3,10 @@
  * notifications. (The worker-lifetime test, which must run without CDP, is in chromium-lifetime.e2e.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { hasBrowser } from './browsers';
-import { ChromiumBeacon } from './chromium';
+import { hasBrowser } from '../drivers/browsers';
+import { ChromiumBeacon } from '../drivers/chromium';
 import { STYLED_POPUP, defineSharedScenarios, getAppliedStyle, useE2eFixture } from './scenarios';
-import { USER, waitFor } from './test-server';
+import { USER, waitFor } from '../drivers/test-server';
 
 describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
   const f = useE2eFixture('chromium', () => ChromiumBeacon.launch());

@@ -3,10 +3,10 @@
  * page is persistent, so there is no worker-lifetime scenario here.
  */
 import { describe, expect, it } from 'vitest';
-import { hasBrowser } from './browsers';
-import { FirefoxBeacon } from './firefox';
+import { hasBrowser } from '../drivers/browsers';
+import { FirefoxBeacon } from '../drivers/firefox';
 import { STYLED_POPUP, defineSharedScenarios, getAppliedStyle, useE2eFixture } from './scenarios';
-import { USER, waitFor } from './test-server';
+import { USER, waitFor } from '../drivers/test-server';
 
 describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
   const f = useE2eFixture('firefox', () => FirefoxBeacon.launch());

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAULTS } from '../reliability/faults';
 import { createRandom, formatSoakReport, runSoak } from '../reliability/soak';
-import { hasBrowser } from './browsers';
+import { hasBrowser } from '../drivers/browsers';
 
 const SEED = 20261124;
 /** Every fault once, in an order the seed picks (Fisher-Yates). */

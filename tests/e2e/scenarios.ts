@@ -3,9 +3,9 @@
  * scenarios, plus the ones only its browser can (popups through its page API, the MV3 worker, notifications).
  */
 import { afterEach, beforeEach, expect, it, onTestFailed } from 'vitest';
-import type { Settings } from '../../utils/settings';
-import type { BadgeState } from './chromium';
-import { ADMIN_USER, TestServer, USER, waitFor } from './test-server';
+import type { Settings } from '../../utils/settings/settings';
+import type { BadgeState } from '../drivers/chromium';
+import { ADMIN_USER, TestServer, USER, waitFor } from '../drivers/test-server';
 
 export const LIVE_RED = [217, 48, 37, 255];
 export const GREY = [128, 134, 139, 255];

@@ -1,9 +1,9 @@
 /** Builds a BeaconService with recording effects, for unit and integration tests. */
-import { getBadgeText } from '@/utils/badge';
-import { BeaconService, type BeaconServiceDeps } from '@/utils/beacon-service';
-import type { ArrivedNotice } from '@/utils/notification-plan';
-import { DEFAULT_SETTINGS, type Settings } from '@/utils/settings';
-import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot';
+import { getBadgeText } from '@/utils/badge/badge';
+import { BeaconService, type BeaconServiceDeps } from '@/utils/background/background-core';
+import type { ArrivedNotice } from '@/utils/notifications/notification-plan';
+import { DEFAULT_SETTINGS, type Settings } from '@/utils/settings/settings';
+import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
 
 export interface Harness {
   service: BeaconService;

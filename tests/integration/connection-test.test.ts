@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBeaconServer, type BeaconServer } from '../../server/app';
-import { runConnectionTest, type TestStepResult } from '@/utils/connection-test';
+import { runConnectionTest, type TestStepResult } from '@/utils/connection/connection-test';
 import { makeSettings } from '../helpers/service-harness';
 
 let server: BeaconServer | null = null;

@@ -41,7 +41,7 @@ describe('store zips', () => {
         'scripts/build/inline-page-css.ts',
         'scripts/build/page-groups.ts',
         'entrypoints/background.ts',
-        'utils/beacon-service.ts',
+        'utils/background/background-core.ts',
       ]),
     );
     const generated = sources.filter(

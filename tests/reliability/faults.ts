@@ -2,8 +2,8 @@
  * The faults the reliability runs inject, each as: break something, publish events meanwhile, check what the popup's
  * state line says while it lasts, heal. The runner then checks the invariants that hold after every fault.
  */
-import type { Category } from '../../utils/categories';
-import { waitFor } from '../e2e/test-server';
+import type { Category } from '../../utils/protocol/categories';
+import { waitFor } from '../drivers/test-server';
 import type { Rig } from './rig';
 
 export interface FaultContext {

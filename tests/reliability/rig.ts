@@ -4,12 +4,12 @@
  * browser pointed at the proxy. It reads what a user sees (badge, tooltip, the popup's state line, OS notifications)
  * and what only a tester can (the console, the requests the server received), through one driver per browser.
  */
-import type { Settings } from '../../utils/settings';
-import { getVisibleCategories, type Category } from '../../utils/categories';
-import { getExpectedBadgeText, getTitleCount } from '../e2e/badge-title';
-import { ChromiumBeacon, type BadgeState } from '../e2e/chromium';
-import { FirefoxBeacon } from '../e2e/firefox';
-import { TestServer, USER } from '../e2e/test-server';
+import type { Settings } from '../../utils/settings/settings';
+import { getVisibleCategories, type Category } from '../../utils/protocol/categories';
+import { getExpectedBadgeText, getTitleCount } from '../drivers/badge-title';
+import { ChromiumBeacon, type BadgeState } from '../drivers/chromium';
+import { FirefoxBeacon } from '../drivers/firefox';
+import { TestServer, USER } from '../drivers/test-server';
 import { startFaultProxy, type FaultProxy, type ProxiedRequest } from './fault-proxy';
 
 export type RigBrowserName = 'chromium' | 'firefox';

@@ -5,9 +5,9 @@
  * user; no token in any URL or log line; no flood of OS notifications; the popup's state line says what is going on.
  * Seeded: the same seed picks the same faults, holds and events.
  */
-import { getNoticeType, getVisibleCategories } from '../../utils/categories';
-import { getTitleCount } from '../e2e/badge-title';
-import { USER, waitFor } from '../e2e/test-server';
+import { getNoticeType, getVisibleCategories } from '../../utils/protocol/categories';
+import { getTitleCount } from '../drivers/badge-title';
+import { USER, waitFor } from '../drivers/test-server';
 import { FAULTS, type Fault, type FaultContext, type FaultResult, type IgnoredCounter } from './faults';
 import { Rig, type RigBrowserName } from './rig';
 

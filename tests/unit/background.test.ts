@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { CATEGORIES } from '@/utils/categories';
+import { CATEGORIES } from '@/utils/protocol/categories';
 import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
 
 const SERVER = 'http://127.0.0.1:8787';

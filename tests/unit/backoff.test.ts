@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getBackoffDelay, MAX_DELAY_MS, parseRetryAfter } from '@/utils/backoff';
+import { getBackoffDelay, MAX_DELAY_MS, parseRetryAfter } from '@/utils/connection/backoff';
 
 describe('getBackoffDelay', () => {
   it('stays within 1 s for the first three tries, then grows exponentially, capped at 30 s', () => {

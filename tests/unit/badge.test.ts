@@ -6,9 +6,9 @@ import {
   getBadgeText,
   getBadgeTitle,
   getIconPaths,
-} from '@/utils/badge';
-import type { MessageKey } from '@/utils/i18n';
-import { getEmptySnapshot, type ConnectionStatus, type Snapshot } from '@/utils/snapshot';
+} from '@/utils/badge/badge';
+import type { MessageKey } from '@/utils/labels/i18n';
+import { getEmptySnapshot, type ConnectionStatus, type Snapshot } from '@/utils/snapshot/snapshot';
 
 const t = (key: MessageKey, subs?: string | string[]) => (subs === undefined ? key : `${key}(${String(subs)})`);
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCoalescedRefetch, DEFAULT_MAX_WAIT_MS, DEFAULT_QUIET_MS } from '@/utils/coalesced-refetch';
+import { createCoalescedRefetch, DEFAULT_MAX_WAIT_MS, DEFAULT_QUIET_MS } from '@/utils/background/coalesced-refetch';
 
 function deferred() {
   let resolve!: () => void;

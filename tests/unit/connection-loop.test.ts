@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionLoop, STALL_TIMEOUT_MS } from '@/utils/connection-loop';
-import type { ConnectionInfo } from '@/utils/snapshot';
-import { openEventStream } from '@/utils/sse-stream';
+import { ConnectionLoop, STALL_TIMEOUT_MS } from '@/utils/connection/connection-loop';
+import type { ConnectionInfo } from '@/utils/snapshot/snapshot';
+import { openEventStream } from '@/utils/connection/sse-stream';
 import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
 
 const URL = 'https://notify.test/notification/socket_connection';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNoticeEvent } from '@/utils/notice-event';
+import { parseNoticeEvent } from '@/utils/connection/notice-event';
 
 describe('parseNoticeEvent', () => {
   it('reads the legacy form and the full form', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isQuietTime, planNotifications, type ArrivedNotice } from '@/utils/notification-plan';
-import { DEFAULT_SETTINGS } from '@/utils/settings';
+import { isQuietTime, planNotifications, type ArrivedNotice } from '@/utils/notifications/notification-plan';
+import { DEFAULT_SETTINGS } from '@/utils/settings/settings';
 
 const noon = new Date(2026, 10, 24, 12, 0);
 const notice = (category: ArrivedNotice['category'], catchUp = false, title = 'T'): ArrivedNotice => ({

@@ -2,10 +2,10 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it, vi } from 'vitest';
 import App from '@/entrypoints/options/App.vue';
-import type { TestStepResult } from '@/utils/connection-test';
-import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '@/utils/settings';
-import type { SettingsClient } from '@/utils/settings-client';
-import { getEmptySnapshot } from '@/utils/snapshot';
+import type { TestStepResult } from '@/utils/connection/connection-test';
+import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '@/utils/settings/settings';
+import type { SettingsClient } from '@/utils/messaging/settings-client';
+import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
 import { useSettingsStore } from '@/utils/stores/settings-store';
 
 function fakeClient(settings: Settings = structuredClone(DEFAULT_SETTINGS), managed: ManagedSettings = {}) {

@@ -2,9 +2,9 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from '@/entrypoints/popup/App.vue';
-import type { BeaconClient } from '@/utils/beacon-client';
-import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot';
-import { HIGHLIGHT_MS, useBeaconStore } from '@/utils/stores/beacon-store';
+import type { BeaconClient } from '@/utils/messaging/popup-client';
+import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
+import { HIGHLIGHT_MS, useBeaconStore } from '@/utils/stores/popup-store';
 
 function snapshotWith(change: Partial<Snapshot> = {}, counts: Partial<Snapshot['counts']> = {}): Snapshot {
   const base = getEmptySnapshot();

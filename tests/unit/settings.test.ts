@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, getEffectiveSettings, normalizeSettings, parseManagedSettings } from '@/utils/settings';
-import { getServerUrlProblem } from '@/utils/server-url';
+import { DEFAULT_SETTINGS, getEffectiveSettings, normalizeSettings, parseManagedSettings } from '@/utils/settings/settings';
+import { getServerUrlProblem } from '@/utils/settings/server-url';
 
 describe('settings', () => {
   it('fills a partial preset with the defaults, nested objects included', () => {

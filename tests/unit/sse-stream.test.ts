@@ -1,6 +1,6 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_EVENT_DATA_CHARS, openEventStream, type StreamHandlers } from '@/utils/sse-stream';
+import { MAX_EVENT_DATA_CHARS, openEventStream, type StreamHandlers } from '@/utils/connection/sse-stream';
 import { jsonResponse } from '../helpers/fake-fetch';
 
 const request = {

@@ -1,10 +1,10 @@
 /** The options page's Pinia store: a draft of the settings, validation, saving with permission, tests. */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { describeError } from '../errors';
-import type { TestStepResult } from '../connection-test';
-import { needsPermissionRequest, getOriginPattern } from '../host-permission';
-import type { MessageKey } from '../i18n';
+import { describeError } from '../lib/errors';
+import type { TestStepResult } from '../connection/connection-test';
+import { needsPermissionRequest, getOriginPattern } from '../settings/host-permission';
+import type { MessageKey } from '../labels/i18n';
 import {
   DEFAULT_SETTINGS,
   getEffectiveSettings,
@@ -12,10 +12,10 @@ import {
   type ManagedField,
   type ManagedSettings,
   type Settings,
-} from '../settings';
-import type { SettingsClient } from '../settings-client';
-import { getCleanSettings, validateSettings, type SettingsErrors } from '../settings-validation';
-import type { Snapshot } from '../snapshot';
+} from '../settings/settings';
+import type { SettingsClient } from '../messaging/settings-client';
+import { getCleanSettings, validateSettings, type SettingsErrors } from '../settings/settings-validation';
+import type { Snapshot } from '../snapshot/snapshot';
 
 export interface Feedback {
   kind: 'success' | 'error' | 'info';

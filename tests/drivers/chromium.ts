@@ -1,0 +1,133 @@
+/// <reference types="chrome" />
+/** Real Chromium with the built extension, through playwright-core (flags from shared/BROWSERS.md). */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import type { Settings } from '../../utils/settings/settings';
+import { writeFailureArtifacts } from './artifacts';
+import { CHROMIUM_PATH } from './browsers';
+
+export const CHROME_EXTENSION_DIR = resolve(process.env.BEACON_CHROME_EXTENSION_DIR ?? '.output/chrome-mv3');
+
+/** Flags that keep a headless Chromium quiet on a machine without internet. */
+export function getChromiumArgs(extensionDir: string): string[] {
+  return [
+    '--headless=new',
+    `--disable-extensions-except=${extensionDir}`,
+    `--load-extension=${extensionDir}`,
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+  ];
+}
+
+export interface BadgeState {
+  text: string;
+  color: number[];
+  title: string;
+}
+
+export class ChromiumBeacon {
+  /** Console lines of the service worker and extension pages, for failure reports. */
+  readonly consoleLog: string[] = [];
+  private popup: Page | null = null;
+
+  private constructor(
+    readonly context: BrowserContext,
+    readonly extensionId: string,
+    /** Removed on close; null when the caller owns the profile. */
+    private readonly userDataDir: string | null,
+  ) {
+    context.on('console', (message) => this.consoleLog.push(`[${message.type()}] ${message.text()}`));
+  }
+
+  /** Launches with a fresh profile, or with `userDataDir` (kept on close when given). */
+  static async launch(extensionDir = CHROME_EXTENSION_DIR, userDataDir?: string): Promise<ChromiumBeacon> {
+    const keepProfile = userDataDir !== undefined;
+    userDataDir ??= await mkdtemp(join(tmpdir(), 'beacon-chromium-'));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: getChromiumArgs(extensionDir),
+    });
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    return new ChromiumBeacon(context, new URL(worker.url()).host, keepProfile ? null : userDataDir);
+  }
+
+  /** The running service worker, waiting for one to start if it was stopped. */
+  async worker(timeoutMs = 45_000): Promise<Worker> {
+    const running = this.context.serviceWorkers().find((worker) => worker.url().includes(this.extensionId));
+    return running ?? this.context.waitForEvent('serviceworker', { timeout: timeoutMs });
+  }
+
+  /** Presets settings through the documented storage key, as an administrator would. */
+  async configure(settings: Partial<Settings>): Promise<void> {
+    const worker = await this.worker();
+    await worker.evaluate(async (value) => {
+      const stored = (await chrome.storage.local.get('settings')).settings ?? {};
+      await chrome.storage.local.set({ settings: { ...stored, ...value } });
+    }, settings);
+  }
+
+  async badge(): Promise<BadgeState> {
+    const worker = await this.worker();
+    return worker.evaluate(async () => ({
+      text: await chrome.action.getBadgeText({}),
+      color: (await chrome.action.getBadgeBackgroundColor({})) as number[],
+      title: await chrome.action.getTitle({}),
+    }));
+  }
+
+  async badgeText(): Promise<string> {
+    return (await this.badge()).text;
+  }
+
+  /** OS notifications Beacon has on screen, by id. */
+  async notifications(): Promise<Record<string, unknown>> {
+    const worker = await this.worker();
+    return worker.evaluate(() => chrome.notifications.getAll());
+  }
+
+  async storage<T>(key: string): Promise<T> {
+    const worker = await this.worker();
+    return worker.evaluate(async (k) => (await chrome.storage.local.get(k))[k] as T, key);
+  }
+
+  /** Stops the extension's service worker the way Chrome does when idle (CDP ServiceWorker.stopAllWorkers). */
+  async stopWorker(): Promise<void> {
+    const page = await this.context.newPage();
+    const cdp = await this.context.newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+    await page.close();
+  }
+
+  /** Text of an element in the popup page (kept open between calls), or null when it is not there. */
+  async popupText(selector: string): Promise<string | null> {
+    this.popup ??= await this.openPage('popup.html');
+    return this.popup.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
+  }
+
+  /** Opens an extension page (popup.html, options.html, or a page a benchmark added to its copy) in a new tab. */
+  async openPage(path: string): Promise<Page> {
+    const page = await this.context.newPage();
+    await page.goto(`chrome-extension://${this.extensionId}/${path}`);
+    return page;
+  }
+
+  /** Saves a screenshot of every open page and the console log, named after the test. */
+  saveFailureArtifacts(name: string): Promise<void> {
+    return writeFailureArtifacts(name, this.consoleLog, this.context.pages());
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch(() => {});
+    if (this.userDataDir) await rm(this.userDataDir, { recursive: true, force: true }).catch(() => {});
+  }
+}

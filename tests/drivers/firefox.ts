@@ -1,0 +1,132 @@
+/** Real Firefox with the built extension, through puppeteer-core over WebDriver BiDi (shared/BROWSERS.md). */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Settings } from '../../utils/settings/settings';
+import { GECKO_ID } from '../../wxt.config';
+import { writeFailureArtifacts } from './artifacts';
+import { FIREFOX_PATH } from './browsers';
+import type { BadgeState } from './chromium';
+
+export const FIREFOX_EXTENSION_DIR = resolve('.output/firefox-mv2');
+
+/** The `browser` global inside extension pages, as far as these helpers use it. */
+declare const browser: {
+  browserAction: {
+    getBadgeText(details: object): Promise<string>;
+    getBadgeBackgroundColor(details: object): Promise<number[]>;
+    getTitle(details: object): Promise<string>;
+  };
+  storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> } };
+  notifications: {
+    getAll(): Promise<Record<string, unknown>>;
+    onClosed: { addListener(listener: (id: string) => void): void };
+  };
+};
+
+export class FirefoxBeacon {
+  readonly consoleLog: string[] = [];
+  private page: Page | null = null;
+
+  private constructor(
+    readonly browser: Browser,
+    readonly uuid: string,
+  ) {}
+
+  static async launch(extensionDir = FIREFOX_EXTENSION_DIR): Promise<FirefoxBeacon> {
+    const uuid = randomUUID();
+    const browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX_PATH,
+      headless: true,
+      // Without it, navigating to moz-extension:// pages is refused.
+      args: ['-remote-allow-system-access'],
+      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }) },
+    });
+    await browser.installExtension(extensionDir);
+    return new FirefoxBeacon(browser, uuid);
+  }
+
+  /** Opens an extension page in a new tab (page.goto never resolves for moz-extension URLs: wait for the load). */
+  async openPage(path: 'popup.html' | 'options.html'): Promise<Page> {
+    const page = await this.browser.newPage();
+    page.on('console', (message) => this.consoleLog.push(`[${message.type()}] ${message.text()}`));
+    const url = `moz-extension://${this.uuid}/${path}`;
+    void page.goto(url).catch(() => {});
+    // Polled by hand: an evaluation racing the navigation can fail with a BiDi protocol error; that is "not yet".
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const loaded = await page.evaluate(() => [location.href, document.readyState] as const).catch(() => null);
+      if (loaded?.[0] === url && loaded[1] === 'complete') return page;
+      if (Date.now() > deadline) throw new Error(`${url} did not load (last state: ${JSON.stringify(loaded)})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** An extension page kept open to call extension APIs from. */
+  private async apiPage(): Promise<Page> {
+    this.page ??= await this.openPage('popup.html');
+    return this.page;
+  }
+
+  /** Text of an element in the popup page (kept open between calls), or null when it is not there. */
+  async popupText(selector: string): Promise<string | null> {
+    const page = await this.apiPage();
+    return page.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
+  }
+
+  async configure(settings: Partial<Settings>): Promise<void> {
+    const page = await this.apiPage();
+    await page.evaluate(async (value) => {
+      const stored = ((await browser.storage.local.get('settings')).settings ?? {}) as object;
+      await browser.storage.local.set({ settings: { ...stored, ...value } });
+    }, settings);
+  }
+
+  async badge(): Promise<BadgeState> {
+    const page = await this.apiPage();
+    return page.evaluate(async () => ({
+      text: await browser.browserAction.getBadgeText({}),
+      color: await browser.browserAction.getBadgeBackgroundColor({}),
+      title: await browser.browserAction.getTitle({}),
+    }));
+  }
+
+  async storage<T>(key: string): Promise<T> {
+    const page = await this.apiPage();
+    return page.evaluate(async (k) => (await browser.storage.local.get(k))[k] as T, key);
+  }
+
+  async badgeText(): Promise<string> {
+    return (await this.badge()).text;
+  }
+
+  async notifications(): Promise<Record<string, unknown>> {
+    const page = await this.apiPage();
+    return page.evaluate(() => browser.notifications.getAll());
+  }
+
+  /**
+   * Ids of the OS notifications shown since the first call. Headless Firefox has no alert service: it closes each
+   * notification within a few hundred ms (onShown never fires), so getAll() sees nothing; onClosed is recorded.
+   */
+  async notificationsShown(): Promise<string[]> {
+    const page = await this.apiPage();
+    return page.evaluate(() => {
+      const scope = globalThis as unknown as { __beaconShown?: string[] };
+      if (!scope.__beaconShown) {
+        scope.__beaconShown = [];
+        browser.notifications.onClosed.addListener((id) => scope.__beaconShown!.push(id));
+      }
+      return [...scope.__beaconShown];
+    });
+  }
+
+  async saveFailureArtifacts(name: string): Promise<void> {
+    await writeFailureArtifacts(name, this.consoleLog, await this.browser.pages());
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => {});
+  }
+}

@@ -1,0 +1,275 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CATEGORIES, type Category } from '@/utils/protocol/categories';
+import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
+import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
+import { createHarness, makeSettings } from '../helpers/service-harness';
+
+/** A fake server whose counts the test controls; answers `limit=1` lists like the protocol says. */
+function fakeServer(role = 'user') {
+  const server = new FakeFetch();
+  const counts: Record<Category, number> = { likes: 0, stars: 0, comments: 0, system: 0, manager: 0, report_email: 0 };
+  server.route('/notification/me', () => jsonResponse(200, { username: 'alice', role }));
+  for (const category of CATEGORIES) {
+    server.route(`/notification/${category}`, () =>
+      jsonResponse(200, {
+        data: [{ id: `${category}-latest`, title: `latest ${category}`, content: 'body', url: null }],
+        unread_count: counts[category],
+      }),
+    );
+    server.route(`/notification/${category}/read`, () => {
+      counts[category] = 0;
+      return new Response(null, { status: 204 });
+    });
+  }
+  return { server, counts };
+}
+
+const flush = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-24T12:00:00Z') }));
+afterEach(() => vi.useRealTimers());
+
+describe('BeaconService', () => {
+  it('shows the persisted count at once on start, then the server count', async () => {
+    const { server, counts } = fakeServer();
+    counts.comments = 5;
+    const persisted = {
+      ...getEmptySnapshot(),
+      accountKey: 'https://notify.test/api|token|',
+      countsKnown: true,
+      counts: { ...getEmptySnapshot().counts, likes: 3 },
+    };
+    const h = createHarness(server.fetch, makeSettings(), persisted);
+    await h.service.start();
+    expect(h.badges[0]).toBe('3'); // before any answer from the server
+    await flush();
+    expect(h.badge()).toBe('5');
+    expect(h.badges.every((text) => text !== '')).toBe(true); // never empty in between
+    expect(h.snapshot().connection.status).toBe('live');
+    expect(h.snapshot().latest.system).toMatchObject({ title: 'latest system' });
+  });
+
+  it('uses unread_count from events without a request, and raises a notification', async () => {
+    const { server } = fakeServer();
+    const h = createHarness(server.fetch, makeSettings());
+    await h.service.start();
+    const stream = await server.nextStream();
+    await flush();
+    const before = server.requests.length;
+    stream.push(
+      `id: x.1\ndata: {"notice_type":0,"unread_count":7,"title":"Ann liked","created_at":"2026-11-24T12:00:00Z"}\n\n`,
+    );
+    await flush();
+    expect(h.badge()).toBe('7');
+    expect(server.requests.length).toBe(before);
+    expect(h.notices).toEqual([{ category: 'likes', title: 'Ann liked', content: '', url: null, catchUp: false }]);
+    expect(h.snapshot().lastEventId).toBe('x.1');
+  });
+
+  it('coalesces a burst of 1,000 legacy events into at most 2 requests per category, ending at the server count', async () => {
+    const { server, counts } = fakeServer();
+    const h = createHarness(server.fetch, makeSettings());
+    await h.service.start();
+    const stream = await server.nextStream();
+    await flush();
+    // Answers take 20 ms, as over a network; the whole burst arrives meanwhile.
+    server.route('/notification/comments', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return jsonResponse(200, { data: [], unread_count: counts.comments });
+    });
+    const before = server.countRequests('/notification/comments');
+    for (let i = 1; i <= 1000; i++) {
+      counts.comments = i;
+      stream.push(`id: b.${i}\ndata: {"notice_type":2}\n\n`);
+    }
+    await vi.advanceTimersByTimeAsync(100);
+    expect(server.countRequests('/notification/comments') - before).toBeLessThanOrEqual(2);
+    expect(h.badge()).toBe('99+');
+    expect(h.snapshot().counts.comments).toBe(1000);
+    expect(h.snapshot().diagnostics.eventsReceived).toBe(1000);
+  });
+
+  it('does not let an older refetch answer overwrite a newer event count', async () => {
+    const { server, counts } = fakeServer();
+    let release!: () => void;
+    const h = createHarness(server.fetch, makeSettings());
+    await h.service.start();
+    const stream = await server.nextStream();
+    await flush();
+    counts.stars = 1;
+    server.route('/notification/stars', async () => {
+      await new Promise<void>((r) => (release = r));
+      return jsonResponse(200, { data: [], unread_count: 1 });
+    });
+    stream.push('data: {"notice_type":1}\n\n'); // refetch starts, answer held back
+    await flush();
+    stream.push('data: {"notice_type":1,"unread_count":2}\n\n');
+    await flush();
+    release();
+    await flush();
+    expect(h.snapshot().counts.stars).toBe(2);
+  });
+
+  it('ignores malformed, unknown and oversized events: counted, logged once, stream kept', async () => {
+    const { server } = fakeServer();
+    const h = createHarness(server.fetch, makeSettings());
+    await h.service.start();
+    const stream = await server.nextStream();
+    await flush();
+    stream.push('data: {oops\n\ndata: {oops\n\ndata: {"notice_type":42}\n\n');
+    stream.push(`data: ${'x'.repeat(70_000)}\n\n`);
+    stream.push('data: {"notice_type":4,"unread_count":1,"title":"still here"}\n\n');
+    await flush();
+    const { diagnostics } = h.snapshot();
+    expect(diagnostics).toMatchObject({ malformedEvents: 2, unknownTypes: 1, oversizedEvents: 1 });
+    expect(h.logs.filter((line) => line.includes('not JSON'))).toHaveLength(1);
+    expect(h.badge()).toBe('1');
+    expect(h.snapshot().connection.status).toBe('live');
+    expect(server.countRequests('/socket_connection')).toBe(1);
+  });
+
+  it('logs and counts errors nothing caught', async () => {
+    const { server } = fakeServer();
+    const h = createHarness(server.fetch, makeSettings());
+    await h.service.start();
+    h.service.recordUnhandledError('rejection: boom');
+    h.service.recordUnhandledError('error: bang');
+    expect(h.snapshot().diagnostics.unhandledErrors).toBe(2);
+    expect(h.logs.filter((line) => line.startsWith('error: unhandled: '))).toEqual([
+      'error: unhandled: rejection: boom',
+      'error: unhandled: error: bang',
+    ]);
+  });
+
+  it('shows report emails only to roles other than user', async () => {
+    for (const [role, expected] of [
+      ['user', '2'],
+      ['admin', '5'],
+    ] as const) {
+      const { server, counts } = fakeServer(role);
+      counts.likes = 2;
+      counts.report_email = 3;
+      const h = createHarness(server.fetch, makeSettings());
+      await h.service.start();
+      await flush();
+      expect(h.badge()).toBe(expected);
+      expect(server.countRequests('/notification/report_email')).toBe(role === 'user' ? 0 : 1);
+    }
+  });
+
+  it('signs out on a 401 from the API: badge !, one sign-in notification, no retries', async () => {
+    const { server } = fakeServer();
+    server.route('/notification/me', jsonResponse(401, { error: 'token expired' }));
+    const h = createHarness(server.fetch, makeSettings());
+    await h.service.start();
+    await flush();
+    expect(h.snapshot().connection).toMatchObject({ status: 'signed-out' });
+    expect(h.badge()).toBe('!');
+    expect(h.signIns).toBe(1);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(server.countRequests('/socket_connection')).toBe(1);
+    expect(h.signIns).toBe(1);
+  });
+
+  it('resets counts when pointed at another account, and says unconfigured without a server', async () => {
+    const { server, counts } = fakeServer();
+    counts.likes = 4;
+    const h = createHarness(server.fetch, makeSettings());
+    await h.service.start();
+    await flush();
+    expect(h.badge()).toBe('4');
+    await h.service.applySettings(makeSettings({ serverUrl: '' }));
+    expect(h.snapshot().connection.status).toBe('unconfigured');
+    expect(h.badge()).toBe('');
+    await h.service.applySettings(makeSettings({ serverUrl: 'http://insecure.example.com' }));
+    expect(h.snapshot().connection.status).toBe('unconfigured');
+  });
+
+  it('never puts the token in a URL or a log line', async () => {
+    const { server } = fakeServer();
+    server.queueStreamAnswer(jsonResponse(500, { error: 'boom' }));
+    const h = createHarness(server.fetch, makeSettings());
+    await h.service.start();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(server.requests.length).toBeGreaterThan(3);
+    for (const request of server.requests) {
+      expect(request.url).not.toContain('secret-token-xyz');
+      expect(request.headers.Authorization).toBe('Bearer secret-token-xyz');
+    }
+    expect(h.logs.join('\n')).not.toContain('secret-token-xyz');
+    expect(JSON.stringify(h.saved)).not.toContain('secret-token-xyz');
+  });
+
+  it('marks all read on the server and clears the badge', async () => {
+    const { server, counts } = fakeServer();
+    counts.likes = 2;
+    counts.system = 1;
+    const h = createHarness(server.fetch, makeSettings());
+    await h.service.start();
+    await flush();
+    expect(h.badge()).toBe('3');
+    await h.service.markRead('all');
+    expect(h.badge()).toBe('');
+    expect(server.requests.filter((r) => r.method === 'POST').map((r) => new URL(r.url).pathname)).toEqual([
+      '/api/notification/likes/read',
+      '/api/notification/system/read',
+    ]);
+  });
+
+  it('treats replayed events as catch-up, and a resync refetches everything', async () => {
+    const { server, counts } = fakeServer();
+    const persisted = { ...getEmptySnapshot(), accountKey: 'https://notify.test/api|token|', lastEventId: 'x.5' };
+    const h = createHarness(server.fetch, makeSettings(), persisted);
+    await h.service.start();
+    const stream = await server.nextStream();
+    expect(stream.request.headers['Last-Event-ID']).toBe('x.5');
+    await flush();
+    stream.push(
+      'id: x.6\ndata: {"notice_type":2,"unread_count":1,"title":"old","created_at":"2026-11-24T10:00:00Z"}\n\n',
+    );
+    await flush();
+    expect(h.notices.at(-1)).toMatchObject({ title: 'old', catchUp: true });
+
+    const before = server.countRequests('/notification/likes');
+    counts.likes = 2;
+    stream.push('event: resync\nid: x.9\ndata: {"reason":"replay_unavailable"}\n\n');
+    await flush();
+    expect(server.countRequests('/notification/likes')).toBe(before + 1);
+    expect(h.snapshot().counts.likes).toBe(2);
+    // Two likes were missed: one catch-up entry that stands for both (it becomes one summary).
+    expect(h.notices.filter((n) => n.category === 'likes' && n.catchUp)).toEqual([
+      expect.objectContaining({ category: 'likes', catchUp: true, count: 2 }),
+    ]);
+    expect(h.snapshot().lastEventId).toBe('x.9');
+  });
+
+  it('keeps the worker alive on stream activity, throttled', async () => {
+    const { server } = fakeServer();
+    const h = createHarness(server.fetch, makeSettings());
+    await h.service.start();
+    const stream = await server.nextStream();
+    for (let i = 0; i < 6; i++) {
+      stream.push(': ping\n\n');
+      await vi.advanceTimersByTimeAsync(15_000);
+    }
+    expect(h.keepAlives).toBe(6);
+    for (let i = 0; i < 50; i++) stream.push(': ping\n\n');
+    await flush();
+    expect(h.keepAlives).toBe(7); // 50 heartbeats at once: one call
+  });
+});
+
+describe('BeaconService without host permission', () => {
+  it('does not connect, and says why', async () => {
+    const { server } = fakeServer();
+    const h = createHarness(server.fetch, makeSettings(), getEmptySnapshot(), { hasHostPermission: async () => false });
+    await h.service.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(server.requests).toHaveLength(0);
+    expect(h.snapshot().connection).toMatchObject({
+      status: 'stopped',
+      reason: expect.stringContaining('no permission'),
+    });
+    expect(h.badge()).toBe('!');
+  });
+});

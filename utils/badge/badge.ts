@@ -1,0 +1,118 @@
+/** Badge text, colour, icon and tooltip for a snapshot: pure functions, plus one renderer that touches the browser. */
+import { getVisibleCategories, type Category } from '../protocol/categories';
+import { getCategoryMessageKey } from '../labels/category-labels';
+import type { MessageKey } from '../labels/i18n';
+import { getTotal, type ConnectionStatus, type Snapshot } from '../snapshot/snapshot';
+
+export type Translate = (key: MessageKey, substitutions?: string | string[]) => string;
+
+/** About four characters fit on a badge. */
+export function formatCount(total: number): string {
+  if (total <= 0) return '';
+  return total > 99 ? '99+' : String(total);
+}
+
+export function getBadgeText(snapshot: Snapshot): string {
+  switch (snapshot.connection.status) {
+    case 'unconfigured':
+      return '';
+    case 'signed-out':
+      return '!';
+    default: {
+      const text = formatCount(getTotal(snapshot));
+      // An error with nothing to count still needs a mark, or it looks like "all read".
+      return text === '' && (snapshot.connection.status === 'error' || snapshot.connection.status === 'stopped')
+        ? '!'
+        : text;
+    }
+  }
+}
+
+export const BADGE_COLORS: Record<ConnectionStatus, string> = {
+  live: '#d93025',
+  connecting: '#80868b',
+  reconnecting: '#80868b',
+  offline: '#80868b',
+  unconfigured: '#80868b',
+  'signed-out': '#e37400',
+  stopped: '#b3261e',
+  error: '#b3261e',
+};
+
+export function isLive(snapshot: Snapshot): boolean {
+  return snapshot.connection.status === 'live';
+}
+
+export function getCategoryLabel(category: Category, t: Translate): string {
+  return t(getCategoryMessageKey(category));
+}
+
+export function getStatusLabel(status: ConnectionStatus, t: Translate): string {
+  const keys: Record<ConnectionStatus, MessageKey> = {
+    live: 'statusLive',
+    connecting: 'statusConnecting',
+    reconnecting: 'statusReconnecting',
+    offline: 'statusOffline',
+    unconfigured: 'statusUnconfigured',
+    'signed-out': 'statusSignedOut',
+    stopped: 'statusStopped',
+    error: 'statusError',
+  };
+  return t(keys[status]);
+}
+
+/** Tooltip: per-category breakdown, connection state, last synced time. */
+export function getBadgeTitle(snapshot: Snapshot, t: Translate, formatTime: (epochMs: number) => string): string {
+  const lines = [`${t('extName')} — ${getStatusLabel(snapshot.connection.status, t)}`];
+  if (snapshot.connection.status === 'unconfigured') return lines.join('\n');
+  if (snapshot.connection.reason && snapshot.connection.status !== 'live') lines.push(snapshot.connection.reason);
+  for (const category of getVisibleCategories(snapshot.role)) {
+    lines.push(`${getCategoryLabel(category, t)}: ${snapshot.counts[category]}`);
+  }
+  if (snapshot.lastSyncedAt !== null) lines.push(t('lastSynced', formatTime(snapshot.lastSyncedAt)));
+  return lines.join('\n');
+}
+
+/** `action` in Chrome MV3, `browserAction` in Firefox MV2. */
+export interface ActionApi {
+  setBadgeText(details: { text: string }): Promise<void> | void;
+  setBadgeBackgroundColor(details: { color: string }): Promise<void> | void;
+  setTitle(details: { title: string }): Promise<void> | void;
+  setIcon(details: { path: Record<string, string> }): Promise<void> | void;
+}
+
+const ICON_SIZES = [16, 32, 48, 128] as const;
+
+export function getIconPaths(live: boolean): Record<string, string> {
+  return Object.fromEntries(
+    ICON_SIZES.map((size) => [String(size), live ? `/icon/${size}.png` : `/icon-grey/${size}.png`]),
+  );
+}
+
+export interface BadgeRenderer {
+  render(snapshot: Snapshot): Promise<void>;
+}
+
+/** Renders only what changed since the last call, so per-event updates stay cheap. */
+export function createBadgeRenderer(
+  action: ActionApi,
+  t: Translate,
+  formatTime: (epochMs: number) => string,
+): BadgeRenderer {
+  let last: { text?: string; color?: string; title?: string; live?: boolean } = {};
+  return {
+    async render(snapshot) {
+      const text = getBadgeText(snapshot);
+      const color = BADGE_COLORS[snapshot.connection.status];
+      const title = getBadgeTitle(snapshot, t, formatTime);
+      const live = isLive(snapshot);
+      const calls: Array<Promise<void> | void> = [];
+      if (text !== last.text) calls.push(action.setBadgeText({ text }));
+      if (color !== last.color) calls.push(action.setBadgeBackgroundColor({ color }));
+      if (title !== last.title) calls.push(action.setTitle({ title }));
+      if (live !== last.live) calls.push(action.setIcon({ path: getIconPaths(live) }));
+      last = { text, color, title, live };
+      await Promise.all(calls);
+    },
+  };
+}

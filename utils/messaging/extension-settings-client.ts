@@ -1,0 +1,23 @@
+/** SettingsClient over browser storage, permissions and messaging: used by the options page. */
+import { browser } from 'wxt/browser';
+import { runConnectionTest } from '../connection/connection-test';
+import { getOriginPattern } from '../settings/host-permission';
+import { onMessage, sendMessage } from './messaging';
+import type { SettingsClient } from './settings-client';
+import { DEFAULT_SETTINGS, loadManagedSettings, loadSettings, normalizeSettings, settingsItem } from '../settings/settings';
+
+export function createSettingsClient(): SettingsClient {
+  return {
+    async load() {
+      return { settings: await loadSettings(), managed: await loadManagedSettings() };
+    },
+    save: (settings) => settingsItem.setValue(settings),
+    requestPermission: (url) => browser.permissions.request({ origins: [getOriginPattern(url)] }),
+    watch: (callback) => settingsItem.watch((value) => callback(normalizeSettings(value))),
+    testConnection: (settings, onStep) => runConnectionTest(settings, (input, init) => fetch(input, init), onStep),
+    forget: () => settingsItem.setValue(structuredClone(DEFAULT_SETTINGS)),
+    getSnapshot: () => sendMessage('getSnapshot'),
+    onSnapshotChanged: (callback) => onMessage('snapshotChanged', ({ data }) => callback(data)),
+    canSilenceNotifications: import.meta.env.BROWSER !== 'firefox',
+  };
+}

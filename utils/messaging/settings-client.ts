@@ -1,0 +1,21 @@
+/** What the options page needs from the browser and the background; the edge its store is tested through. */
+import type { TestStepResult } from '../connection/connection-test';
+import type { ManagedSettings, Settings } from '../settings/settings';
+import type { Snapshot } from '../snapshot/snapshot';
+
+export interface SettingsClient {
+  /** The user's settings and the fields an administrator set by policy. */
+  load(): Promise<{ settings: Settings; managed: ManagedSettings }>;
+  save(settings: Settings): Promise<void>;
+  /** Asks for host permission to reach `url`; must be called straight from a click (a user gesture). */
+  requestPermission(url: string): Promise<boolean>;
+  /** Settings changed elsewhere (another window, the background); returns an unsubscribe function. */
+  watch(callback: (settings: Settings) => void): () => void;
+  testConnection(settings: Settings, onStep: (result: TestStepResult) => void): Promise<boolean>;
+  /** Forgets the server: default settings; the background clears counts, notices and notifications. */
+  forget(): Promise<void>;
+  getSnapshot(): Promise<Snapshot>;
+  onSnapshotChanged(callback: (snapshot: Snapshot) => void): () => void;
+  /** Firefox notifications have no silent option, so the sound switch is hidden there. */
+  canSilenceNotifications: boolean;
+}

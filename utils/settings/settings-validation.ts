@@ -1,0 +1,44 @@
+/** Checks a settings form before saving: one message per field, so nothing is saved half-way. */
+import type { MessageKey } from '../labels/i18n';
+import { getServerUrlProblem, type ServerUrlProblem } from './server-url';
+import type { Settings } from './settings';
+
+export type SettingsField = 'serverUrl' | 'appUrl' | 'token' | 'username' | 'quietFrom' | 'quietTo';
+export type SettingsErrors = Partial<Record<SettingsField, MessageKey>>;
+
+const URL_PROBLEMS: Record<ServerUrlProblem, MessageKey> = {
+  empty: 'errorServerUrlEmpty',
+  'not-a-url': 'errorNotAUrl',
+  'not-http': 'errorNotHttp',
+  insecure: 'errorInsecure',
+};
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export function validateSettings(settings: Settings): SettingsErrors {
+  const errors: SettingsErrors = {};
+  const server = getServerUrlProblem(settings.serverUrl);
+  if (server) errors.serverUrl = URL_PROBLEMS[server];
+  if (settings.appUrl.trim() !== '') {
+    const app = getServerUrlProblem(settings.appUrl.replaceAll('{category}', 'likes'));
+    if (app) errors.appUrl = URL_PROBLEMS[app];
+  }
+  if (settings.authMethod === 'token' && settings.token.trim() === '') errors.token = 'errorTokenEmpty';
+  if (settings.authMethod === 'username' && settings.username.trim() === '') errors.username = 'errorUsernameEmpty';
+  if (settings.quietHours.enabled) {
+    if (!TIME.test(settings.quietHours.from)) errors.quietFrom = 'errorTimeInvalid';
+    if (!TIME.test(settings.quietHours.to)) errors.quietTo = 'errorTimeInvalid';
+  }
+  return errors;
+}
+
+/** Trims what users paste with spaces around it. */
+export function getCleanSettings(settings: Settings): Settings {
+  return {
+    ...settings,
+    serverUrl: settings.serverUrl.trim(),
+    appUrl: settings.appUrl.trim(),
+    token: settings.token.trim(),
+    username: settings.username.trim(),
+  };
+}
