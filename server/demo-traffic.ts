@@ -55,7 +55,7 @@ const WEIGHTS: Array<[NoticeType, number]> = [
   [5, 10],
 ];
 
-export function makeDemoNotification(random: () => number): NewNotification {
+function makeDemoNotification(random: () => number): NewNotification {
   let roll = random() * WEIGHTS.reduce((sum, [, weight]) => sum + weight, 0);
   let type: NoticeType = 0;
   for (const [candidate, weight] of WEIGHTS) {

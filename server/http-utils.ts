@@ -1,7 +1,6 @@
 /** Small HTTP helpers for the reference server: JSON answers, JSON errors, bounded body reading, CORS. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-export const MAX_BODY_BYTES = 64 * 1024;
+import { MAX_REQUEST_BODY_BYTES, type ErrorBody } from '../utils/protocol/wire';
 
 /** An error that becomes a `{"error": message}` answer with this status (protocol §8). */
 export class HttpError extends Error {
@@ -35,18 +34,20 @@ export function sendHtml(res: ServerResponse, html: string) {
 }
 
 export function sendError(res: ServerResponse, error: HttpError) {
-  sendJson(res, error.status, { error: error.message }, error.headers);
+  sendJson(res, error.status, { error: error.message } satisfies ErrorBody, error.headers);
 }
 
-/** Reads a JSON body of at most MAX_BODY_BYTES; an empty body is `undefined`. */
+/** Reads a JSON body of at most MAX_REQUEST_BODY_BYTES; an empty body is `undefined`. */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, `request body larger than ${MAX_BODY_BYTES} bytes`);
+  if (declared > MAX_REQUEST_BODY_BYTES)
+    throw new HttpError(413, `request body larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_REQUEST_BODY_BYTES)
+      throw new HttpError(413, `request body larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();

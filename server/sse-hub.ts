@@ -1,5 +1,6 @@
 /** Open event streams per user: writes events and heartbeats, drops clients that stop reading. */
 import type { ServerResponse } from 'node:http';
+import { RESYNC_EVENT, type ResyncEventData } from '../utils/protocol/wire';
 import type { LoggedEvent } from './store';
 
 /** A client that has this much unsent data is too slow and is disconnected. */
@@ -10,7 +11,8 @@ export function formatMessageEvent(event: LoggedEvent): string {
 }
 
 export function formatResyncEvent(latestId: string): string {
-  return `event: resync\nid: ${latestId}\ndata: {"reason":"replay_unavailable"}\n\n`;
+  const data: ResyncEventData = { reason: 'replay_unavailable' };
+  return `event: ${RESYNC_EVENT}\nid: ${latestId}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 export class SseHub {

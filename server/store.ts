@@ -4,23 +4,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  CATEGORIES,
-  getCategory,
+  getCategoryOfNoticeType,
+  getNoticeType,
   getZeroCounts,
   type Category,
   type CategoryCounts,
   type NoticeType,
 } from '../utils/protocol/categories';
+import type { CategoryPageBody, NoticeEventData, NotificationItem } from '../utils/protocol/wire';
 
-export interface Item {
-  id: string;
-  notice_type: NoticeType;
-  title: string;
-  content: string;
-  url: string | null;
-  created_at: string;
-  read: boolean;
-}
+export type Item = NotificationItem;
 
 export interface User {
   username: string;
@@ -152,7 +145,7 @@ export class NotificationStore {
   /** Adds an unread item and logs (and broadcasts) its message event. */
   publish(username: string, notification: NewNotification): { item: Item; event: LoggedEvent; unreadCount: number } {
     const user = this.requireUser(username);
-    const category = getCategory(notification.notice_type);
+    const category = getCategoryOfNoticeType(notification.notice_type);
     const item: Item = {
       id: `n-${this.nextItemId++}`,
       notice_type: notification.notice_type,
@@ -169,12 +162,13 @@ export class NotificationStore {
       const dropped = items.splice(0, items.length - this.itemLimit);
       user.unread[category] -= dropped.filter((old) => !old.read).length;
     }
-    const event = this.appendEvent(user, { ...item, read: undefined, unread_count: user.unread[category] });
+    const { read: _read, ...fields } = item;
+    const event = this.appendEvent(user, { ...fields, unread_count: user.unread[category] } satisfies NoticeEventData);
     return { item, event, unreadCount: user.unread[category] };
   }
 
   /** Items of one category, newest first. */
-  list(username: string, category: Category, page: number, limit: number) {
+  list(username: string, category: Category, page: number, limit: number): CategoryPageBody {
     const user = this.requireUser(username);
     const items = user.items[category];
     const end = items.length - (page - 1) * limit;
@@ -197,10 +191,10 @@ export class NotificationStore {
     if (changed > 0) {
       user.unread[category] -= changed;
       this.appendEvent(user, {
-        notice_type: CATEGORIES.indexOf(category),
+        notice_type: getNoticeType(category),
         unread_count: user.unread[category],
         kind: 'read',
-      });
+      } satisfies NoticeEventData);
     }
     return changed;
   }
@@ -246,7 +240,7 @@ export class NotificationStore {
     this.sessions = new Map(Object.entries(snapshot.sessions));
   }
 
-  private appendEvent(user: UserState, payload: Record<string, unknown>): LoggedEvent {
+  private appendEvent(user: UserState, payload: NoticeEventData): LoggedEvent {
     user.seq++;
     const event: LoggedEvent = { seq: user.seq, id: `${this.epoch}.${user.seq}`, data: JSON.stringify(payload) };
     user.log.push(event);

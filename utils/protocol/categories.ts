@@ -21,7 +21,7 @@ export function isNoticeType(value: unknown): value is NoticeType {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) < CATEGORIES.length;
 }
 
-export function getCategory(noticeType: NoticeType): Category {
+export function getCategoryOfNoticeType(noticeType: NoticeType): Category {
   return CATEGORIES[noticeType]!;
 }
 

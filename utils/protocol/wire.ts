@@ -1,0 +1,97 @@
+/**
+ * Beacon's wire format (docs/protocol.md, the normative text): paths, event names, limits and the JSON payloads,
+ * shared by the extension and the reference server. Types only and constants: no browser or Node import here.
+ */
+import type { Category, NoticeType } from './categories';
+
+/** REST and stream paths below the server's `{base}` (protocol §4–§7). */
+export const PATHS = {
+  me: '/notification/me',
+  stream: '/notification/socket_connection',
+  category: (category: Category) => `/notification/${category}`,
+  markRead: (category: Category) => `/notification/${category}/read`,
+  session: '/auth/session',
+} as const;
+
+/** The SSE event name that tells a client to refetch every count (protocol §7.2). */
+export const RESYNC_EVENT = 'resync';
+/** The default SSE event name; message events carry {@link NoticeEventData}. */
+export const MESSAGE_EVENT = 'message';
+
+/** A server writes a heartbeat comment at least this often (protocol §7.1). */
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+/** A client takes this long without a byte as a dead connection: three missed heartbeats. */
+export const STALL_TIMEOUT_MS = 3 * HEARTBEAT_INTERVAL_MS;
+/** One event's `data` may not exceed this (protocol §7.1); request bodies beyond it get 413 (§8). */
+export const MAX_EVENT_DATA_BYTES = 64 * 1024;
+export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
+/**
+ * Event ids are opaque strings of at most this many characters (protocol §7.2).
+ * @public part of the wire contract, for servers and clients that check ids.
+ */
+export const MAX_EVENT_ID_LENGTH = 128;
+/** `limit` on the list endpoint: 1…50, default 10 (protocol §5). */
+export const MAX_PAGE_LIMIT = 50;
+export const DEFAULT_PAGE_LIMIT = 10;
+
+/** One notification item (protocol §5). Servers may add fields; clients ignore what they do not know. */
+export interface NotificationItem {
+  id: string;
+  notice_type: NoticeType;
+  /** Plain text: never rendered as HTML. */
+  title: string;
+  content: string;
+  /** Absolute http(s) URL in the web app, or null. */
+  url: string | null;
+  /** ISO 8601 UTC. */
+  created_at: string;
+  read: boolean;
+}
+
+/** `GET /notification/{category}` (protocol §5). */
+export interface CategoryPageBody {
+  /** Newest first, read and unread alike. */
+  data: NotificationItem[];
+  unread_count: number;
+  page: number;
+  limit: number;
+  total: number;
+}
+
+/** `GET /notification/me` (protocol §4). */
+export interface MeBody {
+  username: string;
+  role: string;
+}
+
+/**
+ * `POST /notification/{category}/read` body (protocol §6): no body or no `ids` marks the whole category.
+ * @public part of the wire contract.
+ */
+export interface MarkReadBody {
+  ids?: string[];
+}
+
+/** The data of a message event (protocol §7.3); the legacy form has `notice_type` only. */
+export interface NoticeEventData {
+  notice_type: NoticeType;
+  unread_count?: number;
+  kind?: 'notice' | 'read';
+  id?: string;
+  title?: string;
+  content?: string;
+  url?: string | null;
+  created_at?: string;
+}
+
+/** The data of a `resync` event. */
+export interface ResyncEventData {
+  reason: 'replay_unavailable';
+}
+
+/** Every 4xx/5xx answer (protocol §8). */
+export interface ErrorBody {
+  /** A human-readable English sentence. */
+  error: string;
+  code?: string;
+}
