@@ -1,21 +1,23 @@
 /**
- * Background: wires browser APIs to BeaconService. Chrome runs this as an MV3 service worker, Firefox as an MV2
+ * Background: wires browser APIs to BackgroundCore. Chrome runs this as an MV3 service worker, Firefox as an MV2
  * background page; the code is the same.
  */
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { BackgroundCore } from '@/utils/background/background-core';
 import { createBadgeRenderer, type ActionApi } from '@/utils/badge/badge';
-import { BeaconService, getAccountKey } from '@/utils/background/background-core';
-import { getOriginPattern } from '@/utils/settings/host-permission';
-import { describeError } from '@/utils/lib/errors';
 import { t } from '@/utils/labels/i18n';
-import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging/messaging';
-import { getCategoryUrl, OsNotifier } from '@/utils/notifications/os-notifier';
-import { getAppUrl } from '@/utils/settings/server-url';
-import { loadEffectiveSettings, settingsItem } from '@/utils/settings/settings';
-import { snapshotItem, type Snapshot } from '@/utils/snapshot/snapshot';
+import { describeError } from '@/utils/lib/errors';
 import { throttleLatest } from '@/utils/lib/throttle';
-import { realTimers } from '@/utils/lib/clock';
+import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging/messaging';
+import { OsNotifier } from '@/utils/notifications/os-notifier';
+import { getAccountKey } from '@/utils/settings/account-key';
+import { getAppPageUrl } from '@/utils/settings/app-url';
+import { getOriginPattern } from '@/utils/settings/host-permission';
+import { loadEffectiveSettings, settingsItem } from '@/utils/settings/settings-storage';
+import { loadSnapshot, saveSnapshot } from '@/utils/snapshot/snapshot-storage';
+import type { Snapshot } from '@/utils/snapshot/snapshot';
+import { openOrFocusTab } from '@/utils/tabs/open-or-focus-tab';
 
 /** Chrome may stop an MV3 worker at any time; the alarm wakes it to reconnect (minimum period 30 s). */
 const WATCHDOG_ALARM = 'beacon-watchdog';
@@ -31,19 +33,19 @@ export default defineBackground({
       warn: (message: string) => console.warn(`[beacon] ${message}`),
       error: (message: string) => console.error(`[beacon] ${message}`),
     };
-    const notifier = new OsNotifier(browser.notifications, t, realTimers, import.meta.env.BROWSER !== 'firefox');
-    const logFailure = (what: string) => (error: unknown) => log.warn(`${what}: ${String(error)}`);
+    const notifier = new OsNotifier(browser.notifications, t, import.meta.env.BROWSER !== 'firefox');
+    const logFailure = (what: string) => (error: unknown) => log.warn(`${what}: ${describeError(error)}`);
     const publish = throttleLatest((snapshot: Snapshot) => {
       sendMessage('snapshotChanged', snapshot).catch((error: unknown) => {
-        if (!isNoReceiverError(error)) log.warn(`popup update failed: ${String(error)}`);
+        if (!isNoReceiverError(error)) logFailure('popup update')(error);
       });
     }, 50);
 
-    const service = new BeaconService({
+    const core = new BackgroundCore({
       fetch: (input, init) => fetch(input, init),
       loadSettings: loadEffectiveSettings,
-      loadSnapshot: () => snapshotItem.getValue(),
-      saveSnapshot: (snapshot) => snapshotItem.setValue(snapshot),
+      loadSnapshot,
+      saveSnapshot,
       render: createBadgeRenderer(action, t, formatTime).render,
       publish,
       notifications: {
@@ -58,30 +60,31 @@ export default defineBackground({
       isOnline: () => navigator.onLine,
     });
 
-    // An error nothing caught is a bug: logged and counted in diagnostics, where bug reports and the reliability tests look.
+    // An error nothing caught is a bug: logged and counted in diagnostics, where bug reports and the reliability
+    // tests look.
     globalThis.addEventListener?.('unhandledrejection', (event) =>
-      service.recordUnhandledError(`rejection: ${describeError(event.reason)}`),
+      core.recordUnhandledError(`rejection: ${describeError(event.reason)}`),
     );
-    globalThis.addEventListener?.('error', (event) => service.recordUnhandledError(`error: ${event.message}`));
+    globalThis.addEventListener?.('error', (event) => core.recordUnhandledError(`error: ${event.message}`));
 
-    onMessage('getSnapshot', () => service.getSnapshot());
-    onMessage('markRead', ({ data }) => service.markRead(data));
-    onMessage('reconnect', () => service.reconnect());
+    onMessage('getSnapshot', () => core.getSnapshot());
+    onMessage('markRead', ({ data }) => core.markRead(data));
+    onMessage('reconnect', () => core.reconnect());
 
     // Settings saved anywhere, a policy change, or a newly granted permission: reconnect with what is in force now.
-    const reload = () => void loadEffectiveSettings().then((settings) => service.applySettings(settings));
+    const reload = () => void loadEffectiveSettings().then((settings) => core.applySettings(settings));
     settingsItem.watch(reload);
     browser.storage.onChanged.addListener((_changes, area) => {
       if (area === 'managed') reload();
     });
     browser.permissions.onAdded.addListener(reload);
-    globalThis.addEventListener?.('online', () => service.wake());
+    globalThis.addEventListener?.('online', () => core.wake());
 
     void browser.alarms.get(WATCHDOG_ALARM).then((alarm) => {
       if (!alarm) void browser.alarms.create(WATCHDOG_ALARM, { periodInMinutes: 0.5 });
     });
     browser.alarms.onAlarm.addListener((alarm) => {
-      if (alarm.name === WATCHDOG_ALARM) service.wake();
+      if (alarm.name === WATCHDOG_ALARM) core.wake();
     });
 
     browser.notifications.onClicked.addListener((id) => {
@@ -90,9 +93,8 @@ export default defineBackground({
         .then(async (target) => {
           if (!target) return;
           if (target.kind === 'settings') return browser.runtime.openOptionsPage();
-          const settings = await loadEffectiveSettings();
-          const appUrl = getAppUrl(settings.serverUrl, settings.appUrl);
-          const url = target.kind === 'url' ? target.url : getCategoryUrl(appUrl, target.category);
+          const url =
+            target.kind === 'url' ? target.url : getAppPageUrl(await loadEffectiveSettings(), target.category);
           if (url) await openOrFocusTab(url);
         })
         .catch(logFailure('notification click'));
@@ -106,20 +108,6 @@ export default defineBackground({
       });
     });
 
-    void service.start();
+    void core.start();
   },
 });
-
-/** Focuses a tab already showing the app (same origin) instead of opening another. */
-async function openOrFocusTab(url: string): Promise<void> {
-  const origin = new URL(url).origin;
-  // Tab URLs are visible only for origins Beacon has host permission for; otherwise this finds nothing.
-  const tabs = await browser.tabs.query({ url: `${origin}/*` }).catch(() => []);
-  const tab = tabs[0];
-  if (tab?.id !== undefined) {
-    await browser.tabs.update(tab.id, { active: true, url });
-    if (tab.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
-    return;
-  }
-  await browser.tabs.create({ url });
-}

@@ -6,6 +6,7 @@ import { createSettingsClient } from '@/utils/messaging/extension-settings-clien
 import { t } from '@/utils/labels/i18n';
 import { useSettingsStore } from '@/utils/stores/settings-store';
 import '@/components/theme.css';
+import './options.css';
 import App from './App.vue';
 
 async function main() {

@@ -2,9 +2,9 @@
 import { createPinia } from 'pinia';
 import { browser } from 'wxt/browser';
 import { createApp } from 'vue';
-import { createBeaconClient } from '@/utils/messaging/extension-popup-client';
-import { snapshotItem } from '@/utils/snapshot/snapshot';
-import { useBeaconStore } from '@/utils/stores/popup-store';
+import { createPopupClient } from '@/utils/messaging/extension-popup-client';
+import { loadSnapshot } from '@/utils/snapshot/snapshot-storage';
+import { usePopupStore } from '@/utils/stores/popup-store';
 import '@/components/theme.css';
 import App from './App.vue';
 
@@ -13,9 +13,9 @@ async function main() {
   const pinia = createPinia();
   const app = createApp(App).use(pinia);
   // Storage answers in a few ms even when the service worker is asleep; the background answers after.
-  const initial = await snapshotItem.getValue().catch(() => null);
-  const store = useBeaconStore(pinia);
-  const ready = store.connect(createBeaconClient(), initial);
+  const initial = await loadSnapshot().catch(() => null);
+  const store = usePopupStore(pinia);
+  const ready = store.connect(createPopupClient(), initial);
   app.mount('#app');
   performance.mark('beacon:painted');
   await ready;

@@ -1,8 +1,8 @@
-/** Reads the badge's tooltip ("Beacon — live\nLikes: 12\n…"), which lists every visible category's count. */
+/** Reads the badge's tooltip ("Beacon — Live\nLikes: 12\n…"), which lists every visible category's count. */
 import type { Category } from '../../utils/protocol/categories';
 
 /** The English labels the tooltip uses (public/_locales/en). */
-export const CATEGORY_LABELS: Record<Category, string> = {
+const CATEGORY_LABELS: Record<Category, string> = {
   likes: 'Likes',
   stars: 'Stars',
   comments: 'Comments',
@@ -22,4 +22,9 @@ export function getTitleCount(title: string, category: string): number | null {
 /** What the badge must say for a total, as a user reads it. */
 export function getExpectedBadgeText(total: number): string {
   return total === 0 ? '' : total > 99 ? '99+' : String(total);
+}
+
+/** True when the tooltip's first line says the connection is live (English locale). */
+export function isLiveTitle(title: string): boolean {
+  return title.startsWith('Beacon — Live\n') || title === 'Beacon — Live';
 }

@@ -8,7 +8,7 @@ import { writeFailureArtifacts } from './artifacts';
 import { FIREFOX_PATH } from './browsers';
 import type { BadgeState } from './chromium';
 
-export const FIREFOX_EXTENSION_DIR = resolve('.output/firefox-mv2');
+const FIREFOX_EXTENSION_DIR = resolve('.output/firefox-mv2');
 
 /** The `browser` global inside extension pages, as far as these helpers use it. */
 declare const browser: {

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, hasBrowser } from '../drivers/browsers';
 import { CHROME_EXTENSION_DIR, ChromiumBeacon, getChromiumArgs } from '../drivers/chromium';
 import { TestServer, USER, waitFor } from '../drivers/test-server';
+import { isLiveTitle } from '../drivers/badge-title';
 
 /** Longer than Chrome's 30 s idle timeout and its 5-minute-per-event rule's first checks: two minutes. */
 const IDLE_MS = 125_000;
@@ -39,7 +40,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium service-worker lifetime (no C
       await setup.configure({ serverUrl: server.url, authMethod: 'token', token: USER.token });
       await waitFor(
         () => setup.badge(),
-        (badge) => badge.title.includes('live'),
+        (badge) => isLiveTitle(badge.title),
         'configured and live',
       );
       await setup.close();

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FAULTS } from '../reliability/faults';
-import { createRandom, formatSoakReport, runSoak } from '../reliability/soak';
+import { createRandom, runSoak } from '../reliability/soak';
+import { formatSoakReport } from '../reliability/soak-report';
 import { hasBrowser } from '../drivers/browsers';
 
 const SEED = 20261124;

@@ -6,9 +6,10 @@ import { afterEach, beforeEach, expect, it, onTestFailed } from 'vitest';
 import type { Settings } from '../../utils/settings/settings';
 import type { BadgeState } from '../drivers/chromium';
 import { ADMIN_USER, TestServer, USER, waitFor } from '../drivers/test-server';
+import { isLiveTitle } from '../drivers/badge-title';
 
-export const LIVE_RED = [217, 48, 37, 255];
-export const GREY = [128, 134, 139, 255];
+const LIVE_RED = [217, 48, 37, 255];
+const GREY = [128, 134, 139, 255];
 
 /** What {@link getAppliedStyle} reads off a popup whose styles loaded: App.vue's width and theme.css's accent. */
 export const STYLED_POPUP = { width: 360, accent: '#1a73e8' };
@@ -73,7 +74,7 @@ export function useE2eFixture<B extends BrowserBeacon>(name: string, launch: () 
     waitLive: () =>
       waitFor(
         () => beacon!.badge(),
-        (badge) => badge.title.includes('live'),
+        (badge) => isLiveTitle(badge.title),
         'live',
       ),
     popupShows: (selector, pattern) =>
@@ -168,7 +169,7 @@ export function defineSharedScenarios(
     const attempts = f.server.streamRequests().length;
     await new Promise((resolve) => setTimeout(resolve, 4000));
     expect(f.server.streamRequests().length).toBe(attempts);
-    expect((await f.beacon.badge()).title).toContain('signed out');
+    expect((await f.beacon.badge()).title).toMatch(/^Beacon — Signed out\n/);
     await f.popupShows('[data-test=connection-label]', /^Signed out$/);
     await f.popupShows('[data-test=signed-out]', /Sign in \/ open settings/);
     await hooks.afterSignedOut?.();

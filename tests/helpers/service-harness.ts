@@ -1,12 +1,12 @@
-/** Builds a BeaconService with recording effects, for unit and integration tests. */
+/** Builds a BackgroundCore with recording effects, for unit and integration tests. */
 import { getBadgeText } from '@/utils/badge/badge';
-import { BeaconService, type BeaconServiceDeps } from '@/utils/background/background-core';
+import { BackgroundCore, type BackgroundCoreDeps } from '@/utils/background/background-core';
 import type { ArrivedNotice } from '@/utils/notifications/notification-plan';
 import { DEFAULT_SETTINGS, type Settings } from '@/utils/settings/settings';
 import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
 
 export interface Harness {
-  service: BeaconService;
+  core: BackgroundCore;
   /** Badge text after every render, in order. */
   badges: string[];
   badge(): string;
@@ -32,7 +32,7 @@ export function createHarness(
   fetchFn: typeof fetch,
   settings: Settings,
   persisted: Snapshot = getEmptySnapshot(),
-  overrides: Partial<BeaconServiceDeps> = {},
+  overrides: Partial<BackgroundCoreDeps> = {},
 ): Harness {
   const harness = {
     badges: [] as string[],
@@ -42,7 +42,7 @@ export function createHarness(
     keepAlives: 0,
     logs: [] as string[],
   } as Harness;
-  harness.service = new BeaconService({
+  harness.core = new BackgroundCore({
     fetch: fetchFn,
     loadSettings: async () => settings,
     loadSnapshot: async () => structuredClone(persisted),
@@ -64,6 +64,6 @@ export function createHarness(
     ...overrides,
   });
   harness.badge = () => harness.badges.at(-1) ?? '';
-  harness.snapshot = () => harness.service.getSnapshot();
+  harness.snapshot = () => harness.core.getSnapshot();
   return harness;
 }

@@ -2,6 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBeaconServer, type BeaconServer } from '../../server/app';
 import { runConnectionTest, type TestStepResult } from '@/utils/connection/connection-test';
+import type { Translate } from '@/utils/labels/message-key';
+import { formatTestOutcome } from '@/utils/labels/test-step-text';
+import { getMessage } from '../setup';
 import { makeSettings } from '../helpers/service-harness';
 
 let server: BeaconServer | null = null;
@@ -13,7 +16,8 @@ afterEach(async () => {
 async function run(overrides: Parameters<typeof makeSettings>[0]) {
   const steps: TestStepResult[] = [];
   const ok = await runConnectionTest(makeSettings(overrides), fetch, (step) => steps.push(step));
-  return { ok, steps: steps.map((s) => `${s.step}:${s.ok ? 'ok' : 'failed'}:${s.detail}`) };
+  const t = getMessage as Translate;
+  return { ok, steps: steps.map((s) => `${s.step}:${s.ok ? 'ok' : 'failed'}:${formatTestOutcome(s.outcome, t)}`) };
 }
 
 describe('runConnectionTest against the reference server', () => {
@@ -28,7 +32,7 @@ describe('runConnectionTest against the reference server', () => {
     expect(steps).toEqual([
       'server:ok:reached',
       'signIn:ok:signed in as alice (role user)',
-      'counts:ok:1 unread (likes 1, stars 0, comments 0, system 0, manager 0)',
+      'counts:ok:1 unread (Likes 1, Stars 0, Comments 0, System notices 0, Administrator notices 0)',
       'stream:ok:the live stream is open',
     ]);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -42,7 +46,7 @@ describe('runConnectionTest against the reference server', () => {
     });
     expect((await run({ serverUrl: server.url, token: 'wrong-token' })).steps).toEqual([
       'server:ok:reached',
-      'signIn:failed:the server refused the sign-in (HTTP 401: invalid or expired token)',
+      'signIn:failed:the server refused the sign-in (/notification/me: HTTP 401: invalid or expired token)',
     ]);
     expect((await run({ serverUrl: `${server.url}/wrong/prefix`, token: 'alice-token-1' })).steps[0]).toMatch(
       /^server:failed:reached, but it has no Beacon endpoints/,
@@ -51,7 +55,7 @@ describe('runConnectionTest against the reference server', () => {
     await server.close();
     server = null;
     expect((await run({ serverUrl: `http://127.0.0.1:${port}`, token: 'x' })).steps[0]).toMatch(
-      /^server:failed:cannot reach the server/,
+      /^server:failed:\/notification\/me: cannot reach the server/,
     );
   });
 });

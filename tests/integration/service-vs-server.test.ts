@@ -1,6 +1,6 @@
 // @vitest-environment node
 /**
- * BeaconService in Node, with real fetch and real timers, against the reference server: the protocol end to end
+ * BackgroundCore in Node, with real fetch and real timers, against the reference server: the protocol end to end
  * without a browser.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -33,8 +33,8 @@ async function start(options: Partial<BeaconServerOptions> = {}) {
 
 function connect(server: BeaconServer): Harness {
   const harness = createHarness(fetch, makeSettings({ serverUrl: server.url, token: ALICE.token }));
-  cleanups.push(() => harness.service.applySettings(makeSettings({ serverUrl: '' })));
-  void harness.service.start();
+  cleanups.push(() => harness.core.applySettings(makeSettings({ serverUrl: '' })));
+  void harness.core.start();
   return harness;
 }
 
@@ -50,7 +50,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5000): 
 const streamRequests = (requests: RecordedRequest[]) =>
   requests.filter((r) => r.url.startsWith('/notification/socket_connection'));
 
-describe('BeaconService against the reference server', () => {
+describe('BackgroundCore against the reference server', () => {
   it('loads counts on connect and follows published events', async () => {
     const { server } = await start();
     server.store.publish('alice', { notice_type: 0, title: 'before connect' });
@@ -91,7 +91,7 @@ describe('BeaconService against the reference server', () => {
     expect(streamRequests(requests).length).toBe(count);
     expect(h.badge()).toBe('!');
     expect(h.signIns).toBe(1);
-    expect(h.snapshot().connection.reason).toMatch(/401/);
+    expect(h.snapshot().connection.reason).toMatchObject({ code: 'http', status: 401 });
   });
 
   it('recovers after a server restart on the same port, with the right count', async () => {

@@ -29,7 +29,7 @@ const flush = () => vi.advanceTimersByTimeAsync(0);
 beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-24T12:00:00Z') }));
 afterEach(() => vi.useRealTimers());
 
-describe('BeaconService', () => {
+describe('BackgroundCore', () => {
   it('shows the persisted count at once on start, then the server count', async () => {
     const { server, counts } = fakeServer();
     counts.comments = 5;
@@ -40,7 +40,7 @@ describe('BeaconService', () => {
       counts: { ...getEmptySnapshot().counts, likes: 3 },
     };
     const h = createHarness(server.fetch, makeSettings(), persisted);
-    await h.service.start();
+    await h.core.start();
     expect(h.badges[0]).toBe('3'); // before any answer from the server
     await flush();
     expect(h.badge()).toBe('5');
@@ -52,7 +52,7 @@ describe('BeaconService', () => {
   it('uses unread_count from events without a request, and raises a notification', async () => {
     const { server } = fakeServer();
     const h = createHarness(server.fetch, makeSettings());
-    await h.service.start();
+    await h.core.start();
     const stream = await server.nextStream();
     await flush();
     const before = server.requests.length;
@@ -69,7 +69,7 @@ describe('BeaconService', () => {
   it('coalesces a burst of 1,000 legacy events into at most 2 requests per category, ending at the server count', async () => {
     const { server, counts } = fakeServer();
     const h = createHarness(server.fetch, makeSettings());
-    await h.service.start();
+    await h.core.start();
     const stream = await server.nextStream();
     await flush();
     // Answers take 20 ms, as over a network; the whole burst arrives meanwhile.
@@ -93,7 +93,7 @@ describe('BeaconService', () => {
     const { server, counts } = fakeServer();
     let release!: () => void;
     const h = createHarness(server.fetch, makeSettings());
-    await h.service.start();
+    await h.core.start();
     const stream = await server.nextStream();
     await flush();
     counts.stars = 1;
@@ -113,7 +113,7 @@ describe('BeaconService', () => {
   it('ignores malformed, unknown and oversized events: counted, logged once, stream kept', async () => {
     const { server } = fakeServer();
     const h = createHarness(server.fetch, makeSettings());
-    await h.service.start();
+    await h.core.start();
     const stream = await server.nextStream();
     await flush();
     stream.push('data: {oops\n\ndata: {oops\n\ndata: {"notice_type":42}\n\n');
@@ -131,9 +131,9 @@ describe('BeaconService', () => {
   it('logs and counts errors nothing caught', async () => {
     const { server } = fakeServer();
     const h = createHarness(server.fetch, makeSettings());
-    await h.service.start();
-    h.service.recordUnhandledError('rejection: boom');
-    h.service.recordUnhandledError('error: bang');
+    await h.core.start();
+    h.core.recordUnhandledError('rejection: boom');
+    h.core.recordUnhandledError('error: bang');
     expect(h.snapshot().diagnostics.unhandledErrors).toBe(2);
     expect(h.logs.filter((line) => line.startsWith('error: unhandled: '))).toEqual([
       'error: unhandled: rejection: boom',
@@ -150,7 +150,7 @@ describe('BeaconService', () => {
       counts.likes = 2;
       counts.report_email = 3;
       const h = createHarness(server.fetch, makeSettings());
-      await h.service.start();
+      await h.core.start();
       await flush();
       expect(h.badge()).toBe(expected);
       expect(server.countRequests('/notification/report_email')).toBe(role === 'user' ? 0 : 1);
@@ -161,7 +161,7 @@ describe('BeaconService', () => {
     const { server } = fakeServer();
     server.route('/notification/me', jsonResponse(401, { error: 'token expired' }));
     const h = createHarness(server.fetch, makeSettings());
-    await h.service.start();
+    await h.core.start();
     await flush();
     expect(h.snapshot().connection).toMatchObject({ status: 'signed-out' });
     expect(h.badge()).toBe('!');
@@ -175,13 +175,13 @@ describe('BeaconService', () => {
     const { server, counts } = fakeServer();
     counts.likes = 4;
     const h = createHarness(server.fetch, makeSettings());
-    await h.service.start();
+    await h.core.start();
     await flush();
     expect(h.badge()).toBe('4');
-    await h.service.applySettings(makeSettings({ serverUrl: '' }));
+    await h.core.applySettings(makeSettings({ serverUrl: '' }));
     expect(h.snapshot().connection.status).toBe('unconfigured');
     expect(h.badge()).toBe('');
-    await h.service.applySettings(makeSettings({ serverUrl: 'http://insecure.example.com' }));
+    await h.core.applySettings(makeSettings({ serverUrl: 'http://insecure.example.com' }));
     expect(h.snapshot().connection.status).toBe('unconfigured');
   });
 
@@ -189,7 +189,7 @@ describe('BeaconService', () => {
     const { server } = fakeServer();
     server.queueStreamAnswer(jsonResponse(500, { error: 'boom' }));
     const h = createHarness(server.fetch, makeSettings());
-    await h.service.start();
+    await h.core.start();
     await vi.advanceTimersByTimeAsync(5000);
     expect(server.requests.length).toBeGreaterThan(3);
     for (const request of server.requests) {
@@ -205,10 +205,10 @@ describe('BeaconService', () => {
     counts.likes = 2;
     counts.system = 1;
     const h = createHarness(server.fetch, makeSettings());
-    await h.service.start();
+    await h.core.start();
     await flush();
     expect(h.badge()).toBe('3');
-    await h.service.markRead('all');
+    await h.core.markRead('all');
     expect(h.badge()).toBe('');
     expect(server.requests.filter((r) => r.method === 'POST').map((r) => new URL(r.url).pathname)).toEqual([
       '/api/notification/likes/read',
@@ -220,7 +220,7 @@ describe('BeaconService', () => {
     const { server, counts } = fakeServer();
     const persisted = { ...getEmptySnapshot(), accountKey: 'https://notify.test/api|token|', lastEventId: 'x.5' };
     const h = createHarness(server.fetch, makeSettings(), persisted);
-    await h.service.start();
+    await h.core.start();
     const stream = await server.nextStream();
     expect(stream.request.headers['Last-Event-ID']).toBe('x.5');
     await flush();
@@ -246,7 +246,7 @@ describe('BeaconService', () => {
   it('keeps the worker alive on stream activity, throttled', async () => {
     const { server } = fakeServer();
     const h = createHarness(server.fetch, makeSettings());
-    await h.service.start();
+    await h.core.start();
     const stream = await server.nextStream();
     for (let i = 0; i < 6; i++) {
       stream.push(': ping\n\n');
@@ -259,16 +259,16 @@ describe('BeaconService', () => {
   });
 });
 
-describe('BeaconService without host permission', () => {
+describe('BackgroundCore without host permission', () => {
   it('does not connect, and says why', async () => {
     const { server } = fakeServer();
     const h = createHarness(server.fetch, makeSettings(), getEmptySnapshot(), { hasHostPermission: async () => false });
-    await h.service.start();
+    await h.core.start();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(server.requests).toHaveLength(0);
     expect(h.snapshot().connection).toMatchObject({
       status: 'stopped',
-      reason: expect.stringContaining('no permission'),
+      reason: { code: 'no-permission' },
     });
     expect(h.badge()).toBe('!');
   });

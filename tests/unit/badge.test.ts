@@ -7,7 +7,7 @@ import {
   getBadgeTitle,
   getIconPaths,
 } from '@/utils/badge/badge';
-import type { MessageKey } from '@/utils/labels/i18n';
+import type { MessageKey } from '@/utils/labels/message-key';
 import { getEmptySnapshot, type ConnectionStatus, type Snapshot } from '@/utils/snapshot/snapshot';
 
 const t = (key: MessageKey, subs?: string | string[]) => (subs === undefined ? key : `${key}(${String(subs)})`);
@@ -22,7 +22,11 @@ function snapshot(
     ...base,
     role,
     counts: { ...base.counts, ...counts },
-    connection: { status, retryAt: null, reason: status === 'error' ? 'HTTP 500: boom' : null },
+    connection: {
+      status,
+      retryAt: null,
+      reason: status === 'error' ? { code: 'http', status: 500, detail: 'boom' } : null,
+    },
   };
 }
 
@@ -64,7 +68,7 @@ describe('badge title', () => {
     const title = getBadgeTitle(value, t, () => '10:00');
     expect(title.split('\n')).toEqual([
       'extName — statusError',
-      'HTTP 500: boom',
+      'reasonHttp(500,boom)',
       'categoryLikes: 1',
       'categoryStars: 0',
       'categoryComments: 0',

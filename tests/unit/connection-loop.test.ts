@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionLoop, STALL_TIMEOUT_MS } from '@/utils/connection/connection-loop';
+import { ConnectionLoop } from '@/utils/connection/connection-loop';
+import { STALL_TIMEOUT_MS } from '@/utils/protocol/wire';
 import type { ConnectionInfo } from '@/utils/snapshot/snapshot';
 import { openEventStream } from '@/utils/connection/sse-stream';
 import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
@@ -58,7 +59,7 @@ describe('ConnectionLoop', () => {
     expect(attempts() - 26).toBeLessThanOrEqual(121);
     const waits = states.filter((state) => state.retryAt !== null);
     expect(waits.at(-1)!.status).toBe('error');
-    expect(waits.at(-1)!.reason).toBe('HTTP 502: bad gateway');
+    expect(waits.at(-1)!.reason).toEqual({ code: 'http', status: 502, detail: 'bad gateway' });
     loop.stop();
   });
 
@@ -213,7 +214,7 @@ describe('ConnectionLoop', () => {
     });
     loop.start();
     await vi.advanceTimersByTimeAsync(34_000); // long offline: the backoff has reached its 30 s cap
-    expect(states.at(-1)).toMatchObject({ status: 'offline', reason: 'the browser is offline' });
+    expect(states.at(-1)).toMatchObject({ status: 'offline', reason: { code: 'offline' } });
     expect(states.at(-1)!.retryAt! - Date.now()).toBeGreaterThan(10_000);
     online = true;
     const stream = server.nextStream();

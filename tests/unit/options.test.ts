@@ -19,11 +19,11 @@ function fakeClient(settings: Settings = structuredClone(DEFAULT_SETTINGS), mana
       return () => {};
     },
     testConnection: vi.fn(async (_: Settings, onStep: (result: TestStepResult) => void) => {
-      onStep({ step: 'server', ok: true, detail: 'reached' });
+      onStep({ step: 'server', ok: true, outcome: { kind: 'reached' } });
       onStep({
         step: 'signIn',
         ok: false,
-        detail: 'the server refused the sign-in (HTTP 401: invalid or expired token)',
+        outcome: { kind: 'refused', reason: { code: 'http', status: 401, detail: 'invalid or expired token' } },
       });
       return false;
     }),

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { t } from '@/utils/labels/i18n';
-import { BATCH_QUIET_MS, getCategoryUrl, OsNotifier, SIGN_IN_NOTIFICATION_ID } from '@/utils/notifications/os-notifier';
+import { realClock } from '@/utils/lib/clock';
+import { BATCH_QUIET_MS, OsNotifier, SIGN_IN_NOTIFICATION_ID } from '@/utils/notifications/os-notifier';
 import { DEFAULT_SETTINGS } from '@/utils/settings/settings';
-import { realTimers } from '@/utils/lib/clock';
 
-const timers = realTimers;
-const noon = () => new Date(2026, 10, 24, 12, 0);
+/** Real timers (faked by vitest) and a clock that says noon, outside any quiet hours. */
+const noon = { ...realClock, now: () => new Date(2026, 10, 24, 12, 0).getTime() };
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -16,7 +16,7 @@ afterEach(() => vi.useRealTimers());
 
 function notifier(canSilence = true) {
   const create = vi.spyOn(fakeBrowser.notifications, 'create');
-  return { notifier: new OsNotifier(fakeBrowser.notifications, t, timers, canSilence, noon), create };
+  return { notifier: new OsNotifier(fakeBrowser.notifications, t, canSilence, noon), create };
 }
 
 describe('OsNotifier', () => {
@@ -97,7 +97,7 @@ describe('OsNotifier', () => {
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(chrome.create.mock.calls[0]![1]).toMatchObject({ silent: true });
     chrome.create.mockClear();
-    const firefox = new OsNotifier(fakeBrowser.notifications, t, timers, false, noon);
+    const firefox = new OsNotifier(fakeBrowser.notifications, t, false, noon);
     firefox.add(
       { category: 'likes', title: 'a', content: '', url: null, catchUp: false },
       { ...DEFAULT_SETTINGS, sound: false },
@@ -116,15 +116,5 @@ describe('OsNotifier', () => {
     await n.clearAll();
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
     expect(await n.handleClick('other-extension-id')).toBeNull();
-  });
-});
-
-describe('getCategoryUrl', () => {
-  it('fills {category} or returns the app URL', () => {
-    expect(getCategoryUrl('https://app.test/notifications/{category}', 'likes')).toBe(
-      'https://app.test/notifications/likes',
-    );
-    expect(getCategoryUrl('https://app.test/', 'likes')).toBe('https://app.test/');
-    expect(getCategoryUrl('https://app.test/n/{category}', null)).toBe('https://app.test/n/');
   });
 });

@@ -2,9 +2,10 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from '@/entrypoints/popup/App.vue';
-import type { BeaconClient } from '@/utils/messaging/popup-client';
+import type { PopupClient } from '@/utils/messaging/popup-client';
 import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
-import { HIGHLIGHT_MS, useBeaconStore } from '@/utils/stores/popup-store';
+import { HIGHLIGHT_MS, usePopupStore } from '@/utils/stores/popup-store';
+import { useLocale } from '../setup';
 
 function snapshotWith(change: Partial<Snapshot> = {}, counts: Partial<Snapshot['counts']> = {}): Snapshot {
   const base = getEmptySnapshot();
@@ -22,7 +23,7 @@ function snapshotWith(change: Partial<Snapshot> = {}, counts: Partial<Snapshot['
 
 function fakeClient(snapshot: Snapshot) {
   let push: (snapshot: Snapshot) => void = () => {};
-  const client: BeaconClient & { push(s: Snapshot): void } = {
+  const client: PopupClient & { push(s: Snapshot): void } = {
     getSnapshot: vi.fn(async () => snapshot),
     markRead: vi.fn(async () => {}),
     reconnect: vi.fn(async () => {}),
@@ -42,7 +43,7 @@ async function mountPopup(snapshot: Snapshot, initial: Snapshot | null = snapsho
   const pinia = createPinia();
   setActivePinia(pinia);
   const client = fakeClient(snapshot);
-  const store = useBeaconStore();
+  const store = usePopupStore();
   const ready = store.connect(client, initial);
   const wrapper = mount(App, { global: { plugins: [pinia] } });
   await ready;
@@ -94,7 +95,7 @@ describe('popup', () => {
   it('reconnecting: says when, and Retry now asks the background', async () => {
     const { wrapper, client } = await mountPopup(
       snapshotWith(
-        { connection: { status: 'reconnecting', retryAt: Date.now() + 7000, reason: 'the server closed the stream' } },
+        { connection: { status: 'reconnecting', retryAt: Date.now() + 7000, reason: { code: 'closed' } } },
         { likes: 1 },
       ),
     );
@@ -105,9 +106,38 @@ describe('popup', () => {
     expect(client.reconnect).toHaveBeenCalled();
   });
 
+  it("says why it is not live in the browser's language, with the server's own words quoted", async () => {
+    useLocale('zh_CN');
+    const { wrapper } = await mountPopup(
+      snapshotWith({
+        connection: {
+          status: 'error',
+          retryAt: Date.now() + 5000,
+          reason: { code: 'http', status: 503, detail: 'maintenance' },
+        },
+      }),
+    );
+    expect(wrapper.get('[data-test=connection-label]').text()).toBe('服务器错误');
+    expect(wrapper.get('[data-test=connection-reason]').text()).toBe('HTTP 503：maintenance');
+    wrapper.unmount();
+
+    const stalled = await mountPopup(
+      snapshotWith({
+        connection: { status: 'reconnecting', retryAt: Date.now() + 3000, reason: { code: 'stalled', seconds: 45 } },
+      }),
+    );
+    expect(stalled.wrapper.get('[data-test=connection-reason]').text()).toBe('服务器 45 秒内没有发送数据');
+  });
+
   it('signed out: a call to action that opens the settings', async () => {
     const { wrapper, client } = await mountPopup(
-      snapshotWith({ connection: { status: 'signed-out', retryAt: null, reason: 'HTTP 401: token expired' } }),
+      snapshotWith({
+        connection: {
+          status: 'signed-out',
+          retryAt: null,
+          reason: { code: 'http', status: 401, detail: 'token expired', path: '/notification/me' },
+        },
+      }),
     );
     expect(wrapper.get('[data-test=connection-label]').text()).toBe('Signed out');
     const callout = wrapper.get('[data-test=signed-out]');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, getEffectiveSettings, normalizeSettings, parseManagedSettings } from '@/utils/settings/settings';
+import {
+  DEFAULT_SETTINGS,
+  getEffectiveSettings,
+  normalizeSettings,
+  parseManagedSettings,
+} from '@/utils/settings/settings';
 import { getServerUrlProblem } from '@/utils/settings/server-url';
 
 describe('settings', () => {

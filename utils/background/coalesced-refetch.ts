@@ -5,13 +5,12 @@
  * the first of them) and never overlaps the one in flight. A burst of 1,000 events thus costs two requests per
  * category, and the last answer reflects the server's state after the burst.
  */
-import { realTimers, type Timers } from '../lib/clock';
+import { realClock, type Clock } from '../lib/clock';
 
 export interface CoalesceOptions {
   quietMs?: number;
   maxWaitMs?: number;
-  timers?: Timers;
-  now?: () => number;
+  clock?: Clock;
 }
 
 interface KeyState {
@@ -26,8 +25,8 @@ export const DEFAULT_MAX_WAIT_MS = 2000;
 export function createCoalescedRefetch<K>(run: (key: K) => Promise<void>, options: CoalesceOptions = {}) {
   const quietMs = options.quietMs ?? DEFAULT_QUIET_MS;
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
-  const timers = options.timers ?? realTimers;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? realClock;
+  const now = () => clock.now();
   const states = new Map<K, KeyState>();
 
   const start = (key: K, state: KeyState): Promise<void> => {
@@ -64,9 +63,9 @@ export function createCoalescedRefetch<K>(run: (key: K) => Promise<void>, option
       };
     }
     const pending = current.pending;
-    if (pending.timer !== null) timers.clearTimeout(pending.timer);
+    if (pending.timer !== null) clock.clearTimeout(pending.timer);
     const fireAt = Math.min(now() + quietMs, pending.firstAskedAt + maxWaitMs);
-    pending.timer = timers.setTimeout(() => pending.start(), Math.max(0, fireAt - now()));
+    pending.timer = clock.setTimeout(() => pending.start(), Math.max(0, fireAt - now()));
     return pending.promise;
   };
 }

@@ -1,10 +1,10 @@
 /** Badge text, colour, icon and tooltip for a snapshot: pure functions, plus one renderer that touches the browser. */
-import { getVisibleCategories, type Category } from '../protocol/categories';
-import { getCategoryMessageKey } from '../labels/category-labels';
-import type { MessageKey } from '../labels/i18n';
+import { getCategoryLabel } from '../labels/category-labels';
+import type { Translate } from '../labels/message-key';
+import { formatReason } from '../labels/reason-text';
+import { getStatusLabel } from '../labels/status-labels';
+import { getVisibleCategories } from '../protocol/categories';
 import { getTotal, type ConnectionStatus, type Snapshot } from '../snapshot/snapshot';
-
-export type Translate = (key: MessageKey, substitutions?: string | string[]) => string;
 
 /** About four characters fit on a badge. */
 export function formatCount(total: number): string {
@@ -39,33 +39,17 @@ export const BADGE_COLORS: Record<ConnectionStatus, string> = {
   error: '#b3261e',
 };
 
-export function isLive(snapshot: Snapshot): boolean {
+function isLive(snapshot: Snapshot): boolean {
   return snapshot.connection.status === 'live';
-}
-
-export function getCategoryLabel(category: Category, t: Translate): string {
-  return t(getCategoryMessageKey(category));
-}
-
-export function getStatusLabel(status: ConnectionStatus, t: Translate): string {
-  const keys: Record<ConnectionStatus, MessageKey> = {
-    live: 'statusLive',
-    connecting: 'statusConnecting',
-    reconnecting: 'statusReconnecting',
-    offline: 'statusOffline',
-    unconfigured: 'statusUnconfigured',
-    'signed-out': 'statusSignedOut',
-    stopped: 'statusStopped',
-    error: 'statusError',
-  };
-  return t(keys[status]);
 }
 
 /** Tooltip: per-category breakdown, connection state, last synced time. */
 export function getBadgeTitle(snapshot: Snapshot, t: Translate, formatTime: (epochMs: number) => string): string {
   const lines = [`${t('extName')} — ${getStatusLabel(snapshot.connection.status, t)}`];
   if (snapshot.connection.status === 'unconfigured') return lines.join('\n');
-  if (snapshot.connection.reason && snapshot.connection.status !== 'live') lines.push(snapshot.connection.reason);
+  if (snapshot.connection.reason && snapshot.connection.status !== 'live') {
+    lines.push(formatReason(snapshot.connection.reason, t));
+  }
   for (const category of getVisibleCategories(snapshot.role)) {
     lines.push(`${getCategoryLabel(category, t)}: ${snapshot.counts[category]}`);
   }

@@ -1,26 +1,33 @@
 /** The REST half of the protocol (docs/protocol.md §4–§6), with auth applied per settings. */
-import type { Category } from '../protocol/categories';
-import type { AuthMethod } from '../settings/settings';
-import type { Notice } from '../snapshot/snapshot';
 import { describeError } from '../lib/errors';
+import type { Category } from '../protocol/categories';
+import { PATHS, type MeBody } from '../protocol/wire';
+import type { AuthMethod, Settings } from '../settings/settings';
+import { getBaseUrl } from '../settings/server-url';
+import type { Notice } from '../snapshot/snapshot';
+import type { ConnectionReason } from './connection-reason';
+import { readErrorMessage } from './error-body';
+import { parseNotice } from './notice-event';
 import type { StreamRequest } from './sse-stream';
 
-export interface AuthConfig {
+interface AuthConfig {
   method: AuthMethod;
   token: string;
   username: string;
 }
 
-/** A failed API call. `status` is null for network errors and invalid responses. */
+/** A failed API call; `reason` says why in codes the UI translates. */
 export class ApiError extends Error {
   constructor(
-    readonly type: 'http' | 'network' | 'invalid-response',
-    message: string,
-    readonly status: number | null = null,
+    readonly reason: ConnectionReason,
     readonly retryAfter: string | null = null,
   ) {
-    super(message);
+    super(`${reason.path ?? ''} ${reason.code === 'http' ? `HTTP ${reason.status}` : reason.code}`.trim());
     this.name = 'ApiError';
+  }
+
+  get status(): number | null {
+    return this.reason.code === 'http' ? this.reason.status : null;
   }
 
   get isAuthError(): boolean {
@@ -28,19 +35,26 @@ export class ApiError extends Error {
   }
 }
 
-export interface CategoryResult {
+/** What the badge needs of one category: its unread count and newest item. */
+export interface CategorySummary {
   unreadCount: number;
   latest: Notice | null;
 }
 
 export interface ApiClient {
-  getMe(signal?: AbortSignal): Promise<{ username: string; role: string }>;
-  getCategory(category: Category, signal?: AbortSignal): Promise<CategoryResult>;
+  getMe(signal?: AbortSignal): Promise<MeBody>;
+  getCategorySummary(category: Category, signal?: AbortSignal): Promise<CategorySummary>;
   markRead(category: Category): Promise<void>;
   getStreamRequest(lastEventId: string | null): StreamRequest;
 }
 
-export function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetch): ApiClient {
+/** The API client for the server and sign-in in these settings. */
+export function createApiClientForSettings(settings: Settings, fetchFn: typeof fetch): ApiClient {
+  const auth = { method: settings.authMethod, token: settings.token, username: settings.username };
+  return createApiClient(getBaseUrl(settings.serverUrl), auth, fetchFn);
+}
+
+function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetch): ApiClient {
   const headers: Record<string, string> = {};
   if (auth.method === 'token') headers.Authorization = `Bearer ${auth.token}`;
   const credentials: RequestCredentials = auth.method === 'cookie' ? 'include' : 'omit';
@@ -61,73 +75,48 @@ export function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: type
         cache: 'no-store',
       });
     } catch (error) {
-      throw new ApiError('network', describeError(error));
+      throw new ApiError({ code: 'network', detail: describeError(error), path });
     }
     if (!response.ok) {
-      let message = `HTTP ${response.status}`;
-      try {
-        const body = (await response.json()) as { error?: unknown };
-        if (typeof body.error === 'string') message = `HTTP ${response.status}: ${body.error.slice(0, 200)}`;
-      } catch {
-        // no JSON error body
-      }
-      throw new ApiError('http', message, response.status, response.headers.get('Retry-After'));
+      const detail = await readErrorMessage(response);
+      throw new ApiError({ code: 'http', status: response.status, detail, path }, response.headers.get('Retry-After'));
     }
     return response;
   };
 
-  const readJson = async (response: Response): Promise<Record<string, unknown>> => {
+  const readJson = async (response: Response, path: string): Promise<Record<string, unknown>> => {
     try {
       const body: unknown = await response.json();
       if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
     } catch {
       // handled below
     }
-    throw new ApiError('invalid-response', `${response.url} did not answer a JSON object`);
+    throw new ApiError({ code: 'invalid-response', detail: 'JSON object', path });
   };
 
   return {
     async getMe(signal) {
-      const body = await readJson(await request('/notification/me', { signal }));
+      const body = await readJson(await request(PATHS.me, { signal }), PATHS.me);
       if (typeof body.username !== 'string' || typeof body.role !== 'string') {
-        throw new ApiError('invalid-response', '/notification/me lacks username or role');
+        throw new ApiError({ code: 'invalid-response', detail: 'username, role', path: PATHS.me });
       }
       return { username: body.username, role: body.role };
     },
-    async getCategory(category, signal) {
-      const body = await readJson(
-        await request(`/notification/${category}`, { signal, query: { page: '1', limit: '1' } }),
-      );
+    async getCategorySummary(category, signal) {
+      const path = PATHS.category(category);
+      const body = await readJson(await request(path, { signal, query: { page: '1', limit: '1' } }), path);
       const count = body.unread_count;
       if (!Number.isInteger(count) || (count as number) < 0) {
-        throw new ApiError('invalid-response', `/notification/${category} has no valid unread_count`);
+        throw new ApiError({ code: 'invalid-response', detail: 'unread_count', path });
       }
       const first = Array.isArray(body.data) ? (body.data[0] as unknown) : undefined;
       return { unreadCount: count as number, latest: parseNotice(first) };
     },
     async markRead(category) {
-      await request(`/notification/${category}/read`, { method: 'POST' });
+      await request(PATHS.markRead(category), { method: 'POST' });
     },
     getStreamRequest(lastEventId) {
-      return { url: urlFor('/notification/socket_connection'), headers, credentials, lastEventId };
+      return { url: urlFor(PATHS.stream), headers, credentials, lastEventId };
     },
-  };
-}
-
-/** Reads a notice from an item or an event payload; text stays plain text. Null if it has nothing to show. */
-export function parseNotice(value: unknown): Notice | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const item = value as Record<string, unknown>;
-  const text = (field: string, max: number) =>
-    typeof item[field] === 'string' ? (item[field] as string).slice(0, max) : '';
-  const title = text('title', 300);
-  const content = text('content', 2000);
-  if (title === '' && content === '') return null;
-  return {
-    id: typeof item.id === 'string' ? item.id : null,
-    title,
-    content,
-    url: typeof item.url === 'string' && /^https?:\/\//i.test(item.url) ? item.url : null,
-    createdAt: typeof item.created_at === 'string' ? item.created_at : null,
   };
 }

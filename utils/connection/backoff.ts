@@ -6,7 +6,7 @@ export const MAX_DELAY_MS = 30_000;
  * The first retries stay within one base delay: a server restart (the common outage) is over in a second or two,
  * and a client that had doubled its wait twice would sit out most of a 4-8 s window after the server is back.
  */
-export const FAST_RETRIES = 3;
+const FAST_RETRIES = 3;
 
 /**
  * Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): a uniform delay in

@@ -4,21 +4,23 @@
  * stream itself are injected, so the whole state machine runs under fake timers in unit tests.
  */
 import type { EventSourceMessage } from 'eventsource-parser';
-import { BASE_DELAY_MS, getBackoffDelay, MAX_DELAY_MS, parseRetryAfter } from './backoff';
+import { realClock, type Clock } from '../lib/clock';
+import { STALL_TIMEOUT_MS } from '../protocol/wire';
 import type { ConnectionInfo } from '../snapshot/snapshot';
+import { BASE_DELAY_MS, getBackoffDelay, MAX_DELAY_MS, parseRetryAfter } from './backoff';
+import { getStreamEndReason, type ConnectionReason } from './connection-reason';
 import type { StreamEnd, StreamHandlers } from './sse-stream';
-import { realTimers, type Timers } from '../lib/clock';
 
-/** 45 s without a byte (three missed 15 s heartbeats) is a dead connection. */
-export const STALL_TIMEOUT_MS = 45_000;
+/** The abort reason of an attempt the stall watchdog ended (45 s without a byte: three missed heartbeats). */
+const STALLED = 'stalled';
 /** A connection must stay open this long before the backoff starts again from the first step. */
-export const STABLE_CONNECTION_MS = 5_000;
+const STABLE_CONNECTION_MS = 5_000;
 /**
  * While offline, how often to look at navigator.onLine. The `online` event wakes the loop where it is delivered, but
  * it is not delivered to every service worker (Chromium's network emulation never sends it): without this, a badge
  * could stay stale for a whole backoff step after the network is back.
  */
-export const ONLINE_POLL_MS = 1_000;
+const ONLINE_POLL_MS = 1_000;
 
 export interface ConnectionLoopDeps {
   /** Opens one stream with this Last-Event-ID; resolves when it ends. */
@@ -30,10 +32,9 @@ export interface ConnectionLoopDeps {
   /** Bytes arrived: the background uses this to keep an MV3 worker alive. */
   onActivity(): void;
   /** Each attempt's end, for logs and diagnostics. */
-  onEnd?(end: StreamEnd, nextDelayMs: number | null): void;
+  onEnd?(reason: ConnectionReason, nextDelayMs: number | null): void;
   isOnline?(): boolean;
-  timers?: Timers;
-  now?: () => number;
+  clock?: Clock;
   random?: () => number;
 }
 
@@ -49,9 +50,7 @@ export class ConnectionLoop {
   private stallTimer: unknown = null;
   private onlinePollTimer: unknown = null;
   private running = false;
-  private generation = 0;
-  private readonly timers: Timers;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly random: () => number;
   lastEventId: string | null;
 
@@ -59,8 +58,7 @@ export class ConnectionLoop {
     private readonly deps: ConnectionLoopDeps,
     lastEventId: string | null = null,
   ) {
-    this.timers = deps.timers ?? realTimers;
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? realClock;
     this.random = deps.random ?? Math.random;
     this.lastEventId = lastEventId;
   }
@@ -75,7 +73,6 @@ export class ConnectionLoop {
 
   stop(): void {
     this.running = false;
-    this.generation++;
     this.controller?.abort();
     this.controller = null;
     this.clearTimer('retryTimer');
@@ -97,18 +94,13 @@ export class ConnectionLoop {
 
   private async connect(): Promise<void> {
     this.clearTimer('onlinePollTimer');
-    const generation = this.generation;
     const controller = new AbortController();
     this.controller = controller;
     this.deps.onStateChange({ status: 'connecting', retryAt: null, reason: null });
     let openedAt: number | null = null;
-    let stalled = false;
     const armStallTimer = () => {
       this.clearTimer('stallTimer');
-      this.stallTimer = this.timers.setTimeout(() => {
-        stalled = true;
-        controller.abort();
-      }, STALL_TIMEOUT_MS);
+      this.stallTimer = this.clock.setTimeout(() => controller.abort(STALLED), STALL_TIMEOUT_MS);
     };
     armStallTimer();
 
@@ -116,7 +108,7 @@ export class ConnectionLoop {
       this.lastEventId,
       {
         onOpen: () => {
-          openedAt = this.now();
+          openedAt = this.clock.now();
           this.deps.onStateChange({ status: 'live', retryAt: null, reason: null });
           this.deps.onOpen();
         },
@@ -138,69 +130,67 @@ export class ConnectionLoop {
       controller.signal,
     );
     this.clearTimer('stallTimer');
-    if (generation !== this.generation) return; // stopped or restarted meanwhile
+    const stalled = controller.signal.reason === STALLED;
+    if (controller.signal.aborted && !stalled) return; // stopped or restarted meanwhile
 
-    const result: StreamEnd = stalled ? { type: 'network-error', message: 'no data for 45 s' } : end;
-    if (openedAt !== null && this.now() - openedAt >= STABLE_CONNECTION_MS) this.attempt = 0;
-    this.handleEnd(result);
+    if (openedAt !== null && this.clock.now() - openedAt >= STABLE_CONNECTION_MS) this.attempt = 0;
+    if (stalled) this.scheduleRetry({ code: 'stalled', seconds: STALL_TIMEOUT_MS / 1000 }, this.nextBackoff());
+    else this.handleEnd(end);
   }
 
   private handleEnd(end: StreamEnd): void {
-    this.waitIsServerMandated = false;
-    const halt = (status: ConnectionInfo['status'], reason: string) => {
+    const reason = getStreamEndReason(end);
+    if (reason === null) return;
+    const halt = (status: ConnectionInfo['status']) => {
       this.running = false;
-      this.deps.onEnd?.(end, null);
+      this.deps.onEnd?.(reason, null);
       this.deps.onStateChange({ status, retryAt: null, reason });
     };
     switch (end.type) {
-      case 'aborted':
-        return;
       case 'no-content':
-        return halt('stopped', 'the server asked Beacon to stop (HTTP 204)');
       case 'bad-content-type':
-        return halt('stopped', `not an event stream (Content-Type: ${end.contentType || 'none'})`);
+        return halt('stopped');
       case 'http-error':
-        if (HALTING_STATUSES.has(end.status)) return halt('signed-out', `HTTP ${end.status}: ${end.message}`);
-        return this.scheduleRetry(
-          end,
-          this.getDelayFor(end),
-          end.status === 429 ? 'reconnecting' : 'error',
-          `HTTP ${end.status}: ${end.message}`,
-        );
-      case 'closed':
-        return this.scheduleRetry(end, this.nextBackoff(), 'reconnecting', 'the server closed the stream');
-      case 'network-error':
-      case 'protocol-error':
-        return this.scheduleRetry(end, this.nextBackoff(), 'reconnecting', end.message);
+        if (HALTING_STATUSES.has(end.status)) return halt('signed-out');
+        return this.scheduleRetry(reason, this.getDelayFor(end), end.status === 429 ? 'reconnecting' : 'error');
+      default:
+        return this.scheduleRetry(reason, this.nextBackoff());
     }
   }
 
-  private getDelayFor(end: Extract<StreamEnd, { type: 'http-error' }>): number {
+  private getDelayFor(end: Extract<StreamEnd, { type: 'http-error' }>): { delayMs: number; mandated: boolean } {
     // 400/404 will not fix themselves quickly: wait the longest step, but keep trying (settings may be fixed).
     if (end.status === 400 || end.status === 404) {
       this.attempt++;
-      return MAX_DELAY_MS;
+      return { delayMs: MAX_DELAY_MS, mandated: false };
     }
-    const backoff = this.nextBackoff();
-    const retryAfter = end.status === 429 || end.status === 503 ? parseRetryAfter(end.retryAfter, this.now()) : null;
-    this.waitIsServerMandated = retryAfter !== null && retryAfter > 0;
-    return retryAfter === null ? backoff : Math.max(retryAfter, backoff);
+    const backoff = this.nextBackoff().delayMs;
+    const retryAfter =
+      end.status === 429 || end.status === 503 ? parseRetryAfter(end.retryAfter, this.clock.now()) : null;
+    if (retryAfter === null || retryAfter <= 0) return { delayMs: backoff, mandated: false };
+    return { delayMs: Math.max(retryAfter, backoff), mandated: true };
   }
 
-  private nextBackoff(): number {
-    return getBackoffDelay(this.attempt++, this.random, this.baseDelayMs, MAX_DELAY_MS);
+  private nextBackoff(): { delayMs: number; mandated: false } {
+    return { delayMs: getBackoffDelay(this.attempt++, this.random, this.baseDelayMs, MAX_DELAY_MS), mandated: false };
   }
 
-  private scheduleRetry(end: StreamEnd, delayMs: number, status: ConnectionInfo['status'], reason: string): void {
-    this.deps.onEnd?.(end, delayMs);
+  /** `mandated`: the server asked for this wait (Retry-After), so a wake-up must not cut it short. */
+  private scheduleRetry(
+    reason: ConnectionReason,
+    { delayMs, mandated }: { delayMs: number; mandated: boolean },
+    status: ConnectionInfo['status'] = 'reconnecting',
+  ): void {
+    this.waitIsServerMandated = mandated;
+    this.deps.onEnd?.(reason, delayMs);
     const offline = this.deps.isOnline?.() === false;
-    const retryAt = this.now() + delayMs;
+    const retryAt = this.clock.now() + delayMs;
     this.deps.onStateChange({
       status: offline ? 'offline' : status,
       retryAt,
-      reason: offline ? 'the browser is offline' : reason,
+      reason: offline ? { code: 'offline' } : reason,
     });
-    this.retryTimer = this.timers.setTimeout(() => {
+    this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = null;
       void this.connect();
     }, delayMs);
@@ -208,7 +198,7 @@ export class ConnectionLoop {
   }
 
   private pollForOnline(): void {
-    this.onlinePollTimer = this.timers.setTimeout(() => {
+    this.onlinePollTimer = this.clock.setTimeout(() => {
       this.onlinePollTimer = null;
       if (this.deps.isOnline?.() === false) this.pollForOnline();
       else this.wake();
@@ -217,7 +207,7 @@ export class ConnectionLoop {
 
   private clearTimer(name: 'retryTimer' | 'stallTimer' | 'onlinePollTimer'): void {
     if (this[name] !== null) {
-      this.timers.clearTimeout(this[name]);
+      this.clock.clearTimeout(this[name]);
       this[name] = null;
     }
   }

@@ -1,6 +1,8 @@
-/** Parses a message event's data (protocol §7.3). Never throws: bad input is reported, not fatal. */
-import { getCategory, isNoticeType, type Category } from '../protocol/categories';
-import { parseNotice } from './api-client';
+/**
+ * Parses what a server says about notices: a message event's data (protocol §7.3) and a REST item (§5). Never throws:
+ * bad input is reported, not fatal. Text stays plain text.
+ */
+import { getCategoryOfNoticeType, isNoticeType, type Category } from '../protocol/categories';
 import type { Notice } from '../snapshot/snapshot';
 
 export interface NoticeEvent {
@@ -37,10 +39,31 @@ export function parseNoticeEvent(data: string): ParsedEvent {
   return {
     ok: true,
     event: {
-      category: getCategory(payload.notice_type),
+      category: getCategoryOfNoticeType(payload.notice_type),
       unreadCount: Number.isInteger(count) && (count as number) >= 0 ? (count as number) : null,
       kind: payload.kind === 'read' ? 'read' : 'notice',
       notice: parseNotice(payload),
     },
+  };
+}
+
+const MAX_TITLE_CHARS = 300;
+const MAX_CONTENT_CHARS = 2000;
+
+/** Reads a notice from a REST item or an event payload; null if it has nothing to show. */
+export function parseNotice(value: unknown): Notice | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const item = value as Record<string, unknown>;
+  const text = (field: string, max: number) =>
+    typeof item[field] === 'string' ? (item[field] as string).slice(0, max) : '';
+  const title = text('title', MAX_TITLE_CHARS);
+  const content = text('content', MAX_CONTENT_CHARS);
+  if (title === '' && content === '') return null;
+  return {
+    id: typeof item.id === 'string' ? item.id : null,
+    title,
+    content,
+    url: typeof item.url === 'string' && /^https?:\/\//i.test(item.url) ? item.url : null,
+    createdAt: typeof item.created_at === 'string' ? item.created_at : null,
   };
 }

@@ -4,11 +4,13 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describeError } from '../lib/errors';
+import { MAX_EVENT_DATA_BYTES } from '../protocol/wire';
+import { readErrorMessage } from './error-body';
 
-/** Events whose data exceeds this are dropped (protocol §7.1 caps them at 64 KiB). */
-export const MAX_EVENT_DATA_CHARS = 64 * 1024;
+/** Events whose data exceeds this are dropped (protocol §7.1 caps them at 64 KiB; a character is at least a byte). */
+export const MAX_EVENT_DATA_CHARS = MAX_EVENT_DATA_BYTES;
 /** Undispatched input beyond this means a broken stream: the attempt ends and the caller reconnects. */
-export const MAX_PENDING_CHARS = 2 * 1024 * 1024;
+const MAX_PENDING_CHARS = 2 * 1024 * 1024;
 
 export interface StreamRequest {
   url: string;
@@ -34,7 +36,7 @@ export type StreamEnd =
   | { type: 'http-error'; status: number; retryAfter: string | null; message: string }
   | { type: 'no-content' } // 204
   | { type: 'bad-content-type'; contentType: string }
-  | { type: 'protocol-error'; message: string }
+  | { type: 'protocol-error'; pendingChars: number } // too much input without an event boundary
   | { type: 'aborted' };
 
 export async function openEventStream(
@@ -93,23 +95,10 @@ export async function openEventStream(
       parser.feed(text);
       if (pending > MAX_PENDING_CHARS) {
         void reader.cancel().catch(() => {});
-        return {
-          type: 'protocol-error',
-          message: `more than ${MAX_PENDING_CHARS} characters without an event boundary`,
-        };
+        return { type: 'protocol-error', pendingChars: pending };
       }
     }
   } catch (error) {
     return signal.aborted ? { type: 'aborted' } : { type: 'network-error', message: describeError(error) };
   }
-}
-
-async function readErrorMessage(response: Response): Promise<string> {
-  try {
-    const body = (await response.json()) as { error?: unknown };
-    if (typeof body.error === 'string') return body.error.slice(0, 200);
-  } catch {
-    // not JSON: the status text says enough
-  }
-  return response.statusText || `HTTP ${response.status}`;
 }

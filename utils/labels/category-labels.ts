@@ -1,16 +1,16 @@
-/** Message keys naming each category in `_locales`. */
+/** Each category's name in `_locales`. */
 import type { Category } from '../protocol/categories';
-import type { MessageKey } from './i18n';
+import type { Translate } from './message-key';
 
-const KEYS: Record<Category, MessageKey> = {
+const KEYS = {
   likes: 'categoryLikes',
   stars: 'categoryStars',
   comments: 'categoryComments',
   system: 'categorySystem',
   manager: 'categoryManager',
   report_email: 'categoryReportEmail',
-};
+} as const satisfies Record<Category, string>;
 
-export function getCategoryMessageKey(category: Category): MessageKey {
-  return KEYS[category];
+export function getCategoryLabel(category: Category, t: Translate): string {
+  return t(KEYS[category]);
 }

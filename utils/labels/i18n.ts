@@ -1,8 +1,6 @@
-/** Messages from `_locales` (en, zh_CN); keys are checked against the English catalogue at compile time. */
+/** Messages from `_locales` (en, zh_CN) through the browser's i18n API. */
 import { browser } from 'wxt/browser';
-import type messages from '../../public/_locales/en/messages.json';
-
-export type MessageKey = keyof typeof messages;
+import type { MessageKey } from './message-key';
 
 export function t(key: MessageKey, substitutions?: string | string[]): string {
   // getMessage answers '' for an unknown key; the key itself is a more useful thing to show.

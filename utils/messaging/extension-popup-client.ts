@@ -1,14 +1,14 @@
-/** BeaconClient over @webext-core/messaging and browser tabs: used by the popup and options pages. */
+/** PopupClient over @webext-core/messaging and browser tabs: the popup's edge. */
 import { browser } from 'wxt/browser';
-import type { BeaconClient } from './popup-client';
+import { getAppPageUrl } from '../settings/app-url';
+import { loadEffectiveSettings } from '../settings/settings-storage';
+import { openOrFocusTab } from '../tabs/open-or-focus-tab';
 import { onMessage, sendMessage } from './messaging';
-import { getCategoryUrl } from '../notifications/os-notifier';
-import { getAppUrl } from '../settings/server-url';
-import { loadSettings } from '../settings/settings';
+import type { PopupClient } from './popup-client';
 
-export function createBeaconClient(): BeaconClient {
+export function createPopupClient(): PopupClient {
   const openUrl = async (url: string) => {
-    await browser.tabs.create({ url });
+    await openOrFocusTab(url);
     window.close();
   };
   return {
@@ -17,8 +17,8 @@ export function createBeaconClient(): BeaconClient {
     reconnect: () => sendMessage('reconnect'),
     onSnapshotChanged: (callback) => onMessage('snapshotChanged', ({ data }) => callback(data)),
     async openApp(category) {
-      const settings = await loadSettings();
-      const url = getCategoryUrl(getAppUrl(settings.serverUrl, settings.appUrl), category);
+      // The effective settings, as for notification clicks: an administrator's app URL wins.
+      const url = getAppPageUrl(await loadEffectiveSettings(), category);
       if (url) await openUrl(url);
     },
     openUrl,

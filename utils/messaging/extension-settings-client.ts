@@ -2,9 +2,10 @@
 import { browser } from 'wxt/browser';
 import { runConnectionTest } from '../connection/connection-test';
 import { getOriginPattern } from '../settings/host-permission';
+import { DEFAULT_SETTINGS, normalizeSettings } from '../settings/settings';
+import { loadManagedSettings, loadSettings, settingsItem } from '../settings/settings-storage';
 import { onMessage, sendMessage } from './messaging';
 import type { SettingsClient } from './settings-client';
-import { DEFAULT_SETTINGS, loadManagedSettings, loadSettings, normalizeSettings, settingsItem } from '../settings/settings';
 
 export function createSettingsClient(): SettingsClient {
   return {

@@ -1,9 +1,9 @@
-/** What the popup and options pages need from the background and the browser; the messaging edge. */
-import type { MarkReadTarget } from '../background/background-core';
+/** What the popup needs from the background and the browser: the edge its store is tested through. */
+import type { MarkReadTarget } from './protocol-map';
 import type { Category } from '../protocol/categories';
 import type { Snapshot } from '../snapshot/snapshot';
 
-export interface BeaconClient {
+export interface PopupClient {
   getSnapshot(): Promise<Snapshot>;
   markRead(target: MarkReadTarget): Promise<void>;
   reconnect(): Promise<void>;

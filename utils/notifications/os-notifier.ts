@@ -2,23 +2,24 @@
  * OS notifications: collects arriving notices for a short window, turns the batch into singles or one summary
  * (notification-plan.ts), shows them, and opens the web app when one is clicked.
  */
+import { getCategoryLabel } from '../labels/category-labels';
+import type { Translate } from '../labels/message-key';
+import { realClock, type Clock } from '../lib/clock';
 import type { Category } from '../protocol/categories';
-import { getCategoryLabel, type Translate } from '../badge/badge';
+import type { Settings } from '../settings/settings';
 import {
   MAX_SINGLES_PER_BATCH,
   planNotifications,
   type ArrivedNotice,
   type PlannedNotification,
 } from './notification-plan';
-import type { Settings } from '../settings/settings';
-import type { Timers } from '../lib/clock';
 
 /** A batch closes this long after its last notice (and at most MAX_BATCH_MS after its first). */
 export const BATCH_QUIET_MS = 400;
-export const MAX_BATCH_MS = 2000;
+const MAX_BATCH_MS = 2000;
 export const SIGN_IN_NOTIFICATION_ID = 'beacon-sign-in';
 
-export interface NotificationOptions {
+interface NotificationOptions {
   type: 'basic';
   iconUrl: string;
   title: string;
@@ -46,7 +47,7 @@ const CATEGORY_ICONS: Record<Category, string> = {
   report_email: '/notification-icons/report_email.png',
 };
 
-export function getNotificationText(
+function getNotificationText(
   plan: PlannedNotification,
   t: Translate,
 ): { title: string; message: string; iconUrl: string } {
@@ -77,9 +78,8 @@ export class OsNotifier {
   constructor(
     private readonly api: NotificationsApi,
     private readonly t: Translate,
-    private readonly timers: Timers,
     private readonly canSilence: boolean,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock = realClock,
   ) {}
 
   add(notice: ArrivedNotice, settings: Settings): void {
@@ -96,19 +96,19 @@ export class OsNotifier {
       if (merged) merged.count! += notice.count ?? 1;
       else this.batch.push({ category, catchUp, title: '', content: '', url: null, count: notice.count ?? 1 });
     }
-    if (this.quietTimer !== null) this.timers.clearTimeout(this.quietTimer);
-    this.quietTimer = this.timers.setTimeout(() => void this.flush(), BATCH_QUIET_MS);
-    this.maxTimer ??= this.timers.setTimeout(() => void this.flush(), MAX_BATCH_MS);
+    if (this.quietTimer !== null) this.clock.clearTimeout(this.quietTimer);
+    this.quietTimer = this.clock.setTimeout(() => void this.flush(), BATCH_QUIET_MS);
+    this.maxTimer ??= this.clock.setTimeout(() => void this.flush(), MAX_BATCH_MS);
   }
 
   async flush(): Promise<void> {
-    for (const timer of [this.quietTimer, this.maxTimer]) if (timer !== null) this.timers.clearTimeout(timer);
+    for (const timer of [this.quietTimer, this.maxTimer]) if (timer !== null) this.clock.clearTimeout(timer);
     this.quietTimer = this.maxTimer = null;
     const batch = this.batch;
     this.batch = [];
     if (batch.length === 0 || !this.settings) return;
-    for (const plan of planNotifications(batch, this.settings, this.now())) {
-      const id = `beacon-${plan.kind}-${++this.sequence}-${Date.now()}`;
+    for (const plan of planNotifications(batch, this.settings, new Date(this.clock.now()))) {
+      const id = `beacon-${plan.kind}-${++this.sequence}-${this.clock.now()}`;
       const target: ClickTarget =
         plan.kind === 'single' && plan.url
           ? { kind: 'url', url: plan.url }
@@ -155,10 +155,4 @@ export class OsNotifier {
     // Bounded: an old notification's target falls back to the app's start page.
     if (this.targets.size > 50) this.targets.delete(this.targets.keys().next().value!);
   }
-}
-
-/** The app page for a category: `{category}` in the app URL is replaced, otherwise the app URL itself. */
-export function getCategoryUrl(appUrl: string, category: Category | null): string {
-  if (!appUrl.includes('{category}')) return appUrl;
-  return category ? appUrl.replaceAll('{category}', category) : appUrl.replaceAll('{category}', '');
 }

@@ -23,13 +23,3 @@ export function getServerUrlProblem(value: string): ServerUrlProblem | null {
 export function getBaseUrl(serverUrl: string): string {
   return serverUrl.trim().replace(/\/+$/, '');
 }
-
-/** The web app's URL: the setting, or the server's origin. */
-export function getAppUrl(serverUrl: string, appUrl: string): string {
-  if (appUrl.trim() !== '') return appUrl.trim();
-  try {
-    return new URL(serverUrl).origin + '/';
-  } catch {
-    return '';
-  }
-}

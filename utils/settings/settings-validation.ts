@@ -1,9 +1,9 @@
 /** Checks a settings form before saving: one message per field, so nothing is saved half-way. */
-import type { MessageKey } from '../labels/i18n';
+import type { MessageKey } from '../labels/message-key';
 import { getServerUrlProblem, type ServerUrlProblem } from './server-url';
 import type { Settings } from './settings';
 
-export type SettingsField = 'serverUrl' | 'appUrl' | 'token' | 'username' | 'quietFrom' | 'quietTo';
+type SettingsField = 'serverUrl' | 'appUrl' | 'token' | 'username' | 'quietFrom' | 'quietTo';
 export type SettingsErrors = Partial<Record<SettingsField, MessageKey>>;
 
 const URL_PROBLEMS: Record<ServerUrlProblem, MessageKey> = {

@@ -1,13 +1,11 @@
 /**
- * User settings, stored in `storage.local` under the key `settings` (docs/configuration.md).
- * Administrators and tests may preset this key; missing fields take the defaults below.
+ * User settings: the model, its defaults and the policy rules (docs/configuration.md). Stored by
+ * settings-storage.ts; administrators and tests may preset the stored value, missing fields take the defaults.
  */
-import { storage } from '@wxt-dev/storage';
-import { browser } from 'wxt/browser';
 import type { Category } from '../protocol/categories';
 
 export type AuthMethod = 'cookie' | 'token' | 'username';
-export type RoleSetting = 'auto' | 'user' | 'admin';
+type RoleSetting = 'auto' | 'user' | 'admin';
 
 export interface QuietHours {
   enabled: boolean;
@@ -80,28 +78,4 @@ export function normalizeSettings(value: Partial<Settings> | null | undefined): 
     notify: { ...DEFAULT_SETTINGS.notify, ...value?.notify },
     quietHours: { ...DEFAULT_SETTINGS.quietHours, ...value?.quietHours },
   };
-}
-
-export const settingsItem = storage.defineItem<Settings>('local:settings', {
-  fallback: DEFAULT_SETTINGS,
-  version: 1,
-});
-
-export async function loadSettings(): Promise<Settings> {
-  return normalizeSettings(await settingsItem.getValue());
-}
-
-/** Policy values; none when no policy is set (browsers reject the call then, Firefox without a manifest too). */
-export async function loadManagedSettings(): Promise<ManagedSettings> {
-  try {
-    return parseManagedSettings(await browser.storage.managed.get(null));
-  } catch {
-    return {};
-  }
-}
-
-/** The settings the background runs with. */
-export async function loadEffectiveSettings(): Promise<Settings> {
-  const [local, managed] = await Promise.all([loadSettings(), loadManagedSettings()]);
-  return getEffectiveSettings(local, managed);
 }

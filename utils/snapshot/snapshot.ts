@@ -1,9 +1,9 @@
 /**
- * What the background knows and shows: counts, latest notices, connection state, diagnostics.
- * Persisted in `storage.local` (`snapshot`) so a restarted worker or a new popup shows it at once.
+ * What the background knows and shows: counts, latest notices, connection state, diagnostics. Persisted
+ * (snapshot-storage.ts) so a restarted worker or a new popup shows it at once.
  */
-import { storage } from '@wxt-dev/storage';
-import { getVisibleCategories, getZeroCounts, type CategoryCounts } from '../protocol/categories';
+import type { ConnectionReason } from '../connection/connection-reason';
+import { CATEGORIES, getVisibleCategories, getZeroCounts, type CategoryCounts } from '../protocol/categories';
 
 export type ConnectionStatus =
   | 'unconfigured' // no server set up yet
@@ -19,8 +19,8 @@ export interface ConnectionInfo {
   status: ConnectionStatus;
   /** Epoch ms of the next attempt, when status is reconnecting/offline/error. */
   retryAt: number | null;
-  /** A short, token-free reason for the state. */
-  reason: string | null;
+  /** Why the state is not live, as a code the UI translates; null while live or connecting. */
+  reason: ConnectionReason | null;
 }
 
 /** A notice as shown in the popup: plain text only. */
@@ -53,7 +53,8 @@ export interface Snapshot {
   latest: { system: Notice | null; manager: Notice | null };
   connection: ConnectionInfo;
   lastEventId: string | null;
-  lastError: string | null;
+  /** The last failure (stream or REST), kept for diagnostics after the connection recovered. */
+  lastError: ConnectionReason | null;
   lastSyncedAt: number | null;
   diagnostics: Diagnostics;
 }
@@ -86,7 +87,82 @@ export function getTotal(snapshot: Pick<Snapshot, 'counts' | 'role'>): number {
   return getVisibleCategories(snapshot.role).reduce((sum, category) => sum + snapshot.counts[category], 0);
 }
 
-export const snapshotItem = storage.defineItem<Snapshot>('local:snapshot', {
-  fallback: getEmptySnapshot(),
-  version: 1,
-});
+const STATUSES: readonly ConnectionStatus[] = [
+  'unconfigured',
+  'connecting',
+  'live',
+  'reconnecting',
+  'offline',
+  'signed-out',
+  'stopped',
+  'error',
+];
+const REASON_CODES: ReadonlySet<string> = new Set<ConnectionReason['code']>([
+  'http',
+  'network',
+  'stalled',
+  'closed',
+  'no-content',
+  'not-event-stream',
+  'unbounded-event',
+  'invalid-response',
+  'timeout',
+  'offline',
+  'no-permission',
+]);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const orNull = <T>(value: unknown, check: (value: unknown) => value is T): T | null => (check(value) ? value : null);
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isEpoch = (value: unknown): value is number => Number.isFinite(value);
+
+function isReason(value: unknown): value is ConnectionReason {
+  return isRecord(value) && typeof value.code === 'string' && REASON_CODES.has(value.code);
+}
+
+function isNotice(value: unknown): value is Notice {
+  return isRecord(value) && typeof value.title === 'string' && typeof value.content === 'string';
+}
+
+/**
+ * A snapshot from storage, checked field by field: whatever an older version or a broken write left there, Beacon gets
+ * a well-formed snapshot (unknown or ill-typed fields take their empty value) and never fails on it.
+ */
+export function normalizeSnapshot(value: unknown): Snapshot {
+  const empty = getEmptySnapshot();
+  if (!isRecord(value)) return empty;
+  const counts = isRecord(value.counts) ? value.counts : {};
+  const latest = isRecord(value.latest) ? value.latest : {};
+  const connection = isRecord(value.connection) ? value.connection : {};
+  const diagnostics = isRecord(value.diagnostics) ? value.diagnostics : {};
+  const status = STATUSES.includes(connection.status as ConnectionStatus)
+    ? (connection.status as ConnectionStatus)
+    : empty.connection.status;
+  return {
+    accountKey: orNull(value.accountKey, isString),
+    counts: Object.fromEntries(
+      CATEGORIES.map((category) => [category, isCount(counts[category]) ? counts[category] : 0]),
+    ) as CategoryCounts,
+    countsKnown: value.countsKnown === true,
+    role: orNull(value.role, isString),
+    latest: { system: orNull(latest.system, isNotice), manager: orNull(latest.manager, isNotice) },
+    connection: {
+      status,
+      retryAt: orNull(connection.retryAt, isEpoch),
+      reason: orNull(connection.reason, isReason),
+    },
+    lastEventId: orNull(value.lastEventId, isString),
+    lastError: orNull(value.lastError, isReason),
+    lastSyncedAt: orNull(value.lastSyncedAt, isEpoch),
+    diagnostics: {
+      workerStartedAt: orNull(diagnostics.workerStartedAt, isEpoch),
+      ...(Object.fromEntries(
+        (Object.keys(empty.diagnostics) as Array<keyof Diagnostics>)
+          .filter((key) => key !== 'workerStartedAt')
+          .map((key) => [key, isCount(diagnostics[key]) ? diagnostics[key] : 0]),
+      ) as Omit<Diagnostics, 'workerStartedAt'>),
+    },
+  };
+}

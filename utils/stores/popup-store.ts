@@ -2,20 +2,24 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { describeError } from '../lib/errors';
-import type { BeaconClient } from '../messaging/popup-client';
-import type { MarkReadTarget } from '../background/background-core';
+import type { PopupClient } from '../messaging/popup-client';
+import type { MarkReadTarget } from '../messaging/protocol-map';
 import { CATEGORIES, getVisibleCategories, type Category } from '../protocol/categories';
 import { getTotal, type Snapshot } from '../snapshot/snapshot';
 
 /** How long a row stays highlighted after its count rose (the web app showed a 3-second banner). */
 export const HIGHLIGHT_MS = 3000;
 
-export const useBeaconStore = defineStore('beacon', () => {
+export const usePopupStore = defineStore('popup', () => {
   const snapshot = shallowRef<Snapshot | null>(null);
-  const risen = ref<Category[]>([]);
-  const pending = ref<MarkReadTarget | null>(null);
+  /** Categories whose count just rose. */
+  const highlighted = ref<Category[]>([]);
+  /** The mark-read request in flight, if any. */
+  const markingRead = ref<MarkReadTarget | null>(null);
+  /** Any other action in flight (Retry now, opening a page). */
+  const busy = ref(false);
   const actionError = ref<string | null>(null);
-  let client: BeaconClient | null = null;
+  let client: PopupClient | null = null;
   const highlightTimers = new Map<Category, ReturnType<typeof setTimeout>>();
 
   const role = computed(() => snapshot.value?.role ?? null);
@@ -26,15 +30,13 @@ export const useBeaconStore = defineStore('beacon', () => {
   const latestSystem = computed(() => snapshot.value?.latest.system ?? null);
   const latestManager = computed(() => snapshot.value?.latest.manager ?? null);
   const lastSyncedAt = computed(() => snapshot.value?.lastSyncedAt ?? null);
-  const lastError = computed(() => snapshot.value?.lastError ?? null);
   /** Nothing to show yet: no snapshot at all, or never synced with this account. */
-  const isFirstLoad = computed(
-    () =>
-      !snapshot.value ||
-      (!snapshot.value.countsKnown &&
-        snapshot.value.connection.status !== 'unconfigured' &&
-        snapshot.value.connection.status !== 'signed-out'),
-  );
+  const isFirstLoad = computed(() => {
+    const current = snapshot.value;
+    if (!current) return true;
+    const { status } = current.connection;
+    return !current.countsKnown && status !== 'unconfigured' && status !== 'signed-out';
+  });
 
   function apply(next: Snapshot): void {
     const previous = snapshot.value;
@@ -45,55 +47,62 @@ export const useBeaconStore = defineStore('beacon', () => {
   }
 
   function highlight(category: Category): void {
-    if (!risen.value.includes(category)) risen.value = [...risen.value, category];
+    if (!highlighted.value.includes(category)) highlighted.value = [...highlighted.value, category];
     clearTimeout(highlightTimers.get(category));
     highlightTimers.set(
       category,
       setTimeout(() => {
-        risen.value = risen.value.filter((c) => c !== category);
+        highlighted.value = highlighted.value.filter((c) => c !== category);
         highlightTimers.delete(category);
       }, HIGHLIGHT_MS),
     );
   }
 
   /** Shows `initial` (the persisted snapshot) at once, then the background's, then follows its pushes. */
-  async function connect(beaconClient: BeaconClient, initial: Snapshot | null): Promise<() => void> {
-    client = beaconClient;
+  async function connect(popupClient: PopupClient, initial: Snapshot | null): Promise<() => void> {
+    client = popupClient;
     if (initial) snapshot.value = initial;
-    const unsubscribe = beaconClient.onSnapshotChanged(apply);
+    const unsubscribe = popupClient.onSnapshotChanged(apply);
     try {
-      apply(await beaconClient.getSnapshot());
+      apply(await popupClient.getSnapshot());
     } catch (error) {
       actionError.value = describeError(error);
     }
     return unsubscribe;
   }
 
-  async function run(action: () => Promise<void>, target: MarkReadTarget | null = null): Promise<void> {
+  async function run(action: (client: PopupClient) => Promise<void>): Promise<void> {
     if (!client) return;
-    pending.value = target;
     actionError.value = null;
     try {
-      await action();
+      await action(client);
     } catch (error) {
       actionError.value = describeError(error);
-    } finally {
-      pending.value = null;
     }
   }
 
-  const markRead = (target: MarkReadTarget) => run(() => client!.markRead(target), target);
-  const retry = () => run(() => client!.reconnect());
-  const openApp = (category: Category | null = null) => run(() => client!.openApp(category));
-  const openUrl = (url: string) => run(() => client!.openUrl(url));
-  const openSettings = () => run(() => client!.openSettings());
+  async function markRead(target: MarkReadTarget): Promise<void> {
+    markingRead.value = target;
+    await run((c) => c.markRead(target));
+    markingRead.value = null;
+  }
+
+  async function retry(): Promise<void> {
+    busy.value = true;
+    await run((c) => c.reconnect());
+    busy.value = false;
+  }
+
+  const openApp = (category: Category | null = null) => run((c) => c.openApp(category));
+  const openUrl = (url: string) => run((c) => c.openUrl(url));
+  const openSettings = () => run((c) => c.openSettings());
 
   return {
     snapshot,
-    risen,
-    pending,
+    highlighted,
+    markingRead,
+    busy,
     actionError,
-    role,
     counts,
     total,
     visibleCategories,
@@ -101,7 +110,6 @@ export const useBeaconStore = defineStore('beacon', () => {
     latestSystem,
     latestManager,
     lastSyncedAt,
-    lastError,
     isFirstLoad,
     connect,
     apply,

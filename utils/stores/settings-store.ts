@@ -4,7 +4,7 @@ import { computed, ref, shallowRef } from 'vue';
 import { describeError } from '../lib/errors';
 import type { TestStepResult } from '../connection/connection-test';
 import { needsPermissionRequest, getOriginPattern } from '../settings/host-permission';
-import type { MessageKey } from '../labels/i18n';
+import type { MessageKey } from '../labels/message-key';
 import {
   DEFAULT_SETTINGS,
   getEffectiveSettings,

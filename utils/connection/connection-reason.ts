@@ -1,0 +1,48 @@
+/**
+ * Why a connection is not live, or why a request failed, as a code with its numbers. No text: the popup, the tooltip
+ * and the options page translate it (labels/reason-text.ts), so every locale reads its own language. Only `detail`
+ * carries outside words (the server's error sentence, the browser's network error), shown as quoted.
+ */
+import type { StreamEnd } from './sse-stream';
+
+export type ConnectionReason = (
+  | { code: 'http'; status: number; detail: string }
+  | { code: 'network'; detail: string }
+  | { code: 'stalled'; seconds: number }
+  | { code: 'closed' }
+  | { code: 'no-content' }
+  | { code: 'not-event-stream'; contentType: string }
+  | { code: 'unbounded-event'; chars: number }
+  | { code: 'invalid-response'; detail: string }
+  | { code: 'timeout'; seconds: number }
+  | { code: 'offline' }
+  | { code: 'no-permission' }
+) & {
+  /** The REST path that failed; absent for the stream. */
+  path?: string;
+};
+
+/** The reason an attempt's end shows; null when the caller aborted it (nothing to show). */
+export function getStreamEndReason(end: StreamEnd): ConnectionReason | null {
+  switch (end.type) {
+    case 'aborted':
+      return null;
+    case 'closed':
+      return { code: 'closed' };
+    case 'no-content':
+      return { code: 'no-content' };
+    case 'bad-content-type':
+      return { code: 'not-event-stream', contentType: end.contentType };
+    case 'http-error':
+      return { code: 'http', status: end.status, detail: end.message };
+    case 'network-error':
+      return { code: 'network', detail: end.message };
+    case 'protocol-error':
+      return { code: 'unbounded-event', chars: end.pendingChars };
+  }
+}
+
+/** A short English tag for logs (`http-503`, `stalled`): logs are for developers, the UI translates the reason. */
+export function getReasonTag(reason: ConnectionReason): string {
+  return (reason.path ? `${reason.path} ` : '') + (reason.code === 'http' ? `http-${reason.status}` : reason.code);
+}

@@ -1,0 +1,17 @@
+/** The messages between the extension pages and the background: types only, shared by both sides. */
+import type { Category } from '../protocol/categories';
+import type { Snapshot } from '../snapshot/snapshot';
+
+/** Mark read: one category, or every visible category with unread items. */
+export type MarkReadTarget = Category | 'all';
+
+export interface ProtocolMap {
+  /** The background's current snapshot. */
+  getSnapshot(): Snapshot;
+  /** Marks a category (or every visible one) read on the server; rejects with the server's error. */
+  markRead(target: MarkReadTarget): void;
+  /** "Retry now": reconnect immediately, also out of a signed-out or stopped state. */
+  reconnect(): void;
+  /** Background → open pages: the snapshot changed. No page open is normal. */
+  snapshotChanged(snapshot: Snapshot): void;
+}
