@@ -12,6 +12,7 @@ import { CHROME_EXTENSION_DIR, ChromiumBeacon } from '../tests/drivers/chromium'
 import { TestServer, USER, waitFor } from '../tests/drivers/test-server';
 import type { BeaconServerOptions } from '../server/app';
 import { serveBaselinePage } from './baseline-client';
+import { isLiveTitle } from '../tests/drivers/badge-title';
 
 export interface Harness {
   server: TestServer;
@@ -58,7 +59,7 @@ export async function startHarness(options: Partial<BeaconServerOptions> = {}): 
   await beacon.configure({ serverUrl: server.url, authMethod: 'token', token: USER.token });
   await waitFor(
     () => beacon.badge(),
-    (badge) => badge.title.includes('live'),
+    (badge) => isLiveTitle(badge.title),
     'Beacon live',
     15_000,
   );

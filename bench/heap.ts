@@ -6,6 +6,7 @@ import puppeteer from 'puppeteer-core';
 import { CHROMIUM_PATH } from '../tests/drivers/browsers';
 import { CHROME_EXTENSION_DIR } from '../tests/drivers/chromium';
 import { TestServer, USER, waitFor } from '../tests/drivers/test-server';
+import { isLiveTitle } from '../tests/drivers/badge-title';
 
 export interface HeapResult {
   /** [events so far, used heap bytes] */
@@ -40,7 +41,7 @@ export async function measureWorkerHeap(events: number, samples = 4): Promise<He
       token: USER.token,
     });
     const badgeTitle = () => worker.evaluate(() => chrome.action.getTitle({}));
-    await waitFor(badgeTitle, (title) => title.includes('live'), 'live', 15_000);
+    await waitFor(badgeTitle, (title) => isLiveTitle(title), 'live', 15_000);
     const cdp = await target.createCDPSession();
     const heap = async () => {
       await cdp.send('HeapProfiler.collectGarbage');

@@ -4,11 +4,11 @@
  * runs; each Beacon figure that has a baseline counterpart is also given as a ratio measured in the same run.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_PATH } from '../tests/drivers/browsers';
 import { measureWorkerHeap } from './heap';
+import { writeReport, type Row } from './report';
 import {
   measureBundleSizes,
   measureBurst,
@@ -137,15 +137,7 @@ async function main() {
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim(),
   };
-  const rows: Array<{
-    metric: string;
-    beacon: number | null;
-    baseline: number | null;
-    ratio: number | null;
-    unit: string;
-    goal: string;
-    met: boolean | null;
-  }> = [];
+  const rows: Row[] = [];
   const row = (
     metric: string,
     beacon: number | null,
@@ -269,69 +261,8 @@ async function main() {
   }
 
   const results = { date: new Date().toISOString(), quick, plan, machine, rows, runs, heap, loads, sizes, details };
-  const name = quick ? 'results-quick' : 'results';
-  writeFileSync(`bench/${name}.json`, `${JSON.stringify(results, null, 2)}\n`);
-  const fmt = (value: number | null) => (value === null ? '—' : String(value));
-  const table = [
-    `# Beacon benchmark${quick ? ' (quick)' : ''}`,
-    '',
-    `${results.date} · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB · Node ${machine.node} · ${machine.chromium} · median of ${plan.runs} run(s)`,
-    '',
-    "Baseline: the web app's original strategy in the same browser and run (EventSource, one REST refetch per event, no",
-    'coalescing, reconnect that gives up after 5 tries). Ratio = Beacon / baseline, per run, median.',
-    '',
-    '| metric | Beacon | baseline | ratio | unit | goal | met |',
-    '|---|---|---|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.metric} | ${fmt(r.beacon)} | ${fmt(r.baseline)} | ${fmt(r.ratio)} | ${r.unit} | ${r.goal} | ${r.met === null ? '' : r.met ? 'yes' : '**no**'} |`,
-    ),
-    '',
-    `Baseline restarts where it never showed the new event: ${runs.map((r) => r.baselineRestartMissed ?? 0).join(', ')} (per run).`,
-    `Worker heap samples (events: MB): ${heap.samples.map(([n, b]) => `${n}: ${round(b / 1024 / 1024, 2)}`).join(', ')}.`,
-    `Popup paint per open (ms, per run): Beacon ${details.flatMap((d) => ('paint' in d ? [(d.paint as { beacon: number[] }).beacon.map((ms) => round(ms, 0)).join('/')] : [])).join(', ')}; ` +
-      `framework-free page ${details.flatMap((d) => ('paint' in d ? [(d.paint as { floor: number[] }).floor.map((ms) => round(ms, 0)).join('/')] : [])).join(', ')}.`,
-    '',
-    ...getNotes(rows),
-  ].join('\n');
-  writeFileSync(`bench/${name}.md`, table);
+  const table = writeReport(results);
   console.log(`\n${table}`);
-}
-
-type Row = { metric: string; beacon: number | null; unit: string; goal: string; met: boolean | null };
-
-/** Why a goal is missed, or what a figure without a goal costs, in words next to the numbers of this run. */
-function getNotes(rows: Row[]): string[] {
-  const find = (prefix: string) => rows.find((r) => r.metric.startsWith(prefix));
-  const notes: string[] = [];
-  for (const r of rows.filter((row) => row.met === false)) {
-    const limit = Number(/[\d.]+/.exec(r.goal)?.[0]);
-    const over =
-      r.beacon !== null && Number.isFinite(limit) ? ` (over by ${round(r.beacon - limit, 1)} ${r.unit})` : '';
-    notes.push(`- **Missed: ${r.metric}**: ${r.beacon ?? '—'} ${r.unit} against ${r.goal}${over}.`);
-  }
-  const popup = find('Popup open');
-  const floor = find('Same, framework-free page')?.beacon ?? null;
-  if (popup?.beacon != null && floor !== null)
-    notes.push(
-      `- Popup: a page with no framework that reads the same snapshot and writes the counts takes ${floor} ms here, which is what`,
-      `  the browser costs to create an extension page and read storage. Beacon's popup adds ${round(popup.beacon - floor, 1)} ms: evaluating its`,
-      `  one script (Vue, Pinia, messaging) and mounting. It fetches one script and no stylesheet (each page its own build, CSS`,
-      `  inlined; A/B in Chromium 156, 15 opens each in three sessions: 50.5/44.6/48.7 ms before, 45.0/42.3/41.9 ms after).`,
-      `  Tried without a measurable gain: starting the storage read before the modules load, in a classic script (A/B, 32`,
-      `  opens each: 73.0 vs 72.6 ms) or at the top of the bundle (45 opens each: 44.6 ms with it, 44.0 without). Vue's`,
-      `  Options API is compiled out. The first open in a fresh profile is slower for both pages: no V8 code cache for the`,
-      `  script yet.`,
-    );
-  const refetch = find('Publish → badge p50, refetch');
-  if (refetch?.beacon != null)
-    notes.push(
-      `- Without \`unread_count\` in the event (legacy servers), a steady 50 events/s in one category is refetched at most once per`,
-      `  burst window (2 s), so the badge lags by about a second (p50 ${refetch.beacon} ms): the price of the burst goal (at most two`,
-      `  requests per category for 1,000 events). With the count in the payload, as docs/protocol.md recommends, the badge follows`,
-      `  within milliseconds (the payload rows).`,
-    );
-  return notes.length ? [...notes, ''] : [];
 }
 
 main().then(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { NoticeType } from '../utils/protocol/categories';
 import { USER, waitFor } from '../tests/drivers/test-server';
-import { getTitleCount } from '../tests/drivers/badge-title';
+import { getTitleCount, isLiveTitle } from '../tests/drivers/badge-title';
 import { FLOOR_PAGE, startHarness, type Harness } from './beacon-harness';
 import { now, percentile } from './stats';
 
@@ -176,7 +176,7 @@ export async function measureRestart(h: Harness, restarts: number): Promise<Rest
     await h.server.stop();
     await waitFor(
       () => h.beacon.badge(),
-      (badge) => !badge.title.includes('live'),
+      (badge) => !isLiveTitle(badge.title),
       'Beacon noticed',
       10_000,
     );
@@ -187,7 +187,7 @@ export async function measureRestart(h: Harness, restarts: number): Promise<Rest
     const stars = h.server.live.store.unreadCounts(USER.username).stars;
     const badge = await waitFor(
       () => h.beacon.badge(),
-      (b) => b.title.includes('live') && getTitleCount(b.title, 'stars') === stars,
+      (b) => isLiveTitle(b.title) && getTitleCount(b.title, 'stars') === stars,
       'Beacon right again',
       40_000,
     );
@@ -195,7 +195,7 @@ export async function measureRestart(h: Harness, restarts: number): Promise<Rest
     const titles = await h.beaconTitles();
     beaconMs.push(
       titles.find(
-        ([t, title]) => t >= restartedAt && title.includes('live') && getTitleCount(title, 'stars') === stars,
+        ([t, title]) => t >= restartedAt && isLiveTitle(title) && getTitleCount(title, 'stars') === stars,
       )![0] - restartedAt,
     );
     const seen = await waitFor(

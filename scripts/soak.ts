@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatSoakReport, runSoak } from '../tests/reliability/soak';
+import { runSoak } from '../tests/reliability/soak';
+import { formatSoakReport } from '../tests/reliability/soak-report';
 
 const { values } = parseArgs({
   options: {

@@ -18,7 +18,7 @@ export interface ProxiedRequest {
 }
 
 /** An answer the proxy gives instead of forwarding. */
-export interface InjectedAnswer {
+interface InjectedAnswer {
   status: number;
   headers?: Record<string, string>;
   body?: string;
@@ -26,7 +26,7 @@ export interface InjectedAnswer {
   scope: 'stream' | 'all';
 }
 
-export interface StreamFraming {
+interface StreamFraming {
   /** Forward the stream this many bytes per write (1 = byte by byte). */
   chunkBytes?: number;
   /** Rewrite LF line ends to CRLF. */

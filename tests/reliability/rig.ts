@@ -6,7 +6,7 @@
  */
 import type { Settings } from '../../utils/settings/settings';
 import { getVisibleCategories, type Category } from '../../utils/protocol/categories';
-import { getExpectedBadgeText, getTitleCount } from '../drivers/badge-title';
+import { getExpectedBadgeText, getTitleCount, isLiveTitle } from '../drivers/badge-title';
 import { ChromiumBeacon, type BadgeState } from '../drivers/chromium';
 import { FirefoxBeacon } from '../drivers/firefox';
 import { TestServer, USER } from '../drivers/test-server';
@@ -102,7 +102,7 @@ export interface Truth {
 }
 
 export interface StoredState {
-  connection: { status: string; retryAt: number | null; reason: string | null };
+  connection: { status: string; retryAt: number | null; reason: { code: string } | null };
   diagnostics: Record<string, number | null>;
 }
 
@@ -158,7 +158,7 @@ export class Rig {
   static compare(badge: BadgeState, truth: Truth): string | null {
     const expected = getExpectedBadgeText(truth.total);
     if (badge.text !== expected) return `badge "${badge.text}", expected "${expected}"`;
-    if (!badge.title.startsWith('Beacon — live')) return `not live: ${badge.title.split('\n')[0]}`;
+    if (!isLiveTitle(badge.title)) return `not live: ${badge.title.split('\n')[0]}`;
     for (const [category, count] of Object.entries(truth.counts)) {
       const shown = getTitleCount(badge.title, category);
       if (shown !== count) return `${category} ${shown}, expected ${count}`;

@@ -10,15 +10,16 @@ import { getTitleCount } from '../drivers/badge-title';
 import { USER, waitFor } from '../drivers/test-server';
 import { FAULTS, type Fault, type FaultContext, type FaultResult, type IgnoredCounter } from './faults';
 import { Rig, type RigBrowserName } from './rig';
+import type { FaultStats, SoakReport } from './soak-report';
 
 /** The badge must be right this long after Beacon could know the truth. */
-export const CONVERGENCE_MS = 3000;
+const CONVERGENCE_MS = 3000;
 /**
  * Connection attempts allowed while the server is unreachable. Full jitter has no floor, so a few attempts can come
  * close together by chance: 10 covers the quick first steps (up to 1, 1, 1, 2, 4 s) and unlucky draws, then one per
  * 3 s, where the backoff averages one per 15 s once it reaches its 30 s cap. A storm is ten times that and more.
  */
-export const getAttemptBound = (downMs: number) => 10 + Math.floor(downMs / 3000);
+const getAttemptBound = (downMs: number) => 10 + Math.floor(downMs / 3000);
 
 export interface SoakOptions {
   browser: RigBrowserName;
@@ -29,35 +30,6 @@ export interface SoakOptions {
   faults?: Fault[];
   scale: 'short' | 'long';
   log?: (line: string) => void;
-}
-
-export interface FaultStats {
-  name: string;
-  description: string;
-  injected: number;
-  recovered: number;
-  /** Worst time from the heal (plus any wait Beacon was told to keep) to the right badge. */
-  worstConvergenceMs: number;
-  /** Worst wait by design Beacon still had when the fault was healed (Retry-After, backoff, the 30 s alarm). */
-  worstAllowanceMs: number;
-  attemptsWhileDown: number;
-  downMs: number;
-  haltedAttempts: number;
-}
-
-export interface SoakReport {
-  browser: RigBrowserName;
-  seed: number;
-  durationMs: number;
-  steps: number;
-  events: number;
-  notifications: number;
-  /** Notifications the bursts could justify: a burst of n > 3 at most one summary, else n singles. */
-  notificationBound: number;
-  /** Category counts that differed from the server's at the end (must be 0). */
-  lost: number;
-  stats: FaultStats[];
-  violations: string[];
 }
 
 /** mulberry32: a small, well-known seeded generator (the runs must be repeatable, not cryptographic). */
@@ -322,26 +294,4 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     stats: [...stats.values()].sort((a, b) => a.name.localeCompare(b.name)),
     violations,
   };
-}
-
-/** The report as a Markdown table, as docs/reliability.md shows it. */
-export function formatSoakReport(report: SoakReport): string {
-  const perMinute = (stat: FaultStats) =>
-    stat.downMs > 0
-      ? `${stat.attemptsWhileDown} in ${(stat.downMs / 1000).toFixed(0)} s (${((stat.attemptsWhileDown * 60_000) / stat.downMs).toFixed(1)}/min)`
-      : '—';
-  const lines = [
-    `${report.browser}, seed ${report.seed}: ${report.steps} faults in ${(report.durationMs / 1000).toFixed(0)} s, ${report.events} events published, ` +
-      `${report.notifications} OS notifications (bound ${report.notificationBound}), ${report.lost} counts lost, ${report.violations.length} violations.`,
-    '',
-    '| fault | injected | recovered | worst wait by design at heal (ms) | worst heal → right badge (ms) | attempts while down | retries while waiting for the user |',
-    '|---|---|---|---|---|---|---|',
-    ...report.stats.map(
-      (stat) =>
-        `| ${stat.name}: ${stat.description} | ${stat.injected} | ${stat.recovered} | ${stat.worstAllowanceMs} | ${stat.worstConvergenceMs} | ${perMinute(stat)} | ${stat.haltedAttempts} |`,
-    ),
-  ];
-  if (report.violations.length)
-    lines.push('', 'Violations:', ...report.violations.map((violation) => `- ${violation}`));
-  return lines.join('\n');
 }
