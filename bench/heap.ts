@@ -4,7 +4,7 @@
  */
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_PATH } from '../tests/drivers/browsers';
-import { CHROME_EXTENSION_DIR } from '../tests/drivers/chromium';
+import { CHROME_EXTENSION_DIR, QUIET_CHROMIUM_FLAGS } from '../tests/drivers/chromium';
 import { TestServer, USER, waitFor } from '../tests/drivers/test-server';
 import { isLiveTitle } from '../tests/drivers/badge-title';
 
@@ -20,14 +20,7 @@ export async function measureWorkerHeap(events: number, samples = 4): Promise<He
     headless: true,
     pipe: true,
     enableExtensions: [CHROME_EXTENSION_DIR],
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: QUIET_CHROMIUM_FLAGS,
   });
   try {
     const target = await browser.waitForTarget(

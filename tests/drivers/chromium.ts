@@ -10,19 +10,24 @@ import { CHROMIUM_PATH } from './browsers';
 
 export const CHROME_EXTENSION_DIR = resolve(process.env.BEACON_CHROME_EXTENSION_DIR ?? '.output/chrome-mv3');
 
-/** Flags that keep a headless Chromium quiet on a machine without internet. */
+/** Flags that keep Chromium quiet on a machine without internet (as root, in a container). */
+export const QUIET_CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+/** Headless Chromium with Beacon loaded. */
 export function getChromiumArgs(extensionDir: string): string[] {
   return [
     '--headless=new',
     `--disable-extensions-except=${extensionDir}`,
     `--load-extension=${extensionDir}`,
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
+    ...QUIET_CHROMIUM_FLAGS,
   ];
 }
 
