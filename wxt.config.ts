@@ -62,6 +62,9 @@ export default defineConfig({
       'bench/results*',
       '.ci/**',
       '**/*.log',
+      // A reference server's --data folder (npm run server -- --data ./data): users' data, never for reviewers.
+      'data/**',
+      'tmp/**',
     ],
   },
 });
