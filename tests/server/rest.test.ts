@@ -160,4 +160,19 @@ describe('start page', () => {
     expect(await page.text()).toContain('<strong>likes</strong>');
     expect(await (await fetch(`${server.url}/?category=<script>`)).text()).not.toContain('<script>');
   });
+
+  it('has a sign-in form whose script runs under a CSP without inline script or framing', async () => {
+    const server = await start();
+    const page = await fetch(`${server.url}/`);
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toMatch(/script-src 'self'/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    const html = await page.text();
+    expect(html).toContain('data-test="sign-in"');
+    expect(html).toMatch(/<script src="\/start\.js"><\/script>/);
+    const script = await fetch(`${server.url}/start.js`);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await script.text()).toContain("'Content-Type': 'application/json'");
+  });
 });
