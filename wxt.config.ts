@@ -27,8 +27,9 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    // storage: settings and the last snapshot; alarms: wakes a stopped worker; notifications: OS notifications.
-    permissions: ['storage', 'alarms', 'notifications'],
+    // storage: settings and the last snapshot; alarms: wakes a stopped worker; notifications: OS notifications;
+    // cookies: with browser-session sign-in, a sign-in on the web app (a new cookie) ends the signed-out state.
+    permissions: ['storage', 'alarms', 'notifications', 'cookies'],
     // Loopback servers work out of the box; any other server origin is asked for at run time.
     host_permissions: ['http://localhost/*', 'http://127.0.0.1/*'],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
@@ -62,6 +63,9 @@ export default defineConfig({
       'bench/results*',
       '.ci/**',
       '**/*.log',
+      // A reference server's --data folder (npm run server -- --data ./data): users' data, never for reviewers.
+      'data/**',
+      'tmp/**',
     ],
   },
 });

@@ -13,7 +13,7 @@ import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging/mes
 import { OsNotifier } from '@/utils/notifications/os-notifier';
 import { getAccountKey } from '@/utils/settings/account-key';
 import { getAppPageUrl } from '@/utils/settings/app-url';
-import { getOriginPattern } from '@/utils/settings/host-permission';
+import { getOriginPattern, isCookieForServer } from '@/utils/settings/host-permission';
 import { loadEffectiveSettings, settingsItem } from '@/utils/settings/settings-storage';
 import { loadSnapshot, saveSnapshot } from '@/utils/snapshot/snapshot-storage';
 import type { Snapshot } from '@/utils/snapshot/snapshot';
@@ -79,6 +79,14 @@ export default defineBackground({
     });
     browser.permissions.onAdded.addListener(reload);
     globalThis.addEventListener?.('online', () => core.wake());
+    // Browser-session sign-in: signed out (a 401 waits for something to change, protocol §7.4), Beacon tries again
+    // when the web app sets a cookie for the server, i.e. when the user signs in there again.
+    browser.cookies.onChanged.addListener(({ removed, cookie }) => {
+      if (removed || core.getSnapshot().connection.status !== 'signed-out') return;
+      void loadEffectiveSettings().then((settings) => {
+        if (settings.authMethod === 'cookie' && isCookieForServer(cookie.domain, settings.serverUrl)) core.reconnect();
+      });
+    });
 
     void browser.alarms.get(WATCHDOG_ALARM).then((alarm) => {
       if (!alarm) void browser.alarms.create(WATCHDOG_ALARM, { periodInMinutes: 0.5 });

@@ -5,18 +5,26 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HEARTBEAT_INTERVAL_MS } from '../utils/protocol/wire';
-import { getCorsHeaders, HttpError, sendError } from './http-utils';
+import { HttpError, sendError } from './http-utils';
+import { applyLimits, DEFAULT_LIMITS, getTimeoutCheckInterval, type ServerLimits } from './limits';
+import { getCorsHeaders, parseAllowedOrigins } from './origin-policy';
 import { attachPersistence, type Persistence } from './persistence';
 import { createRoutes } from './routes';
+import { MIN_ADMIN_TOKEN_LENGTH } from './secrets';
 import { formatMessageEvent, SseHub } from './sse-hub';
-import { NotificationStore, type LoggedEvent, type User } from './store';
+import { NotificationStore, type LoggedEvent, type UserSpec } from './store';
 
-export interface BeaconServerOptions {
+export interface BeaconServerOptions extends Partial<ServerLimits> {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
   host?: string;
-  /** Token for the /admin endpoints. */
+  /** Token for the /admin endpoints; at least 16 characters, or the server refuses to start. */
   adminToken: string;
+  /**
+   * Web app origins that may read with the user's cookie (CORS) and change state with it (CSRF). Beacon itself
+   * needs none: an extension with host permission is not subject to CORS (docs/security.md).
+   */
+  allowedOrigins?: string[];
   /** Comment heartbeat interval (protocol: at most 15 s). */
   heartbeatMs?: number;
   /** `retry:` sent at the start of each stream, in ms; omitted when undefined. */
@@ -27,10 +35,18 @@ export interface BeaconServerOptions {
   /** Accept the deprecated `?username=` authentication (protocol §3). */
   legacyUsernameAuth?: boolean;
   maxStreamsPerUser?: number;
+  /** Open streams of all users together (default 1000; 503 beyond). */
+  maxStreams?: number;
+  /** Cookie sessions end this long after sign-in (default 7 days). */
+  sessionTtlMs?: number;
+  /** Sessions one user may hold; the oldest is signed out beyond it (default 10). */
+  maxSessionsPerUser?: number;
+  /** The clock for session expiry, in ms (tests). */
+  now?: () => number;
   /** Keep data in DIR/state.json across restarts; in memory when undefined. */
   dataDir?: string;
   /** Users created (or updated) at start. */
-  users?: User[];
+  users?: UserSpec[];
   /** One line per notable happening (streams opened and closed); never contains a token. */
   log?: (line: string) => void;
   /** Sees every request, for tests that check what the server received. */
@@ -56,7 +72,23 @@ export interface BeaconServer {
 }
 
 export async function startBeaconServer(options: BeaconServerOptions): Promise<BeaconServer> {
-  const store = new NotificationStore({ replayLimit: options.replayLimit });
+  if (options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new Error(`the admin token must have at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
+  }
+  const allowedOrigins = parseAllowedOrigins(options.allowedOrigins ?? []);
+  const limits: ServerLimits = {
+    headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_LIMITS.bodyTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
+    maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
+  };
+  const now = options.now;
+  const store = new NotificationStore({
+    replayLimit: options.replayLimit,
+    sessionTtlMs: options.sessionTtlMs,
+    maxSessionsPerUser: options.maxSessionsPerUser,
+    now: now && (() => new Date(now())),
+  });
   const persistence: Persistence | null = options.dataDir ? await attachPersistence(store, options.dataDir) : null;
   for (const user of options.users ?? []) store.upsertUser(user);
   const hub = new SseHub(options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
@@ -65,24 +97,39 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
     ? (event: LoggedEvent) => formatMessageEvent(toLegacyEvent(event))
     : formatMessageEvent;
   store.onEvent((username, event) => hub.send(username, format(event)));
+  store.onRevoke((username, sessionKey) => hub.endFor(username, sessionKey));
 
-  const routes = createRoutes({ store, hub, options, log, format });
-  const server = createServer((req, res) => {
-    options.onRequest?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
-    routes(req, res).catch((error: unknown) => {
-      const httpError = error instanceof HttpError ? error : new HttpError(500, 'internal server error');
-      if (!(error instanceof HttpError)) log(`error: ${String(error)}`);
-      if (res.headersSent) res.destroy();
-      else
-        sendError(
-          res,
-          new HttpError(httpError.status, httpError.message, { ...getCorsHeaders(req), ...httpError.headers }),
-        );
-    });
+  const routes = createRoutes({
+    store,
+    hub,
+    options,
+    allowedOrigins,
+    bodyTimeoutMs: limits.bodyTimeoutMs,
+    log,
+    format,
   });
-  // Streams are long-lived: no socket timeout, and Nagle off so small events leave at once.
+  const server = createServer({ connectionsCheckingInterval: getTimeoutCheckInterval(limits) }, (req, res) => {
+    options.onRequest?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+    Promise.resolve()
+      .then(() => checkConnections(req))
+      .then(() => routes(req, res))
+      .catch((error: unknown) => {
+        const httpError = error instanceof HttpError ? error : new HttpError(500, 'internal server error');
+        if (!(error instanceof HttpError)) log(`error: ${String(error)}`);
+        if (res.headersSent) res.destroy();
+        else
+          sendError(
+            res,
+            new HttpError(httpError.status, httpError.message, {
+              ...getCorsHeaders(req, allowedOrigins),
+              ...httpError.headers,
+            }),
+          );
+      });
+  });
+  // Nagle off so small events leave at once. Streams are exempt from the idle timeout (routes.ts).
   server.on('connection', (socket) => socket.setNoDelay(true));
-  server.requestTimeout = 0;
+  const checkConnections = applyLimits(server, limits);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,4 @@
-/** Small HTTP helpers for the reference server: JSON answers, JSON errors, bounded body reading, CORS. */
+/** Small HTTP helpers for the reference server: JSON answers, JSON errors, bounded body reading, cookies. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_REQUEST_BODY_BYTES, type ErrorBody } from '../utils/protocol/wire';
 
@@ -24,33 +24,52 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendHtml(res: ServerResponse, html: string) {
+/** A page or script of the server's own, with its Content-Security-Policy. */
+export function sendPage(res: ServerResponse, type: 'text/html' | 'text/javascript', text: string, csp: string) {
   res.writeHead(200, {
-    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Type': `${type}; charset=utf-8`,
     'Cache-Control': 'no-store',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
   });
-  res.end(html);
+  res.end(text);
 }
 
 export function sendError(res: ServerResponse, error: HttpError) {
   sendJson(res, error.status, { error: error.message } satisfies ErrorBody, error.headers);
 }
 
-/** Reads a JSON body of at most MAX_REQUEST_BODY_BYTES; an empty body is `undefined`. */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_REQUEST_BODY_BYTES)
-    throw new HttpError(413, `request body larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_REQUEST_BODY_BYTES)
-      throw new HttpError(413, `request body larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+/** How long a client may take to send a request body it announced (slow-body attacks hold connections). */
+const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+/** Reads a JSON body of at most MAX_REQUEST_BODY_BYTES within timeoutMs; an empty body is `undefined`. */
+export async function readJsonBody(req: IncomingMessage, timeoutMs = DEFAULT_BODY_TIMEOUT_MS): Promise<unknown> {
+  // Connection: close on these answers: the rest of the body is never read, so the connection cannot be reused.
+  const tooLarge = () =>
+    new HttpError(413, `request body larger than ${MAX_REQUEST_BODY_BYTES} bytes`, { Connection: 'close' });
+  if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BODY_BYTES) throw tooLarge();
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error: Error | null) => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', finish);
+      if (error) reject(error);
+      else resolve(Buffer.concat(chunks).toString('utf8').trim());
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BODY_BYTES) finish(tooLarge());
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(null);
+    const timer = setTimeout(() => {
+      const seconds = timeoutMs / 1000;
+      finish(new HttpError(408, `request body not received within ${seconds} s`, { Connection: 'close' }));
+    }, timeoutMs);
+    req.on('data', onData).on('end', onEnd).on('error', finish);
+  });
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
@@ -59,24 +78,15 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** Extension pages and the web app call the server cross-origin (protocol §9). */
-export function getCorsHeaders(req: IncomingMessage): Record<string, string> {
-  const origin = req.headers.origin;
-  if (!origin) return {};
-  return {
-    'Access-Control-Allow-Origin': origin,
-    'Access-Control-Allow-Credentials': 'true',
-    'Access-Control-Allow-Headers': 'Authorization, Content-Type, Last-Event-ID',
-    'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
-    'Access-Control-Max-Age': '600',
-    Vary: 'Origin',
-  };
-}
-
 export function getCookie(req: IncomingMessage, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return null; // a malformed escape is no session, not a server error
+    }
   }
   return null;
 }

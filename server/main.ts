@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startBeaconServer } from './app';
 import { DEMO_USER, seedDemoInbox, startDemoTraffic } from './demo-traffic';
-import type { User } from './store';
+import type { UserSpec } from './store';
 
 const USAGE = `Usage: npm run server -- [options]
   --port P               port (0 = a free one, printed; default 8787)
@@ -11,16 +11,22 @@ const USAGE = `Usage: npm run server -- [options]
   --data DIR             keep data in DIR across restarts (default: memory only)
   --demo                 seed the "${DEMO_USER.username}" user and publish a notification every few seconds
   --demo-interval MS     mean time between demo notifications (default 4000)
-  --admin-token T        token for /admin endpoints (default: $BEACON_ADMIN_TOKEN, or random and printed)
+  --admin-token T        token for /admin endpoints, at least 16 characters
+                         (default: $BEACON_ADMIN_TOKEN, or random and printed)
+  --allow-origin URL     a web app origin that may call the API with the user's cookie (CORS with credentials,
+                         cookie-authenticated changes); repeatable. Beacon itself needs none.
   --user NAME:TOKEN:ROLE create or update a user (repeatable)
   --heartbeat MS         heartbeat interval (default 15000)
   --retry MS             send "retry: MS" on each stream
   --replay-limit N       events kept per user for Last-Event-ID replay (default 100)
   --legacy-username-auth accept ?username= (deprecated, insecure)
   --legacy-events        send {"notice_type": n} only, as old servers did (clients refetch counts)
-  --max-streams-per-user N  open streams one user may hold (default 16; 429 beyond)`;
+  --max-streams-per-user N  open streams one user may hold (default 16; 429 beyond)
+  --max-streams N        open streams of all users together (default 1000; 503 beyond)
+  --max-connections N    open connections (default 1024; 503 beyond)
+  --session-ttl S        cookie sessions end S seconds after sign-in (default 604800, a week)`;
 
-function parseUser(spec: string): User {
+function parseUser(spec: string): UserSpec {
   const [username, token, role = 'user'] = spec.split(':');
   if (!username || !token) throw new Error(`--user wants NAME:TOKEN[:ROLE], got ${JSON.stringify(spec)}`);
   return { username, token, role };
@@ -49,6 +55,10 @@ async function main() {
       'legacy-username-auth': { type: 'boolean' },
       'legacy-events': { type: 'boolean' },
       'max-streams-per-user': { type: 'string' },
+      'max-streams': { type: 'string' },
+      'max-connections': { type: 'string' },
+      'session-ttl': { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
   });
@@ -69,6 +79,10 @@ async function main() {
     legacyUsernameAuth: values['legacy-username-auth'] ?? false,
     legacyEvents: values['legacy-events'] ?? false,
     maxStreamsPerUser: parseNumber(values['max-streams-per-user'], '--max-streams-per-user', 16),
+    maxStreams: parseNumber(values['max-streams'], '--max-streams', 1000),
+    maxConnections: parseNumber(values['max-connections'], '--max-connections', 1024),
+    sessionTtlMs: parseNumber(values['session-ttl'], '--session-ttl', 604_800) * 1000,
+    allowedOrigins: values['allow-origin'] ?? [],
     log: (line) => console.log(`[${new Date().toISOString()}] ${line}`),
   });
   console.log(`Beacon reference server listening on ${server.url}`);

@@ -1,7 +1,10 @@
-/** Keeps the store in `DIR/state.json`: loaded at start, written atomically (temp file + rename) after changes. */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+/**
+ * Keeps the store in `DIR/state.json`: loaded at start, written atomically (temp file + rename) after changes. The
+ * file holds digests of tokens and session ids, and everyone's notifications: it is readable by its owner only.
+ */
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NotificationStore, StoreSnapshot } from './store';
+import type { NotificationStore } from './store';
 
 export interface Persistence {
   /** Writes any pending change now. */
@@ -10,10 +13,11 @@ export interface Persistence {
 }
 
 export async function attachPersistence(store: NotificationStore, dir: string, delayMs = 50): Promise<Persistence> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, 'state.json');
+  let migrated = false;
   try {
-    store.loadSnapshot(JSON.parse(await readFile(file, 'utf8')) as StoreSnapshot);
+    migrated = store.loadSnapshot(JSON.parse(await readFile(file, 'utf8')));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${String(error)}`);
   }
@@ -24,7 +28,10 @@ export async function attachPersistence(store: NotificationStore, dir: string, d
     timer = null;
     const text = JSON.stringify(store.toSnapshot());
     writing = writing.then(async () => {
-      await writeFile(`${file}.tmp`, text);
+      // A temp file left by a crash may have other permissions: writeFile's mode applies to new files only.
+      await rm(`${file}.tmp`, { force: true });
+      await writeFile(`${file}.tmp`, text, { mode: 0o600 });
+      await chmod(`${file}.tmp`, 0o600); // exact, whatever the umask
       await rename(`${file}.tmp`, file);
     });
     return writing;
@@ -32,6 +39,8 @@ export async function attachPersistence(store: NotificationStore, dir: string, d
   const unsubscribe = store.onChange(() => {
     timer ??= setTimeout(() => void write(), delayMs);
   });
+  // An older file held plaintext secrets: replace it now, not at the next change.
+  if (migrated) await write();
   const flush = async () => {
     if (timer) {
       clearTimeout(timer);

@@ -1,9 +1,11 @@
 /** The reference server's routes (docs/protocol.md §4–§7, plus the admin endpoints): one function per request. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isCategory, isNoticeType } from '../utils/protocol/categories';
+import { isNoticeType } from '../utils/protocol/categories';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, PATHS, type MeBody } from '../utils/protocol/wire';
 import type { BeaconServerOptions } from './app';
-import { getBearerToken, getCookie, getCorsHeaders, HttpError, readJsonBody, sendHtml, sendJson } from './http-utils';
+import { getBearerToken, getCookie, HttpError, readJsonBody, sendJson, sendPage } from './http-utils';
+import { exemptFromIdleTimeout } from './limits';
+import { assertJsonRequest, assertNotCrossSite, getCorsHeaders } from './origin-policy';
 import {
   asObject,
   optionalText,
@@ -13,48 +15,61 @@ import {
   requireCategory,
   requireVisible,
 } from './request-validation';
+import { secretsEqual } from './secrets';
+import { handleSessionRoute, SESSION_COOKIE } from './session-routes';
 import { formatResyncEvent, type SseHub } from './sse-hub';
+import { getStartPage, START_PAGE_CSP, START_SCRIPT, START_SCRIPT_PATH } from './start-page';
 import type { LoggedEvent, NotificationStore, User } from './store';
-
-const SESSION_COOKIE = 'beacon_session';
 
 interface RouteContext {
   format: (event: LoggedEvent) => string;
   store: NotificationStore;
   hub: SseHub;
   options: BeaconServerOptions;
+  allowedOrigins: ReadonlySet<string>;
+  bodyTimeoutMs: number;
   log: (line: string) => void;
 }
 
-export function createRoutes({ store, hub, options, log, format }: RouteContext) {
-  const authenticate = (req: IncomingMessage, url: URL): User => {
+/** Who made a request, and how: only a bearer token proves the request did not come from another site's page. */
+interface Caller {
+  user: User;
+  via: 'token' | 'cookie' | 'username';
+  session?: { key: string; expiresAt: number };
+}
+
+export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutMs, log, format }: RouteContext) {
+  const authenticate = (req: IncomingMessage, url: URL): Caller => {
     const token = getBearerToken(req);
     if (token) {
       const user = store.findUserByToken(token);
       if (!user) throw new HttpError(401, 'invalid or expired token');
-      return user;
+      return { user, via: 'token' };
     }
-    const session = getCookie(req, SESSION_COOKIE);
-    const sessionUser = session ? store.findUserBySession(session) : null;
-    if (sessionUser) return sessionUser;
+    const sessionId = getCookie(req, SESSION_COOKIE);
+    const session = sessionId ? store.findSession(sessionId) : null;
+    if (session) return { user: session.user, via: 'cookie', session };
     const legacyName = url.searchParams.get('username');
     if (legacyName !== null && options.legacyUsernameAuth) {
       const user = store.getUser(legacyName);
       if (!user) throw new HttpError(401, 'unknown username');
-      return user;
+      return { user, via: 'username' };
     }
     throw new HttpError(401, 'sign-in required');
   };
 
   const requireAdmin = (req: IncomingMessage) => {
-    if (getBearerToken(req) !== options.adminToken) throw new HttpError(401, 'admin token required');
+    if (!secretsEqual(getBearerToken(req) ?? '', options.adminToken)) throw new HttpError(401, 'admin token required');
   };
 
-  const openStream = (req: IncomingMessage, res: ServerResponse, user: User, cors: Record<string, string>) => {
+  const openStream = (req: IncomingMessage, res: ServerResponse, caller: Caller, cors: Record<string, string>) => {
+    const { user, session } = caller;
     const limit = options.maxStreamsPerUser ?? 16;
     if (hub.countFor(user.username) >= limit) {
       throw new HttpError(429, `more than ${limit} open streams for this user`, { 'Retry-After': '5' });
     }
+    const total = options.maxStreams ?? 1000;
+    if (hub.size >= total) throw new HttpError(503, `more than ${total} open streams`, { 'Retry-After': '10' });
     res.writeHead(200, {
       ...cors,
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -63,7 +78,14 @@ export function createRoutes({ store, hub, options, log, format }: RouteContext)
       'X-Accel-Buffering': 'no',
     });
     // Subscribing and replaying happen in one tick, so no event can fall between them.
-    hub.add(user.username, res);
+    hub.add(user.username, res, session?.key ?? null);
+    exemptFromIdleTimeout(res);
+    if (session) {
+      // The stream must not outlive the session that opened it.
+      const expiry = setTimeout(() => res.end(), Math.max(0, session.expiresAt - (options.now ?? Date.now)()));
+      expiry.unref();
+      res.on('close', () => clearTimeout(expiry));
+    }
     let head = options.retryMs !== undefined ? `retry: ${options.retryMs}\n\n` : '';
     head += ': connected\n\n';
     const lastEventId = req.headers['last-event-id'];
@@ -78,7 +100,7 @@ export function createRoutes({ store, hub, options, log, format }: RouteContext)
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const cors = getCorsHeaders(req);
+    const cors = getCorsHeaders(req, allowedOrigins);
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const notFound = () => new HttpError(404, `no route for ${method} ${path}`);
@@ -89,7 +111,11 @@ export function createRoutes({ store, hub, options, log, format }: RouteContext)
       return;
     }
     if (method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true, streams: hub.size }, cors);
-    if (method === 'GET' && path === '/') return sendHtml(res, getStartPage(url.searchParams.get('category')));
+    if (method === 'GET' && path === '/') {
+      return sendPage(res, 'text/html', getStartPage(url.searchParams.get('category')), START_PAGE_CSP);
+    }
+    if (method === 'GET' && path === START_SCRIPT_PATH)
+      return sendPage(res, 'text/javascript', START_SCRIPT, "default-src 'none'");
 
     if (path === PATHS.stream) {
       if (method !== 'GET') throw notFound();
@@ -97,14 +123,14 @@ export function createRoutes({ store, hub, options, log, format }: RouteContext)
     }
     if (path === PATHS.me) {
       if (method !== 'GET') throw notFound();
-      const user = authenticate(req, url);
+      const { user } = authenticate(req, url);
       return sendJson(res, 200, { username: user.username, role: user.role } satisfies MeBody, cors);
     }
 
     const listMatch = /^\/notification\/([^/]+)$/.exec(path);
     if (listMatch && method === 'GET') {
       const category = requireCategory(listMatch[1]!);
-      const user = authenticate(req, url);
+      const { user } = authenticate(req, url);
       requireVisible(category, user);
       const page = parseIntegerParam(url, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
       const limit = parseIntegerParam(url, 'limit', DEFAULT_PAGE_LIMIT, 1, MAX_PAGE_LIMIT);
@@ -114,44 +140,25 @@ export function createRoutes({ store, hub, options, log, format }: RouteContext)
     const readMatch = /^\/notification\/([^/]+)\/read$/.exec(path);
     if (readMatch && method === 'POST') {
       const category = requireCategory(readMatch[1]!);
-      const user = authenticate(req, url);
+      const { user, via } = authenticate(req, url);
+      if (via !== 'token') {
+        // The cookie (or a bare username) would come along with another site's request too.
+        assertNotCrossSite(req, allowedOrigins);
+        assertJsonRequest(req);
+      }
       requireVisible(category, user);
-      const body = await readJsonBody(req);
+      const body = await readJsonBody(req, bodyTimeoutMs);
       store.markRead(user.username, category, parseReadIds(body));
       res.writeHead(204, cors);
       res.end();
       return;
     }
 
-    if (path === PATHS.session && method === 'POST') {
-      const body = asObject(await readJsonBody(req));
-      const user = typeof body.token === 'string' ? store.findUserByToken(body.token) : null;
-      if (!user) throw new HttpError(401, 'invalid token');
-      const session = store.createSession(user.username);
-      return sendJson(
-        res,
-        200,
-        { username: user.username, role: user.role },
-        {
-          ...cors,
-          'Set-Cookie': `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=None; Secure; Max-Age=2592000`,
-        },
-      );
-    }
-    if (path === PATHS.session && method === 'DELETE') {
-      const session = getCookie(req, SESSION_COOKIE);
-      if (session) store.deleteSession(session);
-      res.writeHead(204, {
-        ...cors,
-        'Set-Cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=None; Secure; Max-Age=0`,
-      });
-      res.end();
-      return;
-    }
+    if (await handleSessionRoute(req, res, path, cors, { store, allowedOrigins, bodyTimeoutMs })) return;
 
     if (path === '/admin/publish' && method === 'POST') {
       requireAdmin(req);
-      const body = asObject(await readJsonBody(req));
+      const body = asObject(await readJsonBody(req, bodyTimeoutMs));
       if (typeof body.username !== 'string' || !store.getUser(body.username)) {
         throw new HttpError(404, 'unknown username');
       }
@@ -175,7 +182,7 @@ export function createRoutes({ store, hub, options, log, format }: RouteContext)
     const userMatch = /^\/admin\/users\/([^/]+)$/.exec(path);
     if (userMatch && method === 'PUT') {
       requireAdmin(req);
-      const body = asObject(await readJsonBody(req));
+      const body = asObject(await readJsonBody(req, bodyTimeoutMs));
       const role = body.role ?? 'user';
       if (typeof role !== 'string' || role === '') throw new HttpError(400, 'role must be a non-empty string');
       if (
@@ -189,7 +196,8 @@ export function createRoutes({ store, hub, options, log, format }: RouteContext)
         const user = store.upsertUser({
           username: decodeURIComponent(userMatch[1]!),
           role,
-          token: (body.token as string) ?? null,
+          // Absent: keep the current token (a role change must not sign the user out); null: remove it.
+          token: body.token as string | null | undefined,
         });
         return sendJson(res, 200, { username: user.username, role: user.role }, cors);
       } catch (error) {
@@ -199,15 +207,4 @@ export function createRoutes({ store, hub, options, log, format }: RouteContext)
 
     throw notFound();
   };
-}
-
-/** The page at `/`: in the demo it stands in for the web app that notification clicks open. */
-function getStartPage(category: string | null): string {
-  const shown =
-    category && isCategory(category) ? `<p>You opened the <strong>${category}</strong> notifications.</p>` : '';
-  return `<!doctype html><meta charset="utf-8"><title>Beacon reference server</title>
-<body style="font: 16px system-ui, sans-serif; max-width: 40em; margin: 3em auto">
-<h1>Beacon reference server</h1>${shown}
-<p>This server implements Beacon's notification protocol (docs/protocol.md). In the demo, this page stands in for your
-web app: clicking a Beacon notification or "Open app" brings you here.</p></body>`;
 }

@@ -17,6 +17,8 @@ export function formatResyncEvent(latestId: string): string {
 
 export class SseHub {
   private streams = new Map<string, Set<ServerResponse>>();
+  /** The session each cookie-authenticated stream was opened with, to end them when it is signed out. */
+  private sessionOf = new WeakMap<ServerResponse, string>();
   private heartbeat: NodeJS.Timeout;
 
   constructor(heartbeatMs: number) {
@@ -34,7 +36,8 @@ export class SseHub {
     return this.streams.get(username)?.size ?? 0;
   }
 
-  add(username: string, res: ServerResponse): void {
+  add(username: string, res: ServerResponse, sessionKey: string | null = null): void {
+    if (sessionKey) this.sessionOf.set(res, sessionKey);
     let set = this.streams.get(username);
     if (!set) this.streams.set(username, (set = new Set()));
     set.add(res);
@@ -46,6 +49,12 @@ export class SseHub {
 
   send(username: string, text: string): void {
     for (const res of this.streams.get(username) ?? []) write(res, text);
+  }
+
+  /** Ends a user's streams opened with this session, or all of them (null): their credentials were revoked. */
+  endFor(username: string, sessionKey: string | null): void {
+    for (const res of this.streams.get(username) ?? [])
+      if (sessionKey === null || this.sessionOf.get(res) === sessionKey) res.end();
   }
 
   /** Ends every stream; clients reconnect with their Last-Event-ID. */

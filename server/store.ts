@@ -1,7 +1,4 @@
-/**
- * The reference server's data: users, their notification items, unread counts and a bounded per-user event log for
- * `Last-Event-ID` replay (docs/protocol.md §7.2). Pure state: persistence and HTTP live elsewhere.
- */
+/** The server's data: users, items, unread counts, a bounded per-user event log for replay (protocol §7.2). */
 import { randomBytes } from 'node:crypto';
 import {
   getCategoryOfNoticeType,
@@ -12,13 +9,20 @@ import {
   type NoticeType,
 } from '../utils/protocol/categories';
 import type { CategoryPageBody, NoticeEventData, NotificationItem } from '../utils/protocol/wire';
+import { hashSecret } from './secrets';
+import { DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_SESSION_TTL_MS, SessionStore } from './session-store';
+import { migrateSnapshot, type SnapshotV2 } from './snapshot-migration';
 
 export type Item = NotificationItem;
 
 export interface User {
   username: string;
   role: string;
-  token: string | null;
+}
+
+/** A user to create or update: `token` undefined keeps the current token, null removes it. */
+export interface UserSpec extends User {
+  token?: string | null;
 }
 
 /** A message event as stored in the replay log: its SSE id and its JSON data. */
@@ -29,6 +33,8 @@ export interface LoggedEvent {
 }
 
 interface UserState extends User {
+  /** SHA-256 of the user's token: the token itself is never kept. */
+  tokenHash: string | null;
   /** Items per category, oldest first. */
   items: Record<Category, Item[]>;
   unread: CategoryCounts;
@@ -37,13 +43,7 @@ interface UserState extends User {
   log: LoggedEvent[];
 }
 
-export interface StoreSnapshot {
-  version: 1;
-  epoch: string;
-  nextItemId: number;
-  users: UserState[];
-  sessions: Record<string, string>;
-}
+type StoreSnapshot = SnapshotV2<UserState>;
 
 export interface NewNotification {
   notice_type: NoticeType;
@@ -54,7 +54,9 @@ export interface NewNotification {
 
 export type ReplayResult = { kind: 'replay'; events: LoggedEvent[] } | { kind: 'resync'; latestId: string };
 
-export type StoreListener = (username: string, event: LoggedEvent) => void;
+type StoreListener = (username: string, event: LoggedEvent) => void;
+/** Credentials were revoked: one session (its key), or everything the user had (null). */
+type RevokeListener = (username: string, sessionKey: string | null) => void;
 
 export interface StoreOptions {
   /** How many events per user are kept for replay. */
@@ -62,15 +64,19 @@ export interface StoreOptions {
   /** How many items per user and category are kept; older ones are dropped. */
   itemLimit?: number;
   now?: () => Date;
+  sessionTtlMs?: number;
+  maxSessionsPerUser?: number;
 }
 
 export class NotificationStore {
   private epoch = randomBytes(4).toString('hex');
   private nextItemId = 1;
   private users = new Map<string, UserState>();
+  /** Username by token digest. */
   private tokens = new Map<string, string>();
-  private sessions = new Map<string, string>();
+  private readonly sessions: SessionStore;
   private listeners = new Set<StoreListener>();
+  private revokeListeners = new Set<RevokeListener>();
   private changeListeners = new Set<() => void>();
   private readonly replayLimit: number;
   private readonly itemLimit: number;
@@ -80,6 +86,18 @@ export class NotificationStore {
     this.replayLimit = options.replayLimit ?? 100;
     this.itemLimit = options.itemLimit ?? 1000;
     this.now = options.now ?? (() => new Date());
+    this.sessions = new SessionStore({
+      ttlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+      maxPerUser: options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,
+      now: () => this.now().getTime(),
+      changed: () => this.changed(),
+    });
+  }
+
+  /** Called when a session or all of a user's credentials are revoked, so their streams can be ended. */
+  onRevoke(listener: RevokeListener): () => void {
+    this.revokeListeners.add(listener);
+    return () => this.revokeListeners.delete(listener);
   }
 
   /** Called with every new message event, for live streams. */
@@ -94,23 +112,32 @@ export class NotificationStore {
     return () => this.changeListeners.delete(listener);
   }
 
-  upsertUser(user: User): User {
+  upsertUser(user: UserSpec): User {
     const existing = this.users.get(user.username);
-    if (existing?.token) this.tokens.delete(existing.token);
+    const tokenHash =
+      user.token === undefined ? (existing?.tokenHash ?? null) : user.token ? hashSecret(user.token) : null;
+    if (tokenHash) {
+      const holder = this.tokens.get(tokenHash);
+      if (holder && holder !== user.username) throw new Error('token already belongs to another user');
+    }
     const state: UserState = existing ?? {
-      ...user,
+      username: user.username,
+      role: user.role,
+      tokenHash: null,
       items: { likes: [], stars: [], comments: [], system: [], manager: [], report_email: [] },
       unread: getZeroCounts(),
       seq: 0,
       log: [],
     };
     state.role = user.role;
-    state.token = user.token;
-    if (user.token) {
-      const holder = this.tokens.get(user.token);
-      if (holder && holder !== user.username) throw new Error('token already belongs to another user');
-      this.tokens.set(user.token, user.username);
+    if (existing && existing.tokenHash !== tokenHash) {
+      if (existing.tokenHash) this.tokens.delete(existing.tokenHash);
+      // A new or removed token ends everything signed in with the old one: sessions and open streams.
+      this.sessions.revokeUser(user.username);
+      for (const listener of this.revokeListeners) listener(user.username, null);
     }
+    state.tokenHash = tokenHash;
+    if (tokenHash) this.tokens.set(tokenHash, user.username);
     this.users.set(user.username, state);
     this.changed();
     return toUser(state);
@@ -122,24 +149,28 @@ export class NotificationStore {
   }
 
   findUserByToken(token: string): User | null {
-    const username = this.tokens.get(token);
+    const username = this.tokens.get(hashSecret(token));
     return username ? this.getUser(username) : null;
   }
 
-  createSession(username: string): string {
-    const sessionId = randomBytes(24).toString('base64url');
-    this.sessions.set(sessionId, username);
-    this.changed();
-    return sessionId;
+  /** Signs a user in; the id goes into the cookie and is not kept, only its digest. */
+  createSession(username: string): { id: string; maxAgeSeconds: number } {
+    this.requireUser(username);
+    const { id } = this.sessions.create(username);
+    return { id, maxAgeSeconds: Math.floor(this.sessions.ttlMs / 1000) };
   }
 
-  findUserBySession(sessionId: string): User | null {
-    const username = this.sessions.get(sessionId);
-    return username ? this.getUser(username) : null;
+  /** The signed-in user of a live session, with the session's key (to tie streams to it) and expiry. */
+  findSession(sessionId: string): { user: User; key: string; expiresAt: number } | null {
+    const found = this.sessions.find(sessionId);
+    const user = found && this.getUser(found.record.username);
+    return found && user ? { user, key: found.key, expiresAt: found.record.expiresAt } : null;
   }
 
+  /** Signs a session out and tells the revoke listeners, so the streams it opened end. */
   deleteSession(sessionId: string): void {
-    if (this.sessions.delete(sessionId)) this.changed();
+    const deleted = this.sessions.delete(sessionId);
+    if (deleted) for (const listener of this.revokeListeners) listener(deleted.username, deleted.key);
   }
 
   /** Adds an unread item and logs (and broadcasts) its message event. */
@@ -222,22 +253,24 @@ export class NotificationStore {
 
   toSnapshot(): StoreSnapshot {
     return {
-      version: 1,
+      version: 2,
       epoch: this.epoch,
       nextItemId: this.nextItemId,
       users: [...this.users.values()],
-      sessions: Object.fromEntries(this.sessions),
+      sessions: this.sessions.toJSON(),
     };
   }
 
-  /** Replaces the whole state with a saved snapshot. */
-  loadSnapshot(snapshot: StoreSnapshot): void {
-    if (snapshot.version !== 1) throw new Error(`unsupported data version ${String(snapshot.version)}`);
+  /** Replaces the whole state with a saved snapshot; true when it came from an older version (save it again). */
+  loadSnapshot(saved: unknown): boolean {
+    const { snapshot, migrated } = migrateSnapshot(saved, this.now().getTime(), this.sessions.ttlMs);
+    const users = snapshot.users as unknown as UserState[];
     this.epoch = snapshot.epoch;
     this.nextItemId = snapshot.nextItemId;
-    this.users = new Map(snapshot.users.map((user) => [user.username, user]));
-    this.tokens = new Map(snapshot.users.filter((u) => u.token).map((u) => [u.token!, u.username]));
-    this.sessions = new Map(Object.entries(snapshot.sessions));
+    this.users = new Map(users.map((user) => [user.username, user]));
+    this.tokens = new Map(users.filter((u) => u.tokenHash).map((u) => [u.tokenHash!, u.username]));
+    this.sessions.load(snapshot.sessions);
+    return migrated;
   }
 
   private appendEvent(user: UserState, payload: NoticeEventData): LoggedEvent {
@@ -262,5 +295,5 @@ export class NotificationStore {
 }
 
 function toUser(state: UserState): User {
-  return { username: state.username, role: state.role, token: state.token };
+  return { username: state.username, role: state.role };
 }

@@ -126,6 +126,13 @@ export class ChromiumBeacon {
     return page;
   }
 
+  /** Opens a web page (the reference server's start page, a hostile page) in a new tab of the same profile. */
+  async openWebPage(url: string): Promise<Page> {
+    const page = await this.context.newPage();
+    await page.goto(url);
+    return page;
+  }
+
   /** Saves a screenshot of every open page and the console log, named after the test. */
   saveFailureArtifacts(name: string): Promise<void> {
     return writeFailureArtifacts(name, this.consoleLog, this.context.pages());

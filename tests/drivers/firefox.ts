@@ -122,6 +122,13 @@ export class FirefoxBeacon {
     });
   }
 
+  /** Opens a web page (the reference server's start page) in a new tab of the same profile. */
+  async openWebPage(url: string): Promise<Page> {
+    const page = await this.browser.newPage();
+    await page.goto(url);
+    return page;
+  }
+
   async saveFailureArtifacts(name: string): Promise<void> {
     await writeFailureArtifacts(name, this.consoleLog, await this.browser.pages());
   }

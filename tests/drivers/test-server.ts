@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { getVisibleCategories } from '../../utils/protocol/categories';
 import { startBeaconServer, type BeaconServer, type BeaconServerOptions, type RecordedRequest } from '../../server/app';
 
-const ADMIN_TOKEN = 'e2e-admin-token';
+const ADMIN_TOKEN = 'e2e-admin-token-0123';
 export const USER = { username: 'alice', token: 'alice-e2e-token', role: 'user' };
 export const ADMIN_USER = { username: 'root', token: 'root-e2e-token', role: 'admin' };
 

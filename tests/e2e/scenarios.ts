@@ -22,8 +22,17 @@ export function getAppliedStyle(): typeof STYLED_POPUP {
   };
 }
 
+/** A web page in the browser under test, as far as the scenarios use it (playwright and puppeteer pages both fit). */
+interface WebPage {
+  type(selector: string, text: string): Promise<unknown>;
+  click(selector: string): Promise<unknown>;
+  waitForSelector(selector: string): Promise<unknown>;
+}
+
 /** The part of a browser driver the shared scenarios use. */
 export interface BrowserBeacon {
+  /** Opens a web page in a new tab of the same profile (its cookies are the ones Beacon's requests carry). */
+  openWebPage(url: string): Promise<WebPage>;
   configure(settings: Partial<Settings>): Promise<void>;
   badge(): Promise<BadgeState>;
   badgeText(): Promise<string>;
@@ -89,8 +98,53 @@ export function useE2eFixture<B extends BrowserBeacon>(name: string, launch: () 
 
 export function defineSharedScenarios(
   f: E2eFixture<BrowserBeacon>,
-  hooks: { afterSignedOut?: () => Promise<void> } = {},
+  hooks: {
+    afterSignedOut?: () => Promise<void>;
+    /** How many "sign in" OS notifications were shown since the first call. */
+    signInNotifications: () => Promise<number>;
+  },
 ): void {
+  it('browser-session sign-in follows the web page: sign in, live badge, sign out, sign in again', async () => {
+    expect(await hooks.signInNotifications()).toBe(0);
+    await f.server.publish({ notice_type: 0 });
+    const page = await f.beacon.openWebPage(`${f.server.url}/`);
+    const signInOnPage = async () => {
+      await page.waitForSelector('[data-test=status][data-state=signed-out]');
+      await page.type('#token', USER.token);
+      await page.click('[data-test=sign-in] button');
+      await page.waitForSelector('[data-test=status][data-state=signed-in]');
+    };
+    await signInOnPage();
+    await f.beacon.configure({ serverUrl: f.server.url, authMethod: 'cookie', token: '' });
+    await f.badgeIs('1');
+    await f.waitLive();
+    await f.server.publish({ notice_type: 2, title: 'Bob commented' });
+    await f.badgeIs('2');
+    // What the server received: the web page's session cookie, no token.
+    const streams = f.server.streamRequests();
+    expect(streams.length).toBeGreaterThan(0);
+    for (const request of streams) {
+      expect(request.headers.cookie).toMatch(/beacon_session=/);
+      expect(request.headers.authorization).toBeUndefined();
+    }
+
+    await page.click('[data-test=sign-out]');
+    await waitFor(
+      () => f.beacon.badge(),
+      (badge) => badge.text === '!' && badge.title.startsWith('Beacon — Signed out'),
+      'signed out after the web page signed out',
+      5000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await hooks.signInNotifications()).toBe(1);
+
+    await signInOnPage();
+    await f.server.publish({ notice_type: 1 });
+    await f.badgeIs('3', 10_000);
+    await f.waitLive();
+    expect(await hooks.signInNotifications()).toBe(1);
+  });
+
   it('is unconfigured on a fresh install, then the badge follows published events in every category', async () => {
     const fresh = await waitFor(
       () => f.beacon.badge(),

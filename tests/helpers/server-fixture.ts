@@ -57,3 +57,14 @@ export async function stream(server: BeaconServer, headers: Record<string, strin
   trackStream(opened);
   return opened;
 }
+
+/** Signs in through the session endpoint as the reference web page does; returns the `name=value` cookie. */
+export async function signInCookie(server: BeaconServer, token = ALICE.token): Promise<string> {
+  const response = await fetch(`${server.url}/auth/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'same-origin' },
+    body: JSON.stringify({ token }),
+  });
+  if (response.status !== 200) throw new Error(`sign-in failed: ${response.status}`);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}

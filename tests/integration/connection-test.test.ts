@@ -23,7 +23,7 @@ async function run(overrides: Parameters<typeof makeSettings>[0]) {
 describe('runConnectionTest against the reference server', () => {
   it('passes every step with a good token', async () => {
     server = await startBeaconServer({
-      adminToken: 'admin',
+      adminToken: 'admin-token-for-tests',
       users: [{ username: 'alice', token: 'alice-token-1', role: 'user' }],
     });
     server.store.publish('alice', { notice_type: 0 });
@@ -41,7 +41,7 @@ describe('runConnectionTest against the reference server', () => {
 
   it('says when the sign-in is refused, the URL is wrong, or nothing answers', async () => {
     server = await startBeaconServer({
-      adminToken: 'admin',
+      adminToken: 'admin-token-for-tests',
       users: [{ username: 'alice', token: 'alice-token-1', role: 'user' }],
     });
     expect((await run({ serverUrl: server.url, token: 'wrong-token' })).steps).toEqual([

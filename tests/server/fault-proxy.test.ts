@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function start() {
-  server = await startBeaconServer({ adminToken: 'admin', users: [ALICE], heartbeatMs: 60_000 });
+  server = await startBeaconServer({ adminToken: 'admin-token-for-tests', users: [ALICE], heartbeatMs: 60_000 });
   proxy = await startFaultProxy({ target: () => server.url });
 }
 

@@ -60,6 +60,7 @@ describe('counts, items and mark read', () => {
     const server = await start();
     const login = await fetch(`${server.url}/auth/session`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ token: ALICE.token }),
     });
     expect(login.status).toBe(200);
@@ -102,21 +103,6 @@ describe('bad input gets a 4xx JSON error and the server keeps serving', () => {
     expect(huge.status).toBe(413);
     expect((await huge.json()).error).toMatch(/larger than/);
     expect((await publish(server, { username: 'alice', notice_type: 0, title: 'still fine' })).status).toBe(201);
-  });
-
-  it('answers CORS preflights from extension origins', async () => {
-    const server = await start();
-    const response = await fetch(`${server.url}/notification/socket_connection`, {
-      method: 'OPTIONS',
-      headers: {
-        Origin: 'chrome-extension://abcdefghijklmnop',
-        'Access-Control-Request-Headers': 'authorization,last-event-id',
-      },
-    });
-    expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe('chrome-extension://abcdefghijklmnop');
-    expect(response.headers.get('access-control-allow-credentials')).toBe('true');
-    expect(response.headers.get('access-control-allow-headers')).toMatch(/Last-Event-ID/);
   });
 });
 
@@ -173,5 +159,20 @@ describe('start page', () => {
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toContain('<strong>likes</strong>');
     expect(await (await fetch(`${server.url}/?category=<script>`)).text()).not.toContain('<script>');
+  });
+
+  it('has a sign-in form whose script runs under a CSP without inline script or framing', async () => {
+    const server = await start();
+    const page = await fetch(`${server.url}/`);
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toMatch(/script-src 'self'/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    const html = await page.text();
+    expect(html).toContain('data-test="sign-in"');
+    expect(html).toMatch(/<script src="\/start\.js"><\/script>/);
+    const script = await fetch(`${server.url}/start.js`);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await script.text()).toContain("'Content-Type': 'application/json'");
   });
 });

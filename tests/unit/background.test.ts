@@ -33,7 +33,10 @@ async function startBackground() {
   };
   vi.stubGlobal('chrome', { ...fakeBrowser, runtime });
   // APIs fakeBrowser does not implement.
-  Object.assign(fakeBrowser, { permissions: { contains: async () => true, onAdded: { addListener() {} } } });
+  Object.assign(fakeBrowser, {
+    permissions: { contains: async () => true, onAdded: { addListener() {} } },
+    cookies: { onChanged: { addListener() {} } },
+  });
   Object.assign(fakeBrowser.runtime, { getPlatformInfo: async () => ({ os: 'linux' }), openOptionsPage });
   Object.assign(fakeBrowser.action, { setIcon: async () => {} });
   vi.resetModules();

@@ -113,7 +113,12 @@ function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetc
       return { unreadCount: count as number, latest: parseNotice(first) };
     },
     async markRead(category) {
-      await request(PATHS.markRead(category), { method: 'POST' });
+      // JSON, not an empty body: servers refuse other types on cookie-authenticated changes (CSRF, protocol §6).
+      await request(PATHS.markRead(category), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
     },
     getStreamRequest(lastEventId) {
       return { url: urlFor(PATHS.stream), headers, credentials, lastEventId };

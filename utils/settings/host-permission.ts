@@ -18,3 +18,14 @@ export function needsPermissionRequest(url: string): boolean {
     return false;
   }
 }
+
+/** Whether a cookie of this domain (`host` or `.example.com`, as the cookies API gives it) goes to the server. */
+export function isCookieForServer(cookieDomain: string, serverUrl: string): boolean {
+  try {
+    const host = new URL(serverUrl).hostname;
+    const domain = cookieDomain.replace(/^\./, '');
+    return host === domain || host.endsWith(`.${domain}`);
+  } catch {
+    return false;
+  }
+}
