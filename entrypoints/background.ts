@@ -82,7 +82,7 @@ export default defineBackground({
     // Browser-session sign-in: signed out (a 401 waits for something to change, protocol §7.4), Beacon tries again
     // when the web app sets a cookie for the server, i.e. when the user signs in there again.
     browser.cookies.onChanged.addListener(({ removed, cookie }) => {
-      if (removed || core.getSnapshot().connection.status !== 'signed-out') return;
+      if (removed || core.connectionStatus !== 'signed-out') return;
       void loadEffectiveSettings().then((settings) => {
         if (settings.authMethod === 'cookie' && isCookieForServer(cookie.domain, settings.serverUrl)) core.reconnect();
       });

@@ -69,6 +69,11 @@ export class BackgroundCore {
     return structuredClone(this.snapshot);
   }
 
+  /** The connection state alone, without copying the snapshot (for listeners that fire often). */
+  get connectionStatus(): ConnectionInfo['status'] {
+    return this.snapshot.connection.status;
+  }
+
   /** Worker start: show the persisted numbers at once, then connect and resync. */
   async start(): Promise<void> {
     this.snapshot = normalizeSnapshot(await this.deps.loadSnapshot());
