@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import { LOOPBACK_HOSTS } from './utils/settings/server-url';
 import { inlinePageCss } from './scripts/build/inline-page-css';
 import { splitPageGroups } from './scripts/build/page-groups';
 
@@ -30,8 +31,9 @@ export default defineConfig({
     // storage: settings and the last snapshot; alarms: wakes a stopped worker; notifications: OS notifications;
     // cookies: with browser-session sign-in, a sign-in on the web app (a new cookie) ends the signed-out state.
     permissions: ['storage', 'alarms', 'notifications', 'cookies'],
-    // Loopback servers work out of the box; any other server origin is asked for at run time.
-    host_permissions: ['http://localhost/*', 'http://127.0.0.1/*'],
+    // Loopback servers work out of the box (exactly the hosts the HTTPS rule lets use plain HTTP); any other server
+    // origin is asked for at run time.
+    host_permissions: LOOPBACK_HOSTS.map((host) => `http://${host}/*`),
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: '__MSG_extName__' },
     ...(browser === 'firefox'

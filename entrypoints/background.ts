@@ -12,7 +12,7 @@ import { throttleLatest } from '@/utils/lib/throttle';
 import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging/messaging';
 import { OsNotifier } from '@/utils/notifications/os-notifier';
 import { getAccountKey } from '@/utils/settings/account-key';
-import { getAppPageUrl } from '@/utils/settings/app-url';
+import { getAppPageUrl, getNoticeClickUrl } from '@/utils/settings/app-url';
 import { getOriginPattern, isCookieForServer } from '@/utils/settings/host-permission';
 import { loadEffectiveSettings, settingsItem } from '@/utils/settings/settings-storage';
 import { loadSnapshot, saveSnapshot } from '@/utils/snapshot/snapshot-storage';
@@ -101,8 +101,11 @@ export default defineBackground({
         .then(async (target) => {
           if (!target) return;
           if (target.kind === 'settings') return browser.runtime.openOptionsPage();
+          const settings = await loadEffectiveSettings();
           const url =
-            target.kind === 'url' ? target.url : getAppPageUrl(await loadEffectiveSettings(), target.category);
+            target.kind === 'url'
+              ? getNoticeClickUrl(settings, target.url, target.category)
+              : getAppPageUrl(settings, target.category);
           if (url) await openOrFocusTab(url);
         })
         .catch(logFailure('notification click'));

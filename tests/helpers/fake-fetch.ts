@@ -19,6 +19,19 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   });
 }
 
+/** Node's HTTP server refuses request heads larger than this (--max-http-header-size) with 431. */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * What a browser's fetch does with a header value it cannot send: rejects before any byte goes out, with a TypeError
+ * that quotes the value (Chromium's wording).
+ */
+function checkHeadersLikeABrowser(headers: Record<string, string>): void {
+  for (const value of Object.values(headers))
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value))
+      throw new TypeError(`Failed to execute 'fetch': '${value}' is not a valid HTTP header field value.`);
+}
+
 export class FakeFetch {
   readonly requests: Array<{ url: string; method: string; headers: Record<string, string> }> = [];
   readonly streams: FakeStream[] = [];
@@ -54,7 +67,10 @@ export class FakeFetch {
   fetch: typeof fetch = async (input, init = {}) => {
     const url = new URL(String(input));
     const headers = { ...(init.headers as Record<string, string>) };
+    checkHeadersLikeABrowser(headers); // such a request never reaches the server, so it is not recorded
     this.requests.push({ url: url.href, method: init.method ?? 'GET', headers });
+    const headerBytes = Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0);
+    if (headerBytes > MAX_HEADER_BYTES) return new Response(null, { status: 431 });
     if (url.pathname.endsWith('/notification/socket_connection')) {
       const answer = this.streamAnswers.shift() ?? 'stream';
       if (answer !== 'stream') return answer;

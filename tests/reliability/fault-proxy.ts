@@ -6,6 +6,9 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { answerWithRestFault, COUNT_PATH, type RestFault } from './rest-faults';
+
+export type { RestFault } from './rest-faults';
 
 export interface ProxiedRequest {
   at: number;
@@ -37,7 +40,6 @@ interface StreamFraming {
 
 const STREAM_PATH = '/notification/socket_connection';
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
 /** One client stream: upstream bytes and injected bytes go out in order, never interleaved mid-chunk. */
 class ProxiedStream {
   private queue: Buffer[] = [];
@@ -102,6 +104,13 @@ export interface FaultProxy {
   /** The stream's answer is held back this long (0 = off). */
   delayStreams(ms: number): void;
   /**
+   * Count requests from now on misbehave (null = forwarded again). Requests already hanging or trickling stay so
+   * until the client gives up on them: a dead request does not come back to life when the server recovers.
+   */
+  setRestFault(fault: RestFault | null): void;
+  /** Streams opened from now on reach the server without their Last-Event-ID (no replay, as after a lost log). */
+  setReplay(on: boolean): void;
+  /**
    * Stops listening and cuts every connection: connections are refused, as from a dead server. (Accepting and
    * resetting them instead would make Firefox retry each request up to 10 times on its own.)
    */
@@ -118,11 +127,15 @@ export async function startFaultProxy(options: { target: () => string; host?: st
   let answer: InjectedAnswer | null = null;
   let framing: StreamFraming = {};
   let streamDelayMs = 0;
+  let restFault: RestFault | null = null;
+  let replay = true;
+  const heldResponses = new Set<ServerResponse>();
   let away = false;
 
   const forward = (req: IncomingMessage, res: ServerResponse, record: ProxiedRequest) => {
     const target = new URL(req.url ?? '/', options.target());
-    const headers = { ...req.headers, host: target.host };
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
+    if (!replay) delete headers['last-event-id'];
     const upstreamRequest = httpRequest(target, { method: req.method, headers }, (upstream) => {
       const isStream = (upstream.headers['content-type'] ?? '').startsWith('text/event-stream');
       res.writeHead(upstream.statusCode ?? 502, upstream.headers);
@@ -177,6 +190,13 @@ export async function startFaultProxy(options: { target: () => string; host?: st
       res.end(injected.status === 204 ? undefined : body);
       return;
     }
+    if (restFault && req.method === 'GET' && COUNT_PATH.test(req.url ?? '')) {
+      record.outcome = restFault;
+      heldResponses.add(res);
+      res.on('close', () => heldResponses.delete(res));
+      answerWithRestFault(restFault, req, res);
+      return;
+    }
     if (isStream && streamDelayMs > 0) {
       let closed = false;
       res.on('close', () => (closed = true));
@@ -193,6 +213,10 @@ export async function startFaultProxy(options: { target: () => string; host?: st
   const dropStreams = () => {
     for (const stream of streams) stream.destroy();
     streams.clear();
+  };
+  const destroyHeld = () => {
+    for (const res of heldResponses) res.destroy();
+    heldResponses.clear();
   };
 
   return {
@@ -222,10 +246,13 @@ export async function startFaultProxy(options: { target: () => string; host?: st
     },
     setFraming: (value) => void (framing = { ...value }),
     delayStreams: (ms) => void (streamDelayMs = ms),
+    setRestFault: (fault) => void (restFault = fault),
+    setReplay: (on) => void (replay = on),
     async goAway() {
       if (away) return;
       away = true;
       dropStreams();
+      destroyHeld();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       sockets.clear();
@@ -238,6 +265,7 @@ export async function startFaultProxy(options: { target: () => string; host?: st
     },
     async close() {
       dropStreams();
+      destroyHeld();
       for (const socket of sockets) socket.destroy();
       if (!away) await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -14,6 +14,7 @@ import {
   sleep,
   waitForNewStream,
 } from './fault-kinds';
+import { HOSTILE_FAULTS } from './hostile-faults';
 import type { Rig } from './rig';
 
 export interface FaultContext {
@@ -40,7 +41,7 @@ export interface FaultResult {
   extraNotifications?: number;
 }
 
-export type IgnoredCounter = 'malformedEvents' | 'unknownTypes' | 'oversizedEvents';
+export type IgnoredCounter = 'malformedEvents' | 'unknownTypes' | 'oversizedEvents' | 'rejectedEventIds';
 
 export interface Fault {
   name: string;
@@ -229,4 +230,5 @@ export const FAULTS: Fault[] = [
       return { allowanceMs: 1500 };
     },
   },
+  ...HOSTILE_FAULTS,
 ];

@@ -160,6 +160,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await rig.proxy.comeBack();
     rig.proxy.setFraming({});
     rig.proxy.delayStreams(0);
+    rig.proxy.setRestFault(null);
+    rig.proxy.setReplay(true);
     await rig.browser.setOffline?.(false);
   };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getBackoffDelay, MAX_DELAY_MS, parseRetryAfter } from '@/utils/connection/backoff';
+import { getBackoffDelay, MAX_DELAY_MS } from '@/utils/connection/backoff';
+import { parseRetryAfter } from '@/utils/connection/server-input';
 
 describe('getBackoffDelay', () => {
   it('stays within 1 s for the first three tries, then grows exponentially, capped at 30 s', () => {

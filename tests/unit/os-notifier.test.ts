@@ -35,7 +35,7 @@ describe('OsNotifier', () => {
       iconUrl: '/notification-icons/comments.png',
     });
     const id = String(create.mock.calls[0]![0]);
-    expect(await n.handleClick(id)).toEqual({ kind: 'url', url: 'https://app.test/c/1' });
+    expect(await n.handleClick(id)).toEqual({ kind: 'url', url: 'https://app.test/c/1', category: 'comments' });
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
   });
 

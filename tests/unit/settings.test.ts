@@ -39,8 +39,10 @@ describe('settings', () => {
 
   it('requires HTTPS except for loopback hosts', () => {
     expect(getServerUrlProblem('https://notify.example.com/api')).toBeNull();
-    for (const url of ['http://localhost:8787', 'http://127.0.0.1', 'http://127.1.2.3:9', 'http://[::1]:80/api'])
+    for (const url of ['http://localhost:8787', 'http://127.0.0.1', 'http://[::1]:80/api'])
       expect(getServerUrlProblem(url), url).toBeNull();
+    // No match pattern grants 127.0.0.0/8: accepting it would leave Beacon at "no permission" for good.
+    expect(getServerUrlProblem('http://127.1.2.3:9')).toBe('insecure');
     expect(getServerUrlProblem('http://notify.example.com')).toBe('insecure');
     expect(getServerUrlProblem('http://127.0.0.1.evil.test')).toBe('insecure');
     expect(getServerUrlProblem('ftp://x.test')).toBe('not-http');

@@ -16,6 +16,7 @@ import type { MarkReadTarget } from '../messaging/protocol-map';
 import type { Settings } from '../settings/settings';
 import type { ConnectionInfo, Diagnostics, Notice, Snapshot } from '../snapshot/snapshot';
 import { createCoalescedRefetch } from './coalesced-refetch';
+import { SyncRetry } from './sync-retry';
 import {
   applyFetchedCategories,
   applyNoticeEvent,
@@ -31,7 +32,10 @@ export interface Logger {
 }
 
 /** Diagnostics counters of input Beacon dropped. */
-export type IgnoredCounter = keyof Pick<Diagnostics, 'malformedEvents' | 'unknownTypes' | 'oversizedEvents'>;
+export type IgnoredCounter = keyof Pick<
+  Diagnostics,
+  'malformedEvents' | 'unknownTypes' | 'oversizedEvents' | 'rejectedEventIds' | 'rejectedRequests'
+>;
 
 /** What a session needs from the background core that owns the snapshot. */
 export interface SessionHost {
@@ -62,6 +66,7 @@ export class AccountSession {
   private readonly refetch: (category: Category) => Promise<void>;
   private openedAt = 0;
   private resumed = false;
+  private readonly syncRetry: SyncRetry;
 
   constructor(
     private readonly settings: Settings,
@@ -70,7 +75,11 @@ export class AccountSession {
     private readonly effects: SessionEffects,
   ) {
     const { clock } = effects;
-    this.api = createApiClientForSettings(settings, effects.fetch);
+    this.api = createApiClientForSettings(settings, effects.fetch, clock);
+    // Not while reconnecting: every new connection syncs anyway.
+    this.syncRetry = new SyncRetry(clock, effects.random ?? Math.random, () => {
+      if (!this.signal.aborted && this.host.getSnapshot().connection.status === 'live') void this.syncAll(false);
+    });
     this.refetch = createCoalescedRefetch<Category>((category) => this.fetchCategory(category), { clock });
     this.loop = new ConnectionLoop(
       {
@@ -87,6 +96,10 @@ export class AccountSession {
         onOversizedEvent: (size) => host.countIgnored('oversizedEvents', `dropped an event of ${size} characters`),
         onActivity: () => host.onActivity(),
         onEnd: (reason, delay) => this.onAttemptEnd(reason, delay),
+        onRejectedEventId: (problem, length) =>
+          host.countIgnored('rejectedEventIds', `ignored an event id (${problem}, ${length} characters)`),
+        onRequestRejected: (header) =>
+          host.countIgnored('rejectedRequests', `a ${header} header could not be sent; dropped it, resyncing`),
         isOnline: effects.isOnline,
         clock,
         random: effects.random,
@@ -115,6 +128,7 @@ export class AccountSession {
   close(): void {
     this.controller.abort();
     this.loop.stop();
+    this.syncRetry.cancel();
   }
 
   async markRead(target: MarkReadTarget): Promise<void> {
@@ -189,6 +203,7 @@ export class AccountSession {
 
   /** Refetches the role and every visible category; after a resync, missed news becomes one summary. */
   private async syncAll(afterResync: boolean): Promise<void> {
+    this.syncRetry.cancel();
     const before = { ...this.host.getSnapshot().counts };
     let role = this.settings.role === 'auto' ? this.host.getSnapshot().role : this.settings.role;
     if (this.settings.role === 'auto') {
@@ -207,20 +222,22 @@ export class AccountSession {
     }
     const categories = getVisibleCategories(role);
     const versions = categories.map((category) => this.countVersions.get(category) ?? 0);
-    let results: CategorySummary[];
-    try {
-      results = await Promise.all(categories.map((category) => this.api.getCategorySummary(category, this.signal)));
-    } catch (error) {
-      this.handleApiError(error);
+    // Settled one by one: a category whose request fails (or times out) must not hold back the others' counts.
+    const results = await Promise.allSettled(
+      categories.map((category) => this.api.getCategorySummary(category, this.signal)),
+    );
+    if (this.signal.aborted) return;
+    const fetched = categories.flatMap((category, index) => {
+      const result = results[index]!;
+      return result.status === 'fulfilled' ? [{ category, version: versions[index]!, ...result.value }] : [];
+    });
+    const failure = results.find((result) => result.status === 'rejected');
+    this.applyFetched(fetched, failure ? {} : { countsKnown: true });
+    if (failure) {
+      if (!this.handleApiError(failure.reason)) this.syncRetry.schedule();
       return;
     }
-    if (this.signal.aborted) return;
-    this.applyFetched(
-      categories.map((category, index) => ({ category, version: versions[index]!, ...results[index]! })),
-      {
-        countsKnown: true,
-      },
-    );
+    this.syncRetry.succeeded();
     if (!afterResync) return;
     for (const { category, missed } of getMissedCounts(before, this.host.getSnapshot().counts, categories)) {
       this.host.announce(category, this.latestByCategory.get(category) ?? null, true, missed);
@@ -233,7 +250,7 @@ export class AccountSession {
       const result = await this.api.getCategorySummary(category, this.signal);
       if (!this.signal.aborted) this.applyFetched([{ category, version, ...result }]);
     } catch (error) {
-      this.handleApiError(error);
+      if (!this.handleApiError(error)) this.syncRetry.schedule();
       throw error;
     }
   }

@@ -3,7 +3,7 @@
  * notifications, the popup and persistence through injected effects. The entrypoint only wires browser APIs to it.
  */
 import { describeError } from '../lib/errors';
-import { realClock, type Clock } from '../lib/clock';
+import { realClock, withSafeDelays, type Clock } from '../lib/clock';
 import type { Category } from '../protocol/categories';
 import type { ArrivedNotice } from '../notifications/notification-plan';
 import { getAccountKey } from '../settings/account-key';
@@ -62,7 +62,8 @@ export class BackgroundCore {
   private readonly clock: Clock;
 
   constructor(private readonly deps: BackgroundCoreDeps) {
-    this.clock = deps.clock ?? realClock;
+    // Every delay of the core and its sessions goes through this clock: none can overflow and fire at once.
+    this.clock = withSafeDelays(deps.clock ?? realClock);
   }
 
   getSnapshot(): Snapshot {

@@ -5,7 +5,7 @@
  * the first of them) and never overlaps the one in flight. A burst of 1,000 events thus costs two requests per
  * category, and the last answer reflects the server's state after the burst.
  */
-import { realClock, type Clock } from '../lib/clock';
+import { realClock, withSafeDelays, type Clock } from '../lib/clock';
 
 export interface CoalesceOptions {
   quietMs?: number;
@@ -25,7 +25,7 @@ export const DEFAULT_MAX_WAIT_MS = 2000;
 export function createCoalescedRefetch<K>(run: (key: K) => Promise<void>, options: CoalesceOptions = {}) {
   const quietMs = options.quietMs ?? DEFAULT_QUIET_MS;
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
-  const clock = options.clock ?? realClock;
+  const clock = withSafeDelays(options.clock ?? realClock);
   const now = () => clock.now();
   const states = new Map<K, KeyState>();
 

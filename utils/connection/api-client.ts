@@ -1,4 +1,5 @@
 /** The REST half of the protocol (docs/protocol.md §4–§6), with auth applied per settings. */
+import { realClock, withSafeDelays, type Clock } from '../lib/clock';
 import { describeError } from '../lib/errors';
 import type { Category } from '../protocol/categories';
 import { PATHS, type MeBody } from '../protocol/wire';
@@ -6,8 +7,10 @@ import type { AuthMethod, Settings } from '../settings/settings';
 import { getBaseUrl } from '../settings/server-url';
 import type { Notice } from '../snapshot/snapshot';
 import type { ConnectionReason } from './connection-reason';
-import { readErrorMessage } from './error-body';
+import { getErrorSentence } from './error-body';
 import { parseNotice } from './notice-event';
+import { getUnsendableHeader, redactHeaderValues } from './request-check';
+import { BodyTooLargeError, parseCount, readBodyCapped, REST_DEADLINE_MS } from './server-input';
 import type { StreamRequest } from './sse-stream';
 
 interface AuthConfig {
@@ -49,12 +52,12 @@ export interface ApiClient {
 }
 
 /** The API client for the server and sign-in in these settings. */
-export function createApiClientForSettings(settings: Settings, fetchFn: typeof fetch): ApiClient {
+export function createApiClientForSettings(settings: Settings, fetchFn: typeof fetch, clock?: Clock): ApiClient {
   const auth = { method: settings.authMethod, token: settings.token, username: settings.username };
-  return createApiClient(getBaseUrl(settings.serverUrl), auth, fetchFn);
+  return createApiClient(getBaseUrl(settings.serverUrl), auth, fetchFn, withSafeDelays(clock ?? realClock));
 }
 
-function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetch): ApiClient {
+function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetch, clock: Clock): ApiClient {
   const headers: Record<string, string> = {};
   if (auth.method === 'token') headers.Authorization = `Bearer ${auth.token}`;
   const credentials: RequestCredentials = auth.method === 'cookie' ? 'include' : 'omit';
@@ -65,28 +68,54 @@ function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetc
     return url.href;
   };
 
-  const request = async (path: string, init: RequestInit & { query?: Record<string, string> } = {}) => {
-    let response: Response;
+  /**
+   * One call, answer body included, within REST_DEADLINE_MS and MAX_REST_BODY_BYTES: a server that never answers, or
+   * trickles, or sends megabytes, costs one failed call (retried by the caller's usual means), never a stuck one.
+   */
+  const request = async (
+    path: string,
+    init: { method?: string; signal?: AbortSignal; query?: Record<string, string>; json?: unknown } = {},
+  ): Promise<string> => {
+    const sent: Record<string, string> = { Accept: 'application/json', ...headers };
+    if (init.json !== undefined) sent['Content-Type'] = 'application/json';
+    const unsendable = getUnsendableHeader(sent);
+    if (unsendable !== null) throw new ApiError({ code: 'unsendable-header', header: unsendable, path });
+    const deadline = new AbortController();
+    const timer = clock.setTimeout(() => deadline.abort(), REST_DEADLINE_MS);
+    const cancel = () => deadline.abort();
+    if (init.signal?.aborted) cancel();
+    init.signal?.addEventListener('abort', cancel);
     try {
-      response = await fetchFn(urlFor(path, init.query), {
-        ...init,
-        headers: { Accept: 'application/json', ...headers, ...(init.headers as Record<string, string>) },
+      const response = await fetchFn(urlFor(path, init.query), {
+        method: init.method,
+        headers: sent,
+        body: init.json === undefined ? undefined : JSON.stringify(init.json),
         credentials,
         cache: 'no-store',
+        signal: deadline.signal,
       });
+      const text = await readBodyCapped(response);
+      if (!response.ok) {
+        const reason = { code: 'http' as const, status: response.status, detail: getErrorSentence(text), path };
+        throw new ApiError(reason, response.headers.get('Retry-After'));
+      }
+      return text;
     } catch (error) {
-      throw new ApiError({ code: 'network', detail: describeError(error), path });
+      if (error instanceof ApiError) throw error;
+      if (error instanceof BodyTooLargeError) throw new ApiError({ code: 'too-large', bytes: error.limitBytes, path });
+      if (deadline.signal.aborted && !init.signal?.aborted) {
+        throw new ApiError({ code: 'timeout', seconds: REST_DEADLINE_MS / 1000, path });
+      }
+      throw new ApiError({ code: 'network', detail: redactHeaderValues(describeError(error), sent), path });
+    } finally {
+      clock.clearTimeout(timer);
+      init.signal?.removeEventListener('abort', cancel);
     }
-    if (!response.ok) {
-      const detail = await readErrorMessage(response);
-      throw new ApiError({ code: 'http', status: response.status, detail, path }, response.headers.get('Retry-After'));
-    }
-    return response;
   };
 
-  const readJson = async (response: Response, path: string): Promise<Record<string, unknown>> => {
+  const readJson = (text: string, path: string): Record<string, unknown> => {
     try {
-      const body: unknown = await response.json();
+      const body: unknown = JSON.parse(text);
       if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
     } catch {
       // handled below
@@ -105,20 +134,14 @@ function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetc
     async getCategorySummary(category, signal) {
       const path = PATHS.category(category);
       const body = await readJson(await request(path, { signal, query: { page: '1', limit: '1' } }), path);
-      const count = body.unread_count;
-      if (!Number.isInteger(count) || (count as number) < 0) {
-        throw new ApiError({ code: 'invalid-response', detail: 'unread_count', path });
-      }
+      const count = parseCount(body.unread_count);
+      if (count === null) throw new ApiError({ code: 'invalid-response', detail: 'unread_count', path });
       const first = Array.isArray(body.data) ? (body.data[0] as unknown) : undefined;
-      return { unreadCount: count as number, latest: parseNotice(first) };
+      return { unreadCount: count, latest: parseNotice(first) };
     },
     async markRead(category) {
       // JSON, not an empty body: servers refuse other types on cookie-authenticated changes (CSRF, protocol §6).
-      await request(PATHS.markRead(category), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: '{}',
-      });
+      await request(PATHS.markRead(category), { method: 'POST', json: {} });
     },
     getStreamRequest(lastEventId) {
       return { url: urlFor(PATHS.stream), headers, credentials, lastEventId };

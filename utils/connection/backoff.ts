@@ -17,14 +17,3 @@ export function getBackoffDelay(attempt: number, random: () => number, baseMs = 
   const exponent = Math.min(Math.max(0, attempt - FAST_RETRIES + 1), 30);
   return Math.floor(random() * Math.min(capMs, baseMs * 2 ** exponent));
 }
-
-/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date (RFC 9110 §10.2.3); null if absent/invalid. */
-export function parseRetryAfter(header: string | null, now: number): number | null {
-  if (header === null || header.trim() === '') return null;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  // An HTTP date starts with a day name ("Sun, 06 Nov 1994 08:49:37 GMT"); Date.parse alone would take "-5" as a year.
-  if (!/^[A-Za-z]{3},/.test(value)) return null;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}

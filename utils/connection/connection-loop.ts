@@ -4,11 +4,12 @@
  * stream itself are injected, so the whole state machine runs under fake timers in unit tests.
  */
 import type { EventSourceMessage } from 'eventsource-parser';
-import { realClock, type Clock } from '../lib/clock';
+import { realClock, withSafeDelays, type Clock } from '../lib/clock';
 import { STALL_TIMEOUT_MS } from '../protocol/wire';
 import type { ConnectionInfo } from '../snapshot/snapshot';
-import { BASE_DELAY_MS, getBackoffDelay, MAX_DELAY_MS, parseRetryAfter } from './backoff';
+import { BASE_DELAY_MS, getBackoffDelay, MAX_DELAY_MS } from './backoff';
 import { getStreamEndReason, type ConnectionReason } from './connection-reason';
+import { getEventIdProblem, getRetryFieldDelay, parseRetryAfter, type EventIdProblem } from './server-input';
 import type { StreamEnd, StreamHandlers } from './sse-stream';
 
 /** The abort reason of an attempt the stall watchdog ended (45 s without a byte: three missed heartbeats). */
@@ -33,6 +34,10 @@ export interface ConnectionLoopDeps {
   onActivity(): void;
   /** Each attempt's end, for logs and diagnostics. */
   onEnd?(reason: ConnectionReason, nextDelayMs: number | null): void;
+  /** An `id:` that cannot be sent back as Last-Event-ID was ignored; the last good id is kept. */
+  onRejectedEventId?(problem: EventIdProblem, length: number): void;
+  /** An attempt could not go out because of a header Beacon sends; the Last-Event-ID is dropped for a resync. */
+  onRequestRejected?(header: string): void;
   isOnline?(): boolean;
   clock?: Clock;
   random?: () => number;
@@ -58,9 +63,9 @@ export class ConnectionLoop {
     private readonly deps: ConnectionLoopDeps,
     lastEventId: string | null = null,
   ) {
-    this.clock = deps.clock ?? realClock;
+    this.clock = withSafeDelays(deps.clock ?? realClock);
     this.random = deps.random ?? Math.random;
-    this.lastEventId = lastEventId;
+    this.lastEventId = lastEventId !== null && getEventIdProblem(lastEventId) === null ? lastEventId : null;
   }
 
   /** Connects now (again), dropping any attempt or wait in progress. Also leaves a signed-out or stopped state. */
@@ -113,14 +118,17 @@ export class ConnectionLoop {
           this.deps.onOpen();
         },
         onEvent: (event) => {
-          // [spec] the last event ID is set from any dispatched event that carried an `id:`.
-          if (event.id !== undefined) this.lastEventId = event.id;
+          // [spec] the last event ID is set from any dispatched event that carried an `id:`; one that could not be
+          // sent back (protocol §7.2) is ignored, so it can never fail every later attempt.
+          const problem = event.id === undefined ? null : getEventIdProblem(event.id);
+          if (problem !== null) this.deps.onRejectedEventId?.(problem, event.id!.length);
+          else if (event.id !== undefined) this.lastEventId = event.id;
           this.deps.onEvent(event);
         },
         onOversizedEvent: (size) => this.deps.onOversizedEvent(size),
         onRetry: (ms) => {
           // [spec] `retry:` sets the reconnection time; clamped so a server cannot make us hammer or vanish.
-          this.baseDelayMs = Math.min(Math.max(ms, 500), MAX_DELAY_MS);
+          this.baseDelayMs = getRetryFieldDelay(ms) ?? this.baseDelayMs;
         },
         onActivity: () => {
           armStallTimer();
@@ -147,6 +155,8 @@ export class ConnectionLoop {
       this.deps.onStateChange({ status, retryAt: null, reason });
     };
     switch (end.type) {
+      case 'request-rejected':
+        return this.handleRejectedRequest(end.header, reason);
       case 'no-content':
       case 'bad-content-type':
         return halt('stopped');
@@ -156,6 +166,23 @@ export class ConnectionLoop {
       default:
         return this.scheduleRetry(reason, this.nextBackoff());
     }
+  }
+
+  /**
+   * Self-healing: a Last-Event-ID fetch refuses is dropped and the stream reopened at once without it (a connection
+   * without an id gets no replay, and the open refetches every count: a resync). Any other header Beacon sends comes
+   * from the settings: wait for the user to fix them rather than fail the same way forever.
+   */
+  private handleRejectedRequest(header: string, reason: ConnectionReason): void {
+    this.deps.onRequestRejected?.(header);
+    if (header.toLowerCase() === 'last-event-id' && this.lastEventId !== null) {
+      this.lastEventId = null;
+      void this.connect();
+      return;
+    }
+    this.running = false;
+    this.deps.onEnd?.(reason, null);
+    this.deps.onStateChange({ status: 'stopped', retryAt: null, reason });
   }
 
   private getDelayFor(end: Extract<StreamEnd, { type: 'http-error' }>): { delayMs: number; mandated: boolean } {

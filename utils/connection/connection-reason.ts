@@ -17,6 +17,8 @@ export type ConnectionReason = (
   | { code: 'timeout'; seconds: number }
   | { code: 'offline' }
   | { code: 'no-permission' }
+  | { code: 'unsendable-header'; header: string }
+  | { code: 'too-large'; bytes: number }
 ) & {
   /** The REST path that failed; absent for the stream. */
   path?: string;
@@ -39,6 +41,8 @@ export function getStreamEndReason(end: StreamEnd): ConnectionReason | null {
       return { code: 'network', detail: end.message };
     case 'protocol-error':
       return { code: 'unbounded-event', chars: end.pendingChars };
+    case 'request-rejected':
+      return { code: 'unsendable-header', header: end.header };
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { getCategoryOfNoticeType, isNoticeType, type Category } from '../protocol/categories';
 import type { Notice } from '../snapshot/snapshot';
+import { parseCount } from './server-input';
 
 export interface NoticeEvent {
   category: Category;
@@ -36,11 +37,12 @@ export function parseNoticeEvent(data: string): ParsedEvent {
     };
   }
   const count = payload.unread_count;
+  // A count that is not a sane non-negative integer is treated as absent: the category is refetched instead.
   return {
     ok: true,
     event: {
       category: getCategoryOfNoticeType(payload.notice_type),
-      unreadCount: Number.isInteger(count) && (count as number) >= 0 ? (count as number) : null,
+      unreadCount: parseCount(count),
       kind: payload.kind === 'read' ? 'read' : 'notice',
       notice: parseNotice(payload),
     },

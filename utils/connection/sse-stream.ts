@@ -6,6 +6,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describeError } from '../lib/errors';
 import { MAX_EVENT_DATA_BYTES } from '../protocol/wire';
 import { readErrorMessage } from './error-body';
+import { getUnsendableHeader, redactHeaderValues } from './request-check';
 
 /** Events whose data exceeds this are dropped (protocol §7.1 caps them at 64 KiB; a character is at least a byte). */
 export const MAX_EVENT_DATA_CHARS = MAX_EVENT_DATA_BYTES;
@@ -37,6 +38,7 @@ export type StreamEnd =
   | { type: 'no-content' } // 204
   | { type: 'bad-content-type'; contentType: string }
   | { type: 'protocol-error'; pendingChars: number } // too much input without an event boundary
+  | { type: 'request-rejected'; header: string } // a header value fetch would refuse: the request never went out
   | { type: 'aborted' };
 
 export async function openEventStream(
@@ -48,12 +50,19 @@ export async function openEventStream(
   const headers: Record<string, string> = { Accept: 'text/event-stream', ...request.headers };
   // [spec] "If the event source's last event ID string is not the empty string, set `Last-Event-ID`".
   if (request.lastEventId) headers['Last-Event-ID'] = request.lastEventId;
+  // Checked here, not left to fetch: its TypeError looks like a network error (retried forever) and may quote the value.
+  const unsendable = getUnsendableHeader(headers);
+  if (unsendable !== null) return { type: 'request-rejected', header: unsendable };
+  const networkError = (error: unknown): StreamEnd =>
+    signal.aborted
+      ? { type: 'aborted' }
+      : { type: 'network-error', message: redactHeaderValues(describeError(error), headers) };
 
   let response: Response;
   try {
     response = await fetchFn(request.url, { headers, credentials: request.credentials, cache: 'no-store', signal });
   } catch (error) {
-    return signal.aborted ? { type: 'aborted' } : { type: 'network-error', message: describeError(error) };
+    return networkError(error);
   }
 
   // [spec] a 204 means "do not reconnect"; other non-200 statuses fail the connection.
@@ -99,6 +108,6 @@ export async function openEventStream(
       }
     }
   } catch (error) {
-    return signal.aborted ? { type: 'aborted' } : { type: 'network-error', message: describeError(error) };
+    return networkError(error);
   }
 }

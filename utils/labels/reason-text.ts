@@ -33,5 +33,9 @@ function formatReasonOnly(reason: ConnectionReason, t: Translate): string {
       return t('reasonOffline');
     case 'no-permission':
       return t('noPermissionReason');
+    case 'unsendable-header':
+      return t('reasonUnsendableHeader', reason.header);
+    case 'too-large':
+      return t('reasonTooLarge', String(Math.round(reason.bytes / 1024)));
   }
 }

@@ -6,9 +6,31 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
+/**
+ * The longest delay a timer holds. Browsers and Node keep it in a signed 32-bit integer: a longer delay (about 24.8
+ * days) overflows and fires at once (HTML timers, "timer initialisation steps"; Node's TimeoutOverflowWarning), which
+ * turns any huge wait into a storm.
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** A delay any timer can hold: never negative, never past the 32-bit limit; not a number is no delay. */
+export function clampTimerDelay(ms: number): number {
+  if (Number.isNaN(ms)) return 0;
+  return Math.min(Math.max(ms, 0), MAX_TIMER_DELAY_MS);
+}
+
+/** The same clock with every delay clamped, so no timer can fire early because of overflow. */
+export function withSafeDelays(clock: Clock): Clock {
+  return {
+    now: () => clock.now(),
+    setTimeout: (callback, ms) => clock.setTimeout(callback, clampTimerDelay(ms)),
+    clearTimeout: (handle) => clock.clearTimeout(handle),
+  };
+}
+
 /** The global clock and timers, looked up at call time (so test fakes installed later still apply). */
-export const realClock: Clock = {
+export const realClock: Clock = withSafeDelays({
   now: () => Date.now(),
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+});

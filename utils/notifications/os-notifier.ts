@@ -36,7 +36,9 @@ export interface NotificationsApi {
 
 /** Where a click on a notification leads. */
 export type ClickTarget =
-  { kind: 'url'; url: string } | { kind: 'category'; category: Category | null } | { kind: 'settings' };
+  | { kind: 'url'; url: string; category: Category }
+  | { kind: 'category'; category: Category | null }
+  | { kind: 'settings' };
 
 const CATEGORY_ICONS: Record<Category, string> = {
   likes: '/notification-icons/likes.png',
@@ -111,7 +113,7 @@ export class OsNotifier {
       const id = `beacon-${plan.kind}-${++this.sequence}-${this.clock.now()}`;
       const target: ClickTarget =
         plan.kind === 'single' && plan.url
-          ? { kind: 'url', url: plan.url }
+          ? { kind: 'url', url: plan.url, category: plan.category }
           : { kind: 'category', category: plan.kind === 'single' ? plan.category : null };
       this.remember(id, target);
       const silent = this.canSilence && !this.settings.sound ? { silent: true } : {};

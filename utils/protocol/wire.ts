@@ -25,11 +25,19 @@ export const STALL_TIMEOUT_MS = 3 * HEARTBEAT_INTERVAL_MS;
 /** One event's `data` may not exceed this (protocol §7.1); request bodies beyond it get 413 (§8). */
 export const MAX_EVENT_DATA_BYTES = 64 * 1024;
 export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
-/**
- * Event ids are opaque strings of at most this many characters (protocol §7.2).
- * @public part of the wire contract, for servers and clients that check ids.
- */
+/** Event ids are opaque strings of at most this many characters (protocol §7.2). */
 export const MAX_EVENT_ID_LENGTH = 128;
+/**
+ * What a header value can carry unchanged (Fetch "header value", RFC 9110 §5.5): Latin-1 bytes without control
+ * characters, and no space at either end (fetch would strip it). Anything else makes `fetch` throw, or the server
+ * reject the request, before a byte of the answer arrives.
+ */
+const SENDABLE_ID = /^(?:[\x21-\x7e\x80-\xff](?:[\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
+
+/** An event id a client can keep and send back as `Last-Event-ID` (protocol §7.2); the empty id resets it. */
+export function isValidEventId(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= MAX_EVENT_ID_LENGTH && SENDABLE_ID.test(value);
+}
 /** `limit` on the list endpoint: 1…50, default 10 (protocol §5). */
 export const MAX_PAGE_LIMIT = 50;
 export const DEFAULT_PAGE_LIMIT = 10;

@@ -1,6 +1,6 @@
 /** Checks a settings form before saving: one message per field, so nothing is saved half-way. */
 import type { MessageKey } from '../labels/message-key';
-import { getServerUrlProblem, type ServerUrlProblem } from './server-url';
+import { getServerUrlProblem, isSendableToken, type ServerUrlProblem } from './server-url';
 import type { Settings } from './settings';
 
 type SettingsField = 'serverUrl' | 'appUrl' | 'token' | 'username' | 'quietFrom' | 'quietTo';
@@ -11,6 +11,7 @@ const URL_PROBLEMS: Record<ServerUrlProblem, MessageKey> = {
   'not-a-url': 'errorNotAUrl',
   'not-http': 'errorNotHttp',
   insecure: 'errorInsecure',
+  'has-extras': 'errorUrlExtras',
 };
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -20,10 +21,12 @@ export function validateSettings(settings: Settings): SettingsErrors {
   const server = getServerUrlProblem(settings.serverUrl);
   if (server) errors.serverUrl = URL_PROBLEMS[server];
   if (settings.appUrl.trim() !== '') {
-    const app = getServerUrlProblem(settings.appUrl.replaceAll('{category}', 'likes'));
+    const app = getServerUrlProblem(settings.appUrl.replaceAll('{category}', 'likes'), { allowQuery: true });
     if (app) errors.appUrl = URL_PROBLEMS[app];
   }
   if (settings.authMethod === 'token' && settings.token.trim() === '') errors.token = 'errorTokenEmpty';
+  else if (settings.authMethod === 'token' && !isSendableToken(settings.token.trim()))
+    errors.token = 'errorTokenInvalid';
   if (settings.authMethod === 'username' && settings.username.trim() === '') errors.username = 'errorUsernameEmpty';
   if (settings.quietHours.enabled) {
     if (!TIME.test(settings.quietHours.from)) errors.quietFrom = 'errorTimeInvalid';

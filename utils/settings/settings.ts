@@ -3,6 +3,7 @@
  * settings-storage.ts; administrators and tests may preset the stored value, missing fields take the defaults.
  */
 import type { Category } from '../protocol/categories';
+import { getServerUrlProblem } from './server-url';
 
 export type AuthMethod = 'cookie' | 'token' | 'username';
 type RoleSetting = 'auto' | 'user' | 'admin';
@@ -57,8 +58,15 @@ const ROLES: readonly RoleSetting[] = ['auto', 'user', 'admin'];
 export function parseManagedSettings(value: Record<string, unknown> | null | undefined): ManagedSettings {
   const managed: ManagedSettings = {};
   if (!value) return managed;
-  if (typeof value.serverUrl === 'string') managed.serverUrl = value.serverUrl;
-  if (typeof value.appUrl === 'string') managed.appUrl = value.appUrl;
+  // A policy URL the options page would refuse (credentials, a query, plain HTTP) is not applied either.
+  if (typeof value.serverUrl === 'string' && getServerUrlProblem(value.serverUrl) === null)
+    managed.serverUrl = value.serverUrl;
+  if (
+    typeof value.appUrl === 'string' &&
+    (value.appUrl.trim() === '' ||
+      getServerUrlProblem(value.appUrl.replaceAll('{category}', 'likes'), { allowQuery: true }) === null)
+  )
+    managed.appUrl = value.appUrl;
   if (typeof value.username === 'string') managed.username = value.username;
   if (AUTH_METHODS.includes(value.authMethod as AuthMethod)) managed.authMethod = value.authMethod as AuthMethod;
   if (ROLES.includes(value.role as RoleSetting)) managed.role = value.role as RoleSetting;

@@ -4,6 +4,7 @@
  */
 import type { ConnectionReason } from '../connection/connection-reason';
 import { CATEGORIES, getVisibleCategories, getZeroCounts, type CategoryCounts } from '../protocol/categories';
+import { isValidEventId } from '../protocol/wire';
 
 export type ConnectionStatus =
   | 'unconfigured' // no server set up yet
@@ -38,6 +39,10 @@ export interface Diagnostics {
   malformedEvents: number;
   unknownTypes: number;
   oversizedEvents: number;
+  /** `id:` values that could not be sent back as Last-Event-ID (too long, not Latin-1): ignored, the last good id kept. */
+  rejectedEventIds: number;
+  /** Requests that could not go out because of a value Beacon sends (a header): the value was dropped. */
+  rejectedRequests: number;
   reconnects: number;
   /** Errors and rejections nothing caught in the background: bugs, shown so they get reported. */
   unhandledErrors: number;
@@ -76,6 +81,8 @@ export function getEmptySnapshot(): Snapshot {
       malformedEvents: 0,
       unknownTypes: 0,
       oversizedEvents: 0,
+      rejectedEventIds: 0,
+      rejectedRequests: 0,
       reconnects: 0,
       unhandledErrors: 0,
     },
@@ -109,6 +116,8 @@ const REASON_CODES: ReadonlySet<string> = new Set<ConnectionReason['code']>([
   'timeout',
   'offline',
   'no-permission',
+  'unsendable-header',
+  'too-large',
 ]);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -153,7 +162,8 @@ export function normalizeSnapshot(value: unknown): Snapshot {
       retryAt: orNull(connection.retryAt, isEpoch),
       reason: orNull(connection.reason, isReason),
     },
-    lastEventId: orNull(value.lastEventId, isString),
+    // An id that cannot be sent back would fail every connection attempt: a stored one is dropped (a resync follows).
+    lastEventId: orNull(value.lastEventId, isValidEventId),
     lastError: orNull(value.lastError, isReason),
     lastSyncedAt: orNull(value.lastSyncedAt, isEpoch),
     diagnostics: {
