@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { round } from './stats';
 
-export interface Row {
+interface Row {
   metric: string;
   beacon: number | null;
   baseline: number | null;
@@ -81,13 +81,35 @@ function getNotes(rows: Row[]): string[] {
       `  Options API is compiled out. The first open in a fresh profile is slower for both pages: no V8 code cache for the`,
       `  script yet.`,
     );
-  const refetch = find('Publish → badge p50, refetch');
-  if (refetch?.beacon !== undefined && refetch.beacon !== null)
-    notes.push(
-      `- Without \`unread_count\` in the event (legacy servers), a steady 50 events/s in one category is refetched at most once per`,
-      `  burst window (2 s), so the badge lags by about a second (p50 ${refetch.beacon} ms): the price of the burst goal (at most two`,
-      `  requests per category for 1,000 events). With the count in the payload, as docs/protocol.md recommends, the badge follows`,
-      `  within milliseconds (the payload rows).`,
-    );
+  notes.push(
+    `- Without \`unread_count\` in the event (legacy servers), Beacon refetches the category's count: the first event at once,`,
+    `  then at most one request per 275 ms per category (a trailing request after the last event), so at any event rate the`,
+    `  badge is at most about 275 ms plus one round trip behind, at no more than 4 requests a second per category. With the`,
+    `  count in the payload, as docs/protocol.md recommends, the badge follows within milliseconds (the payload rows).`,
+  );
   return notes.length ? [...notes, ''] : [];
+}
+
+/** The table's rows and a function that adds one, rounding its figures. */
+export function createRows() {
+  const rows: Row[] = [];
+  const row = (
+    metric: string,
+    beacon: number | null,
+    baseline: number | null,
+    ratio: number | null,
+    unit: string,
+    goal: string,
+    met: boolean | null,
+  ) =>
+    rows.push({
+      metric,
+      beacon: beacon === null ? null : round(beacon, 2),
+      baseline: baseline === null ? null : round(baseline, 2),
+      ratio: ratio === null ? null : round(ratio, 3),
+      unit,
+      goal,
+      met,
+    });
+  return { rows, row };
 }

@@ -20,6 +20,8 @@ const VISIBLE: Array<[string, NoticeType]> = [
 export interface LatencyResult {
   beacon: { p50: number; p95: number; p99: number };
   baseline: { p50: number; p95: number; p99: number; missed: number };
+  /** Beacon's count requests for the category, most in any one second of the run (refetch mode only). */
+  beaconMaxRequestsPerSecond: number;
 }
 
 /** Publish → badge latency for `events` likes at a steady rate. */
@@ -63,7 +65,17 @@ export async function measureLatency(h: Harness, events: number, intervalMs: num
     p95: percentile(values, 95),
     p99: percentile(values, 99),
   });
-  return { beacon: summary(beacon), baseline: { ...summary(baseline), missed } };
+  const refetches = h.server.requests
+    .filter((r) => r.url.startsWith('/notification/likes?') && Boolean(r.headers.authorization))
+    .map((r) => r.at);
+  return {
+    beacon: summary(beacon),
+    baseline: { ...summary(baseline), missed },
+    beaconMaxRequestsPerSecond: Math.max(
+      0,
+      ...refetches.map((at) => refetches.filter((t) => t >= at && t < at + 1000).length),
+    ),
+  };
 }
 
 export interface BurstResult {

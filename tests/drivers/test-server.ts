@@ -9,8 +9,13 @@ const ADMIN_TOKEN = 'e2e-admin-token-0123';
 export const USER = { username: 'alice', token: 'alice-e2e-token', role: 'user' };
 export const ADMIN_USER = { username: 'root', token: 'root-e2e-token', role: 'admin' };
 
+/** A request as the server received it, with when (epoch ms, sub-millisecond; what bench/stats `now()` gives). */
+export interface TimedRequest extends RecordedRequest {
+  at: number;
+}
+
 export class TestServer {
-  readonly requests: RecordedRequest[] = [];
+  readonly requests: TimedRequest[] = [];
   private server: BeaconServer | null = null;
   private port = 0;
   /** Seeded at every start, so a changed token survives a restart like the rest of the data. */
@@ -93,7 +98,7 @@ export class TestServer {
       heartbeatMs: 15_000,
       dataDir: this.dataDir,
       port: this.port,
-      onRequest: (request) => this.requests.push(request),
+      onRequest: (request) => this.requests.push({ ...request, at: performance.timeOrigin + performance.now() }),
       ...this.options,
     });
     this.port = this.server.port;

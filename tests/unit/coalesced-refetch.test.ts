@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCoalescedRefetch, DEFAULT_MAX_WAIT_MS, DEFAULT_QUIET_MS } from '@/utils/background/coalesced-refetch';
+import { createCoalescedRefetch, DEFAULT_MIN_INTERVAL_MS } from '@/utils/background/coalesced-refetch';
 
 function deferred() {
   let resolve!: () => void;
@@ -31,39 +31,51 @@ describe('createCoalescedRefetch', () => {
     expect(started).toEqual([{ key: 'likes', at: 0 }]);
   });
 
-  it('turns a burst of 1,000 asks within a second into one request at once plus one trailing', async () => {
+  it('turns a burst of 1,000 asks within a second into at most 6 requests, the last after the last ask', async () => {
     // 100 steps of 10 asks: all at once, or spread over 0.1 s, 0.5 s or 1 s.
     for (const gapMs of [0, 1, 5, 10]) {
       const { started, refetch } = gatedRefetch(true);
       const calls: Array<Promise<void>> = [];
+      let lastAskAt = 0;
       for (let i = 0; i < 1000; i++) {
         calls.push(refetch('likes'));
+        lastAskAt = Date.now();
         if (gapMs > 0 && i % 10 === 9) await vi.advanceTimersByTimeAsync(gapMs);
       }
-      await vi.advanceTimersByTimeAsync(DEFAULT_MAX_WAIT_MS);
+      await vi.advanceTimersByTimeAsync(DEFAULT_MIN_INTERVAL_MS);
       await Promise.all(calls);
-      expect(started.length, `gap ${gapMs} ms`).toBe(2);
+      expect(started.length, `gap ${gapMs} ms`).toBeLessThanOrEqual(6);
+      expect(started.at(-1)!.at, `gap ${gapMs} ms`).toBeGreaterThanOrEqual(lastAskAt);
+      expect(started.at(-1)!.at - lastAskAt).toBeLessThanOrEqual(DEFAULT_MIN_INTERVAL_MS);
       vi.setSystemTime(Date.now() + 10_000);
     }
   });
 
-  it('starts the trailing request once asks are quiet, bounded by the maximum wait', async () => {
-    const { started, refetch } = gatedRefetch(true);
-    void refetch('x');
-    void refetch('x');
-    await vi.advanceTimersByTimeAsync(DEFAULT_QUIET_MS - 1);
-    expect(started).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(started.map((s) => s.at)).toEqual([0, DEFAULT_QUIET_MS]);
-
-    // A never-ending trickle still gets a fresh answer at least every maxWait.
-    const trickle = gatedRefetch(true);
-    for (let t = 0; t < 5000; t += 50) {
-      void trickle.refetch('y');
-      await vi.advanceTimersByTimeAsync(50);
+  it('at any steady rate: at most 4 requests a second, each ask answered by a request started within 275 ms', async () => {
+    for (const perSecond of [10, 50, 200]) {
+      const { started, refetch } = gatedRefetch(true);
+      const step = 1000 / perSecond;
+      const asks: number[] = [];
+      for (let t = 0; t < 3000; t += step) {
+        asks.push(Date.now());
+        void refetch('likes');
+        await vi.advanceTimersByTimeAsync(step);
+      }
+      await vi.advanceTimersByTimeAsync(DEFAULT_MIN_INTERVAL_MS);
+      const starts = started.map((s) => s.at);
+      for (let second = 0; second < 3; second++) {
+        const inSecond = starts.filter(
+          (at) => at >= starts[0]! + second * 1000 && at < starts[0]! + (second + 1) * 1000,
+        );
+        expect(inSecond.length, `${perSecond}/s`).toBeLessThanOrEqual(4);
+      }
+      for (const at of asks) {
+        const answeredBy = starts.find((s) => s >= at);
+        expect(answeredBy, `${perSecond}/s`).toBeDefined();
+        expect(answeredBy! - at).toBeLessThanOrEqual(DEFAULT_MIN_INTERVAL_MS);
+      }
+      vi.setSystemTime(Date.now() + 10_000);
     }
-    const gaps = trickle.started.slice(1).map((s, i) => s.at - trickle.started[i]!.at);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(DEFAULT_MAX_WAIT_MS + 50);
   });
 
   it('never overlaps requests for a key; keys are independent', async () => {
@@ -71,7 +83,7 @@ describe('createCoalescedRefetch', () => {
     void refetch('likes');
     void refetch('stars');
     const trailing = refetch('likes');
-    await vi.advanceTimersByTimeAsync(DEFAULT_MAX_WAIT_MS);
+    await vi.advanceTimersByTimeAsync(DEFAULT_MIN_INTERVAL_MS * 4);
     expect(started.map((s) => s.key)).toEqual(['likes', 'stars']); // the first likes request is still open
     gates[0]!.resolve();
     await vi.advanceTimersByTimeAsync(0);
@@ -90,7 +102,7 @@ describe('createCoalescedRefetch', () => {
     const second = refetch('x');
     const secondFails = expect(second).rejects.toThrow('boom 2');
     await expect(first).rejects.toThrow('boom 1');
-    await vi.advanceTimersByTimeAsync(DEFAULT_QUIET_MS);
+    await vi.advanceTimersByTimeAsync(DEFAULT_MIN_INTERVAL_MS);
     await secondFails;
     expect(calls).toBe(2);
   });
