@@ -70,6 +70,8 @@ export default defineBackground({
     onMessage('getSnapshot', () => core.getSnapshot());
     onMessage('markRead', ({ data }) => core.markRead(data));
     onMessage('reconnect', () => core.reconnect());
+    onMessage('getItems', ({ data }) => core.getItems(data.category, data.page));
+    onMessage('markItemsRead', ({ data }) => core.markItemsRead(data.category, data.ids));
 
     // Settings saved anywhere, a policy change, or a newly granted permission: reconnect with what is in force now.
     const reload = () => void loadEffectiveSettings().then((settings) => core.applySettings(settings));

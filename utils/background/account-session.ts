@@ -16,6 +16,7 @@ import type { MarkReadTarget } from '../messaging/protocol-map';
 import type { Settings } from '../settings/settings';
 import type { ConnectionInfo, Diagnostics, Notice, Snapshot } from '../snapshot/snapshot';
 import { createCoalescedRefetch } from './coalesced-refetch';
+import { createInbox, type Inbox } from './inbox';
 import {
   applyFetchedCategories,
   applyNoticeEvent,
@@ -136,6 +137,18 @@ export class AccountSession {
       counts[category] = 0;
     }
     this.host.update({ counts });
+  }
+
+  /** The popup's inbox (inbox.ts): pages of items, and marking items read optimistically. */
+  get inbox(): Inbox {
+    return createInbox({
+      api: this.api,
+      signal: this.signal,
+      host: this.host,
+      bumpVersion: (category) => this.bumpVersion(category),
+      refetch: (category) => this.refetch(category),
+      signOut: (reason) => this.signOut(reason),
+    });
   }
 
   private onAttemptEnd(reason: ConnectionReason, delay: number | null): void {

@@ -1,12 +1,14 @@
 /** The REST half of the protocol (docs/protocol.md §4–§6), with auth applied per settings. */
 import { describeError } from '../lib/errors';
 import type { Category } from '../protocol/categories';
-import { PATHS, type MeBody } from '../protocol/wire';
+import { PATHS, type MarkReadBody, type MeBody } from '../protocol/wire';
 import type { AuthMethod, Settings } from '../settings/settings';
 import { getBaseUrl } from '../settings/server-url';
 import type { Notice } from '../snapshot/snapshot';
+import type { ItemPage } from '../snapshot/inbox-item';
 import type { ConnectionReason } from './connection-reason';
 import { readErrorMessage } from './error-body';
+import { parseItemPage } from './item-page';
 import { parseNotice } from './notice-event';
 import type { StreamRequest } from './sse-stream';
 
@@ -45,6 +47,10 @@ export interface ApiClient {
   getMe(signal?: AbortSignal): Promise<MeBody>;
   getCategorySummary(category: Category, signal?: AbortSignal): Promise<CategorySummary>;
   markRead(category: Category): Promise<void>;
+  /** One page of a category's items, newest first (protocol §5). */
+  getCategoryPage(category: Category, page: number, limit: number, signal?: AbortSignal): Promise<ItemPage>;
+  /** Marks these items read (protocol §6, `{"ids": [...]}`). */
+  markItemsRead(category: Category, ids: string[]): Promise<void>;
   getStreamRequest(lastEventId: string | null): StreamRequest;
 }
 
@@ -113,10 +119,25 @@ function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetc
       return { unreadCount: count as number, latest: parseNotice(first) };
     },
     async markRead(category) {
-      await request(PATHS.markRead(category), { method: 'POST' });
+      await request(PATHS.markRead(category), jsonPost({}));
+    },
+    async getCategoryPage(category, page, limit, signal) {
+      const path = PATHS.category(category);
+      const query = { page: String(page), limit: String(limit) };
+      const parsed = parseItemPage(await readJson(await request(path, { signal, query }), path), page, limit);
+      if (!parsed) throw new ApiError({ code: 'invalid-response', detail: 'unread_count, data', path });
+      return parsed;
+    },
+    async markItemsRead(category, ids) {
+      await request(PATHS.markRead(category), jsonPost({ ids }));
     },
     getStreamRequest(lastEventId) {
       return { url: urlFor(PATHS.stream), headers, credentials, lastEventId };
     },
   };
+}
+
+/** A mark-read POST: always a JSON body with its Content-Type, which servers may require of cookie sign-ins (CSRF). */
+function jsonPost(body: MarkReadBody): RequestInit {
+  return { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
 }
