@@ -70,6 +70,7 @@ export default tseslint.config(
     files: ['utils/settings/*.ts', 'utils/snapshot/*.ts', 'utils/labels/*.ts'],
     ignores: [
       'utils/settings/settings-storage.ts',
+      'utils/settings/snooze-storage.ts',
       'utils/snapshot/snapshot-storage.ts',
       'utils/snapshot/inbox-cache-storage.ts',
       'utils/labels/i18n.ts',

@@ -6,7 +6,9 @@ import App from '@/entrypoints/popup/App.vue';
 import type { PopupClient } from '@/utils/messaging/popup-client';
 import type { InboxCache, ItemPage } from '@/utils/snapshot/inbox-item';
 import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
+import type { Snooze } from '@/utils/settings/snooze';
 import { useInboxStore } from '@/utils/stores/inbox-store';
+import { useSnoozeStore } from '@/utils/stores/snooze-store';
 import { usePopupStore } from '@/utils/stores/popup-store';
 
 export function snapshotWith(change: Partial<Snapshot> = {}, counts: Partial<Snapshot['counts']> = {}): Snapshot {
@@ -32,6 +34,8 @@ function fakeClient(snapshot: Snapshot) {
     getItems: vi.fn(async (): Promise<ItemPage> => ({ items: [], page: 1, unreadCount: 0, total: 0, hasMore: false })),
     markItemsRead: vi.fn(async () => {}),
     saveInboxCache: vi.fn(async () => {}),
+    setSnooze: vi.fn(async () => {}),
+    onSnoozeChanged: () => () => {},
     onSnapshotChanged: (callback) => {
       push = callback;
       return () => {};
@@ -50,7 +54,7 @@ export type FakeClient = ReturnType<typeof fakeClient>;
 export async function mountPopup(
   snapshot: Snapshot,
   initial: Snapshot | null = snapshot,
-  options: { cache?: InboxCache | null; setup?: (client: FakeClient) => void } = {},
+  options: { cache?: InboxCache | null; snooze?: Snooze | null; setup?: (client: FakeClient) => void } = {},
 ) {
   const pinia = createPinia();
   setActivePinia(pinia);
@@ -59,6 +63,7 @@ export async function mountPopup(
   const store = usePopupStore();
   const ready = store.connect(client, initial);
   useInboxStore().attach(client, options.cache ?? null);
+  useSnoozeStore().attach(client, options.snooze ?? null);
   const wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body });
   await ready;
   await flushPromises();
