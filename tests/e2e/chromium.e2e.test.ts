@@ -156,4 +156,10 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
       'a notification after the snooze',
     );
   });
+
+  it('the options page shows the popup shortcut from the manifest command', async () => {
+    const options = await f.beacon.openPage('options.html');
+    await options.waitForSelector('[data-test=shortcut]');
+    expect(await options.textContent('[data-test=shortcut]')).toBe('Alt+Shift+U');
+  });
 });

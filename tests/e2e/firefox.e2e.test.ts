@@ -99,4 +99,10 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
       'a notification after the snooze',
     );
   });
+
+  it('the options page shows the popup shortcut from the manifest command', async () => {
+    const options = await f.beacon.openPage('options.html');
+    await options.waitForSelector('[data-test=shortcut]');
+    expect(await options.$eval('[data-test=shortcut]', (element) => element.textContent)).toBe('Alt+Shift+U');
+  });
 });
