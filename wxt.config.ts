@@ -2,6 +2,7 @@ import { defineConfig } from 'wxt';
 import { LOOPBACK_HOSTS } from './utils/settings/server-url';
 import { inlinePageCss } from './scripts/build/inline-page-css';
 import { splitPageGroups } from './scripts/build/page-groups';
+import { DEFAULT_POPUP_SHORTCUT, getPopupCommandName } from './utils/settings/shortcut';
 
 /** Fixed so the Firefox extension keeps its identity (and its storage) across updates. */
 export const GECKO_ID = 'beacon@beacon-notifier.dev';
@@ -24,7 +25,7 @@ export default defineConfig({
   hooks: {
     'entrypoints:grouped': (_wxt, groups) => splitPageGroups(groups),
   },
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
@@ -36,6 +37,13 @@ export default defineConfig({
     host_permissions: LOOPBACK_HOSTS.map((host) => `http://${host}/*`),
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: '__MSG_extName__' },
+    // The popup from the keyboard; the options page shows the shortcut and where to change it.
+    commands: {
+      [getPopupCommandName(manifestVersion)]: {
+        suggested_key: { default: DEFAULT_POPUP_SHORTCUT },
+        description: '__MSG_openPopupCommand__',
+      },
+    },
     ...(browser === 'firefox'
       ? {
           // WXT drops optional_host_permissions for MV2; Firefox MV2 reads them from optional_permissions.

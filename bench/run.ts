@@ -14,12 +14,13 @@ import {
   measureBurst,
   measureLatency,
   measurePopupPaint,
+  measureInboxExpand,
   measureRestart,
   startHarness,
   type LatencyResult,
 } from './scenarios';
 import { measureServerLoad } from './server-load';
-import { median, medianOfRuns, medianRatioOfRuns, round, type RunFigures } from './stats';
+import { median, medianOfRuns, medianRatioOfRuns, percentile, round, type RunFigures } from './stats';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean' }, runs: { type: 'string' }, 'skip-build': { type: 'boolean' } },
@@ -75,13 +76,16 @@ async function main() {
       figures.popupFloorMs = median(paint.floor);
       figures.popupFirstPaintMs = paint.first.beacon;
       figures.popupFirstFloorMs = paint.first.floor;
+      const expand = await measureInboxExpand(withPayload, Math.max(plan.popupOpens, 10));
+      figures.inboxExpandP50 = expand.length ? median(expand) : null;
+      figures.inboxExpandP95 = expand.length ? percentile(expand, 95) : null;
       const restart = await measureRestart(withPayload, plan.restarts);
       figures.restartMs = median(restart.beaconMs);
       const baselineRestarts = restart.baselineMs.filter((ms): ms is number => ms !== null);
       figures.baselineRestartMs =
         baselineRestarts.length === restart.baselineMs.length ? median(baselineRestarts) : null;
       figures.baselineRestartMissed = restart.baselineMs.length - baselineRestarts.length;
-      details.push({ run, latency, paint, restart });
+      details.push({ run, latency, paint, expand, restart });
     } finally {
       await withPayload.close();
     }
@@ -223,6 +227,24 @@ async function main() {
     le(med('burstCorrectMs'), 300),
   );
   row('Popup open → counts painted', med('popupPaintMs'), null, null, 'ms', '≤ 50', le(med('popupPaintMs'), 50));
+  row(
+    'Popup expand → list painted, median',
+    med('inboxExpandP50'),
+    null,
+    null,
+    'ms',
+    '≤ 100',
+    le(med('inboxExpandP50'), 100),
+  );
+  row(
+    'Popup expand → list painted, p95',
+    med('inboxExpandP95'),
+    null,
+    null,
+    'ms',
+    '≤ 200',
+    le(med('inboxExpandP95'), 200),
+  );
   row('Same, framework-free page (what the browser alone costs)', med('popupFloorMs'), null, null, 'ms', '', null);
   row('Popup, first open in a fresh profile (no code cache yet)', med('popupFirstPaintMs'), null, null, 'ms', '', null);
   row('Framework-free page, first open in a fresh profile', med('popupFirstFloorMs'), null, null, 'ms', '', null);

@@ -11,6 +11,10 @@ import { describeError } from '@/utils/lib/errors';
 import { throttleLatest } from '@/utils/lib/throttle';
 import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging/messaging';
 import { OsNotifier } from '@/utils/notifications/os-notifier';
+import { SNOOZE_ALARM, scheduleSnoozeEnd } from '@/utils/notifications/snooze-schedule';
+import { formatSnooze, formatSnoozeEnd } from '@/utils/labels/snooze-text';
+import { isSnoozed, normalizeSnooze, type Snooze } from '@/utils/settings/snooze';
+import { loadSnooze, saveSnooze, snoozeItem } from '@/utils/settings/snooze-storage';
 import { getAccountKey } from '@/utils/settings/account-key';
 import { getAppPageUrl, getNoticeClickUrl } from '@/utils/settings/app-url';
 import { getOriginPattern, isCookieForServer } from '@/utils/settings/host-permission';
@@ -35,6 +39,17 @@ export default defineBackground({
     };
     const notifier = new OsNotifier(browser.notifications, t, import.meta.env.BROWSER !== 'firefox');
     const logFailure = (what: string) => (error: unknown) => log.warn(`${what}: ${describeError(error)}`);
+    // Snooze: no OS notifications until it ends (an alarm ends it on time, even for a stopped worker).
+    let snooze: Snooze | null = null;
+    const badge = createBadgeRenderer(action, t, formatTime, () =>
+      isSnoozed(snooze, Date.now()) ? formatSnooze(snooze!, t, (end) => formatSnoozeEnd(end, Date.now())) : null,
+    );
+    const applySnooze = async (value: Snooze | null) => {
+      snooze = await scheduleSnoozeEnd(browser.alarms, value, Date.now());
+      if (value !== null && snooze === null) await saveSnooze(null); // it ended while nothing ran
+      await badge.render(core.getSnapshot());
+    };
+    const snoozeLoaded = loadSnooze().then(applySnooze).catch(logFailure('snooze'));
     const publish = throttleLatest((snapshot: Snapshot) => {
       sendMessage('snapshotChanged', snapshot).catch((error: unknown) => {
         if (!isNoReceiverError(error)) logFailure('popup update')(error);
@@ -46,10 +61,13 @@ export default defineBackground({
       loadSettings: loadEffectiveSettings,
       loadSnapshot,
       saveSnapshot,
-      render: createBadgeRenderer(action, t, formatTime).render,
+      render: (snapshot) => badge.render(snapshot),
       publish,
       notifications: {
-        add: (notice, settings) => notifier.add(notice, settings),
+        add: (notice, settings) =>
+          void snoozeLoaded.then(() => {
+            if (!isSnoozed(snooze, Date.now())) notifier.add(notice, settings);
+          }),
         showSignIn: () => void notifier.showSignIn().catch(logFailure('sign-in notification')),
         clearAll: () => void notifier.clearAll().catch(logFailure('clearing notifications')),
       },
@@ -70,6 +88,8 @@ export default defineBackground({
     onMessage('getSnapshot', () => core.getSnapshot());
     onMessage('markRead', ({ data }) => core.markRead(data));
     onMessage('reconnect', () => core.reconnect());
+    onMessage('getItems', ({ data }) => core.getItems(data.category, data.page));
+    onMessage('markItemsRead', ({ data }) => core.markItemsRead(data.category, data.ids));
 
     // Settings saved anywhere, a policy change, or a newly granted permission: reconnect with what is in force now.
     const reload = () => void loadEffectiveSettings().then((settings) => core.applySettings(settings));
@@ -93,7 +113,9 @@ export default defineBackground({
     });
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === WATCHDOG_ALARM) core.wake();
+      if (alarm.name === SNOOZE_ALARM) void loadSnooze().then(applySnooze).catch(logFailure('snooze'));
     });
+    snoozeItem.watch((value) => void applySnooze(normalizeSnooze(value)).catch(logFailure('snooze')));
 
     browser.notifications.onClicked.addListener((id) => {
       void notifier

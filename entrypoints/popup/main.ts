@@ -3,7 +3,11 @@ import { createPinia } from 'pinia';
 import { browser } from 'wxt/browser';
 import { createApp } from 'vue';
 import { createPopupClient } from '@/utils/messaging/extension-popup-client';
+import { loadInboxCache } from '@/utils/snapshot/inbox-cache-storage';
 import { loadSnapshot } from '@/utils/snapshot/snapshot-storage';
+import { useInboxStore } from '@/utils/stores/inbox-store';
+import { useSnoozeStore } from '@/utils/stores/snooze-store';
+import { loadSnooze } from '@/utils/settings/snooze-storage';
 import { usePopupStore } from '@/utils/stores/popup-store';
 import '@/components/theme.css';
 import App from './App.vue';
@@ -13,9 +17,17 @@ async function main() {
   const pinia = createPinia();
   const app = createApp(App).use(pinia);
   // Storage answers in a few ms even when the service worker is asleep; the background answers after.
-  const initial = await loadSnapshot().catch(() => null);
+  const [initial, inboxCache, snooze] = await Promise.all([
+    loadSnapshot().catch(() => null),
+    loadInboxCache().catch(() => null),
+    loadSnooze().catch(() => null),
+  ]);
+  const client = createPopupClient();
   const store = usePopupStore(pinia);
-  const ready = store.connect(createPopupClient(), initial);
+  const ready = store.connect(client, initial);
+  // The last lists shown, so an expanded category paints at once; they are refreshed on expand.
+  useInboxStore(pinia).attach(client, inboxCache);
+  useSnoozeStore(pinia).attach(client, snooze);
   app.mount('#app');
   performance.mark('beacon:painted');
   await ready;

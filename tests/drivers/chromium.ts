@@ -119,6 +119,15 @@ export class ChromiumBeacon {
     return this.popup.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
   }
 
+  async popupClick(selector: string): Promise<void> {
+    this.popup ??= await this.openPage('popup.html');
+    await this.popup.click(selector);
+  }
+
+  async tabUrls(): Promise<string[]> {
+    return this.context.pages().map((page) => page.url());
+  }
+
   /** Opens an extension page (popup.html, options.html, or a page a benchmark added to its copy) in a new tab. */
   async openPage(path: string): Promise<Page> {
     const page = await this.context.newPage();

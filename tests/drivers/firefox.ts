@@ -75,6 +75,15 @@ export class FirefoxBeacon {
     return page.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
   }
 
+  async popupClick(selector: string): Promise<void> {
+    const page = await this.apiPage();
+    await page.click(selector);
+  }
+
+  async tabUrls(): Promise<string[]> {
+    return (await this.browser.pages()).map((page) => page.url());
+  }
+
   async configure(settings: Partial<Settings>): Promise<void> {
     const page = await this.apiPage();
     await page.evaluate(async (value) => {

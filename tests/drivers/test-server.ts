@@ -49,14 +49,14 @@ export class TestServer {
     title?: string;
     content?: string;
     url?: string;
-  }): Promise<{ unread_count: number }> {
+  }): Promise<{ id: string; unread_count: number }> {
     const response = await fetch(`${this.url}/admin/publish`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ username: USER.username, ...body }),
     });
     if (response.status !== 201) throw new Error(`publish failed: ${response.status} ${await response.text()}`);
-    return (await response.json()) as { unread_count: number };
+    return (await response.json()) as { id: string; unread_count: number };
   }
 
   /** The true total a user's badge must show. */

@@ -130,4 +130,40 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     for (const request of f.server.requests) expect(request.url).not.toContain(USER.token);
     expect(f.beacon.consoleLog.join('\n')).not.toContain(USER.token);
   });
+
+  it('snooze: no notification while snoozed, the badge still counts; notifications again after', async () => {
+    await f.signIn();
+    await f.waitLive();
+    await f.beacon.popupClick('[data-test=snooze-toggle]');
+    await f.beacon.popupClick('[data-test=snooze-hour]');
+    await f.popupShows('[data-test=snoozed-text]', /^Snoozed until /);
+    await waitFor(
+      () => f.beacon.badge(),
+      (badge) => badge.title.includes('\nSnoozed until '),
+      'the tooltip to say snoozed',
+    );
+    await f.server.publish({ notice_type: 2, title: 'While snoozed' });
+    await f.badgeIs('1');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(Object.keys(await f.beacon.notifications()).length).toBe(0);
+    await f.beacon.popupClick('[data-test=resume]');
+    await waitFor(
+      () => f.beacon.badge(),
+      (badge) => !badge.title.includes('Snoozed'),
+      'the tooltip to drop the snooze',
+    );
+    await f.server.publish({ notice_type: 2, title: 'Awake again' });
+    await f.badgeIs('2');
+    await waitFor(
+      async () => Object.keys(await f.beacon.notifications()).length,
+      (count) => count === 1,
+      'a notification after the snooze',
+    );
+  });
+
+  it('the options page shows the popup shortcut from the manifest command', async () => {
+    const options = await f.beacon.openPage('options.html');
+    await options.waitForSelector('[data-test=shortcut]');
+    expect(await options.textContent('[data-test=shortcut]')).toBe('Alt+Shift+U');
+  });
 });

@@ -38,6 +38,10 @@ export interface BrowserBeacon {
   badgeText(): Promise<string>;
   /** Text of an element in the open popup page, or null when it is not there. */
   popupText(selector: string): Promise<string | null>;
+  /** Clicks an element in the open popup page, as a user's click or Enter would. */
+  popupClick(selector: string): Promise<void>;
+  /** The URLs of the browser's open tabs. */
+  tabUrls(): Promise<string[]>;
   saveFailureArtifacts(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -227,5 +231,35 @@ export function defineSharedScenarios(
     await f.popupShows('[data-test=connection-label]', /^Signed out$/);
     await f.popupShows('[data-test=signed-out]', /Sign in \/ open settings/);
     await hooks.afterSignedOut?.();
+  });
+
+  it('inbox: expand a category to its items, mark one read (badge and server follow), open another', async () => {
+    await f.signIn();
+    await f.waitLive();
+    const first = await f.server.publish({ notice_type: 2, title: 'First comment', url: `${f.server.url}/c/1` });
+    const second = await f.server.publish({ notice_type: 2, title: 'Second comment', url: `${f.server.url}/c/2` });
+    await f.badgeIs('2');
+    await f.popupShows('li[data-category=comments] [data-test=count]', /^2$/);
+    await f.beacon.popupClick('li[data-category=comments] [data-test=toggle]');
+    await f.popupShows('[data-test=inbox]', /Second comment[^]*First comment/);
+
+    await f.beacon.popupClick(`[data-item="${first.id}"] [data-test=item-mark-read]`);
+    await f.badgeIs('1');
+    await f.popupShows('li[data-category=comments] [data-test=count]', /^1$/);
+    const items = f.server.live.store.list(USER.username, 'comments', 1, 10).data;
+    expect(items.map(({ id, read }) => [id, read])).toEqual([
+      [second.id, false],
+      [first.id, true],
+    ]);
+    const post = f.server.requests.find((request) => request.url.startsWith('/notification/comments/read'));
+    expect(post).toMatchObject({ method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect(await f.beacon.popupText(`[data-item="${first.id}"] [data-test=unread-marker]`)).toBeNull();
+
+    await f.beacon.popupClick(`[data-item="${second.id}"] [data-test=item-open]`);
+    await waitFor(
+      () => f.beacon.tabUrls(),
+      (urls) => urls.includes(`${f.server.url}/c/2`),
+      'the item opened in a tab',
+    );
   });
 }

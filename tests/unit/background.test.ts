@@ -122,4 +122,46 @@ describe('background entrypoint', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(openOptionsPage).toHaveBeenCalledTimes(1);
   });
+
+  it('snoozed: the badge counts but no notification is raised; the alarm ends the snooze on time', async () => {
+    const until = Date.now() + 400;
+    await fakeBrowser.storage.local.set({
+      settings: { serverUrl: SERVER, token: 'tok-tok-tok' },
+      snooze: { until },
+    });
+    await startBackground();
+    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    expect(await fakeBrowser.alarms.get('beacon-snooze-end')).toMatchObject({ scheduledTime: until });
+    expect(await fakeBrowser.action.getTitle({})).toMatch(/^Beacon — Live\nSnoozed until \S.*\nLikes: 4\n/);
+    const stream = server.streams[0]!;
+    stream.push('id: 1\ndata: {"notice_type":2,"unread_count":1,"title":"Bob commented"}\n\n');
+    await vi.waitFor(async () => expect(await badgeText()).toBe('5'));
+    await new Promise((resolve) => setTimeout(resolve, 600)); // past the notifier's batching and the snooze's end
+    expect(await fakeBrowser.notifications.getAll()).toEqual({});
+
+    // The alarm fires (it also wakes a stopped worker): the snooze is over and says so nowhere any more.
+    await fakeBrowser.alarms.onAlarm.trigger({
+      name: 'beacon-snooze-end',
+      scheduledTime: until,
+      persistAcrossSessions: true,
+    });
+    await vi.waitFor(async () => expect((await fakeBrowser.storage.local.get('snooze')).snooze ?? null).toBeNull());
+    await vi.waitFor(async () => expect(await fakeBrowser.action.getTitle({})).not.toContain('Snoozed'));
+    stream.push('id: 2\ndata: {"notice_type":2,"unread_count":2,"title":"Ann commented"}\n\n');
+    await vi.waitFor(async () => expect(Object.keys(await fakeBrowser.notifications.getAll())).toHaveLength(1));
+  });
+
+  it('a snooze that ended while the browser was closed is cleared on start; "until turned back on" has no end', async () => {
+    await fakeBrowser.storage.local.set({ snooze: { until: Date.now() - 1000 } });
+    await startBackground();
+    await vi.waitFor(async () => expect((await fakeBrowser.storage.local.get('snooze')).snooze ?? null).toBeNull());
+    await fakeBrowser.storage.local.set({
+      settings: { serverUrl: SERVER, token: 'tok-tok-tok' },
+      snooze: { until: null },
+    });
+    await vi.waitFor(async () =>
+      expect(await fakeBrowser.action.getTitle({})).toContain('Snoozed until you turn notifications back on'),
+    );
+    expect(await fakeBrowser.alarms.get('beacon-snooze-end')).toBeUndefined();
+  });
 });

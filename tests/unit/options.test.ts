@@ -34,6 +34,8 @@ function fakeClient(settings: Settings = structuredClone(DEFAULT_SETTINGS), mana
       diagnostics: { ...getEmptySnapshot().diagnostics, malformedEvents: 2 },
     })),
     onSnapshotChanged: () => () => {},
+    getShortcut: vi.fn(async (): Promise<string | null> => 'Alt+Shift+U'),
+    openShortcutSettings: vi.fn(async () => {}),
     canSilenceNotifications: true,
     emit: (next: Settings) => watcher(next),
   } satisfies SettingsClient & { emit(next: Settings): void };
@@ -183,5 +185,16 @@ describe('options page', () => {
       const labelled = id ? wrapper.find(`label[for="${id}"]`).exists() : control.element.closest('label') !== null;
       expect(labelled, `control ${control.html()}`).toBe(true);
     }
+  });
+
+  it('shows the popup shortcut and opens the browser’s shortcut settings; says so when there is none', async () => {
+    const { wrapper, client } = await mountOptions();
+    expect(wrapper.get('[data-test=shortcut]').text()).toBe('Alt+Shift+U');
+    await wrapper.get('[data-test=change-shortcut]').trigger('click');
+    expect(client.openShortcutSettings).toHaveBeenCalled();
+    const removed = fakeClient();
+    removed.getShortcut.mockResolvedValueOnce(null);
+    const other = await mountOptions(removed);
+    expect(other.wrapper.get('[data-test=shortcut]').text()).toBe('no shortcut set');
   });
 });

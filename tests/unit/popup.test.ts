@@ -1,57 +1,11 @@
-import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
+import { flushPromises } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import App from '@/entrypoints/popup/App.vue';
-import type { PopupClient } from '@/utils/messaging/popup-client';
-import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
-import { HIGHLIGHT_MS, usePopupStore } from '@/utils/stores/popup-store';
+import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
+import { HIGHLIGHT_MS } from '@/utils/stores/popup-store';
+import { mountPopup, snapshotWith, type Mounted } from '../helpers/popup-fixture';
 import { useLocale } from '../setup';
 
-function snapshotWith(change: Partial<Snapshot> = {}, counts: Partial<Snapshot['counts']> = {}): Snapshot {
-  const base = getEmptySnapshot();
-  return {
-    ...base,
-    accountKey: 'https://notify.test|token|',
-    countsKnown: true,
-    role: 'user',
-    lastSyncedAt: Date.now() - 60_000,
-    connection: { status: 'live', retryAt: null, reason: null },
-    ...change,
-    counts: { ...base.counts, ...counts },
-  };
-}
-
-function fakeClient(snapshot: Snapshot) {
-  let push: (snapshot: Snapshot) => void = () => {};
-  const client: PopupClient & { push(s: Snapshot): void } = {
-    getSnapshot: vi.fn(async () => snapshot),
-    markRead: vi.fn(async () => {}),
-    reconnect: vi.fn(async () => {}),
-    onSnapshotChanged: (callback) => {
-      push = callback;
-      return () => {};
-    },
-    openApp: vi.fn(async () => {}),
-    openUrl: vi.fn(async () => {}),
-    openSettings: vi.fn(async () => {}),
-    push: (s) => push(s),
-  };
-  return client;
-}
-
-async function mountPopup(snapshot: Snapshot, initial: Snapshot | null = snapshot) {
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  const client = fakeClient(snapshot);
-  const store = usePopupStore();
-  const ready = store.connect(client, initial);
-  const wrapper = mount(App, { global: { plugins: [pinia] } });
-  await ready;
-  await flushPromises();
-  return { wrapper, client, store };
-}
-
-const rowCounts = (wrapper: Awaited<ReturnType<typeof mountPopup>>['wrapper']) =>
+const rowCounts = (wrapper: Mounted['wrapper']) =>
   Object.fromEntries(
     wrapper
       .findAll('li[data-category]')
@@ -59,7 +13,10 @@ const rowCounts = (wrapper: Awaited<ReturnType<typeof mountPopup>>['wrapper']) =
   );
 
 beforeEach(() => vi.useFakeTimers({ shouldAdvanceTime: true }));
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  document.body.innerHTML = '';
+});
 
 describe('popup', () => {
   it('live: per-category counts, total, the latest notices as plain text', async () => {
@@ -196,7 +153,9 @@ describe('popup', () => {
     const { wrapper } = await mountPopup(snapshotWith({}, { likes: 2 }));
     const open = wrapper.get('li[data-category=likes] .row__open');
     expect(open.element.tagName).toBe('BUTTON');
-    expect(open.attributes('aria-label')).toBe('Open Likes: 2 unread');
+    expect(open.attributes('aria-label')).toBe('Likes: 2 unread');
+    expect(open.attributes('aria-expanded')).toBe('false');
+    expect(open.attributes('aria-controls')).toBe('inbox-likes');
     expect(wrapper.get('li[data-category=likes] .row__read').attributes('aria-label')).toBe('Mark Likes read');
   });
 });

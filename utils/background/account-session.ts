@@ -12,10 +12,10 @@ import { openEventStream } from '../connection/sse-stream';
 import type { Clock } from '../lib/clock';
 import { canSeeCategory, getVisibleCategories, type Category } from '../protocol/categories';
 import { MESSAGE_EVENT, RESYNC_EVENT } from '../protocol/wire';
-import type { MarkReadTarget } from '../messaging/protocol-map';
 import type { Settings } from '../settings/settings';
 import type { ConnectionInfo, Diagnostics, Notice, Snapshot } from '../snapshot/snapshot';
 import { createCoalescedRefetch } from './coalesced-refetch';
+import { createInbox, type Inbox } from './inbox';
 import { SyncRetry } from './sync-retry';
 import {
   applyFetchedCategories,
@@ -64,6 +64,8 @@ export class AccountSession {
   private readonly countVersions = new Map<Category, number>();
   private readonly latestByCategory = new Map<Category, Notice | null>();
   private readonly refetch: (category: Category) => Promise<void>;
+  /** The popup's inbox (inbox.ts): pages of items, and marking categories or items read. */
+  readonly inbox: Inbox;
   private openedAt = 0;
   private resumed = false;
   private readonly syncRetry: SyncRetry;
@@ -81,6 +83,14 @@ export class AccountSession {
       if (!this.signal.aborted && this.host.getSnapshot().connection.status === 'live') void this.syncAll(false);
     });
     this.refetch = createCoalescedRefetch<Category>((category) => this.fetchCategory(category), { clock });
+    this.inbox = createInbox({
+      api: this.api,
+      signal: this.signal,
+      host,
+      bumpVersion: (category) => this.bumpVersion(category),
+      refetch: (category) => this.refetch(category),
+      signOut: (reason) => this.signOut(reason),
+    });
     this.loop = new ConnectionLoop(
       {
         open: (id, handlers, signal) => {
@@ -129,27 +139,6 @@ export class AccountSession {
     this.controller.abort();
     this.loop.stop();
     this.syncRetry.cancel();
-  }
-
-  async markRead(target: MarkReadTarget): Promise<void> {
-    const snapshot = this.host.getSnapshot();
-    const categories =
-      target === 'all'
-        ? getVisibleCategories(snapshot.role).filter((category) => snapshot.counts[category] > 0)
-        : [target];
-    try {
-      await Promise.all(categories.map((category) => this.api.markRead(category)));
-    } catch (error) {
-      if (error instanceof ApiError && error.isAuthError && !this.signal.aborted) this.signOut(error.reason);
-      throw error;
-    }
-    if (this.signal.aborted) return;
-    const counts = { ...this.host.getSnapshot().counts };
-    for (const category of categories) {
-      this.bumpVersion(category);
-      counts[category] = 0;
-    }
-    this.host.update({ counts });
   }
 
   private onAttemptEnd(reason: ConnectionReason, delay: number | null): void {

@@ -17,6 +17,7 @@ import {
   type Snapshot,
 } from '../snapshot/snapshot';
 import type { MarkReadTarget } from '../messaging/protocol-map';
+import type { ItemPage } from '../snapshot/inbox-item';
 import { AccountSession, type IgnoredCounter, type Logger } from './account-session';
 
 export interface BackgroundCoreDeps {
@@ -129,7 +130,19 @@ export class BackgroundCore {
 
   async markRead(target: MarkReadTarget): Promise<void> {
     if (!this.session) throw new Error('Beacon is not connected to a server');
-    await this.session.markRead(target);
+    await this.session.inbox.markRead(target);
+  }
+
+  /** The popup's inbox: one page of a category's items from the server (the token stays in the background). */
+  async getItems(category: Category, page: number): Promise<ItemPage> {
+    if (!this.session) throw new Error('Beacon is not connected to a server');
+    return this.session.inbox.getItemPage(category, page);
+  }
+
+  /** The popup's inbox: marks items read; the badge drops at once and comes back if the server refuses. */
+  async markItemsRead(category: Category, ids: string[]): Promise<void> {
+    if (!this.session) throw new Error('Beacon is not connected to a server');
+    await this.session.inbox.markItemsRead(category, ids);
   }
 
   /** An error nothing caught (a bug): logged every time, and counted in diagnostics for bug reports. */

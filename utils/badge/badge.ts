@@ -77,18 +77,24 @@ export interface BadgeRenderer {
   render(snapshot: Snapshot): Promise<void>;
 }
 
-/** Renders only what changed since the last call, so per-event updates stay cheap. */
+/**
+ * Renders only what changed since the last call, so per-event updates stay cheap. `getNote` adds a line under the
+ * tooltip's status (the snooze); render again when it changes.
+ */
 export function createBadgeRenderer(
   action: ActionApi,
   t: Translate,
   formatTime: (epochMs: number) => string,
+  getNote: () => string | null = () => null,
 ): BadgeRenderer {
   let last: { text?: string; color?: string; title?: string; live?: boolean } = {};
   return {
     async render(snapshot) {
       const text = getBadgeText(snapshot);
       const color = BADGE_COLORS[snapshot.connection.status];
-      const title = getBadgeTitle(snapshot, t, formatTime);
+      const note = getNote();
+      const [status, ...rest] = getBadgeTitle(snapshot, t, formatTime).split('\n');
+      const title = [status, ...(note ? [note] : []), ...rest].join('\n');
       const live = isLive(snapshot);
       const calls: Array<Promise<void> | void> = [];
       if (text !== last.text) calls.push(action.setBadgeText({ text }));

@@ -2,12 +2,14 @@
 import { realClock, withSafeDelays, type Clock } from '../lib/clock';
 import { describeError } from '../lib/errors';
 import type { Category } from '../protocol/categories';
-import { PATHS, type MeBody } from '../protocol/wire';
+import { PATHS, type MarkReadBody, type MeBody } from '../protocol/wire';
 import type { AuthMethod, Settings } from '../settings/settings';
 import { getBaseUrl } from '../settings/server-url';
 import type { Notice } from '../snapshot/snapshot';
+import type { ItemPage } from '../snapshot/inbox-item';
 import type { ConnectionReason } from './connection-reason';
 import { getErrorSentence } from './error-body';
+import { parseItemPage } from './item-page';
 import { parseNotice } from './notice-event';
 import { getUnsendableHeader, redactHeaderValues } from './request-check';
 import { BodyTooLargeError, parseCount, readBodyCapped, REST_DEADLINE_MS } from './server-input';
@@ -48,6 +50,10 @@ export interface ApiClient {
   getMe(signal?: AbortSignal): Promise<MeBody>;
   getCategorySummary(category: Category, signal?: AbortSignal): Promise<CategorySummary>;
   markRead(category: Category): Promise<void>;
+  /** One page of a category's items, newest first (protocol §5). */
+  getCategoryPage(category: Category, page: number, limit: number, signal?: AbortSignal): Promise<ItemPage>;
+  /** Marks these items read (protocol §6, `{"ids": [...]}`). */
+  markItemsRead(category: Category, ids: string[]): Promise<void>;
   getStreamRequest(lastEventId: string | null): StreamRequest;
 }
 
@@ -140,11 +146,25 @@ function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetc
       return { unreadCount: count, latest: parseNotice(first) };
     },
     async markRead(category) {
-      // JSON, not an empty body: servers refuse other types on cookie-authenticated changes (CSRF, protocol §6).
-      await request(PATHS.markRead(category), { method: 'POST', json: {} });
+      await request(PATHS.markRead(category), markReadPost({}));
+    },
+    async getCategoryPage(category, page, limit, signal) {
+      const path = PATHS.category(category);
+      const query = { page: String(page), limit: String(limit) };
+      const parsed = parseItemPage(readJson(await request(path, { signal, query }), path), page, limit);
+      if (!parsed) throw new ApiError({ code: 'invalid-response', detail: 'unread_count, data', path });
+      return parsed;
+    },
+    async markItemsRead(category, ids) {
+      await request(PATHS.markRead(category), markReadPost({ ids }));
     },
     getStreamRequest(lastEventId) {
       return { url: urlFor(PATHS.stream), headers, credentials, lastEventId };
     },
   };
+}
+
+/** A mark-read POST: always a JSON body, the type servers require of cookie-authenticated changes (CSRF, protocol §6). */
+function markReadPost(body: MarkReadBody): { method: string; json: MarkReadBody } {
+  return { method: 'POST', json: body };
 }

@@ -2,6 +2,9 @@
 import { browser } from 'wxt/browser';
 import { getAppPageUrl } from '../settings/app-url';
 import { loadEffectiveSettings } from '../settings/settings-storage';
+import { saveInboxCache } from '../snapshot/inbox-cache-storage';
+import { normalizeSnooze } from '../settings/snooze';
+import { saveSnooze, snoozeItem } from '../settings/snooze-storage';
 import { openOrFocusTab } from '../tabs/open-or-focus-tab';
 import { onMessage, sendMessage } from './messaging';
 import type { PopupClient } from './popup-client';
@@ -15,6 +18,11 @@ export function createPopupClient(): PopupClient {
     getSnapshot: () => sendMessage('getSnapshot'),
     markRead: (target) => sendMessage('markRead', target),
     reconnect: () => sendMessage('reconnect'),
+    getItems: (category, page) => sendMessage('getItems', { category, page }),
+    markItemsRead: (category, ids) => sendMessage('markItemsRead', { category, ids }),
+    saveInboxCache,
+    setSnooze: saveSnooze,
+    onSnoozeChanged: (callback) => snoozeItem.watch((value) => callback(normalizeSnooze(value))),
     onSnapshotChanged: (callback) => onMessage('snapshotChanged', ({ data }) => callback(data)),
     async openApp(category) {
       // The effective settings, as for notification clicks: an administrator's app URL wins.

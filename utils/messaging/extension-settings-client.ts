@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { runConnectionTest } from '../connection/connection-test';
 import { getOriginPattern } from '../settings/host-permission';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../settings/settings';
+import { getPopupShortcut } from '../settings/shortcut';
 import { loadManagedSettings, loadSettings, settingsItem } from '../settings/settings-storage';
 import { onMessage, sendMessage } from './messaging';
 import type { SettingsClient } from './settings-client';
@@ -19,6 +20,13 @@ export function createSettingsClient(): SettingsClient {
     forget: () => settingsItem.setValue(structuredClone(DEFAULT_SETTINGS)),
     getSnapshot: () => sendMessage('getSnapshot'),
     onSnapshotChanged: (callback) => onMessage('snapshotChanged', ({ data }) => callback(data)),
+    getShortcut: async () => getPopupShortcut(await browser.commands.getAll()),
+    async openShortcutSettings() {
+      // Firefox has its own call (Firefox 137+); Chrome lets an extension open its shortcuts page in a tab.
+      const commands = browser.commands as { openShortcutSettings?: () => Promise<void> };
+      if (commands.openShortcutSettings) await commands.openShortcutSettings();
+      else await browser.tabs.create({ url: 'chrome://extensions/shortcuts' });
+    },
     canSilenceNotifications: import.meta.env.BROWSER !== 'firefox',
   };
 }

@@ -2,11 +2,22 @@
 import type { MarkReadTarget } from './protocol-map';
 import type { Category } from '../protocol/categories';
 import type { Snapshot } from '../snapshot/snapshot';
+import type { InboxCache, ItemPage } from '../snapshot/inbox-item';
+import type { Snooze } from '../settings/snooze';
 
 export interface PopupClient {
   getSnapshot(): Promise<Snapshot>;
   markRead(target: MarkReadTarget): Promise<void>;
   reconnect(): Promise<void>;
+  /** One page of a category's items (the background fetches it: the token stays there). */
+  getItems(category: Category, page: number): Promise<ItemPage>;
+  markItemsRead(category: Category, ids: string[]): Promise<void>;
+  /** Keeps the lists shown, so a reopened popup shows them at once. */
+  saveInboxCache(cache: InboxCache): Promise<void>;
+  /** Starts (or, with null, ends) a snooze; the background follows the stored value. */
+  setSnooze(snooze: Snooze | null): Promise<void>;
+  /** Calls back when the snooze changes (set elsewhere, or ended by its alarm); returns an unsubscribe function. */
+  onSnoozeChanged(callback: (snooze: Snooze | null) => void): () => void;
   /** Calls back with every snapshot the background pushes; returns an unsubscribe function. */
   onSnapshotChanged(callback: (snapshot: Snapshot) => void): () => void;
   /** Opens the web app (at a category's page when given) in a tab. */

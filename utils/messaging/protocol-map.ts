@@ -1,6 +1,7 @@
 /** The messages between the extension pages and the background: types only, shared by both sides. */
 import type { Category } from '../protocol/categories';
 import type { Snapshot } from '../snapshot/snapshot';
+import type { ItemPage } from '../snapshot/inbox-item';
 
 /** Mark read: one category, or every visible category with unread items. */
 export type MarkReadTarget = Category | 'all';
@@ -10,6 +11,10 @@ export interface ProtocolMap {
   getSnapshot(): Snapshot;
   /** Marks a category (or every visible one) read on the server; rejects with the server's error. */
   markRead(target: MarkReadTarget): void;
+  /** One page of a category's items, fetched by the background (which holds the token). */
+  getItems(request: { category: Category; page: number }): ItemPage;
+  /** Marks items read; the badge drops at once; rejects (and the count comes back) when the server refuses. */
+  markItemsRead(request: { category: Category; ids: string[] }): void;
   /** "Retry now": reconnect immediately, also out of a signed-out or stopped state. */
   reconnect(): void;
   /** Background → open pages: the snapshot changed. No page open is normal. */

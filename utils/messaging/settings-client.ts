@@ -16,6 +16,10 @@ export interface SettingsClient {
   forget(): Promise<void>;
   getSnapshot(): Promise<Snapshot>;
   onSnapshotChanged(callback: (snapshot: Snapshot) => void): () => void;
+  /** The popup's keyboard shortcut, or null when the user removed it. */
+  getShortcut(): Promise<string | null>;
+  /** Opens the browser's page for extension shortcuts. */
+  openShortcutSettings(): Promise<void>;
   /** Firefox notifications have no silent option, so the sound switch is hidden there. */
   canSilenceNotifications: boolean;
 }

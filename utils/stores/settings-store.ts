@@ -32,6 +32,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const testResults = ref<TestStepResult[]>([]);
   const snapshot = shallowRef<Snapshot | null>(null);
   const canSilence = ref(true);
+  /** The popup's keyboard shortcut; null when the user removed it, undefined until the browser answered. */
+  const shortcut = ref<string | null | undefined>(undefined);
   let client: SettingsClient | null = null;
 
   const locked = computed(() => new Set(MANAGED_FIELDS.filter((field) => managed.value[field] !== undefined)));
@@ -40,6 +42,10 @@ export const useSettingsStore = defineStore('settings', () => {
   async function connect(settingsClient: SettingsClient): Promise<() => void> {
     client = settingsClient;
     canSilence.value = settingsClient.canSilenceNotifications;
+    settingsClient.getShortcut().then(
+      (current) => (shortcut.value = current),
+      () => {},
+    );
     const loaded = await settingsClient.load();
     managed.value = loaded.managed;
     draft.value = getEffectiveSettings(loaded.settings, loaded.managed);
@@ -130,7 +136,11 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
+  const openShortcutSettings = () => client?.openShortcutSettings().catch(() => {});
+
   return {
+    shortcut,
+    openShortcutSettings,
     draft,
     managed,
     errors,

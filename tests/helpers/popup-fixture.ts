@@ -1,0 +1,73 @@
+/** The popup mounted with Pinia against a fake background client: what the popup's component tests share. */
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { vi } from 'vitest';
+import App from '@/entrypoints/popup/App.vue';
+import type { PopupClient } from '@/utils/messaging/popup-client';
+import type { InboxCache, ItemPage } from '@/utils/snapshot/inbox-item';
+import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
+import type { Snooze } from '@/utils/settings/snooze';
+import { useInboxStore } from '@/utils/stores/inbox-store';
+import { useSnoozeStore } from '@/utils/stores/snooze-store';
+import { usePopupStore } from '@/utils/stores/popup-store';
+
+export function snapshotWith(change: Partial<Snapshot> = {}, counts: Partial<Snapshot['counts']> = {}): Snapshot {
+  const base = getEmptySnapshot();
+  return {
+    ...base,
+    accountKey: 'https://notify.test|token|',
+    countsKnown: true,
+    role: 'user',
+    lastSyncedAt: Date.now() - 60_000,
+    connection: { status: 'live', retryAt: null, reason: null },
+    ...change,
+    counts: { ...base.counts, ...counts },
+  };
+}
+
+function fakeClient(snapshot: Snapshot) {
+  let push: (snapshot: Snapshot) => void = () => {};
+  const client: PopupClient & { push(s: Snapshot): void } = {
+    getSnapshot: vi.fn(async () => snapshot),
+    markRead: vi.fn(async () => {}),
+    reconnect: vi.fn(async () => {}),
+    getItems: vi.fn(async (): Promise<ItemPage> => ({ items: [], page: 1, unreadCount: 0, total: 0, hasMore: false })),
+    markItemsRead: vi.fn(async () => {}),
+    saveInboxCache: vi.fn(async () => {}),
+    setSnooze: vi.fn(async () => {}),
+    onSnoozeChanged: () => () => {},
+    onSnapshotChanged: (callback) => {
+      push = callback;
+      return () => {};
+    },
+    openApp: vi.fn(async () => {}),
+    openUrl: vi.fn(async () => {}),
+    openSettings: vi.fn(async () => {}),
+    push: (s) => push(s),
+  };
+  return client;
+}
+
+export type FakeClient = ReturnType<typeof fakeClient>;
+
+/** Mounts the popup as main.ts does: the persisted snapshot first, then the background's; `setup` runs before. */
+export async function mountPopup(
+  snapshot: Snapshot,
+  initial: Snapshot | null = snapshot,
+  options: { cache?: InboxCache | null; snooze?: Snooze | null; setup?: (client: FakeClient) => void } = {},
+) {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const client = fakeClient(snapshot);
+  options.setup?.(client);
+  const store = usePopupStore();
+  const ready = store.connect(client, initial);
+  useInboxStore().attach(client, options.cache ?? null);
+  useSnoozeStore().attach(client, options.snooze ?? null);
+  const wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body });
+  await ready;
+  await flushPromises();
+  return { wrapper, client, store };
+}
+
+export type Mounted = Awaited<ReturnType<typeof mountPopup>>;
