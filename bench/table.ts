@@ -1,0 +1,126 @@
+/** Which rows the table has, and their goals. bench/rows.ts makes the cells; bench/report.ts writes them. */
+import type { BenchBrowser } from './beacon-harness';
+import type { HeapResult } from './heap';
+import { atMost, createRows, makeCell, ratioAtMost, type Row } from './rows';
+import type { RunFigures } from './stats';
+
+interface TableInput {
+  runs: Partial<Record<BenchBrowser, RunFigures[]>>;
+  plan: { legacyRates: number[]; burstEvents: number; heapEvents: number };
+  heap: HeapResult;
+  loads: Array<{ clients: number; held: number; broadcast: { p99: number }; serverRssMb: number }>;
+  sizes: Record<BenchBrowser, { backgroundGz: number; popupGz: number }>;
+}
+
+export function addRows({ runs, plan, heap, loads, sizes }: TableInput): Row[] {
+  const { rows, row, fixed } = createRows(runs);
+  row('Publish → badge p50, payload count', 'ms', '', {
+    beacon: 'latencyPayloadP50',
+    baseline: 'baselineLatencyPayloadP50',
+  });
+  row('Publish → badge p95, payload count', 'ms', '', { beacon: 'latencyPayloadP95' });
+  row(
+    'Publish → badge p99, payload count',
+    'ms',
+    '≤ 15',
+    { beacon: 'latencyPayloadP99', baseline: 'baselineLatencyPayloadP99' },
+    atMost(15),
+  );
+  for (const rate of plan.legacyRates) {
+    row(`Publish → badge p50, legacy server, ${rate} events/s`, 'ms', '', {
+      beacon: `latencyRefetch${rate}P50`,
+      baseline: `baselineLatencyRefetch${rate}P50`,
+    });
+    row(
+      `Publish → badge p99, legacy server, ${rate} events/s`,
+      'ms',
+      '≤ 300',
+      { beacon: `latencyRefetch${rate}P99`, baseline: `baselineLatencyRefetch${rate}P99` },
+      atMost(300),
+    );
+    row(
+      `Count requests for the category, most in one second (${rate} events/s)`,
+      'requests',
+      '≤ 4',
+      { beacon: `refetchRequestsPerSecond${rate}` },
+      atMost(4),
+    );
+  }
+  row(`Burst of ${plan.burstEvents}: REST requests (all categories)`, 'requests', '', {
+    beacon: 'burstRequests',
+    baseline: 'baselineBurstRequests',
+  });
+  row(
+    `Burst of ${plan.burstEvents}: most requests for one category`,
+    'requests',
+    '≤ 6',
+    { beacon: 'burstMaxRequestsPerCategory' },
+    atMost(6),
+  );
+  row(
+    `Burst of ${plan.burstEvents}: last event → correct badge`,
+    'ms',
+    '≤ 300',
+    { beacon: 'burstCorrectMs', baseline: 'baselineBurstCorrectMs' },
+    atMost(300),
+  );
+  // The popup's "baseline" is the framework-free page in the same browser and run: what the browser alone costs.
+  row(
+    'Popup open → counts painted, warm (baseline: framework-free page)',
+    'ms',
+    '≤ 1.15× floor',
+    { beacon: 'popupPaintMs', baseline: 'popupFloorMs', ratio: 'popupPaintRatio' },
+    ratioAtMost(1.15),
+  );
+  row(
+    'Popup, first open in a fresh profile (baseline: framework-free page, first open)',
+    'ms',
+    '≤ 1.3× floor',
+    { beacon: 'popupFirstPaintMs', baseline: 'popupFirstFloorMs', ratio: 'popupFirstRatio' },
+    ratioAtMost(1.3),
+  );
+  row('Popup expand → list painted, median', 'ms', '≤ 100', { beacon: 'inboxExpandP50' }, atMost(100));
+  row('Popup expand → list painted, p95', 'ms', '≤ 200', { beacon: 'inboxExpandP95' }, atMost(200));
+  row(
+    'Server restart → badge live and right',
+    'ms',
+    '≤ 1500',
+    { beacon: 'restartMs', baseline: 'baselineRestartMs' },
+    atMost(1500),
+  );
+  const perBuild = (pick: (size: { backgroundGz: number; popupGz: number }) => number, limit: number) => ({
+    chromium: makeCell(pick(sizes.chromium) / 1024, null, null, atMost(limit)),
+    firefox: makeCell(pick(sizes.firefox) / 1024, null, null, atMost(limit)),
+  });
+  fixed(
+    'Background bundle, gzipped',
+    'KB',
+    '≤ 40',
+    perBuild((s) => s.backgroundGz, 40),
+  );
+  fixed(
+    'Popup bundle, gzipped',
+    'KB',
+    '≤ 90',
+    perBuild((s) => s.popupGz, 90),
+  );
+  const heapValues = heap.samples.map(([, bytes]) => bytes);
+  const heapFinalMb = heapValues.at(-1)! / 1024 / 1024;
+  const heapGrowthMb = (heapValues.at(-1)! - heapValues[1]!) / 1024 / 1024;
+  fixed(`Background heap after ${plan.heapEvents} events`, 'MB', '≤ 8', {
+    chromium: makeCell(heapFinalMb, null, null, atMost(8)),
+  });
+  fixed('Background heap growth, first to last sample', 'MB', 'flat (< 1)', {
+    chromium: makeCell(heapGrowthMb, null, null, (mb) => Math.abs(mb) < 1),
+  });
+  for (const load of loads) {
+    fixed(`Server: streams held of ${load.clients}`, 'streams', `${load.clients}`, {
+      chromium: makeCell(load.held, null, null, (held) => held === load.clients),
+    });
+    fixed(`Server: broadcast p99 to ${load.clients} streams`, 'ms', '', {
+      chromium: makeCell(load.broadcast.p99, null, null),
+    });
+    fixed(`Server: RSS with ${load.clients} streams`, 'MB', '', { chromium: makeCell(load.serverRssMb, null, null) });
+  }
+  return rows;
+}
