@@ -1,0 +1,38 @@
+/**
+ * Popup, first frame: a classic script that popup.html runs before its module, with no framework and no polyfill.
+ * It paints the persisted counts as soon as `storage.local` answers (utils/popup/popup-shell.ts); Vue mounts over it.
+ */
+/// <reference types="chrome" />
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { getCategoryLabel } from '@/utils/labels/category-labels';
+import type { MessageKey } from '@/utils/labels/message-key';
+import { getVisibleCategories } from '@/utils/protocol/categories';
+import {
+  POPUP_SHELL_KEY,
+  POPUP_SHELL_VERSION_KEY,
+  fillShell,
+  paintPlainCounts,
+  type ShellSnapshot,
+} from '@/utils/popup/popup-shell';
+
+export default defineUnlistedScript(() => {
+  // Firefox MV2's `chrome` takes callbacks; its `browser` returns promises, as Chrome MV3's `chrome` does.
+  const api = (globalThis as { browser?: typeof chrome }).browser ?? chrome;
+  void api.storage.local.get('snapshot').then(({ snapshot }) => {
+    const container = document.getElementById('app');
+    const value = snapshot as (ShellSnapshot & { role: string | null }) | undefined;
+    // Nothing to paint yet (not set up, or first connection): Vue shows its own state.
+    if (!container || !value?.counts || container.childElementCount > 0) return;
+    const moduleScript = document.querySelector<HTMLScriptElement>('script[type=module]');
+    const shell =
+      localStorage.getItem(POPUP_SHELL_VERSION_KEY) === moduleScript?.src
+        ? localStorage.getItem(POPUP_SHELL_KEY)
+        : null;
+    if (shell) container.innerHTML = shell;
+    if (!shell || !fillShell(container, value)) {
+      const t = (key: MessageKey) => api.i18n.getMessage(key) || key;
+      paintPlainCounts(container, value, getVisibleCategories(value.role), (category) => getCategoryLabel(category, t));
+    }
+    performance.mark('beacon:painted');
+  });
+});
