@@ -14,6 +14,15 @@ import { TestServer, USER, waitFor } from '../tests/drivers/test-server';
 import type { BeaconServerOptions } from '../server/app';
 import { serveBaselinePage } from './baseline-client';
 import { isLiveTitle } from '../tests/drivers/badge-title';
+import { now } from './stats';
+
+/** When Beacon (the request with a bearer token) first asked for the stream. */
+export function getFirstStreamRequestAt(server: TestServer): number {
+  const request = server.requests.find(
+    (r) => r.url.startsWith('/notification/socket_connection') && r.headers.authorization,
+  );
+  return request ? request.at : Number.NaN;
+}
 
 export type BenchBrowser = 'chromium' | 'firefox';
 
@@ -26,6 +35,8 @@ export interface BenchPage {
 export interface Harness {
   browser: BenchBrowser;
   server: TestServer;
+  /** The first Save after install (settings written right after the browser started) → Beacon's first stream request. */
+  firstSaveMs: number;
   badge(): Promise<BadgeState>;
   /** Opens an extension page (popup.html, or one the harness added) in a new tab, once it has loaded. */
   openPage(path: string): Promise<BenchPage>;
@@ -95,6 +106,7 @@ async function startChromiumHarness(options: Partial<BeaconServerOptions>): Prom
   });
   const extensionDir = copyExtensionWithBenchPages(CHROME_EXTENSION_DIR);
   const beacon = await ChromiumBeacon.launch(extensionDir);
+  const savedAt = now();
   await beacon.configure({ serverUrl: server.url, authMethod: 'token', token: USER.token });
   await waitFor(
     () => beacon.badge(),
@@ -102,6 +114,7 @@ async function startChromiumHarness(options: Partial<BeaconServerOptions>): Prom
     'Beacon live',
     15_000,
   );
+  const firstSaveMs = getFirstStreamRequestAt(server) - savedAt;
   const worker: Worker = await beacon.worker();
   await worker.evaluate(() => {
     const scope = globalThis as unknown as { __titles: Array<[number, string]> };
@@ -124,6 +137,7 @@ async function startChromiumHarness(options: Partial<BeaconServerOptions>): Prom
   return {
     browser: 'chromium',
     server,
+    firstSaveMs,
     badge: () => beacon.badge(),
     async openPage(path) {
       const page = await beacon.openPage(path);

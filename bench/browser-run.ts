@@ -34,6 +34,7 @@ export async function runBrowserScenarios(
   log(`${browser}: payload counts (latency, popup paint, expand, restart)`);
   const withPayload = await startHarness({}, browser);
   try {
+    figures.firstSaveMs = withPayload.firstSaveMs;
     const latency = await measureLatency(withPayload, plan.latencyEvents, INTERVAL_MS);
     Object.assign(figures, {
       latencyPayloadP50: latency.beacon.p50,

@@ -13,11 +13,13 @@ import { TestServer, USER, waitFor } from '../tests/drivers/test-server';
 import { isLiveTitle } from '../tests/drivers/badge-title';
 import type { BeaconServerOptions } from '../server/app';
 import { serveBaselinePage } from './baseline-client';
+import { now } from './stats';
 import {
   BASELINE_UPDATES,
   CONTROL_PAGE,
   RESET_BASELINE,
   copyExtensionWithBenchPages,
+  getFirstStreamRequestAt,
   type BenchPage,
   type Harness,
 } from './beacon-harness';
@@ -72,11 +74,13 @@ export async function startFirefoxHarness(options: Partial<BeaconServerOptions>)
   const extensionDir = copyExtensionWithBenchPages(FIREFOX_EXTENSION_DIR);
   const beacon = await FirefoxBeacon.launch(extensionDir, BENCH_PREFS);
   const control = await beacon.openPage(CONTROL_PAGE);
+  const savedAt = now();
   await control.evaluate(
     `browser.storage.local.set({ settings: ${JSON.stringify({ serverUrl: server.url, authMethod: 'token', token: USER.token })} })`,
   );
   const badge = () => control.evaluate(READ_BADGE) as Promise<BadgeState>;
   await waitFor(badge, (state) => isLiveTitle(state.title), 'Beacon live', 15_000);
+  const firstSaveMs = getFirstStreamRequestAt(server) - savedAt;
   await control.evaluate(WRAP_SET_TITLE);
   const baseline = await beacon.browser.newPage();
   await baseline.goto(pages.url(server.url, USER.username));
@@ -90,6 +94,7 @@ export async function startFirefoxHarness(options: Partial<BeaconServerOptions>)
   return {
     browser: 'firefox',
     server,
+    firstSaveMs,
     badge,
     openPage: async (path) => toBenchPage(await beacon.openPage(path)),
     clearInboxCache: async () => void (await control.evaluate(`browser.storage.local.remove('inboxCache')`)),

@@ -88,6 +88,7 @@ export function addRows({ runs, plan, heap, loads, sizes }: TableInput): Row[] {
     { beacon: 'restartMs', baseline: 'baselineRestartMs' },
     atMost(1500),
   );
+  row('First Save after install → first stream request', 'ms', '', { beacon: 'firstSaveMs' });
   const perBuild = (pick: (size: { backgroundGz: number; popupGz: number }) => number, limit: number) => ({
     chromium: makeCell(pick(sizes.chromium) / 1024, null, null, atMost(limit)),
     firefox: makeCell(pick(sizes.firefox) / 1024, null, null, atMost(limit)),
