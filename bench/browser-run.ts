@@ -8,7 +8,7 @@ import {
   startHarness,
   type LatencyResult,
 } from './scenarios';
-import type { BenchBrowser } from './beacon-harness';
+import type { BenchBrowser, Harness } from './beacon-harness';
 import { median, percentile, type RunFigures } from './stats';
 
 export interface BrowserPlan {
@@ -65,32 +65,37 @@ export async function runBrowserScenarios(
   }
 
   log(`${browser}: legacy events (refetch at ${plan.legacyRates.join(', ')} events/s, burst)`);
-  const legacy = await startHarness({ legacyEvents: true }, browser);
-  try {
-    const legacyLatency: Record<number, LatencyResult> = {};
-    for (const rate of plan.legacyRates) {
-      const events = plan.legacyEvents ?? Math.min(rate * 10, 1000);
-      const latency = await measureLatency(legacy, events, 1000 / rate);
-      legacyLatency[rate] = latency;
-      Object.assign(figures, {
-        [`latencyRefetch${rate}P50`]: latency.beacon.p50,
-        [`latencyRefetch${rate}P99`]: latency.beacon.p99,
-        [`refetchRequestsPerSecond${rate}`]: latency.beaconMaxRequestsPerSecond,
-        [`baselineLatencyRefetch${rate}P50`]: latency.baseline.p50,
-        [`baselineLatencyRefetch${rate}P99`]: latency.baseline.p99,
-      });
+  // A fresh server and browser for each rate and for the burst: the reference server keeps at most 1,000 items per
+  // category (server/store.ts), so the counts of three rates in a row would stop at 1,000.
+  const withLegacyServer = async <T>(measure: (h: Harness) => Promise<T>): Promise<T> => {
+    const legacy = await startHarness({ legacyEvents: true }, browser);
+    try {
+      return await measure(legacy);
+    } finally {
+      await legacy.close();
     }
-    const burst = await measureBurst(legacy, plan.burstEvents);
+  };
+  const legacyLatency: Record<number, LatencyResult> = {};
+  for (const rate of plan.legacyRates) {
+    const events = plan.legacyEvents ?? Math.min(rate * 10, 1000);
+    const latency = await withLegacyServer((h) => measureLatency(h, events, 1000 / rate));
+    legacyLatency[rate] = latency;
     Object.assign(figures, {
-      burstMaxRequestsPerCategory: Math.max(...Object.values(burst.beaconRequests)),
-      burstRequests: Object.values(burst.beaconRequests).reduce((a, b) => a + b, 0),
-      baselineBurstRequests: burst.baselineRequests,
-      burstCorrectMs: burst.beaconCorrectMs,
-      baselineBurstCorrectMs: burst.baselineCorrectMs,
+      [`latencyRefetch${rate}P50`]: latency.beacon.p50,
+      [`latencyRefetch${rate}P99`]: latency.beacon.p99,
+      [`refetchRequestsPerSecond${rate}`]: latency.beaconMaxRequestsPerSecond,
+      [`baselineLatencyRefetch${rate}P50`]: latency.baseline.p50,
+      [`baselineLatencyRefetch${rate}P99`]: latency.baseline.p99,
     });
-    Object.assign(details, { legacyLatency, burst });
-  } finally {
-    await legacy.close();
   }
+  const burst = await withLegacyServer((h) => measureBurst(h, plan.burstEvents));
+  Object.assign(figures, {
+    burstMaxRequestsPerCategory: Math.max(...Object.values(burst.beaconRequests)),
+    burstRequests: Object.values(burst.beaconRequests).reduce((a, b) => a + b, 0),
+    baselineBurstRequests: burst.baselineRequests,
+    burstCorrectMs: burst.beaconCorrectMs,
+    baselineBurstCorrectMs: burst.baselineCorrectMs,
+  });
+  Object.assign(details, { legacyLatency, burst });
   return { figures, details };
 }

@@ -17,7 +17,7 @@ export interface Row {
 }
 
 /** A goal check on a cell's Beacon figure and ratio; null figures never meet a goal. */
-type Check = (beacon: number, ratio: number | null) => boolean;
+export type Check = (beacon: number, ratio: number | null) => boolean;
 
 export const atMost =
   (limit: number): Check =>

@@ -15,6 +15,7 @@ import { writeReport } from './report';
 import { addRows } from './table';
 import { measureBundleSizes } from './scenarios';
 import { measureServerLoad } from './server-load';
+import { measureSustainedLoad } from './sustained';
 import { round, type RunFigures } from './stats';
 
 const { values } = parseArgs({
@@ -27,7 +28,12 @@ const { values } = parseArgs({
 });
 const quick = values.quick ?? false;
 const browsers = (values.browsers ?? 'chromium,firefox').split(',') as BenchBrowser[];
-const plan: BrowserPlan & { runs: number; heapEvents: number; loadClients: number[] } = quick
+const plan: BrowserPlan & {
+  runs: number;
+  heapEvents: number;
+  loadClients: number[];
+  sustained: { rate: number; seconds: number; totalEvents: number };
+} = quick
   ? {
       runs: 1,
       latencyEvents: 30,
@@ -39,6 +45,7 @@ const plan: BrowserPlan & { runs: number; heapEvents: number; loadClients: numbe
       expandOpens: 2,
       heapEvents: 400,
       loadClients: [100],
+      sustained: { rate: 1000, seconds: 2, totalEvents: 2000 },
     }
   : {
       runs: Number(values.runs ?? 3),
@@ -51,6 +58,8 @@ const plan: BrowserPlan & { runs: number; heapEvents: number; loadClients: numbe
       expandOpens: 15,
       heapEvents: 10_000,
       loadClients: [1000, 10_000],
+      // 60 s at 1,000 events/s, then on at the same rate to 100,000 events in all.
+      sustained: { rate: 1000, seconds: 60, totalEvents: 100_000 },
     };
 
 const started = Date.now();
@@ -78,6 +87,9 @@ async function main() {
 
   log(`worker heap over ${plan.heapEvents} events (Chromium)`);
   const heap = await measureWorkerHeap(plan.heapEvents);
+  const { rate, seconds, totalEvents } = plan.sustained;
+  log(`sustained load: ${rate} events/s, ${totalEvents} events (Chromium)`);
+  const sustained = await measureSustainedLoad(rate, seconds, totalEvents);
   const loads = [];
   for (const clients of plan.loadClients) {
     log(`reference server with ${clients} streams`);
@@ -96,8 +108,20 @@ async function main() {
     chromium: version(CHROMIUM_PATH),
     firefox: browsers.includes('firefox') ? version(FIREFOX_PATH) : '—',
   };
-  const rows = addRows({ runs, plan, heap, loads, sizes });
-  const results = { date: new Date().toISOString(), quick, plan, machine, rows, runs, heap, loads, sizes, details };
+  const rows = addRows({ runs, plan, heap, loads, sizes, sustained });
+  const results = {
+    date: new Date().toISOString(),
+    quick,
+    plan,
+    machine,
+    rows,
+    runs,
+    heap,
+    sustained,
+    loads,
+    sizes,
+    details,
+  };
   const table = writeReport(results);
   console.log(`\n${table}`);
 }

@@ -3,6 +3,7 @@ import type { BenchBrowser } from './beacon-harness';
 import type { HeapResult } from './heap';
 import { atMost, createRows, makeCell, ratioAtMost, type Row } from './rows';
 import type { RunFigures } from './stats';
+import type { SustainedResult } from './sustained';
 
 interface TableInput {
   runs: Partial<Record<BenchBrowser, RunFigures[]>>;
@@ -10,9 +11,10 @@ interface TableInput {
   heap: HeapResult;
   loads: Array<{ clients: number; held: number; broadcast: { p99: number }; serverRssMb: number }>;
   sizes: Record<BenchBrowser, { backgroundGz: number; popupGz: number }>;
+  sustained: SustainedResult & { loadSeconds: number };
 }
 
-export function addRows({ runs, plan, heap, loads, sizes }: TableInput): Row[] {
+export function addRows({ runs, plan, heap, loads, sizes, sustained }: TableInput): Row[] {
   const { rows, row, fixed } = createRows(runs);
   row('Publish → badge p50, payload count', 'ms', '', {
     beacon: 'latencyPayloadP50',
@@ -114,6 +116,51 @@ export function addRows({ runs, plan, heap, loads, sizes }: TableInput): Row[] {
   fixed('Background heap growth, first to last sample', 'MB', 'flat (< 1)', {
     chromium: makeCell(heapGrowthMb, null, null, (mb) => Math.abs(mb) < 1),
   });
+  const chromiumOnly = (value: number | null, check?: (v: number) => boolean) => ({
+    chromium: makeCell(value, null, null, check),
+  });
+  const load = `${sustained.events} events at 1,000/s (${Math.round(sustained.loadSeconds)} s)`;
+  fixed(`Sustained ${load}: worker CPU per event`, 'ms', '', chromiumOnly(sustained.cpuMsPerEvent));
+  fixed(
+    `Sustained: load stops → badge right`,
+    'ms',
+    '≤ 100',
+    chromiumOnly(sustained.badgeRightAfterMs, (v) => v <= 100),
+  );
+  const heapMb = sustained.heapSamples.map(([, bytes]) => bytes / 1024 / 1024);
+  fixed(
+    `Sustained: worker heap, largest sample`,
+    'MB',
+    '≤ 8',
+    chromiumOnly(Math.max(...heapMb), (v) => v <= 8),
+  );
+  fixed(
+    `Sustained: worker heap growth, second to last sample`,
+    'MB',
+    'flat (< 1)',
+    chromiumOnly(heapMb.at(-1)! - heapMb[1]!, (v) => Math.abs(v) < 1),
+  );
+  fixed(
+    `Sustained: OS notifications created (planner allows ${sustained.notificationsAllowed})`,
+    'notifications',
+    `≤ ${sustained.notificationsAllowed}`,
+    chromiumOnly(sustained.notificationsCreated, (v) => v <= sustained.notificationsAllowed),
+  );
+  fixed(
+    `Sustained: popup open → counts painted during the load (baseline: framework-free page)`,
+    'ms',
+    '≤ 1.15× floor',
+    {
+      chromium: makeCell(
+        sustained.popupDuringLoadMs,
+        sustained.floorDuringLoadMs,
+        sustained.popupDuringLoadMs !== null && sustained.floorDuringLoadMs
+          ? sustained.popupDuringLoadMs / sustained.floorDuringLoadMs
+          : null,
+        (_v, ratio) => ratio !== null && ratio <= 1.15,
+      ),
+    },
+  );
   for (const load of loads) {
     fixed(`Server: streams held of ${load.clients}`, 'streams', `${load.clients}`, {
       chromium: makeCell(load.held, null, null, (held) => held === load.clients),
