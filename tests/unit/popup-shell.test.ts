@@ -19,6 +19,7 @@ describe('popup shell', () => {
     expect(app.querySelector('[data-category=likes] [data-test=count]')!.textContent).toBe('99+');
     expect(app.querySelector('[data-category=stars]')!.classList.contains('row--zero')).toBe(false);
     expect(app.querySelector('[data-test=total]')!.textContent).toBe('99+ unread');
+    expect(app.querySelector('main')!.hasAttribute('inert')).toBe(true);
   });
 
   it('refuses a shell that cannot show the state as the popup would', () => {

@@ -42,6 +42,9 @@ export function fillShell(container: HTMLElement, snapshot: ShellSnapshot): bool
   if (total > 0 !== Boolean(totalText) || (total === 0) !== Boolean(empty)) return false;
   // "N unread": the number is the only digits in the text, in every locale Beacon ships.
   if (totalText) totalText.textContent = (totalText.textContent ?? '').replace(/\d+\+?/, formatRowCount(total));
+  // Its buttons have no handlers until Vue mounts over it: inert, so a click cannot land on them (and test drivers
+  // wait for the real ones).
+  for (const child of container.children) child.setAttribute('inert', '');
   return true;
 }
 
