@@ -93,7 +93,13 @@ async function main() {
   const loads = [];
   for (const clients of plan.loadClients) {
     log(`reference server with ${clients} streams`);
-    loads.push(await measureServerLoad(clients));
+    // The server refuses more than 1,000 streams by default since 1604ce4 (maxStreams); server-load.ts is being
+    // reworked on another branch, so a refused load is reported, not fatal to the browser figures.
+    const load = await measureServerLoad(clients).catch((error: unknown) => {
+      log(`reference server with ${clients} streams not measured: ${String(error).split('\n')[0]}`);
+      return null;
+    });
+    if (load) loads.push(load);
   }
   const sizes = {
     chromium: measureBundleSizes('.output/chrome-mv3'),
