@@ -41,10 +41,7 @@ export class SseHub {
     let set = this.streams.get(username);
     if (!set) this.streams.set(username, (set = new Set()));
     set.add(res);
-    res.on('close', () => {
-      set.delete(res);
-      if (set.size === 0 && this.streams.get(username) === set) this.streams.delete(username);
-    });
+    res.on('close', () => this.remove(username, res));
   }
 
   send(username: string, text: string): void {
@@ -53,8 +50,12 @@ export class SseHub {
 
   /** Ends a user's streams opened with this session, or all of them (null): their credentials were revoked. */
   endFor(username: string, sessionKey: string | null): void {
-    for (const res of this.streams.get(username) ?? [])
-      if (sessionKey === null || this.sessionOf.get(res) === sessionKey) res.end();
+    for (const res of [...(this.streams.get(username) ?? [])]) {
+      if (sessionKey !== null && this.sessionOf.get(res) !== sessionKey) continue;
+      // Out of the set at once: an event published before the socket's 'close' must not be written after end.
+      this.remove(username, res);
+      res.end();
+    }
   }
 
   /** Ends every stream; clients reconnect with their Last-Event-ID. */
@@ -69,12 +70,21 @@ export class SseHub {
     this.endAll();
   }
 
+  private remove(username: string, res: ServerResponse): void {
+    const set = this.streams.get(username);
+    if (!set) return;
+    set.delete(res);
+    if (set.size === 0) this.streams.delete(username);
+  }
+
   private broadcastAll(text: string): void {
     for (const set of this.streams.values()) for (const res of set) write(res, text);
   }
 }
 
 function write(res: ServerResponse, text: string): void {
+  // A stream ended or destroyed but not yet closed takes no more writes (Node throws "write after end").
+  if (res.writableEnded || res.destroyed) return;
   if (res.writableLength > MAX_BUFFERED_BYTES) {
     res.destroy();
     return;
