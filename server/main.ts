@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startBeaconServer } from './app';
 import { DEMO_USER, seedDemoInbox, startDemoTraffic } from './demo-traffic';
-import type { UserSpec } from './store';
+import type { UserSpec } from './store/backend';
 
 const USAGE = `Usage: npm run server -- [options]
   --port P               port (0 = a free one, printed; default 8787)
@@ -90,7 +90,7 @@ async function main() {
 
   let stopDemo = () => {};
   if (values.demo) {
-    seedDemoInbox(server.store);
+    await seedDemoInbox(server.store);
     stopDemo = startDemoTraffic(server.store, parseNumber(values['demo-interval'], '--demo-interval', 4000));
     console.log(`demo user "${DEMO_USER.username}" (token ${DEMO_USER.token}) gets a notification every few seconds`);
   }

@@ -1,7 +1,7 @@
 /** Checks on request input for the reference server: each failure is an HttpError with a JSON message (protocol §8). */
 import { canSeeCategory, isCategory, type Category } from '../utils/protocol/categories';
 import { HttpError } from './http-utils';
-import type { User } from './store';
+import type { User } from './store/backend';
 
 const MAX_TEXT_LENGTH = 10_000;
 
