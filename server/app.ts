@@ -14,6 +14,7 @@ import { formatMessageEvent, SseHub } from './sse-hub';
 import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type UserSpec } from './store/backend';
 import { MemoryStore } from './store/memory-store';
 import { attachPersistence, type Persistence } from './store/persistence';
+import { RedisStore } from './store/redis-store';
 
 export interface BeaconServerOptions extends Partial<ServerLimits> {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -44,8 +45,15 @@ export interface BeaconServerOptions extends Partial<ServerLimits> {
   maxSessionsPerUser?: number;
   /** The clock for session expiry, in ms (tests). */
   now?: () => number;
-  /** Keep data in DIR/state.json across restarts; in memory when undefined. */
+  /** Keep data in DIR/state.json across restarts; in memory when undefined. Not with `redisUrl`. */
   dataDir?: string;
+  /**
+   * Keep everything in this Redis (`redis://HOST:PORT[/DB]`), shared by every instance using it, instead of this
+   * process's memory (docs/deploying.md).
+   */
+  redisUrl?: string;
+  /** Prefix of every Redis key, so several data sets can share one Redis (default `beacon:`). */
+  redisPrefix?: string;
   /** Users created (or updated) at start. */
   users?: UserSpec[];
   /** One line per notable happening (streams opened and closed); never contains a token. */
@@ -84,7 +92,7 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
     maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
   };
   const log = options.log ?? (() => {});
-  const { store, persistence } = await openStore(options);
+  const { store, persistence } = await openStore(options, log);
   for (const user of options.users ?? []) await store.upsertUser(user);
   const hub = new SseHub(options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
   const format = options.legacyEvents
@@ -162,15 +170,26 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
   };
 }
 
-/** The memory store, saved to `dataDir` when given. */
+/** The memory store (saved to `dataDir` when given) or, with `redisUrl`, the Redis store. */
 async function openStore(
   options: BeaconServerOptions,
+  log: (line: string) => void,
 ): Promise<{ store: NotificationBackend; persistence: Persistence | null }> {
   const common = {
     replayLimit: options.replayLimit,
     sessionTtlMs: options.sessionTtlMs,
     maxSessionsPerUser: options.maxSessionsPerUser,
   };
+  if (options.redisUrl) {
+    if (options.dataDir) throw new Error('--data and --redis exclude each other: Redis keeps the data');
+    const store = await RedisStore.connect(options.redisUrl, {
+      ...common,
+      prefix: options.redisPrefix,
+      now: options.now,
+      log,
+    });
+    return { store, persistence: null };
+  }
   const now = options.now;
   const store = new MemoryStore({ ...common, now: now && (() => new Date(now())) });
   return { store, persistence: options.dataDir ? await attachPersistence(store, options.dataDir) : null };

@@ -19,7 +19,7 @@ import { secretsEqual } from './secrets';
 import { handleSessionRoute, SESSION_COOKIE } from './session-routes';
 import { formatResyncEvent, type SseHub } from './sse-hub';
 import { getStartPage, START_PAGE_CSP, START_SCRIPT, START_SCRIPT_PATH } from './start-page';
-import type { LoggedEvent, NotificationBackend, User } from './store/backend';
+import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type User } from './store/backend';
 
 interface RouteContext {
   format: (event: LoggedEvent) => string;
@@ -213,6 +213,7 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
         });
         return sendJson(res, 200, { username: user.username, role: user.role }, cors);
       } catch (error) {
+        if (error instanceof BackendUnavailableError) throw error;
         throw new HttpError(409, (error as Error).message);
       }
     }
