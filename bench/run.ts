@@ -17,6 +17,7 @@ import {
   measureRestart,
   startHarness,
 } from './scenarios';
+import { getRedisRows, runRedisBench } from './redis-load';
 import { measureServerLoad } from './server-load';
 import { median, round } from './stats';
 
@@ -24,6 +25,10 @@ const { values } = parseArgs({
   options: { quick: { type: 'boolean' }, runs: { type: 'string' }, 'skip-build': { type: 'boolean' } },
 });
 const quick = values.quick ?? false;
+// The Redis figures: streams over one and two instances, cross-instance latency, replay (bench/redis-load.ts).
+const redisPlan = quick
+  ? { redisClients: [100], redisPublishes: 20, redisReplays: 2 }
+  : { redisClients: [10_000, 20_000], redisPublishes: 500, redisReplays: 20 };
 const plan = quick
   ? { runs: 1, latencyEvents: 30, burstEvents: 200, restarts: 1, popupOpens: 2, heapEvents: 400, loadClients: [100] }
   : {
@@ -107,6 +112,7 @@ async function main() {
     log(`reference server with ${clients} streams`);
     loads.push(await measureServerLoad(clients));
   }
+  const redis = await runRedisBench(redisPlan, log);
   const sizes = measureBundleSizes();
 
   const med = (key: string): number | null => {
@@ -260,7 +266,21 @@ async function main() {
     row(`Server: RSS with ${load.clients} streams`, load.serverRssMb, null, null, 'MB', '', null);
   }
 
-  const results = { date: new Date().toISOString(), quick, plan, machine, rows, runs, heap, loads, sizes, details };
+  for (const redisRow of getRedisRows(redis)) row(...redisRow);
+
+  const results = {
+    date: new Date().toISOString(),
+    quick,
+    plan: { ...plan, ...redisPlan },
+    machine,
+    rows,
+    runs,
+    heap,
+    loads,
+    redis,
+    sizes,
+    details,
+  };
   const table = writeReport(results);
   console.log(`\n${table}`);
 }

@@ -1,0 +1,236 @@
+/**
+ * The reference server on Redis, as an operator would scale it: one or two instances (own processes) on one
+ * redis-server, streams spread over them by load clients in two more processes (stream-client.ts). Measures streams
+ * held and one broadcast, publish → event on another instance, replay of 100 events after a reconnect, and the
+ * Redis memory a user with 100 events costs.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { ServerProcess } from '../tests/drivers/server-cluster';
+import { RedisProcess } from '../tests/helpers/redis-server';
+import { now, percentile, round } from './stats';
+import type { ClientCommand, ClientReply } from './stream-client';
+
+const ADMIN = 'bench-admin-token-0123';
+const USER = { username: 'bench', token: 'bench-user-token' };
+/** Each load client stays under the 20,000 file descriptors one process may hold here. */
+const CLIENT_PROCESSES = 2;
+
+interface RedisLoadResult {
+  instances: number;
+  clients: number;
+  held: number;
+  broadcast: { p50: number; p99: number };
+}
+
+interface RedisLatencyResult {
+  /** Publish on one instance → event on a stream of the other, ms. */
+  crossInstance: { p50: number; p99: number };
+  /** Reconnect with Last-Event-ID on the other instance → the 100th missed event received, ms. */
+  replay100: { p50: number; p99: number };
+  /** Redis memory for one user with 100 events: log, items, counts, user and token keys, in KB. */
+  memoryPerUserKb: number;
+}
+
+class LoadClient {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static start(): LoadClient {
+    return new LoadClient(fork('bench/stream-client.ts', [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' }));
+  }
+
+  send(command: ClientCommand): Promise<ClientReply> {
+    return new Promise((resolve) => {
+      this.child.once('message', (reply: ClientReply) => resolve(reply));
+      this.child.send(command);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.send({ type: 'close' });
+    this.child.kill();
+  }
+}
+
+async function startInstances(redisUrl: string, count: number): Promise<ServerProcess[]> {
+  const args = ['--redis', redisUrl, '--admin-token', ADMIN, '--user', `${USER.username}:${USER.token}:user`];
+  // Caps far above the load: what is measured is the machine, not the server's default limits.
+  args.push('--max-streams-per-user', '100000', '--max-streams', '100000', '--max-connections', '100000');
+  return Promise.all(Array.from({ length: count }, () => ServerProcess.start(args)));
+}
+
+async function publish(server: ServerProcess, title: string): Promise<void> {
+  const response = await fetch(`${server.url}/admin/publish`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: USER.username, notice_type: 2, title, content: 'x'.repeat(100) }),
+  });
+  if (response.status !== 201) throw new Error(`publish answered ${response.status}`);
+}
+
+/** `clients` streams over `instances` instances on one Redis; one event published on the first instance. */
+async function measureRedisLoad(instances: number, clients: number): Promise<RedisLoadResult> {
+  const redis = await RedisProcess.start();
+  const servers = await startInstances(redis.url, instances);
+  const loaders = Array.from({ length: CLIENT_PROCESSES }, () => LoadClient.start());
+  try {
+    const urls = servers.map((server) => server.url);
+    const share = Math.ceil(clients / loaders.length);
+    const opened = await Promise.all(
+      loaders.map((loader, i) =>
+        loader.send({ type: 'open', urls, count: Math.min(share, clients - i * share), token: USER.token }),
+      ),
+    );
+    const held = opened.reduce((sum, reply) => sum + (reply.type === 'opened' ? reply.held : 0), 0);
+    await Promise.all(loaders.map((loader) => loader.send({ type: 'reset' })));
+    const publishedAt = now();
+    await publish(servers[0]!, 'broadcast');
+    const deadline = Date.now() + 30_000;
+    let received: number[] = [];
+    while (Date.now() < deadline) {
+      const reports = await Promise.all(loaders.map((loader) => loader.send({ type: 'report' })));
+      received = reports.flatMap((reply) => (reply.type === 'report' ? reply.received : []));
+      if (received.length >= held) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const delays = received.map((at) => at - publishedAt);
+    return {
+      instances,
+      clients,
+      held,
+      broadcast: { p50: round(percentile(delays, 50), 2), p99: round(percentile(delays, 99), 2) },
+    };
+  } finally {
+    await Promise.all(loaders.map((loader) => loader.stop()));
+    await Promise.all(servers.map((server) => server.kill()));
+    await redis.stop();
+  }
+}
+
+/** Reads one stream until `count` message events arrived; resolves with the time of the last one. */
+async function readEvents(url: string, headers: Record<string, string>, count: number, onOpen?: () => void) {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/notification/socket_connection`, { headers, signal: controller.signal });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  onOpen?.();
+  while ((text.match(/^data: /gm)?.length ?? 0) < count) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('stream ended');
+    text += decoder.decode(value, { stream: true });
+  }
+  const at = now();
+  const lastId = [...text.matchAll(/^id: (.+)$/gm)].at(-1)?.[1] ?? '';
+  controller.abort();
+  return { at, lastId, text };
+}
+
+async function measureRedisLatency(publishes: number, replays: number): Promise<RedisLatencyResult> {
+  const redis = await RedisProcess.start();
+  const [a, b] = (await startInstances(redis.url, 2)) as [ServerProcess, ServerProcess];
+  const auth = { Authorization: `Bearer ${USER.token}`, Accept: 'text/event-stream' };
+  try {
+    const cross: number[] = [];
+    for (let i = 0; i < publishes; i++) {
+      let ready!: () => void;
+      const open = new Promise<void>((resolve) => (ready = resolve));
+      const reading = readEvents(b.url, auth, 1, ready);
+      await open;
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the stream is subscribed once its head is out
+      const sent = now();
+      await publish(a, `cross ${i}`);
+      cross.push((await reading).at - sent);
+    }
+    const replay: number[] = [];
+    for (let i = 0; i < replays; i++) {
+      let ready!: () => void;
+      const open = new Promise<void>((resolve) => (ready = resolve));
+      const first = readEvents(a.url, auth, 1, ready);
+      await open;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await publish(a, 'seen');
+      const { lastId } = await first;
+      for (let j = 0; j < 100; j++) await publish(a, `missed ${j}`);
+      const started = now();
+      const { at, text } = await readEvents(b.url, { ...auth, 'Last-Event-ID': lastId }, 100);
+      if (text.includes('resync')) throw new Error('replay answered resync');
+      replay.push(at - started);
+    }
+    const memoryPerUserKb = await measureMemory(redis.url, a);
+    return {
+      crossInstance: { p50: round(percentile(cross, 50), 2), p99: round(percentile(cross, 99), 2) },
+      replay100: { p50: round(percentile(replay, 50), 2), p99: round(percentile(replay, 99), 2) },
+      memoryPerUserKb,
+    };
+  } finally {
+    await Promise.all([a.kill(), b.kill()]);
+    await redis.stop();
+  }
+}
+
+/** A fresh user with exactly 100 typical events: MEMORY USAGE of its keys (the token key, ~100 B, left out). */
+async function measureMemory(url: string, server: ServerProcess): Promise<number> {
+  const headers = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
+  await fetch(`${server.url}/admin/users/sizing`, {
+    method: 'PUT',
+    headers,
+    body: JSON.stringify({ token: 'sizing-token-1' }),
+  });
+  for (let i = 0; i < 100; i++) {
+    const body = {
+      username: 'sizing',
+      notice_type: i % 5,
+      title: `Someone commented on post ${i}`,
+      content: 'x'.repeat(100),
+      url: `https://app.example.com/c/${i}`,
+    };
+    await fetch(`${server.url}/admin/publish`, { method: 'POST', headers, body: JSON.stringify(body) });
+  }
+  const redis = new Redis(url);
+  try {
+    let bytes = 0;
+    for (const key of await redis.keys('beacon:*:sizing*')) bytes += Number(await redis.memory('USAGE', key));
+    return round(bytes / 1024, 1);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+interface RedisBenchPlan {
+  redisClients: number[];
+  redisPublishes: number;
+  redisReplays: number;
+}
+
+export async function runRedisBench(plan: RedisBenchPlan, log: (line: string) => void) {
+  const loads: RedisLoadResult[] = [];
+  for (const clients of plan.redisClients) {
+    for (const instances of [1, 2]) {
+      log(`Redis: ${instances} instance(s) with ${clients} streams`);
+      loads.push(await measureRedisLoad(instances, clients));
+    }
+  }
+  log(`Redis: publish → event on another instance (${plan.redisPublishes}), replay of 100 (${plan.redisReplays})`);
+  return { loads, latency: await measureRedisLatency(plan.redisPublishes, plan.redisReplays) };
+}
+
+type RowArgs = [string, number | null, null, null, string, string, boolean | null];
+
+/** The table rows of the Redis figures, in run.ts's row order (metric, value, -, -, unit, goal, met). */
+export function getRedisRows({ loads, latency }: Awaited<ReturnType<typeof runRedisBench>>): RowArgs[] {
+  const rows: RowArgs[] = [];
+  for (const load of loads) {
+    const on = `Redis, ${load.instances} instance${load.instances > 1 ? 's' : ''}`;
+    const all = load.held === load.clients;
+    rows.push([`${on}: streams held of ${load.clients}`, load.held, null, null, 'streams', `${load.clients}`, all]);
+    rows.push([`${on}: broadcast p99 to ${load.clients} streams`, load.broadcast.p99, null, null, 'ms', '', null]);
+  }
+  const { crossInstance, replay100, memoryPerUserKb } = latency;
+  rows.push(['Redis: publish → event on the other instance p50', crossInstance.p50, null, null, 'ms', '', null]);
+  rows.push(['Redis: publish → event on the other instance p99', crossInstance.p99, null, null, 'ms', '', null]);
+  rows.push(['Redis: replay of 100 events after a reconnect p50', replay100.p50, null, null, 'ms', '', null]);
+  rows.push(['Redis: replay of 100 events after a reconnect p99', replay100.p99, null, null, 'ms', '', null]);
+  rows.push(['Redis: memory per user with 100 events', memoryPerUserKb, null, null, 'KB', '', null]);
+  return rows;
+}
