@@ -73,7 +73,10 @@ export class RedisLink {
       return await commands();
     } catch (error) {
       const message = (error as Error).message;
-      if (error instanceof ReplyError) throw new Error(message.replace(/^ERR /, ''));
+      // Redis out of memory (maxmemory noeviction), loading its file, or a read-only replica: try again later.
+      if (error instanceof ReplyError && !/^(OOM|LOADING|READONLY|MASTERDOWN|BUSY)\b/.test(message)) {
+        throw new Error(message.replace(/^ERR /, ''));
+      }
       throw new BackendUnavailableError(`Redis: ${message}`);
     }
   }

@@ -4,6 +4,7 @@
  * and mark read reach streams on every instance, replay works wherever the client reconnects, and a Redis outage
  * ends streams and answers 503 until Redis is back, losing nothing that was acknowledged.
  */
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BeaconServer } from '../../server/app';
 import { getRedisMissingReason, RedisProcess } from '../helpers/redis-server';
@@ -105,6 +106,22 @@ describe.skipIf(missing)(`several instances on one Redis${missing ? ` (skipped: 
     expect(signOut.status).toBe(204);
     await onB.ended;
     expect((await fetch(`${b.url}/notification/me`, { headers: { Cookie: cookie } })).status).toBe(401);
+  });
+
+  it('a Redis that refuses writes (out of memory) gives 503 with Retry-After, not 500', async () => {
+    const [a] = await pair();
+    const admin = new Redis(redis.url);
+    try {
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await admin.config('SET', 'maxmemory', '1');
+      const refused = await publish(a, { username: 'alice', notice_type: 0 });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+    } finally {
+      await admin.config('SET', 'maxmemory', '0');
+      admin.disconnect();
+    }
+    expect((await publish(a, { username: 'alice', notice_type: 0 })).status).toBe(201);
   });
 
   it('Redis down: streams end, requests get 503 with Retry-After; Redis back: recovery, nothing acknowledged lost', async () => {
