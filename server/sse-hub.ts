@@ -67,7 +67,8 @@ export class SseHub {
   release(res: ServerResponse, head: string, replayedIds: ReadonlySet<string>): void {
     const held = this.held.get(res) ?? [];
     this.held.delete(res);
-    if (res.destroyed) return;
+    // Ended meanwhile (the client left, or the backend was interrupted and every stream ended).
+    if (res.destroyed || res.writableEnded) return;
     write(
       res,
       head +
