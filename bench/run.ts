@@ -17,12 +17,17 @@ import {
   measureRestart,
   startHarness,
 } from './scenarios';
-import { getRedisRows, runRedisBench } from './redis-load';
+import { runRedisBench, saveRedisSection } from './redis-load';
 import { measureServerLoad } from './server-load';
 import { median, round } from './stats';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean' }, runs: { type: 'string' }, 'skip-build': { type: 'boolean' } },
+  options: {
+    quick: { type: 'boolean' },
+    runs: { type: 'string' },
+    'skip-build': { type: 'boolean' },
+    only: { type: 'string' },
+  },
 });
 const quick = values.quick ?? false;
 // The Redis figures: streams over one and two instances, cross-instance latency, replay (bench/redis-load.ts).
@@ -45,6 +50,8 @@ const INTERVAL_MS = 20; // 50 events per second, a steady rate
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 async function main() {
+  if (values.only === 'redis') return console.log(saveRedisSection(await runRedisBench(redisPlan, log), quick));
+  if (values.only !== undefined) throw new Error(`--only takes "redis", got ${values.only}`);
   if (!values['skip-build']) {
     log('building the Chrome extension');
     execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -266,8 +273,6 @@ async function main() {
     row(`Server: RSS with ${load.clients} streams`, load.serverRssMb, null, null, 'MB', '', null);
   }
 
-  for (const redisRow of getRedisRows(redis)) row(...redisRow);
-
   const results = {
     date: new Date().toISOString(),
     quick,
@@ -282,7 +287,7 @@ async function main() {
     details,
   };
   const table = writeReport(results);
-  console.log(`\n${table}`);
+  console.log(`\n${table}\n${saveRedisSection(redis, quick)}`);
 }
 
 main().then(

@@ -92,6 +92,14 @@ export class RedisStore implements NotificationBackend {
     return store;
   }
 
+  /**
+   * Entries kept per log: the replay limit and one more, the last event a client saw before missing `replayLimit`
+   * (a client's id must still be in a trimmed log to be replayed, redis-log.ts). `MAXLEN ~` keeps at least that many.
+   */
+  private get logLength(): number {
+    return (this.options.replayLimit ?? 100) + 1;
+  }
+
   private get redis() {
     return this.link.redis;
   }
@@ -143,7 +151,7 @@ export class RedisStore implements NotificationBackend {
         `${fieldsJson},"read":false}`,
         `${fieldsJson},"unread_count":`,
         this.options.itemLimit ?? 1000,
-        this.options.replayLimit ?? 100,
+        this.logLength,
         this.eventsChannel,
         username,
       ),
@@ -180,7 +188,7 @@ export class RedisStore implements NotificationBackend {
         this.key('log', username),
         category,
         getNoticeType(category),
-        this.options.replayLimit ?? 100,
+        this.logLength,
         this.eventsChannel,
         username,
         ids ? 'ids' : 'all',

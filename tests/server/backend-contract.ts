@@ -196,6 +196,19 @@ export function describeBackendContract(name: string, create: BackendFactory): v
       expect((await store.replaySince('alice', empty)).kind).toBe('replay');
     });
 
+    it('replays to a client that missed exactly replayLimit events, however the log is trimmed', async () => {
+      const store = await open({ replayLimit: 100 });
+      const ids = [];
+      // Checked after every publish: Redis trims whole blocks of entries, so the boundary moves with the layout.
+      for (let i = 0; i < 300; i++) {
+        ids.push((await store.publish('alice', { notice_type: 0 })).event.id);
+        if (i < 100) continue;
+        const replay = await store.replaySince('alice', ids[i - 100]!);
+        expect(replay.kind, `after ${i + 1} events`).toBe('replay');
+        if (replay.kind === 'replay') expect(replay.events.map((event) => event.id)).toEqual(ids.slice(i - 99));
+      }
+    });
+
     it('answers resync with the latest id for unknown, foreign, future and trimmed ids', async () => {
       const store = await open({ replayLimit: 5 });
       const first = await store.publish('alice', { notice_type: 0 });
