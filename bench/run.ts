@@ -19,13 +19,23 @@ import {
   startHarness,
   type LatencyResult,
 } from './scenarios';
+import { runRedisBench, saveRedisSection } from './redis-load';
 import { measureServerLoad } from './server-load';
 import { median, medianOfRuns, medianRatioOfRuns, percentile, round, type RunFigures } from './stats';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean' }, runs: { type: 'string' }, 'skip-build': { type: 'boolean' } },
+  options: {
+    quick: { type: 'boolean' },
+    runs: { type: 'string' },
+    'skip-build': { type: 'boolean' },
+    only: { type: 'string' },
+  },
 });
 const quick = values.quick ?? false;
+// The Redis figures: streams over one and two instances, cross-instance latency, replay (bench/redis-load.ts).
+const redisPlan = quick
+  ? { redisClients: [100], redisPublishes: 20, redisReplays: 2 }
+  : { redisClients: [10_000, 20_000], redisPublishes: 500, redisReplays: 20 };
 const plan = quick
   ? {
       runs: 1,
@@ -52,6 +62,8 @@ const INTERVAL_MS = 20; // 50 events per second, a steady rate
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 async function main() {
+  if (values.only === 'redis') return console.log(saveRedisSection(await runRedisBench(redisPlan, log), quick));
+  if (values.only !== undefined) throw new Error(`--only takes "redis", got ${values.only}`);
   if (!values['skip-build']) {
     log('building the Chrome extension');
     execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -131,6 +143,7 @@ async function main() {
     log(`reference server with ${clients} streams`);
     loads.push(await measureServerLoad(clients));
   }
+  const redis = await runRedisBench(redisPlan, log);
   const sizes = measureBundleSizes();
 
   const med = (key: string) => medianOfRuns(runs, key);
@@ -283,9 +296,21 @@ async function main() {
     row(`Server: RSS with ${load.clients} streams`, load.serverRssMb, null, null, 'MB', '', null);
   }
 
-  const results = { date: new Date().toISOString(), quick, plan, machine, rows, runs, heap, loads, sizes, details };
+  const results = {
+    date: new Date().toISOString(),
+    quick,
+    plan: { ...plan, ...redisPlan },
+    machine,
+    rows,
+    runs,
+    heap,
+    loads,
+    redis,
+    sizes,
+    details,
+  };
   const table = writeReport(results);
-  console.log(`\n${table}`);
+  console.log(`\n${table}\n${saveRedisSection(redis, quick)}`);
 }
 
 main().then(

@@ -20,7 +20,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
   });
 
   it('shows 99+ above 99', async () => {
-    for (let i = 0; i < 120; i++) f.server.live.store.publish(USER.username, { notice_type: 0 });
+    for (let i = 0; i < 120; i++) await f.server.live.store.publish(USER.username, { notice_type: 0 });
     await f.signIn();
     await f.badgeIs('99+');
   });
@@ -35,7 +35,8 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
       'one notification',
     );
     expect(Object.keys(single)[0]).toMatch(/^beacon-single-/);
-    for (let i = 0; i < 20; i++) f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
+    for (let i = 0; i < 20; i++)
+      await f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await f.badgeIs('21');
     const all = await waitFor(
       () => f.beacon.notifications(),
@@ -68,7 +69,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
 
     await popup.click('[data-test=mark-all]');
     await f.badgeIs('');
-    expect(f.server.total()).toBe(0);
+    expect(await f.server.total()).toBe(0);
     await popup.waitForSelector('[data-test=empty]');
   });
 
