@@ -194,7 +194,9 @@ const EXPAND_AND_WAIT = `new Promise((resolve, reject) => {
  * background → server → popup.
  */
 export async function measureInboxExpand(h: Harness, opens: number): Promise<number[]> {
-  for (let i = 0; i < 12; i++) h.server.live.store.publish(USER.username, { notice_type: 2, title: `comment ${i}` });
+  for (let i = 0; i < 12; i++) {
+    await h.server.live.store.publish(USER.username, { notice_type: 2, title: `comment ${i}` });
+  }
   const times: number[] = [];
   for (let i = 0; i < opens; i++) {
     const worker = await h.beacon.worker();

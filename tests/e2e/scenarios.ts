@@ -246,7 +246,7 @@ export function defineSharedScenarios(
     await f.beacon.popupClick(`[data-item="${first.id}"] [data-test=item-mark-read]`);
     await f.badgeIs('1');
     await f.popupShows('li[data-category=comments] [data-test=count]', /^1$/);
-    const items = f.server.live.store.list(USER.username, 'comments', 1, 10).data;
+    const items = (await f.server.live.store.list(USER.username, 'comments', 1, 10)).data;
     expect(items.map(({ id, read }) => [id, read])).toEqual([
       [second.id, false],
       [first.id, true],

@@ -119,8 +119,8 @@ describe('sessions', () => {
     await events.waitFor(': connected');
     // Revocation ends the stream; the socket closes a moment later. Writing to it in between raised "write after
     // end" as an uncaught exception, which crashes a server process (and fails this run as an unhandled error).
-    server.store.upsertUser({ username: 'alice', role: 'user', token: 'alice-new-token-789' });
-    expect(() => server.store.publish('alice', { notice_type: 0, title: 'after revocation' })).not.toThrow();
+    await server.store.upsertUser({ username: 'alice', role: 'user', token: 'alice-new-token-789' });
+    await expect(server.store.publish('alice', { notice_type: 0, title: 'after revocation' })).resolves.toBeDefined();
     await expect.poll(() => server.streamCount()).toBe(0);
     expect((await me(server.url, auth('alice-new-token-789'))).status).toBe(200);
   });
