@@ -6,11 +6,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { parseArgs } from 'node:util';
 import { CHROMIUM_PATH, FIREFOX_PATH } from '../tests/drivers/browsers';
 import type { BenchBrowser } from './beacon-harness';
-import { runBrowserScenarios, type BrowserPlan } from './browser-run';
+import { runBrowserScenarios } from './browser-run';
 import { measureWorkerHeap } from './heap';
+import { getBenchPlan } from './plan';
+import { runRedisBench, saveRedisSection } from './redis-load';
 import { writeReport } from './report';
 import { addRows } from './table';
 import { measureBundleSizes } from './scenarios';
@@ -18,49 +19,7 @@ import { measureServerLoad } from './server-load';
 import { measureSustainedLoad } from './sustained';
 import { round, type RunFigures } from './stats';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean' },
-    runs: { type: 'string' },
-    'skip-build': { type: 'boolean' },
-    browsers: { type: 'string' },
-  },
-});
-const quick = values.quick ?? false;
-const browsers = (values.browsers ?? 'chromium,firefox').split(',') as BenchBrowser[];
-const plan: BrowserPlan & {
-  runs: number;
-  heapEvents: number;
-  loadClients: number[];
-  sustained: { rate: number; seconds: number; totalEvents: number };
-} = quick
-  ? {
-      runs: 1,
-      latencyEvents: 30,
-      legacyRates: [50],
-      legacyEvents: 30,
-      burstEvents: 200,
-      restarts: 1,
-      popupOpens: 2,
-      expandOpens: 2,
-      heapEvents: 400,
-      loadClients: [100],
-      sustained: { rate: 1000, seconds: 2, totalEvents: 2000 },
-    }
-  : {
-      runs: Number(values.runs ?? 3),
-      latencyEvents: 500,
-      legacyRates: [10, 50, 200],
-      legacyEvents: null,
-      burstEvents: 1000,
-      restarts: 5,
-      popupOpens: 15,
-      expandOpens: 15,
-      heapEvents: 10_000,
-      loadClients: [1000, 10_000],
-      // 60 s at 1,000 events/s, then on at the same rate to 100,000 events in all.
-      sustained: { rate: 1000, seconds: 60, totalEvents: 100_000 },
-    };
+const { values, quick, browsers, plan, redisPlan } = getBenchPlan();
 
 const started = Date.now();
 const log = (line: string) => console.log(`[bench] ${Math.round((Date.now() - started) / 1000)} s: ${line}`);
@@ -68,6 +27,8 @@ const version = (path: string) =>
   execFileSync(path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 
 async function main() {
+  if (values.only === 'redis') return console.log(saveRedisSection(await runRedisBench(redisPlan, log), quick));
+  if (values.only !== undefined) throw new Error(`--only takes "redis", got ${values.only}`);
   if (!values['skip-build']) {
     log('building the Chrome and Firefox extensions');
     execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -93,14 +54,14 @@ async function main() {
   const loads = [];
   for (const clients of plan.loadClients) {
     log(`reference server with ${clients} streams`);
-    // The server refuses more than 1,000 streams by default since 1604ce4 (maxStreams); server-load.ts is being
-    // reworked on another branch, so a refused load is reported, not fatal to the browser figures.
+    // A refused load is reported, not fatal to the browser figures measured before it.
     const load = await measureServerLoad(clients).catch((error: unknown) => {
       log(`reference server with ${clients} streams not measured: ${String(error).split('\n')[0]}`);
       return null;
     });
     if (load) loads.push(load);
   }
+  const redis = await runRedisBench(redisPlan, log);
   const sizes = {
     chromium: measureBundleSizes('.output/chrome-mv3'),
     firefox: measureBundleSizes('.output/firefox-mv2'),
@@ -118,18 +79,19 @@ async function main() {
   const results = {
     date: new Date().toISOString(),
     quick,
-    plan,
+    plan: { ...plan, ...redisPlan },
     machine,
     rows,
     runs,
     heap,
     sustained,
     loads,
+    redis,
     sizes,
     details,
   };
   const table = writeReport(results);
-  console.log(`\n${table}`);
+  console.log(`\n${table}\n${saveRedisSection(redis, quick)}`);
 }
 
 main().then(

@@ -10,13 +10,13 @@ import { t } from '@/utils/labels/i18n';
 import { describeError } from '@/utils/lib/errors';
 import { throttleLatest } from '@/utils/lib/throttle';
 import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging/messaging';
+import { createNotificationActions } from '@/utils/notifications/notification-actions';
 import { OsNotifier } from '@/utils/notifications/os-notifier';
 import { SNOOZE_ALARM, scheduleSnoozeEnd } from '@/utils/notifications/snooze-schedule';
 import { formatSnooze, formatSnoozeEnd } from '@/utils/labels/snooze-text';
 import { isSnoozed, normalizeSnooze, type Snooze } from '@/utils/settings/snooze';
 import { loadSnooze, saveSnooze, snoozeItem } from '@/utils/settings/snooze-storage';
 import { getAccountKey } from '@/utils/settings/account-key';
-import { getAppPageUrl, getNoticeClickUrl } from '@/utils/settings/app-url';
 import { getOriginPattern, isCookieForServer } from '@/utils/settings/host-permission';
 import { loadEffectiveSettings, settingsItem } from '@/utils/settings/settings-storage';
 import { loadSnapshot, saveSnapshot } from '@/utils/snapshot/snapshot-storage';
@@ -37,7 +37,9 @@ export default defineBackground({
       warn: (message: string) => console.warn(`[beacon] ${message}`),
       error: (message: string) => console.error(`[beacon] ${message}`),
     };
-    const notifier = new OsNotifier(browser.notifications, t, import.meta.env.BROWSER !== 'firefox');
+    // Chrome: silent notifications and action buttons; Firefox notifications are `basic` only (shared/BROWSERS.md).
+    const isChrome = import.meta.env.BROWSER !== 'firefox';
+    const notifier = new OsNotifier(browser.notifications, t, { silent: isChrome, buttons: isChrome });
     const logFailure = (what: string) => (error: unknown) => log.warn(`${what}: ${describeError(error)}`);
     // Snooze: no OS notifications until it ends (an alarm ends it on time, even for a stopped worker).
     let snooze: Snooze | null = null;
@@ -117,21 +119,24 @@ export default defineBackground({
     });
     snoozeItem.watch((value) => void applySnooze(normalizeSnooze(value)).catch(logFailure('snooze')));
 
-    browser.notifications.onClicked.addListener((id) => {
-      void notifier
-        .handleClick(id)
-        .then(async (target) => {
-          if (!target) return;
-          if (target.kind === 'settings') return browser.runtime.openOptionsPage();
-          const settings = await loadEffectiveSettings();
-          const url =
-            target.kind === 'url'
-              ? getNoticeClickUrl(settings, target.url, target.category)
-              : getAppPageUrl(settings, target.category);
-          if (url) await openOrFocusTab(url);
-        })
-        .catch(logFailure('notification click'));
+    const notificationActions = createNotificationActions({
+      notifier,
+      loadSettings: loadEffectiveSettings,
+      openTab: openOrFocusTab,
+      openOptionsPage: () => browser.runtime.openOptionsPage(),
+      markItemsRead: (category, ids) => core.markItemsRead(category, ids),
+      isSignedOut: () => core.connectionStatus === 'signed-out',
+      log,
     });
+    const onNotificationClicked = (id: string) =>
+      void notificationActions.onClicked(id).catch(logFailure('notification click'));
+    const onNotificationButtonClicked = (id: string, index: number) =>
+      void notificationActions.onButtonClicked(id, index).catch(logFailure('notification button'));
+    browser.notifications.onClicked.addListener(onNotificationClicked);
+    // Firefox has no buttons (the event may be missing there).
+    browser.notifications.onButtonClicked?.addListener(onNotificationButtonClicked);
+    // The end-to-end tests call what the listeners call: automation cannot click an OS notification.
+    Object.assign(globalThis, { beaconNotificationHandlers: { onNotificationClicked, onNotificationButtonClicked } });
 
     // First install: lead the user to a working setup, unless an administrator already set it up.
     browser.runtime.onInstalled.addListener(({ reason }) => {

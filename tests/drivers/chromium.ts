@@ -37,6 +37,12 @@ export interface BadgeState {
   title: string;
 }
 
+/** What the background puts on `globalThis.beaconNotificationHandlers` (entrypoints/background.ts). */
+interface NotificationHandlers {
+  onNotificationClicked(id: string): void;
+  onNotificationButtonClicked(id: string, index: number): void;
+}
+
 export class ChromiumBeacon {
   /** Console lines of the service worker and extension pages, for failure reports. */
   readonly consoleLog: string[] = [];
@@ -96,6 +102,23 @@ export class ChromiumBeacon {
   async notifications(): Promise<Record<string, unknown>> {
     const worker = await this.worker();
     return worker.evaluate(() => chrome.notifications.getAll());
+  }
+
+  /**
+   * Does what a click on a notification's button does: automation cannot click an OS notification, so this calls the
+   * function the background's `notifications.onButtonClicked` listener calls (or `onClicked`'s, without an index).
+   */
+  async clickNotification(id: string, buttonIndex?: number): Promise<void> {
+    const worker = await this.worker();
+    await worker.evaluate(
+      ([notificationId, index]) => {
+        const handlers = (globalThis as unknown as { beaconNotificationHandlers: NotificationHandlers })
+          .beaconNotificationHandlers;
+        if (index === null) handlers.onNotificationClicked(notificationId);
+        else handlers.onNotificationButtonClicked(notificationId, index);
+      },
+      [id, buttonIndex ?? null] as const,
+    );
   }
 
   async storage<T>(key: string): Promise<T> {

@@ -20,7 +20,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
   });
 
   it('shows 99+ above 99', async () => {
-    for (let i = 0; i < 120; i++) f.server.live.store.publish(USER.username, { notice_type: 0 });
+    for (let i = 0; i < 120; i++) await f.server.live.store.publish(USER.username, { notice_type: 0 });
     await f.signIn();
     await f.badgeIs('99+');
   });
@@ -34,15 +34,57 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
       (all) => Object.keys(all).length === 1,
       'one notification',
     );
-    expect(Object.keys(single)[0]).toMatch(/^beacon-single-/);
-    for (let i = 0; i < 20; i++) f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
+    expect(Object.keys(single)).toEqual(['beacon-cat-comments']);
+    for (let i = 0; i < 20; i++)
+      await f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await f.badgeIs('21');
     const all = await waitFor(
       () => f.beacon.notifications(),
       (value) => Object.keys(value).length === 2,
       'a summary',
     );
-    expect(Object.keys(all).filter((id) => id.startsWith('beacon-summary-'))).toHaveLength(1);
+    expect(Object.keys(all).sort()).toEqual(['beacon-cat-comments', 'beacon-summary']);
+  });
+
+  it('notification buttons: "Mark read" marks the item on the server and drops the badge; "Open" opens it', async () => {
+    await f.signIn();
+    await f.waitLive();
+    const first = await f.server.publish({ notice_type: 2, title: 'First', url: `${f.server.url}/c/1` });
+    await waitFor(
+      () => f.beacon.notifications(),
+      (all) => 'beacon-cat-comments' in all,
+      'the first notification',
+    );
+    const second = await f.server.publish({ notice_type: 2, title: 'Second', url: `${f.server.url}/c/2` });
+    await f.badgeIs('2');
+    // The second replaced the first: one notification per category, not a stack.
+    await new Promise((resolve) => setTimeout(resolve, 600)); // past the notifier's batching
+    expect(Object.keys(await f.beacon.notifications())).toEqual(['beacon-cat-comments']);
+
+    await f.beacon.clickNotification('beacon-cat-comments', 1); // "Mark read"
+    await f.badgeIs('1');
+    const items = (await f.server.live.store.list(USER.username, 'comments', 1, 10)).data;
+    expect(items.map(({ id, read }) => [id, read])).toEqual([
+      [second.id, true],
+      [first.id, false],
+    ]);
+    const post = f.server.requests.find((request) => request.url.startsWith('/notification/comments/read'));
+    expect(post).toMatchObject({ method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect(await f.beacon.notifications()).toEqual({});
+
+    await f.server.publish({ notice_type: 2, title: 'Third', url: `${f.server.url}/c/3` });
+    await waitFor(
+      () => f.beacon.notifications(),
+      (all) => 'beacon-cat-comments' in all,
+      'the third notification',
+    );
+    await f.beacon.clickNotification('beacon-cat-comments', 0); // "Open"
+    await waitFor(
+      () => f.beacon.tabUrls(),
+      (urls) => urls.includes(`${f.server.url}/c/3`),
+      'the item opened in a tab',
+    );
+    await f.badgeIs('2'); // opening does not mark read
   });
 
   it('shows the counts and notices in the popup, and mark all read clears the badge', async () => {
@@ -68,7 +110,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
 
     await popup.click('[data-test=mark-all]');
     await f.badgeIs('');
-    expect(f.server.total()).toBe(0);
+    expect(await f.server.total()).toBe(0);
     await popup.waitForSelector('[data-test=empty]');
   });
 

@@ -62,7 +62,9 @@ describe('BackgroundCore', () => {
     await flush();
     expect(h.badge()).toBe('7');
     expect(server.requests.length).toBe(before);
-    expect(h.notices).toEqual([{ category: 'likes', title: 'Ann liked', content: '', url: null, catchUp: false }]);
+    expect(h.notices).toEqual([
+      { category: 'likes', id: null, title: 'Ann liked', content: '', url: null, catchUp: false },
+    ]);
     expect(h.snapshot().lastEventId).toBe('x.1');
   });
 

@@ -109,9 +109,55 @@ describe('background entrypoint', () => {
       expect(ids).toHaveLength(1);
       return ids[0]!;
     });
-    expect(summary).toMatch(/^beacon-summary-/);
+    expect(summary).toBe('beacon-summary');
     await fakeBrowser.notifications.onClicked.trigger(summary);
     await vi.waitFor(() => expect(create).toHaveBeenCalledWith({ url: 'https://app.test/inbox/' }));
+  });
+
+  it('"Mark read" on a notification marks its item read on the server and drops the badge at once', async () => {
+    await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, token: 'tok-tok-tok' } });
+    await startBackground();
+    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    let answer!: () => void;
+    const bodies: unknown[] = [];
+    server.route('/notification/comments/read', async (_url, init) => {
+      bodies.push(JSON.parse(String(init.body)));
+      await new Promise<void>((resolve) => (answer = resolve));
+      return jsonResponse(200, { unread_count: 0 });
+    });
+    server.streams[0]!.push(
+      'id: 1\ndata: {"notice_type":2,"unread_count":1,"id":"c-9","title":"Bob commented","url":"https://x.test/"}\n\n',
+    );
+    await vi.waitFor(async () => expect(await badgeText()).toBe('5'));
+    await vi.waitFor(async () =>
+      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-comments']),
+    );
+    const tabs = vi.spyOn(fakeBrowser.tabs, 'create');
+    await fakeBrowser.notifications.onButtonClicked.trigger('beacon-cat-comments', 1);
+    // Optimistic: the badge drops while the request is still on its way.
+    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    expect(bodies).toEqual([{ ids: ['c-9'] }]);
+    answer();
+    expect(await fakeBrowser.notifications.getAll()).toEqual({});
+    expect(tabs).not.toHaveBeenCalled();
+  });
+
+  it('a refused "Mark read" puts the count back and says so in a notification', async () => {
+    await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, token: 'tok-tok-tok' } });
+    await startBackground();
+    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    server.route('/notification/comments/read', () => jsonResponse(500, { error: 'database down' }));
+    // The refetch after the failure finds the item still unread.
+    server.route('/notification/comments', () => jsonResponse(200, { data: [], unread_count: 1 }));
+    server.streams[0]!.push('id: 1\ndata: {"notice_type":2,"unread_count":1,"id":"c-9","title":"Bob"}\n\n');
+    await vi.waitFor(async () =>
+      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-comments']),
+    );
+    await fakeBrowser.notifications.onButtonClicked.trigger('beacon-cat-comments', 1);
+    await vi.waitFor(async () =>
+      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-action-failed']),
+    );
+    await vi.waitFor(async () => expect(await badgeText()).toBe('5'));
   });
 
   it('opens the options page on first install when nothing is set up', async () => {

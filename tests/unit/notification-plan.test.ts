@@ -15,8 +15,8 @@ describe('planNotifications', () => {
   it('shows up to three live events one by one', () => {
     const plans = planNotifications([notice('likes'), notice('comments', false, 'Bob')], DEFAULT_SETTINGS, noon);
     expect(plans).toEqual([
-      { kind: 'single', category: 'likes', title: 'T', content: 'C', url: null },
-      { kind: 'single', category: 'comments', title: 'Bob', content: 'C', url: null },
+      { kind: 'single', category: 'likes', id: null, title: 'T', content: 'C', url: null },
+      { kind: 'single', category: 'comments', id: null, title: 'Bob', content: 'C', url: null },
     ]);
   });
 

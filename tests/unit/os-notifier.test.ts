@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { t } from '@/utils/labels/i18n';
 import { realClock } from '@/utils/lib/clock';
-import { BATCH_QUIET_MS, OsNotifier, SIGN_IN_NOTIFICATION_ID } from '@/utils/notifications/os-notifier';
+import {
+  BATCH_QUIET_MS,
+  getCategoryNotificationId,
+  OsNotifier,
+  SIGN_IN_NOTIFICATION_ID,
+  SUMMARY_NOTIFICATION_ID,
+} from '@/utils/notifications/os-notifier';
 import { DEFAULT_SETTINGS } from '@/utils/settings/settings';
 
 /** Real timers (faked by vitest) and a clock that says noon, outside any quiet hours. */
@@ -14,9 +20,12 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-function notifier(canSilence = true) {
+const CHROME = { silent: true, buttons: true };
+const FIREFOX = { silent: false, buttons: false };
+
+function notifier(features = CHROME) {
   const create = vi.spyOn(fakeBrowser.notifications, 'create');
-  return { notifier: new OsNotifier(fakeBrowser.notifications, t, canSilence, noon), create };
+  return { notifier: new OsNotifier(fakeBrowser.notifications, t, features, noon), create };
 }
 
 describe('OsNotifier', () => {
@@ -33,6 +42,8 @@ describe('OsNotifier', () => {
       title: 'Bob commented',
       message: 'Nice!',
       iconUrl: '/notification-icons/comments.png',
+      // No item id from the server: nothing to mark read, so only "Open".
+      buttons: [{ title: 'Open' }],
     });
     const id = String(create.mock.calls[0]![0]);
     expect(await n.handleClick(id)).toEqual({ kind: 'url', url: 'https://app.test/c/1', category: 'comments' });
@@ -89,7 +100,7 @@ describe('OsNotifier', () => {
   });
 
   it('is silent when sound is off, where the browser allows it', async () => {
-    const chrome = notifier(true);
+    const chrome = notifier(CHROME);
     chrome.notifier.add(
       { category: 'likes', title: 'a', content: '', url: null, catchUp: false },
       { ...DEFAULT_SETTINGS, sound: false },
@@ -97,7 +108,7 @@ describe('OsNotifier', () => {
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(chrome.create.mock.calls[0]![1]).toMatchObject({ silent: true });
     chrome.create.mockClear();
-    const firefox = new OsNotifier(fakeBrowser.notifications, t, false, noon);
+    const firefox = new OsNotifier(fakeBrowser.notifications, t, FIREFOX, noon);
     firefox.add(
       { category: 'likes', title: 'a', content: '', url: null, catchUp: false },
       { ...DEFAULT_SETTINGS, sound: false },
@@ -116,5 +127,89 @@ describe('OsNotifier', () => {
     await n.clearAll();
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
     expect(await n.handleClick('other-extension-id')).toBeNull();
+  });
+
+  it('keeps one notification per category: a new notice replaces the last one of its category', async () => {
+    const { notifier: n, create } = notifier();
+    const comment = (title: string) => ({
+      category: 'comments' as const,
+      title,
+      content: '',
+      url: null,
+      catchUp: false,
+    });
+    n.add(comment('first'), DEFAULT_SETTINGS);
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    n.add(comment('second'), DEFAULT_SETTINGS);
+    n.add({ category: 'likes', title: 'a like', content: '', url: null, catchUp: false }, DEFAULT_SETTINGS);
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    expect(create.mock.calls.map(([id]) => id)).toEqual([
+      getCategoryNotificationId('comments'),
+      getCategoryNotificationId('comments'),
+      getCategoryNotificationId('likes'),
+    ]);
+    expect(create.mock.calls[1]![1]).toMatchObject({ title: 'second' });
+    expect(Object.keys(await fakeBrowser.notifications.getAll()).sort()).toEqual([
+      'beacon-cat-comments',
+      'beacon-cat-likes',
+    ]);
+  });
+
+  it('has "Open" and "Mark read" buttons in Chrome for an item with an id; none in Firefox', async () => {
+    const notice = { category: 'comments' as const, id: 'c-9', title: 'Bob', content: '', url: null, catchUp: false };
+    const chrome = notifier(CHROME);
+    chrome.notifier.add(notice, DEFAULT_SETTINGS);
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    expect(chrome.create.mock.calls[0]![1]).toMatchObject({ buttons: [{ title: 'Open' }, { title: 'Mark read' }] });
+    chrome.create.mockClear();
+    const firefox = new OsNotifier(fakeBrowser.notifications, t, FIREFOX, noon);
+    firefox.add(notice, DEFAULT_SETTINGS);
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    expect(chrome.create.mock.calls[0]![1]).not.toHaveProperty('buttons');
+    // Firefox: a click on the notification itself opens the item's category (no URL here).
+    expect(await firefox.handleClick('beacon-cat-comments')).toEqual({ kind: 'category', category: 'comments' });
+  });
+
+  it('a summary has no buttons and keeps one id, replaced by the next summary', async () => {
+    const { notifier: n, create } = notifier();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 5; i++)
+        n.add({ category: 'likes', id: `l${i}`, title: 'x', content: '', url: null, catchUp: false }, DEFAULT_SETTINGS);
+      await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    }
+    expect(create.mock.calls.map(([id]) => id)).toEqual([SUMMARY_NOTIFICATION_ID, SUMMARY_NOTIFICATION_ID]);
+    expect(create.mock.calls[0]![1]).not.toHaveProperty('buttons');
+    expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual([SUMMARY_NOTIFICATION_ID]);
+  });
+
+  it('routes button clicks: 0 opens like a click, 1 marks the item read; both clear the notification', async () => {
+    const { notifier: n } = notifier();
+    const add = (id: string) =>
+      n.add(
+        { category: 'comments', id, title: 'Bob', content: '', url: 'https://app.test/c/1', catchUp: false },
+        DEFAULT_SETTINGS,
+      );
+    add('c-1');
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    const id = getCategoryNotificationId('comments');
+    expect(await n.handleButtonClick(id, 0)).toEqual({
+      kind: 'open',
+      target: { kind: 'url', url: 'https://app.test/c/1', category: 'comments' },
+    });
+    expect(await fakeBrowser.notifications.getAll()).toEqual({});
+    add('c-2');
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    expect(await n.handleButtonClick(id, 1)).toEqual({ kind: 'mark-read', category: 'comments', id: 'c-2' });
+    expect(await fakeBrowser.notifications.getAll()).toEqual({});
+    expect(await n.handleButtonClick('other-extension-id', 0)).toBeNull();
+  });
+
+  it('says honestly when an action failed', async () => {
+    const { notifier: n, create } = notifier();
+    await n.showActionFailed('HTTP 500');
+    expect(create.mock.calls[0]![1]).toMatchObject({
+      title: 'Beacon could not mark it read',
+      message: 'That did not work: HTTP 500',
+    });
   });
 });

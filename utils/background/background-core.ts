@@ -177,6 +177,7 @@ export class BackgroundCore {
     this.deps.notifications.add(
       {
         category,
+        id: notice?.id ?? null,
         title: notice?.title ?? '',
         content: notice?.content ?? '',
         url: notice?.url ?? null,

@@ -4,6 +4,8 @@ import type { QuietHours, Settings } from '../settings/settings';
 
 export interface ArrivedNotice {
   category: Category;
+  /** The item's id, when the server sent one: what a notification's "Mark read" marks. */
+  id?: string | null;
   title: string;
   content: string;
   url: string | null;
@@ -14,7 +16,7 @@ export interface ArrivedNotice {
 }
 
 export type PlannedNotification =
-  | { kind: 'single'; category: Category; title: string; content: string; url: string | null }
+  | { kind: 'single'; category: Category; id: string | null; title: string; content: string; url: string | null }
   | { kind: 'summary'; count: number; categories: Category[] };
 
 /** Up to this many live events in one batch get a notification each; more become one summary. */
@@ -56,6 +58,7 @@ export function planNotifications(
   const single = (notice: ArrivedNotice): PlannedNotification => ({
     kind: 'single',
     category: notice.category,
+    id: notice.id ?? null,
     title: notice.title,
     content: notice.content,
     url: notice.url,

@@ -18,6 +18,14 @@ import {
 export const BATCH_QUIET_MS = 400;
 const MAX_BATCH_MS = 2000;
 export const SIGN_IN_NOTIFICATION_ID = 'beacon-sign-in';
+/** One summary at a time: a new one replaces the last. */
+export const SUMMARY_NOTIFICATION_ID = 'beacon-summary';
+const ACTION_FAILED_NOTIFICATION_ID = 'beacon-action-failed';
+
+/** One notification per category: a new notice replaces the category's last one instead of stacking. */
+export function getCategoryNotificationId(category: Category): string {
+  return `beacon-cat-${category}`;
+}
 
 interface NotificationOptions {
   type: 'basic';
@@ -26,6 +34,16 @@ interface NotificationOptions {
   message: string;
   /** Chrome only: Firefox rejects the property. */
   silent?: boolean;
+  /** Chrome only (at most two): Firefox notifications are `basic` without buttons. */
+  buttons?: { title: string }[];
+}
+
+/** What the browser's notifications can do beyond title, text and icon. */
+export interface NotifierFeatures {
+  /** `silent: true` (Chrome). */
+  silent: boolean;
+  /** Action buttons (Chrome); without them a click opens the item. */
+  buttons: boolean;
 }
 
 export interface NotificationsApi {
@@ -39,6 +57,16 @@ export type ClickTarget =
   | { kind: 'url'; url: string; category: Category }
   | { kind: 'category'; category: Category | null }
   | { kind: 'settings' };
+
+/** What a notification's button asks for: open it (as a click does), or mark its item read. */
+export type ButtonAction =
+  { kind: 'open'; target: ClickTarget } | { kind: 'mark-read'; category: Category; id: string };
+
+/** A shown notification: where its click leads, and the item its "Mark read" button marks (singles with an id). */
+interface ShownNotification {
+  target: ClickTarget;
+  item: { category: Category; id: string } | null;
+}
 
 const CATEGORY_ICONS: Record<Category, string> = {
   likes: '/notification-icons/likes.png',
@@ -73,14 +101,13 @@ export class OsNotifier {
   private settings: Settings | null = null;
   private quietTimer: unknown = null;
   private maxTimer: unknown = null;
-  private sequence = 0;
   /** Click targets by notification id; lost with the worker, then a click opens the app's start page. */
-  private targets = new Map<string, ClickTarget>();
+  private shown = new Map<string, ShownNotification>();
 
   constructor(
     private readonly api: NotificationsApi,
     private readonly t: Translate,
-    private readonly canSilence: boolean,
+    private readonly features: NotifierFeatures,
     private readonly clock: Clock = realClock,
   ) {}
 
@@ -110,19 +137,28 @@ export class OsNotifier {
     this.batch = [];
     if (batch.length === 0 || !this.settings) return;
     for (const plan of planNotifications(batch, this.settings, new Date(this.clock.now()))) {
-      const id = `beacon-${plan.kind}-${++this.sequence}-${this.clock.now()}`;
+      // Creating with a shown id replaces that notification, in Chrome and in Firefox.
+      const id = plan.kind === 'single' ? getCategoryNotificationId(plan.category) : SUMMARY_NOTIFICATION_ID;
       const target: ClickTarget =
         plan.kind === 'single' && plan.url
           ? { kind: 'url', url: plan.url, category: plan.category }
           : { kind: 'category', category: plan.kind === 'single' ? plan.category : null };
-      this.remember(id, target);
-      const silent = this.canSilence && !this.settings.sound ? { silent: true } : {};
-      await this.api.create(id, { type: 'basic', ...getNotificationText(plan, this.t), ...silent });
+      const item = plan.kind === 'single' && plan.id ? { category: plan.category, id: plan.id } : null;
+      this.remember(id, { target, item });
+      const silent = this.features.silent && !this.settings.sound ? { silent: true } : {};
+      const buttons = this.features.buttons && plan.kind === 'single' ? { buttons: this.getButtons(item) } : {};
+      await this.api.create(id, { type: 'basic', ...getNotificationText(plan, this.t), ...silent, ...buttons });
     }
   }
 
+  /** "Open" always; "Mark read" only for an item the server gave an id. Indices match handleButtonClick. */
+  private getButtons(item: ShownNotification['item']): { title: string }[] {
+    const open = { title: this.t('notificationOpen') };
+    return item ? [open, { title: this.t('notificationMarkRead') }] : [open];
+  }
+
   async showSignIn(): Promise<void> {
-    this.remember(SIGN_IN_NOTIFICATION_ID, { kind: 'settings' });
+    this.remember(SIGN_IN_NOTIFICATION_ID, { target: { kind: 'settings' }, item: null });
     await this.api.create(SIGN_IN_NOTIFICATION_ID, {
       type: 'basic',
       iconUrl: '/icon-grey/128.png',
@@ -131,10 +167,21 @@ export class OsNotifier {
     });
   }
 
+  /** Says that a notification's action failed, and why (a sign-in problem raises the sign-in notification instead). */
+  async showActionFailed(reason: string): Promise<void> {
+    this.remember(ACTION_FAILED_NOTIFICATION_ID, { target: { kind: 'category', category: null }, item: null });
+    await this.api.create(ACTION_FAILED_NOTIFICATION_ID, {
+      type: 'basic',
+      iconUrl: '/icon-grey/128.png',
+      title: this.t('markReadFailedTitle'),
+      message: this.t('actionFailed', reason),
+    });
+  }
+
   /** Clears every Beacon notification and pending batch. */
   async clearAll(): Promise<void> {
     this.batch = [];
-    this.targets.clear();
+    this.shown.clear();
     const shown = await this.api.getAll();
     await Promise.all(
       Object.keys(shown)
@@ -146,15 +193,28 @@ export class OsNotifier {
   /** Returns where the clicked notification leads, and clears it. */
   async handleClick(id: string): Promise<ClickTarget | null> {
     if (!id.startsWith('beacon-')) return null;
-    const target = this.targets.get(id) ?? { kind: 'category', category: null };
-    this.targets.delete(id);
-    await this.api.clear(id);
-    return target;
+    return (await this.take(id)).target;
   }
 
-  private remember(id: string, target: ClickTarget): void {
-    this.targets.set(id, target);
+  /** Returns what the clicked button asks for (Chrome: 0 "Open", 1 "Mark read"), and clears the notification. */
+  async handleButtonClick(id: string, index: number): Promise<ButtonAction | null> {
+    if (!id.startsWith('beacon-')) return null;
+    const { target, item } = await this.take(id);
+    if (index === 1 && item) return { kind: 'mark-read', ...item };
+    return { kind: 'open', target };
+  }
+
+  private async take(id: string): Promise<ShownNotification> {
+    const shown = this.shown.get(id) ?? { target: { kind: 'category', category: null }, item: null };
+    this.shown.delete(id);
+    await this.api.clear(id);
+    return shown;
+  }
+
+  private remember(id: string, shown: ShownNotification): void {
+    this.shown.delete(id); // a replaced notification moves to the newest end
+    this.shown.set(id, shown);
     // Bounded: an old notification's target falls back to the app's start page.
-    if (this.targets.size > 50) this.targets.delete(this.targets.keys().next().value!);
+    if (this.shown.size > 50) this.shown.delete(this.shown.keys().next().value!);
   }
 }

@@ -1,0 +1,81 @@
+/** Notification clicks and buttons: where they lead (only trusted origins) and what "Mark read" does on failure. */
+import { describe, expect, it, vi } from 'vitest';
+import { createNotificationActions } from '@/utils/notifications/notification-actions';
+import type { ButtonAction, ClickTarget } from '@/utils/notifications/os-notifier';
+import { DEFAULT_SETTINGS } from '@/utils/settings/settings';
+
+const SETTINGS = { ...DEFAULT_SETTINGS, serverUrl: 'https://api.test', appUrl: 'https://app.test/inbox/{category}' };
+
+function setup(shown: { click?: ClickTarget; button?: ButtonAction }, signedOut = false) {
+  const deps = {
+    notifier: {
+      handleClick: vi.fn(async () => shown.click ?? null),
+      handleButtonClick: vi.fn(async () => shown.button ?? null),
+      showSignIn: vi.fn(async () => {}),
+      showActionFailed: vi.fn(async () => {}),
+    },
+    loadSettings: async () => SETTINGS,
+    openTab: vi.fn(async () => {}),
+    openOptionsPage: vi.fn(async () => {}),
+    markItemsRead: vi.fn(async () => {}),
+    isSignedOut: () => signedOut,
+    log: { warn: vi.fn() },
+  };
+  return { deps, actions: createNotificationActions(deps) };
+}
+
+describe('notification actions', () => {
+  it('"Open" opens the item URL on a trusted origin, the category page for any other', async () => {
+    const trusted = setup({
+      button: { kind: 'open', target: { kind: 'url', url: 'https://app.test/c/9', category: 'comments' } },
+    });
+    await trusted.actions.onButtonClicked('beacon-cat-comments', 0);
+    expect(trusted.deps.openTab).toHaveBeenCalledWith('https://app.test/c/9');
+
+    const foreign = setup({
+      button: { kind: 'open', target: { kind: 'url', url: 'https://evil.test/c/9', category: 'comments' } },
+    });
+    await foreign.actions.onButtonClicked('beacon-cat-comments', 0);
+    expect(foreign.deps.openTab).toHaveBeenCalledWith('https://app.test/inbox/comments');
+  });
+
+  it('a click opens the item the same way (Firefox has no buttons); the sign-in notification opens the settings', async () => {
+    const item = setup({ click: { kind: 'url', url: 'https://api.test/n/1', category: 'system' } });
+    await item.actions.onClicked('beacon-cat-system');
+    expect(item.deps.openTab).toHaveBeenCalledWith('https://api.test/n/1');
+    const signIn = setup({ click: { kind: 'settings' } });
+    await signIn.actions.onClicked('beacon-sign-in');
+    expect(signIn.deps.openOptionsPage).toHaveBeenCalledOnce();
+    expect(signIn.deps.openTab).not.toHaveBeenCalled();
+  });
+
+  it('"Mark read" marks the one item through the inbox and opens nothing', async () => {
+    const { deps, actions } = setup({ button: { kind: 'mark-read', category: 'likes', id: 'l-1' } });
+    await actions.onButtonClicked('beacon-cat-likes', 1);
+    expect(deps.markItemsRead).toHaveBeenCalledWith('likes', ['l-1']);
+    expect(deps.openTab).not.toHaveBeenCalled();
+    expect(deps.notifier.showActionFailed).not.toHaveBeenCalled();
+  });
+
+  it('a failed "Mark read" says why; a refused sign-in invites to sign in instead', async () => {
+    const failed = setup({ button: { kind: 'mark-read', category: 'likes', id: 'l-1' } });
+    failed.deps.markItemsRead.mockRejectedValue(new Error('HTTP 500'));
+    await failed.actions.onButtonClicked('beacon-cat-likes', 1);
+    expect(failed.deps.notifier.showActionFailed).toHaveBeenCalledWith('HTTP 500');
+    expect(failed.deps.notifier.showSignIn).not.toHaveBeenCalled();
+
+    const signedOut = setup({ button: { kind: 'mark-read', category: 'likes', id: 'l-1' } }, true);
+    signedOut.deps.markItemsRead.mockRejectedValue(new Error('HTTP 401'));
+    await signedOut.actions.onButtonClicked('beacon-cat-likes', 1);
+    expect(signedOut.deps.notifier.showSignIn).toHaveBeenCalledOnce();
+    expect(signedOut.deps.notifier.showActionFailed).not.toHaveBeenCalled();
+  });
+
+  it("ignores notifications that are not Beacon's", async () => {
+    const { deps, actions } = setup({});
+    await actions.onClicked('other');
+    await actions.onButtonClicked('other', 1);
+    expect(deps.openTab).not.toHaveBeenCalled();
+    expect(deps.markItemsRead).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * What a click on a notification, or on one of its buttons, does: open the item (only where `getNoticeClickUrl`
+ * allows), open the settings, or mark the item read through the inbox (the badge drops at once). The browser's
+ * listeners call these; so do the end-to-end tests, since automation cannot click an OS notification.
+ */
+import { describeError } from '../lib/errors';
+import type { Category } from '../protocol/categories';
+import { getAppPageUrl, getNoticeClickUrl } from '../settings/app-url';
+import type { Settings } from '../settings/settings';
+import type { ClickTarget, OsNotifier } from './os-notifier';
+
+export interface NotificationActionDeps {
+  notifier: Pick<OsNotifier, 'handleClick' | 'handleButtonClick' | 'showSignIn' | 'showActionFailed'>;
+  /** The effective settings: an administrator's app URL wins. */
+  loadSettings(): Promise<Settings>;
+  openTab(url: string): Promise<void>;
+  openOptionsPage(): Promise<void>;
+  /** The inbox's optimistic mark-read: the count drops before the request, comes back (and rejects) on failure. */
+  markItemsRead(category: Category, ids: string[]): Promise<void>;
+  /** True when the server refused the sign-in: then the user is invited to sign in again, not shown an error. */
+  isSignedOut(): boolean;
+  log: { warn(message: string): void };
+}
+
+export interface NotificationActions {
+  onClicked(id: string): Promise<void>;
+  onButtonClicked(id: string, index: number): Promise<void>;
+}
+
+export function createNotificationActions(deps: NotificationActionDeps): NotificationActions {
+  const open = async (target: ClickTarget) => {
+    if (target.kind === 'settings') return deps.openOptionsPage();
+    const settings = await deps.loadSettings();
+    const url =
+      target.kind === 'url'
+        ? getNoticeClickUrl(settings, target.url, target.category)
+        : getAppPageUrl(settings, target.category);
+    if (url) await deps.openTab(url);
+  };
+
+  const markRead = async (category: Category, id: string) => {
+    try {
+      await deps.markItemsRead(category, [id]);
+    } catch (error) {
+      deps.log.warn(`marking an item read from a notification: ${describeError(error)}`);
+      if (deps.isSignedOut()) await deps.notifier.showSignIn();
+      else await deps.notifier.showActionFailed(describeError(error));
+    }
+  };
+
+  return {
+    async onClicked(id) {
+      const target = await deps.notifier.handleClick(id);
+      if (target) await open(target);
+    },
+    async onButtonClicked(id, index) {
+      const action = await deps.notifier.handleButtonClick(id, index);
+      if (action?.kind === 'open') await open(action.target);
+      else if (action?.kind === 'mark-read') await markRead(action.category, action.id);
+    },
+  };
+}
