@@ -24,9 +24,13 @@ export default defineUnlistedScript(() => {
     : document.querySelector<HTMLScriptElement>('script[type=module]')?.src;
   // Firefox MV2's `chrome` takes callbacks; its `browser` returns promises, as Chrome MV3's `chrome` does.
   const api = (globalThis as { browser?: typeof chrome }).browser ?? chrome;
-  void api.storage.local
-    .get('snapshot')
-    .then(({ snapshot }) => {
+  // The read starts before the body is parsed; the answer can come first, so it also waits for the parser.
+  const parsed =
+    document.readyState === 'loading'
+      ? new Promise<void>((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }))
+      : null;
+  void Promise.all([api.storage.local.get('snapshot'), parsed])
+    .then(([{ snapshot }]) => {
       const container = document.getElementById('app');
       const value = snapshot as (ShellSnapshot & { role: string | null }) | undefined;
       // Nothing to paint yet (not set up, or first connection): Vue shows its own state.
