@@ -1,6 +1,7 @@
 /** One run of the browser scenarios in one browser: payload counts, then a legacy server. Figures by name. */
 import {
   measureBurst,
+  measureFirstOpens,
   measureInboxExpand,
   measureLatency,
   measurePopupPaint,
@@ -48,9 +49,6 @@ export async function runBrowserScenarios(
     figures.popupPaintMs = paint.beacon.length ? median(paint.beacon) : null;
     figures.popupFloorMs = paint.floor.length ? median(paint.floor) : null;
     figures.popupPaintRatio = ratio(figures.popupPaintMs, figures.popupFloorMs);
-    figures.popupFirstPaintMs = paint.first.beacon;
-    figures.popupFirstFloorMs = paint.first.floor;
-    figures.popupFirstRatio = ratio(paint.first.beacon, paint.first.floor);
     const expand = await measureInboxExpand(withPayload, plan.expandOpens);
     figures.inboxExpandP50 = expand.length ? median(expand) : null;
     figures.inboxExpandP95 = expand.length ? percentile(expand, 95) : null;
@@ -63,6 +61,14 @@ export async function runBrowserScenarios(
   } finally {
     await withPayload.close();
   }
+
+  log(`${browser}: first opens, each in a fresh profile`);
+  const first = await measureFirstOpens(browser);
+  figures.popupFirstPaintMs = first.beacon;
+  figures.popupFirstFloorMs = first.floor;
+  figures.popupFirstRatio =
+    first.beacon !== null && first.floor !== null && first.floor > 0 ? first.beacon / first.floor : null;
+  details.firstOpens = first;
 
   log(`${browser}: legacy events (refetch at ${plan.legacyRates.join(', ')} events/s, burst)`);
   // A fresh server and browser for each rate and for the burst: the reference server keeps at most 1,000 items per
