@@ -210,4 +210,23 @@ describe('background entrypoint', () => {
     );
     expect(await fakeBrowser.alarms.get('beacon-snooze-end')).toBeUndefined();
   });
+
+  it('connects without waiting for a slow policy read, and follows the policy once the browser answers', async () => {
+    // Chromium's first storage.managed read after a browser start takes about 3 s (utils/settings/policy-source.ts).
+    let answerPolicy!: (value: Record<string, unknown>) => void;
+    const slowPolicy = new Promise<Record<string, unknown>>((resolve) => (answerPolicy = resolve));
+    const managedGet = vi.spyOn(fakeBrowser.storage.managed, 'get').mockReturnValue(slowPolicy as never);
+    const POLICY_SERVER = 'http://localhost:9999';
+    await fakeBrowser.storage.local.set({
+      settings: { serverUrl: SERVER, authMethod: 'token', token: 'tok-tok-tok' },
+      lastPolicy: { notify: 'not a policy field' },
+    });
+    await startBackground();
+    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    expect(server.requests.every((r) => r.url.startsWith(SERVER))).toBe(true);
+    answerPolicy({ serverUrl: POLICY_SERVER });
+    await vi.waitFor(() => expect(server.requests.some((r) => r.url.startsWith(POLICY_SERVER))).toBe(true));
+    expect(await fakeBrowser.storage.local.get('lastPolicy')).toEqual({ lastPolicy: { serverUrl: POLICY_SERVER } });
+    managedGet.mockRestore();
+  });
 });
