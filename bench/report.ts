@@ -92,14 +92,14 @@ function getNotes(rows: Row[]): string[] {
   const cell = (prefix: string, browser: BenchBrowser) => rows.find((r) => r.metric.startsWith(prefix))?.cells[browser];
   const firstSave = (browser: BenchBrowser) => fmt(cell('First Save', browser)?.beacon);
   notes.push(
-    `- Popup: popup.html runs a 1 KB classic script first (entrypoints/popup-prepaint.ts) that paints the counts from`,
+    `- Popup: popup.html runs a 1 KB classic script in its head (entrypoints/popup-prepaint.ts) that paints the counts from`,
     '  `storage.local` into the markup the popup had after its last mount (a plain list on the first open after install),',
     '  then imports the Vue module, which mounts over it with the same markup. The floor page does the same storage read and',
-    '  writes five list items, so the ratio is what the first frame costs beyond the browser itself.',
+    '  writes five list items, so the ratio is what the first frame costs beyond the browser itself. Each first open is',
+    '  the first extension page of its own fresh profile; warm opens alternate popup and floor page in one profile.',
     `- First Save after install → first stream request: ${firstSave('chromium')} ms in Chromium, ${firstSave('firefox')} ms in Firefox. In`,
-    '  Chromium, the first `storage.managed` read of a fresh profile takes seconds (1,540 and 1,624 ms measured alone, then',
-    '  1–4 ms), and Beacon reads the policy before it connects, so settings written within that time wait for it; later',
-    '  changes do not. Left as it is: connecting before the policy is known would ignore locked settings for those seconds.',
+    '  Chromium the first `storage.managed` read after each browser start answers after about 3 s; Beacon used to wait for',
+    '  it (2,933 ms here before). Now the last known policy stands in after 100 ms (utils/settings/policy-source.ts).',
     '- Not measured in Firefox: the background heap and the sustained load (WebDriver BiDi offers no heap reading or',
     "  profiler for an extension's background page); they are Chromium figures from CDP.",
   );
