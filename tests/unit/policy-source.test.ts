@@ -56,6 +56,17 @@ describe('policy source', () => {
     expect(effects.saveLast).toHaveBeenCalledWith(LOCKED);
   });
 
+  it('waits for the grace period once: while the browser stays slow, later reads get the stand-in at once', async () => {
+    const { source } = setUp(LOCKED);
+    const first = source.get();
+    await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS);
+    await expect(first).resolves.toEqual(LOCKED);
+    let second: unknown = null;
+    void source.get().then((value) => (second = value));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(second).toEqual(LOCKED);
+  });
+
   it('waits no longer than the grace period', async () => {
     const { source } = setUp(OTHER);
     let settled = false;

@@ -59,6 +59,8 @@ export function createPolicySource(effects: PolicySourceEffects, graceMs = POLIC
   return {
     async get() {
       if (answer !== null) return answer;
+      // The browser is still slow: no second grace period.
+      if (standIn !== null) return standIn;
       let timer: unknown;
       const graceOver = new Promise<null>((resolve) => {
         timer = effects.clock.setTimeout(() => resolve(null), graceMs);
