@@ -1,15 +1,7 @@
 /** One run of the browser scenarios in one browser: payload counts, then a legacy server. Figures by name. */
-import {
-  measureBurst,
-  measureFirstOpens,
-  measureInboxExpand,
-  measureLatency,
-  measurePopupPaint,
-  measureRestart,
-  startHarness,
-  type LatencyResult,
-} from './scenarios';
+import { measureBurst, measureLatency, measureRestart, startHarness, type LatencyResult } from './scenarios';
 import type { BenchBrowser, Harness } from './beacon-harness';
+import { measureFirstOpens, measureInboxExpand, measurePopupPaint } from './popup-scenarios';
 import { median, percentile, type RunFigures } from './stats';
 
 export interface BrowserPlan {
@@ -71,8 +63,7 @@ export async function runBrowserScenarios(
   details.firstOpens = first;
 
   log(`${browser}: legacy events (refetch at ${plan.legacyRates.join(', ')} events/s, burst)`);
-  // A fresh server and browser for each rate and for the burst: the reference server keeps at most 1,000 items per
-  // category (server/store.ts), so the counts of three rates in a row would stop at 1,000.
+  // A fresh server and browser for each rate and for the burst: each starts from the same state.
   const withLegacyServer = async <T>(measure: (h: Harness) => Promise<T>): Promise<T> => {
     const legacy = await startHarness({ legacyEvents: true }, browser);
     try {

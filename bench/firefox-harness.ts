@@ -20,6 +20,7 @@ import {
   RESET_BASELINE,
   copyExtensionWithBenchPages,
   getFirstStreamRequestAt,
+  switchBaseline,
   type BenchPage,
   type Harness,
 } from './beacon-harness';
@@ -83,13 +84,8 @@ export async function startFirefoxHarness(options: Partial<BeaconServerOptions>)
   const firstSaveMs = getFirstStreamRequestAt(server) - savedAt;
   await control.evaluate(WRAP_SET_TITLE);
   const baseline = await beacon.browser.newPage();
-  await baseline.goto(pages.url(server.url, USER.username));
-  await waitFor(
-    () => server.live.streamCount(),
-    (count) => count >= 2,
-    'baseline connected',
-    15_000,
-  );
+  const baselineUrl = pages.url(server.url, USER.username);
+  await switchBaseline(baseline, baselineUrl, server, true);
 
   return {
     browser: 'firefox',
@@ -105,6 +101,7 @@ export async function startFirefoxHarness(options: Partial<BeaconServerOptions>)
       await baseline.evaluate(RESET_BASELINE);
       server.requests.length = 0;
     },
+    setBaselineConnected: (connected) => switchBaseline(baseline, baselineUrl, server, connected),
     async close() {
       await beacon.close();
       await pages.close();

@@ -1,11 +1,11 @@
-/** The benchmark's measurements, each against Beacon and, where it applies, the baseline in the same run. */
+/** The benchmark's measurements of the badge and the server, each against Beacon and, where it applies, the baseline. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { NoticeType } from '../utils/protocol/categories';
 import { USER, waitFor } from '../tests/drivers/test-server';
 import { getTitleCount, isLiveTitle } from '../tests/drivers/badge-title';
-import { FLOOR_PAGE, startHarness, type BenchBrowser, type BenchPage, type Harness } from './beacon-harness';
+import { startHarness, type Harness } from './beacon-harness';
 import { now, percentile } from './stats';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,50 +24,67 @@ export interface LatencyResult {
   beaconMaxRequestsPerSecond: number;
 }
 
-/** Publish → badge latency for `events` likes at a steady rate. */
-export async function measureLatency(h: Harness, events: number, intervalMs: number): Promise<LatencyResult> {
+/** Publishes `events` likes at a steady rate; the publish times, and the likes count each event makes. */
+async function publishSteady(h: Harness, events: number, intervalMs: number) {
+  // From zero each time: the reference server keeps 1,000 items per category, so two phases of 1,000 would stop there.
+  await h.server.live.store.markRead(USER.username, 'likes');
+  await sleep(300);
   await h.resetRecords();
   const base = (await h.server.live.store.unreadCounts(USER.username)).likes;
-  const sent: number[] = [];
+  const sent: Array<[at: number, count: number]> = [];
   for (let i = 0; i < events; i++) {
-    sent.push(now());
+    sent.push([now(), base + i + 1]);
     await h.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await sleep(intervalMs);
   }
-  const final = base + events;
+  return { sent, final: base + events };
+}
+
+const summary = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  p99: percentile(values, 99),
+});
+
+/**
+ * Publish → badge latency for `events` likes at a steady rate: Beacon with the baseline page closed, then the
+ * baseline page with the same traffic (Harness.setBaselineConnected says why not both at once).
+ */
+export async function measureLatency(h: Harness, events: number, intervalMs: number): Promise<LatencyResult> {
+  await h.setBaselineConnected(false);
+  const forBeacon = await publishSteady(h, events, intervalMs);
   await waitFor(
     () => h.beaconTitles(),
-    (titles) => titles.some(([, title]) => getTitleCount(title, 'likes') === final),
+    (titles) => titles.some(([, title]) => getTitleCount(title, 'likes') === forBeacon.final),
     'Beacon caught up',
     20_000,
   );
-  await waitFor(
-    () => h.baselineUpdates(),
-    (updates) => updates.some(([, c, n]) => c === 'likes' && n >= final),
-    'baseline caught up',
-    20_000,
-  ).catch(() => null);
   const titles = await h.beaconTitles();
-  const updates = (await h.baselineUpdates()).filter(([, category]) => category === 'likes');
   const beacon: number[] = [];
-  const baseline: number[] = [];
-  let missed = 0;
-  sent.forEach((at, index) => {
-    const count = base + index + 1;
+  for (const [at, count] of forBeacon.sent) {
     const shown = titles.find(([t, title]) => t >= at && (getTitleCount(title, 'likes') ?? -1) >= count);
     if (shown) beacon.push(shown[0] - at);
-    const seen = updates.find(([t, , n]) => t >= at && n >= count);
-    if (seen) baseline.push(seen[0] - at);
-    else missed++;
-  });
-  const summary = (values: number[]) => ({
-    p50: percentile(values, 50),
-    p95: percentile(values, 95),
-    p99: percentile(values, 99),
-  });
+  }
   const refetches = h.server.requests
     .filter((r) => r.url.startsWith('/notification/likes?') && Boolean(r.headers.authorization))
     .map((r) => r.at);
+
+  await h.setBaselineConnected(true);
+  const forBaseline = await publishSteady(h, events, intervalMs);
+  await waitFor(
+    () => h.baselineUpdates(),
+    (updates) => updates.some(([, c, n]) => c === 'likes' && n >= forBaseline.final),
+    'baseline caught up',
+    20_000,
+  ).catch(() => null);
+  const updates = (await h.baselineUpdates()).filter(([, category]) => category === 'likes');
+  const baseline: number[] = [];
+  let missed = 0;
+  for (const [at, count] of forBaseline.sent) {
+    const seen = updates.find(([t, , n]) => t >= at && n >= count);
+    if (seen) baseline.push(seen[0] - at);
+    else missed++;
+  }
   return {
     beacon: summary(beacon),
     baseline: { ...summary(baseline), missed },
@@ -87,8 +104,8 @@ export interface BurstResult {
   baselineFinalWrong: boolean;
 }
 
-/** `events` events over about one second, spread over the five visible categories (needs a legacy-events server). */
-export async function measureBurst(h: Harness, events: number): Promise<BurstResult> {
+/** `events` events over about one second, spread over the five visible categories; when the last one went out. */
+async function publishBurst(h: Harness, events: number): Promise<number> {
   await h.resetRecords();
   const chunks = 20;
   let lastPublish = 0;
@@ -98,19 +115,50 @@ export async function measureBurst(h: Harness, events: number): Promise<BurstRes
     lastPublish = now();
     if (i % Math.ceil(events / chunks) === Math.ceil(events / chunks) - 1 && i < events - 1) await sleep(1000 / chunks);
   }
-  const final = await h.server.live.store.unreadCounts(USER.username);
-  const matches = (title: string) =>
-    VISIBLE.every(([category]) => getTitleCount(title, category) === final[category as keyof typeof final]);
+  return lastPublish;
+}
+
+/**
+ * A burst of `events` (needs a legacy-events server): Beacon with the baseline page closed, then the baseline page
+ * with a burst of its own (Harness.setBaselineConnected says why not both at once).
+ */
+export async function measureBurst(h: Harness, events: number): Promise<BurstResult> {
+  const countRefetches = (predicate: (url: string, auth: boolean) => boolean) =>
+    h.server.requests.filter(
+      (r) =>
+        /^\/notification\/(likes|stars|comments|system|manager)\?/.test(r.url) &&
+        predicate(r.url, Boolean(r.headers.authorization)),
+    );
+  const matchesServer = async () => {
+    const final = await h.server.live.store.unreadCounts(USER.username);
+    return {
+      final,
+      matches: (category: string, count: number | null) => count === final[category as keyof typeof final],
+    };
+  };
+
+  await h.setBaselineConnected(false);
+  const beaconLast = await publishBurst(h, events);
+  const { matches } = await matchesServer();
+  const exact = (title: string) => VISIBLE.every(([category]) => matches(category, getTitleCount(title, category)));
   await waitFor(
     () => h.beaconTitles(),
-    (titles) => titles.some(([, title]) => matches(title)),
+    (titles) => titles.some(([, title]) => exact(title)),
     'Beacon exact after the burst',
     20_000,
   );
-  await sleep(3000); // let the baseline's one-request-per-event queue drain
-  const titles = await h.beaconTitles();
-  const beaconAt = titles.find(([, title]) => matches(title))![0];
+  const beaconAt = (await h.beaconTitles()).find(([, title]) => exact(title))![0];
+  const beaconRequests = Object.fromEntries(
+    VISIBLE.map(([category]) => [
+      category,
+      countRefetches((url, auth) => auth && url.startsWith(`/notification/${category}?`)).length,
+    ]),
+  );
 
+  await h.setBaselineConnected(true);
+  const baselineLast = await publishBurst(h, events);
+  const { final } = await matchesServer();
+  await sleep(3000); // let the baseline's one-request-per-event queue drain
   const updates = await h.baselineUpdates();
   let baselineAt = 0;
   let baselineFinalWrong = false;
@@ -119,143 +167,14 @@ export async function measureBurst(h: Harness, events: number): Promise<BurstRes
     if (!last || last[2] !== final[category as keyof typeof final]) baselineFinalWrong = true;
     else baselineAt = Math.max(baselineAt, updates.find(([, c, n]) => c === category && n === last[2])![0]);
   }
-  const countRefetches = (predicate: (url: string, auth: boolean) => boolean) =>
-    h.server.requests.filter(
-      (r) =>
-        /^\/notification\/(likes|stars|comments|system|manager)\?/.test(r.url) &&
-        predicate(r.url, Boolean(r.headers.authorization)),
-    );
-  const beaconRequests = Object.fromEntries(
-    VISIBLE.map(([category]) => [
-      category,
-      countRefetches((url, auth) => auth && url.startsWith(`/notification/${category}?`)).length,
-    ]),
-  );
   return {
     events,
     beaconRequests,
     baselineRequests: countRefetches((url) => url.includes('username=')).length,
-    beaconCorrectMs: beaconAt - lastPublish,
-    baselineCorrectMs: baselineFinalWrong ? null : Math.max(0, baselineAt - lastPublish),
+    beaconCorrectMs: beaconAt - beaconLast,
+    baselineCorrectMs: baselineFinalWrong ? null : Math.max(0, baselineAt - baselineLast),
     baselineFinalWrong,
   };
-}
-
-export interface PopupPaintResult {
-  beacon: number[];
-  floor: number[];
-}
-
-/** Opens `path`, waits for its `beacon:painted` mark and closes it; null (and a warning) when it never paints. */
-async function measureOpen(h: Harness, path: string): Promise<number | null> {
-  try {
-    const page = await h.openPage(path);
-    try {
-      return await pollPage<number>(page, PAINTED_AT, 'painted');
-    } finally {
-      await page.close();
-    }
-  } catch (error) {
-    // One open that never paints must not cost the whole run; it is reported, and left out of the median.
-    console.warn(`[bench] ${h.browser}: ${path} did not paint: ${String(error).split('\n')[0]}`);
-    return null;
-  }
-}
-
-/**
- * Popup open → counts painted, warm, from the page's own `beacon:painted` mark (ms since navigation start),
- * alternating with the floor page: the same snapshot painted by a framework-free script, which shows what the browser
- * alone costs. One open of each comes first and is not counted: first opens are measured by `measureFirstOpens`.
- */
-export async function measurePopupPaint(h: Harness, opens: number): Promise<PopupPaintResult> {
-  const result: PopupPaintResult = { beacon: [], floor: [] };
-  await measureOpen(h, 'popup.html');
-  await measureOpen(h, FLOOR_PAGE);
-  for (let i = 0; i < opens; i++) {
-    const beacon = await measureOpen(h, 'popup.html');
-    const floor = await measureOpen(h, FLOOR_PAGE);
-    if (beacon !== null) result.beacon.push(beacon);
-    if (floor !== null) result.floor.push(floor);
-  }
-  return result;
-}
-
-/**
- * The first open of the popup and of the floor page, each as the first extension page of its own fresh profile (no
- * HTTP or V8 code cache, and no page of the extension opened before it). In one profile, whichever page opened first
- * would also pay what the browser sets up for the extension's first page (the page opened first was the slower one in
- * three of four checks, either way round).
- */
-export async function measureFirstOpens(
-  browser: BenchBrowser,
-): Promise<{ beacon: number | null; floor: number | null }> {
-  const firstOpen = async (path: string) => {
-    const h = await startHarness({}, browser);
-    try {
-      return await measureOpen(h, path);
-    } finally {
-      await h.close();
-    }
-  };
-  return { beacon: await firstOpen('popup.html'), floor: await firstOpen(FLOOR_PAGE) };
-}
-
-/** The page's `beacon:painted` mark (ms since navigation start), or null while it has not painted. */
-const PAINTED_AT = `performance.getEntriesByName('beacon:painted')[0]?.startTime ?? null`;
-
-/** Evaluates `expression` in the page every 20 ms until it is not null (10 s at most). */
-async function pollPage<T>(page: BenchPage, expression: string, what: string): Promise<T> {
-  const deadline = now() + 10_000;
-  for (;;) {
-    const value = await page.evaluate<T | null>(expression);
-    if (value !== null) return value;
-    if (now() > deadline) throw new Error(`not ${what} within 10 s`);
-    await sleep(20);
-  }
-}
-
-const TOGGLE = 'li[data-category=comments] [data-test=toggle]';
-
-/** Runs in the popup: clicks the comments row and resolves with the ms until its items are painted. */
-const EXPAND_AND_WAIT = `new Promise((resolve, reject) => {
-  const started = performance.now();
-  const timeout = setTimeout(() => reject(new Error('no items within 10 s')), 10000);
-  const check = () => {
-    if (document.querySelector('[data-test=item]')) {
-      clearTimeout(timeout);
-      requestAnimationFrame(() => resolve(performance.now() - started));
-    } else requestAnimationFrame(check);
-  };
-  document.querySelector('${TOGGLE}').click();
-  check();
-})`;
-
-/**
- * Popup expand → list painted: a click on a category row until its items are on screen (the next frame after they
- * are in the DOM), each in a fresh popup with the inbox cache removed, so every expand makes the full trip: popup →
- * background → server → popup.
- */
-export async function measureInboxExpand(h: Harness, opens: number): Promise<number[]> {
-  for (let i = 0; i < 12; i++) {
-    await h.server.live.store.publish(USER.username, { notice_type: 2, title: `comment ${i}` });
-  }
-  const times: number[] = [];
-  for (let i = 0; i < opens; i++) {
-    await h.clearInboxCache();
-    try {
-      const page = await h.openPage('popup.html');
-      try {
-        await pollPage(page, `document.querySelector('${TOGGLE}') ? true : null`, 'rendered');
-        // A string, not a function: tsx's helpers for named closures do not exist in the page.
-        times.push(await page.evaluate<number>(EXPAND_AND_WAIT));
-      } finally {
-        await page.close();
-      }
-    } catch (error) {
-      console.warn(`[bench] ${h.browser}: expand did not paint: ${String(error).split('\n')[0]}`);
-    }
-  }
-  return times;
 }
 
 export interface RestartResult {
