@@ -29,7 +29,7 @@ import {
  * Timestamps at full precision (Firefox rounds `performance.now()` by default), and no timer throttling of the
  * baseline's tab when the benchmark opens popup tabs in front of it (Chromium's headless tabs are not throttled).
  */
-const BENCH_PREFS = {
+export const BENCH_PREFS = {
   'privacy.reduceTimerPrecision': false,
   'dom.timeout.enable_budget_timer_throttling': false,
   'dom.min_background_timeout_value': 4,

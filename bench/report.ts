@@ -100,8 +100,9 @@ function getNotes(rows: Row[]): string[] {
     `- First Save after install → first stream request: ${firstSave('chromium')} ms in Chromium, ${firstSave('firefox')} ms in Firefox. In`,
     '  Chromium the first `storage.managed` read after each browser start answers after about 3 s; Beacon used to wait for',
     '  it (2,933 ms here before). Now the last known policy stands in after 100 ms (utils/settings/policy-source.ts).',
-    '- Not measured in Firefox: the background heap and the sustained load (WebDriver BiDi offers no heap reading or',
-    "  profiler for an extension's background page); they are Chromium figures from CDP.",
+    '- Not measured in Firefox: the background heap and the CPU time per event (WebDriver BiDi offers no heap reading or',
+    "  profiler for an extension's background page); they are Chromium figures from CDP. The rest of the sustained load",
+    '  (badge after it, notifications, popup during it) is measured in both.',
   );
   notes.push(
     `- Without \`unread_count\` in the event (legacy servers), Beacon refetches the category's count: the first event at once,`,

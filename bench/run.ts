@@ -16,7 +16,8 @@ import { writeReport } from './report';
 import { addRows } from './table';
 import { measureBundleSizes } from './scenarios';
 import { measureServerLoad } from './server-load';
-import { measureSustainedLoad } from './sustained';
+import { measureSustainedLoad, type SustainedResult } from './sustained';
+import { measureSustainedLoadInFirefox } from './sustained-firefox';
 import { round, type RunFigures } from './stats';
 
 const { values, quick, browsers, plan, redisPlan } = getBenchPlan();
@@ -49,8 +50,14 @@ async function main() {
   log(`worker heap over ${plan.heapEvents} events (Chromium)`);
   const heap = await measureWorkerHeap(plan.heapEvents);
   const { rate, seconds, totalEvents } = plan.sustained;
-  log(`sustained load: ${rate} events/s, ${totalEvents} events (Chromium)`);
-  const sustained = await measureSustainedLoad(rate, seconds, totalEvents);
+  const sustained: Partial<Record<BenchBrowser, SustainedResult>> = {};
+  for (const browser of browsers) {
+    log(`sustained load: ${rate} events/s, ${totalEvents} events (${browser})`);
+    sustained[browser] =
+      browser === 'firefox'
+        ? await measureSustainedLoadInFirefox(rate, seconds, totalEvents)
+        : await measureSustainedLoad(rate, seconds, totalEvents);
+  }
   const loads = [];
   for (const clients of plan.loadClients) {
     log(`reference server with ${clients} streams`);
