@@ -13,6 +13,8 @@ export interface BrowserPlan {
   restarts: number;
   popupOpens: number;
   expandOpens: number;
+  /** First opens of each page per run, each in a fresh profile. */
+  firstOpens: number;
 }
 
 const INTERVAL_MS = 20; // 50 events per second, a steady rate
@@ -55,7 +57,7 @@ export async function runBrowserScenarios(
   }
 
   log(`${browser}: first opens, each in a fresh profile`);
-  const first = await measureFirstOpens(browser);
+  const first = await measureFirstOpens(browser, plan.firstOpens);
   figures.popupFirstPaintMs = first.beacon;
   figures.popupFirstFloorMs = first.floor;
   figures.popupFirstRatio =

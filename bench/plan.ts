@@ -37,6 +37,7 @@ export function getBenchPlan() {
         restarts: 1,
         popupOpens: 2,
         expandOpens: 2,
+        firstOpens: 1,
         heapEvents: 400,
         loadClients: [100],
         sustained: { rate: 1000, seconds: 2, totalEvents: 2000 },
@@ -50,6 +51,7 @@ export function getBenchPlan() {
         restarts: 5,
         popupOpens: 15,
         expandOpens: 15,
+        firstOpens: 2,
         heapEvents: 10_000,
         loadClients: [1000, 10_000],
         // 60 s at 1,000 events/s, then on at the same rate to 100,000 events in all.

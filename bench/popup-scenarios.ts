@@ -1,7 +1,7 @@
 /** The popup's scenarios: open → counts painted (warm, and first opens in fresh profiles), expand → list painted. */
 import { USER } from '../tests/drivers/test-server';
 import { FLOOR_PAGE, startHarness, type BenchBrowser, type BenchPage, type Harness } from './beacon-harness';
-import { now } from './stats';
+import { median, now } from './stats';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,14 +45,15 @@ export async function measurePopupPaint(h: Harness, opens: number): Promise<Popu
 }
 
 /**
- * The first open of the popup and of the floor page, each as the first extension page of its own fresh profile (no
- * HTTP or V8 code cache, and no page of the extension opened before it). In one profile, whichever page opened first
- * would also pay what the browser sets up for the extension's first page (the page opened first was the slower one in
- * three of four checks, either way round).
+ * First opens of the popup and of the floor page, `samples` of each, each as the first extension page of its own
+ * fresh profile (no HTTP or V8 code cache, and no page of the extension opened before it). In one profile, whichever
+ * page opened first would also pay what the browser sets up for the extension's first page (the page opened first
+ * was the slower one in three of four checks, either way round). The medians of each.
  */
 export async function measureFirstOpens(
   browser: BenchBrowser,
-): Promise<{ beacon: number | null; floor: number | null }> {
+  samples: number,
+): Promise<{ beacon: number | null; floor: number | null; all: { beacon: number[]; floor: number[] } }> {
   const firstOpen = async (path: string) => {
     const h = await startHarness({}, browser);
     try {
@@ -61,7 +62,17 @@ export async function measureFirstOpens(
       await h.close();
     }
   };
-  return { beacon: await firstOpen('popup.html'), floor: await firstOpen(FLOOR_PAGE) };
+  const all = { beacon: [] as number[], floor: [] as number[] };
+  for (let i = 0; i < samples; i++) {
+    // Alternating which goes first, so neither always meets the machine in the same state.
+    const order = i % 2 === 0 ? (['beacon', 'floor'] as const) : (['floor', 'beacon'] as const);
+    for (const which of order) {
+      const paintedMs = await firstOpen(which === 'beacon' ? 'popup.html' : FLOOR_PAGE);
+      if (paintedMs !== null) all[which].push(paintedMs);
+    }
+  }
+  const mid = (values: number[]) => (values.length ? median(values) : null);
+  return { beacon: mid(all.beacon), floor: mid(all.floor), all };
 }
 
 /** The page's `beacon:painted` mark (ms since navigation start), or null while it has not painted. */

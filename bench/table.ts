@@ -164,19 +164,21 @@ export function addRows({ runs, plan, heap, loads, sizes, sustained }: TableInpu
         ratioAtMost(1),
       ),
     );
-    fixed(
-      `Sustained: popup open → counts painted during the load (baseline: framework-free page)`,
-      'ms',
-      '≤ 1.15× floor',
-      perBrowser(
-        (r) => [
-          r.popupDuringLoadMs,
-          r.floorDuringLoadMs,
-          r.popupDuringLoadMs !== null && r.floorDuringLoadMs ? r.popupDuringLoadMs / r.floorDuringLoadMs : null,
-        ],
-        (_v, ratio) => ratio !== null && ratio <= 1.15,
-      ),
-    );
+    // The quick pass's load is over before a pair of opens can start: no row then.
+    if (Object.values(sustained).some((r) => r.pairsDuringLoad.length > 0))
+      fixed(
+        `Sustained: popup open → counts painted during the load (baseline: framework-free page)`,
+        'ms',
+        '≤ 1.15× floor',
+        perBrowser(
+          (r) => [
+            r.popupDuringLoadMs,
+            r.floorDuringLoadMs,
+            r.popupDuringLoadMs !== null && r.floorDuringLoadMs ? r.popupDuringLoadMs / r.floorDuringLoadMs : null,
+          ],
+          (_v, ratio) => ratio !== null && ratio <= 1.15,
+        ),
+      );
   }
   for (const load of loads) {
     fixed(`Server: streams held of ${load.clients}`, 'streams', `${load.clients}`, {
