@@ -1,6 +1,7 @@
 /**
  * User settings: the model, its defaults and the policy rules (docs/configuration.md). Stored by
- * settings-storage.ts; administrators and tests may preset the stored value, missing fields take the defaults.
+ * settings-storage.ts in two parts: the connection (server, sign-in) stays in this browser, the preferences follow
+ * the user through `storage.sync`. Missing fields take the defaults.
  */
 import type { Category } from '../protocol/categories';
 import { getServerUrlProblem } from './server-url';
@@ -45,6 +46,46 @@ export const DEFAULT_SETTINGS: Settings = {
   quietHours: { enabled: false, from: '22:00', to: '07:00' },
   sound: true,
 };
+
+/** What follows the user to their other browsers (`storage.sync`). Nothing else is ever written there. */
+const PREFERENCE_FIELDS = ['notify', 'quietHours', 'sound'] as const;
+type PreferenceField = (typeof PREFERENCE_FIELDS)[number];
+export type Preferences = Pick<Settings, PreferenceField>;
+/** What stays in this browser (`storage.local`): the server, the sign-in (token included) and the role. */
+export type ConnectionSettings = Omit<Settings, PreferenceField>;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** The preferences of any stored value, and nothing else: built field by field, so no token can ride along. */
+export function pickPreferences(value: unknown): Preferences {
+  const source = isRecord(value) ? value : {};
+  const defaults = DEFAULT_SETTINGS;
+  const notify = { ...defaults.notify };
+  if (isRecord(source.notify))
+    for (const category of Object.keys(notify) as Category[])
+      if (typeof source.notify[category] === 'boolean') notify[category] = source.notify[category];
+  const quiet = isRecord(source.quietHours) ? source.quietHours : {};
+  return {
+    notify,
+    quietHours: {
+      enabled: typeof quiet.enabled === 'boolean' ? quiet.enabled : defaults.quietHours.enabled,
+      from: typeof quiet.from === 'string' ? quiet.from : defaults.quietHours.from,
+      to: typeof quiet.to === 'string' ? quiet.to : defaults.quietHours.to,
+    },
+    sound: typeof source.sound === 'boolean' ? source.sound : defaults.sound,
+  };
+}
+
+/** The connection part of a stored value (preferences and unknown fields dropped), missing ones the defaults. */
+export function pickConnection(value: Partial<Settings> | null | undefined): ConnectionSettings {
+  const { serverUrl, appUrl, authMethod, token, username, role } = normalizeSettings(value);
+  return { serverUrl, appUrl, authMethod, token, username, role };
+}
+
+/** True when a stored value still holds preferences (written before they moved to `storage.sync`). */
+export function hasPreferences(value: unknown): boolean {
+  return isRecord(value) && PREFERENCE_FIELDS.some((field) => field in value);
+}
 
 /** Fields an administrator can preset and lock through browser policy (`storage.managed`, public/managed_schema.json). */
 export const MANAGED_FIELDS = ['serverUrl', 'appUrl', 'authMethod', 'username', 'role'] as const;

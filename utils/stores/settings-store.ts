@@ -127,7 +127,12 @@ export const useSettingsStore = defineStore('settings', () => {
     busy.value = 'forgetting';
     try {
       await client.forget();
-      draft.value = getEffectiveSettings(structuredClone(DEFAULT_SETTINGS), managed.value);
+      // Only the connection is forgotten; the preferences stay as they are.
+      const { notify, quietHours, sound } = draft.value;
+      draft.value = getEffectiveSettings(
+        { ...structuredClone(DEFAULT_SETTINGS), notify, quietHours, sound },
+        managed.value,
+      );
       testResults.value = [];
       errors.value = {};
       feedback.value = { kind: 'info', key: 'signedOutDone' };
