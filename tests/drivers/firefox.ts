@@ -22,6 +22,7 @@ declare const browser: {
     'local' | 'sync',
     { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> }
   >;
+  runtime: { getBackgroundPage(): Promise<unknown> };
   notifications: {
     getAll(): Promise<Record<string, unknown>>;
     onClosed: { addListener(listener: (id: string) => void): void };
@@ -137,6 +138,20 @@ export class FirefoxBeacon {
       }
       return [...scope.__beaconShown];
     });
+  }
+
+  /**
+   * Does what a click on the notification does: automation cannot click an OS notification, so this calls the
+   * function the background's `notifications.onClicked` listener calls (the MV2 background page's global).
+   */
+  async clickNotification(id: string): Promise<void> {
+    const page = await this.apiPage();
+    await page.evaluate(async (notificationId) => {
+      const background = (await browser.runtime.getBackgroundPage()) as unknown as {
+        beaconNotificationHandlers: { onNotificationClicked(id: string): void };
+      };
+      background.beaconNotificationHandlers.onNotificationClicked(notificationId);
+    }, id);
   }
 
   /** Opens a web page (the reference server's start page) in a new tab of the same profile. */

@@ -26,7 +26,7 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
       (ids) => ids.length === 1,
       'one notification',
     );
-    expect(single[0]).toMatch(/^beacon-single-/);
+    expect(single[0]).toBe('beacon-cat-comments');
     for (let i = 0; i < 20; i++) f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await f.badgeIs('21');
     const all = await waitFor(
@@ -34,9 +34,28 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
       (ids) => ids.length === 2,
       'a summary',
     );
-    expect(all[1]).toMatch(/^beacon-summary-/);
+    expect(all[1]).toBe('beacon-summary');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await f.beacon.notificationsShown()).toHaveLength(2); // no flood after the summary
+  });
+
+  it('a click on a notification opens its item (Firefox has no buttons: the click is the action)', async () => {
+    await f.beacon.notificationsShown(); // starts recording
+    await f.signIn();
+    await f.waitLive();
+    await f.server.publish({ notice_type: 2, title: 'Bob commented', url: `${f.server.url}/c/7` });
+    await waitFor(
+      () => f.beacon.notificationsShown(),
+      (ids) => ids.includes('beacon-cat-comments'),
+      'the notification',
+    );
+    await f.beacon.clickNotification('beacon-cat-comments');
+    await waitFor(
+      () => f.beacon.tabUrls(),
+      (urls) => urls.includes(`${f.server.url}/c/7`),
+      'the item opened in a tab',
+    );
+    await f.badgeIs('1'); // opening does not mark read
   });
 
   it('shows the counts and notices in the popup, and mark all read clears the badge', async () => {
