@@ -164,6 +164,27 @@ describe('options page', () => {
     expect((wrapper.get('#serverUrl').element as HTMLInputElement).value).toBe('http://localhost:9999');
   });
 
+  it('follows preferences synced from another browser, says which settings sync, and keeps them on "forget"', async () => {
+    const { wrapper, client } = await mountOptions(
+      fakeClient({ ...DEFAULT_SETTINGS, serverUrl: 'http://localhost:1', token: 'tok' }),
+    );
+    const fieldset = wrapper.get('fieldset[aria-describedby=preferencesSyncNote]');
+    expect(fieldset.get('#preferencesSyncNote').text()).toContain('other browsers');
+    client.emit({
+      ...DEFAULT_SETTINGS,
+      serverUrl: 'http://localhost:1',
+      token: 'tok',
+      notify: { ...DEFAULT_SETTINGS.notify, likes: false },
+    });
+    await flushPromises();
+    const likes = () => (wrapper.get('[data-test=notify-likes]').element as HTMLInputElement).checked;
+    expect(likes()).toBe(false);
+    await wrapper.get('[data-test=forget]').trigger('click');
+    await flushPromises();
+    expect((wrapper.get('#serverUrl').element as HTMLInputElement).value).toBe('');
+    expect(likes()).toBe(false);
+  });
+
   it('forgets the server and shows diagnostics', async () => {
     const { wrapper, client } = await mountOptions(
       fakeClient({ ...DEFAULT_SETTINGS, serverUrl: 'http://localhost:1', token: 'tok' }),
