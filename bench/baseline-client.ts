@@ -36,6 +36,8 @@ connect();
 </script>`;
 
 export async function serveBaselinePage(): Promise<{
+  /** The page's origin: the reference server answers it only when it is on the server's CORS allow-list. */
+  origin: string;
   url: (server: string, user: string) => string;
   close(): Promise<void>;
 }> {
@@ -46,6 +48,7 @@ export async function serveBaselinePage(): Promise<{
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   return {
+    origin: `http://127.0.0.1:${port}`,
     url: (server, user) =>
       `http://127.0.0.1:${port}/?server=${encodeURIComponent(server)}&user=${encodeURIComponent(user)}`,
     close: () => new Promise((resolve) => http.close(() => resolve())),

@@ -53,7 +53,14 @@ function copyExtensionWithFloorPage(): string {
 }
 
 export async function startHarness(options: Partial<BeaconServerOptions> = {}): Promise<Harness> {
-  const server = await TestServer.start({ legacyUsernameAuth: true, maxStreamsPerUser: 64, ...options });
+  // The baseline page is the web app: its origin is on the server's CORS allow-list, as an operator would set it.
+  const pages = await serveBaselinePage();
+  const server = await TestServer.start({
+    legacyUsernameAuth: true,
+    maxStreamsPerUser: 64,
+    allowedOrigins: [pages.origin],
+    ...options,
+  });
   const extensionDir = copyExtensionWithFloorPage();
   const beacon = await ChromiumBeacon.launch(extensionDir);
   await beacon.configure({ serverUrl: server.url, authMethod: 'token', token: USER.token });
@@ -73,7 +80,6 @@ export async function startHarness(options: Partial<BeaconServerOptions> = {}): 
       return original(details, ...rest);
     };
   });
-  const pages = await serveBaselinePage();
   const baseline = await beacon.context.newPage();
   await baseline.goto(pages.url(server.url, USER.username));
   await waitFor(

@@ -45,7 +45,7 @@ export async function measureWorkerHeap(events: number, samples = 4): Promise<He
     for (let sent = 0; sent < events;) {
       const batch = Math.min(step, events - sent);
       for (let i = 0; i < batch; i++) {
-        server.live.store.publish(USER.username, {
+        await server.live.store.publish(USER.username, {
           notice_type: (i % 5) as 0 | 1 | 2 | 3 | 4,
           title: `event ${sent + i}`,
           content: 'x'.repeat(200),
@@ -53,7 +53,7 @@ export async function measureWorkerHeap(events: number, samples = 4): Promise<He
         if (i % 250 === 249) await new Promise((resolve) => setTimeout(resolve, 25));
       }
       sent += batch;
-      const expected = server.live.store.unreadCounts(USER.username).likes;
+      const expected = (await server.live.store.unreadCounts(USER.username)).likes;
       await waitFor(
         badgeTitle,
         (title) => title.includes(`Likes: ${expected}\n`),

@@ -5,9 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { parseArgs } from 'node:util';
 import { CHROMIUM_PATH } from '../tests/drivers/browsers';
 import { measureWorkerHeap } from './heap';
+import { getBenchPlan } from './plan';
 import { createRows, writeReport } from './report';
 import {
   measureBundleSizes,
@@ -19,39 +19,18 @@ import {
   startHarness,
   type LatencyResult,
 } from './scenarios';
+import { runRedisBench, saveRedisSection } from './redis-load';
 import { measureServerLoad } from './server-load';
 import { median, medianOfRuns, medianRatioOfRuns, percentile, round, type RunFigures } from './stats';
 
-const { values } = parseArgs({
-  options: { quick: { type: 'boolean' }, runs: { type: 'string' }, 'skip-build': { type: 'boolean' } },
-});
-const quick = values.quick ?? false;
-const plan = quick
-  ? {
-      runs: 1,
-      latencyEvents: 30,
-      legacyRates: [50],
-      burstEvents: 200,
-      restarts: 1,
-      popupOpens: 2,
-      heapEvents: 400,
-      loadClients: [100],
-    }
-  : {
-      runs: Number(values.runs ?? 3),
-      latencyEvents: 500,
-      legacyRates: [10, 50, 200],
-      burstEvents: 1000,
-      restarts: 5,
-      popupOpens: 15,
-      heapEvents: 10_000,
-      loadClients: [1000, 10_000],
-    };
+const { values, quick, plan, redisPlan } = getBenchPlan();
 const INTERVAL_MS = 20; // 50 events per second, a steady rate
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 async function main() {
+  if (values.only === 'redis') return console.log(saveRedisSection(await runRedisBench(redisPlan, log), quick));
+  if (values.only !== undefined) throw new Error(`--only takes "redis", got ${values.only}`);
   if (!values['skip-build']) {
     log('building the Chrome extension');
     execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -131,6 +110,7 @@ async function main() {
     log(`reference server with ${clients} streams`);
     loads.push(await measureServerLoad(clients));
   }
+  const redis = await runRedisBench(redisPlan, log);
   const sizes = measureBundleSizes();
 
   const med = (key: string) => medianOfRuns(runs, key);
@@ -283,9 +263,21 @@ async function main() {
     row(`Server: RSS with ${load.clients} streams`, load.serverRssMb, null, null, 'MB', '', null);
   }
 
-  const results = { date: new Date().toISOString(), quick, plan, machine, rows, runs, heap, loads, sizes, details };
+  const results = {
+    date: new Date().toISOString(),
+    quick,
+    plan: { ...plan, ...redisPlan },
+    machine,
+    rows,
+    runs,
+    heap,
+    loads,
+    redis,
+    sizes,
+    details,
+  };
   const table = writeReport(results);
-  console.log(`\n${table}`);
+  console.log(`\n${table}\n${saveRedisSection(redis, quick)}`);
 }
 
 main().then(

@@ -27,11 +27,11 @@ export interface LatencyResult {
 /** Publish → badge latency for `events` likes at a steady rate. */
 export async function measureLatency(h: Harness, events: number, intervalMs: number): Promise<LatencyResult> {
   await h.resetRecords();
-  const base = h.server.live.store.unreadCounts(USER.username).likes;
+  const base = (await h.server.live.store.unreadCounts(USER.username)).likes;
   const sent: number[] = [];
   for (let i = 0; i < events; i++) {
     sent.push(now());
-    h.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
+    await h.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await sleep(intervalMs);
   }
   const final = base + events;
@@ -94,11 +94,11 @@ export async function measureBurst(h: Harness, events: number): Promise<BurstRes
   let lastPublish = 0;
   for (let i = 0; i < events; i++) {
     const [, type] = VISIBLE[i % VISIBLE.length]!;
-    h.server.live.store.publish(USER.username, { notice_type: type });
+    await h.server.live.store.publish(USER.username, { notice_type: type });
     lastPublish = now();
     if (i % Math.ceil(events / chunks) === Math.ceil(events / chunks) - 1 && i < events - 1) await sleep(1000 / chunks);
   }
-  const final = h.server.live.store.unreadCounts(USER.username);
+  const final = await h.server.live.store.unreadCounts(USER.username);
   const matches = (title: string) =>
     VISIBLE.every(([category]) => getTitleCount(title, category) === final[category as keyof typeof final]);
   await waitFor(
@@ -194,7 +194,9 @@ const EXPAND_AND_WAIT = `new Promise((resolve, reject) => {
  * background → server → popup.
  */
 export async function measureInboxExpand(h: Harness, opens: number): Promise<number[]> {
-  for (let i = 0; i < 12; i++) h.server.live.store.publish(USER.username, { notice_type: 2, title: `comment ${i}` });
+  for (let i = 0; i < 12; i++) {
+    await h.server.live.store.publish(USER.username, { notice_type: 2, title: `comment ${i}` });
+  }
   const times: number[] = [];
   for (let i = 0; i < opens; i++) {
     const worker = await h.beacon.worker();
@@ -235,8 +237,8 @@ export async function measureRestart(h: Harness, restarts: number): Promise<Rest
     await sleep(300);
     await h.server.restart();
     const restartedAt = now();
-    h.server.live.store.publish(USER.username, { notice_type: 1 });
-    const stars = h.server.live.store.unreadCounts(USER.username).stars;
+    await h.server.live.store.publish(USER.username, { notice_type: 1 });
+    const stars = (await h.server.live.store.unreadCounts(USER.username)).stars;
     const badge = await waitFor(
       () => h.beacon.badge(),
       (b) => isLiveTitle(b.title) && getTitleCount(b.title, 'stars') === stars,

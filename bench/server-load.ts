@@ -32,6 +32,11 @@ async function startServerProcess(): Promise<{ url: string; pid: number; stop():
       `${USER.username}:${USER.token}:user`,
       '--max-streams-per-user',
       '20000',
+      // The secure defaults (1000 streams, 1024 connections) would be the figure otherwise.
+      '--max-streams',
+      '100000',
+      '--max-connections',
+      '100000',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

@@ -31,7 +31,7 @@ console.log('Building Beacon for Chromium…');
 execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
 
 const server = await startBeaconServer({ port: Number(values.port), adminToken: 'demo-admin-token', retryMs: 1000 });
-seedDemoInbox(server.store);
+await seedDemoInbox(server.store);
 const stopTraffic = startDemoTraffic(server.store, 4000);
 console.log(
   `Reference server: ${server.url} (demo user "${DEMO_USER.username}", a new notification every few seconds)`,

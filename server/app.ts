@@ -5,14 +5,16 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HEARTBEAT_INTERVAL_MS } from '../utils/protocol/wire';
-import { HttpError, sendError } from './http-utils';
+import { HttpError, sendError, unavailable } from './http-utils';
 import { applyLimits, DEFAULT_LIMITS, getTimeoutCheckInterval, type ServerLimits } from './limits';
 import { getCorsHeaders, parseAllowedOrigins } from './origin-policy';
-import { attachPersistence, type Persistence } from './persistence';
 import { createRoutes } from './routes';
 import { MIN_ADMIN_TOKEN_LENGTH } from './secrets';
 import { formatMessageEvent, SseHub } from './sse-hub';
-import { NotificationStore, type LoggedEvent, type UserSpec } from './store';
+import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type UserSpec } from './store/backend';
+import { MemoryStore } from './store/memory-store';
+import { attachPersistence, type Persistence } from './store/persistence';
+import { RedisStore } from './store/redis-store';
 
 export interface BeaconServerOptions extends Partial<ServerLimits> {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -43,8 +45,15 @@ export interface BeaconServerOptions extends Partial<ServerLimits> {
   maxSessionsPerUser?: number;
   /** The clock for session expiry, in ms (tests). */
   now?: () => number;
-  /** Keep data in DIR/state.json across restarts; in memory when undefined. */
+  /** Keep data in DIR/state.json across restarts; in memory when undefined. Not with `redisUrl`. */
   dataDir?: string;
+  /**
+   * Keep everything in this Redis (`redis://HOST:PORT[/DB]`), shared by every instance using it, instead of this
+   * process's memory (docs/deploying.md).
+   */
+  redisUrl?: string;
+  /** Prefix of every Redis key, so several data sets can share one Redis (default `beacon:`). */
+  redisPrefix?: string;
   /** Users created (or updated) at start. */
   users?: UserSpec[];
   /** One line per notable happening (streams opened and closed); never contains a token. */
@@ -63,7 +72,7 @@ export interface RecordedRequest {
 export interface BeaconServer {
   readonly url: string;
   readonly port: number;
-  readonly store: NotificationStore;
+  readonly store: NotificationBackend;
   /** Number of open event streams. */
   streamCount(): number;
   /** Ends every open stream but keeps serving: clients reconnect with Last-Event-ID (tests, fault drills). */
@@ -82,22 +91,17 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
     maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
   };
-  const now = options.now;
-  const store = new NotificationStore({
-    replayLimit: options.replayLimit,
-    sessionTtlMs: options.sessionTtlMs,
-    maxSessionsPerUser: options.maxSessionsPerUser,
-    now: now && (() => new Date(now())),
-  });
-  const persistence: Persistence | null = options.dataDir ? await attachPersistence(store, options.dataDir) : null;
-  for (const user of options.users ?? []) store.upsertUser(user);
-  const hub = new SseHub(options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
   const log = options.log ?? (() => {});
+  const { store, persistence } = await openStore(options, log);
+  for (const user of options.users ?? []) await store.upsertUser(user);
+  const hub = new SseHub(options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
   const format = options.legacyEvents
     ? (event: LoggedEvent) => formatMessageEvent(toLegacyEvent(event))
     : formatMessageEvent;
-  store.onEvent((username, event) => hub.send(username, format(event)));
+  store.onEvent((username, event) => hub.send(username, event, format(event)));
   store.onRevoke((username, sessionKey) => hub.endFor(username, sessionKey));
+  // Live events may have been missed: clients reconnect with Last-Event-ID and get them from the log.
+  store.onInterrupted(() => hub.endAll());
 
   const routes = createRoutes({
     store,
@@ -114,7 +118,12 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
       .then(() => checkConnections(req))
       .then(() => routes(req, res))
       .catch((error: unknown) => {
-        const httpError = error instanceof HttpError ? error : new HttpError(500, 'internal server error');
+        const httpError =
+          error instanceof HttpError
+            ? error
+            : error instanceof BackendUnavailableError
+              ? unavailable()
+              : new HttpError(500, 'internal server error');
         if (!(error instanceof HttpError)) log(`error: ${String(error)}`);
         if (res.headersSent) res.destroy();
         else
@@ -156,8 +165,34 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
           setTimeout(() => server.closeAllConnections(), 100).unref();
         });
         await persistence?.stop();
+        await store.close();
       })()),
   };
+}
+
+/** The memory store (saved to `dataDir` when given) or, with `redisUrl`, the Redis store. */
+async function openStore(
+  options: BeaconServerOptions,
+  log: (line: string) => void,
+): Promise<{ store: NotificationBackend; persistence: Persistence | null }> {
+  const common = {
+    replayLimit: options.replayLimit,
+    sessionTtlMs: options.sessionTtlMs,
+    maxSessionsPerUser: options.maxSessionsPerUser,
+  };
+  if (options.redisUrl) {
+    if (options.dataDir) throw new Error('--data and --redis exclude each other: Redis keeps the data');
+    const store = await RedisStore.connect(options.redisUrl, {
+      ...common,
+      prefix: options.redisPrefix,
+      now: options.now,
+      log,
+    });
+    return { store, persistence: null };
+  }
+  const now = options.now;
+  const store = new MemoryStore({ ...common, now: now && (() => new Date(now())) });
+  return { store, persistence: options.dataDir ? await attachPersistence(store, options.dataDir) : null };
 }
 
 /** The legacy payload: only the notice type. */

@@ -1,6 +1,6 @@
 /** Demo content: a seeded inbox and a realistic trickle of new notifications. */
 import type { NoticeType } from '../utils/protocol/categories';
-import type { NewNotification, NotificationStore } from './store';
+import type { NewNotification, NotificationBackend } from './store/backend';
 
 export const DEMO_USER = { username: 'demo', token: 'demo-token-change-me', role: 'admin' } as const;
 
@@ -68,28 +68,33 @@ function makeDemoNotification(random: () => number): NewNotification {
 }
 
 /** Gives the demo user a few unread items in every category, once. */
-export function seedDemoInbox(store: NotificationStore, random: () => number = Math.random): void {
-  if (store.getUser(DEMO_USER.username)) return;
-  store.upsertUser(DEMO_USER);
+export async function seedDemoInbox(store: NotificationBackend, random: () => number = Math.random): Promise<void> {
+  if (await store.getUser(DEMO_USER.username)) return;
+  await store.upsertUser(DEMO_USER);
   for (const type of [0, 0, 0, 1, 2, 2, 3, 4, 5] as NoticeType[]) {
     const who = PEOPLE[Math.floor(random() * PEOPLE.length)]!;
-    store.publish(DEMO_USER.username, { notice_type: type, ...TEMPLATES[type](who, POSTS[0]!) });
+    await store.publish(DEMO_USER.username, { notice_type: type, ...TEMPLATES[type](who, POSTS[0]!) });
   }
 }
 
 /** Publishes a demo notification every `intervalMs` (± 50 %); returns a stop function. */
-export function startDemoTraffic(store: NotificationStore, intervalMs: number, random: () => number = Math.random) {
+export function startDemoTraffic(store: NotificationBackend, intervalMs: number, random: () => number = Math.random) {
   let timer: NodeJS.Timeout;
+  let stopped = false;
   const next = () => {
+    if (stopped) return;
     timer = setTimeout(
       () => {
-        store.publish(DEMO_USER.username, makeDemoNotification(random));
-        next();
+        // A failed publish (Redis down) skips one demo notification; the next one tries again.
+        store.publish(DEMO_USER.username, makeDemoNotification(random)).then(next, next);
       },
       intervalMs * (0.5 + random()),
     );
     timer.unref();
   };
   next();
-  return () => clearTimeout(timer);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }

@@ -13,6 +13,16 @@ export class HttpError extends Error {
   }
 }
 
+/** How long clients wait before trying again while the store is unreachable (Redis down). */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** The 503 for a request the store cannot answer now; clients back off and honour Retry-After (protocol §7.4). */
+export function unavailable(): HttpError {
+  return new HttpError(503, 'the notification store is unavailable, try again later', {
+    'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS),
+  });
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
   res.writeHead(status, {

@@ -3,12 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startBeaconServer } from './app';
 import { DEMO_USER, seedDemoInbox, startDemoTraffic } from './demo-traffic';
-import type { UserSpec } from './store';
+import type { UserSpec } from './store/backend';
 
 const USAGE = `Usage: npm run server -- [options]
   --port P               port (0 = a free one, printed; default 8787)
   --host H               address to listen on (default 127.0.0.1)
   --data DIR             keep data in DIR across restarts (default: memory only)
+  --redis URL            keep everything in Redis (redis://HOST:PORT[/DB]; default $BEACON_REDIS_URL), shared by
+                         every instance on it, so several can run behind one load balancer (docs/deploying.md)
+  --redis-prefix P       prefix of every Redis key (default beacon:)
   --demo                 seed the "${DEMO_USER.username}" user and publish a notification every few seconds
   --demo-interval MS     mean time between demo notifications (default 4000)
   --admin-token T        token for /admin endpoints, at least 16 characters
@@ -45,6 +48,8 @@ async function main() {
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      redis: { type: 'string' },
+      'redis-prefix': { type: 'string' },
       demo: { type: 'boolean' },
       'demo-interval': { type: 'string' },
       'admin-token': { type: 'string' },
@@ -71,6 +76,8 @@ async function main() {
     port: parseNumber(values.port, '--port', 8787),
     host: values.host,
     dataDir: values.data,
+    redisUrl: values.redis ?? (process.env.BEACON_REDIS_URL || undefined),
+    redisPrefix: values['redis-prefix'],
     adminToken,
     users: (values.user ?? []).map(parseUser),
     heartbeatMs: parseNumber(values.heartbeat, '--heartbeat', 15_000),
@@ -90,7 +97,7 @@ async function main() {
 
   let stopDemo = () => {};
   if (values.demo) {
-    seedDemoInbox(server.store);
+    await seedDemoInbox(server.store);
     stopDemo = startDemoTraffic(server.store, parseNumber(values['demo-interval'], '--demo-interval', 4000));
     console.log(`demo user "${DEMO_USER.username}" (token ${DEMO_USER.token}) gets a notification every few seconds`);
   }

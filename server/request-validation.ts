@@ -1,7 +1,7 @@
 /** Checks on request input for the reference server: each failure is an HttpError with a JSON message (protocol §8). */
 import { canSeeCategory, isCategory, type Category } from '../utils/protocol/categories';
 import { HttpError } from './http-utils';
-import type { User } from './store';
+import type { User } from './store/backend';
 
 const MAX_TEXT_LENGTH = 10_000;
 
@@ -50,6 +50,8 @@ export function optionalText(body: Record<string, unknown>, field: string): stri
   if (typeof value !== 'string' || value.length > MAX_TEXT_LENGTH) {
     throw new HttpError(400, `${field} must be a string of at most ${MAX_TEXT_LENGTH} characters`);
   }
+  // A lone UTF-16 surrogate is no character: JSON keeps it as an escape other readers refuse (Redis's cjson).
+  if (/\p{Cs}/u.test(value)) throw new HttpError(400, `${field} must be well-formed Unicode text`);
   return value;
 }
 

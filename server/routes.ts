@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isNoticeType } from '../utils/protocol/categories';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, PATHS, type MeBody } from '../utils/protocol/wire';
 import type { BeaconServerOptions } from './app';
-import { getBearerToken, getCookie, HttpError, readJsonBody, sendJson, sendPage } from './http-utils';
+import { getBearerToken, getCookie, HttpError, readJsonBody, sendJson, sendPage, unavailable } from './http-utils';
 import { exemptFromIdleTimeout } from './limits';
 import { assertJsonRequest, assertNotCrossSite, getCorsHeaders } from './origin-policy';
 import {
@@ -19,11 +19,11 @@ import { secretsEqual } from './secrets';
 import { handleSessionRoute, SESSION_COOKIE } from './session-routes';
 import { formatResyncEvent, type SseHub } from './sse-hub';
 import { getStartPage, START_PAGE_CSP, START_SCRIPT, START_SCRIPT_PATH } from './start-page';
-import type { LoggedEvent, NotificationStore, User } from './store';
+import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type User } from './store/backend';
 
 interface RouteContext {
   format: (event: LoggedEvent) => string;
-  store: NotificationStore;
+  store: NotificationBackend;
   hub: SseHub;
   options: BeaconServerOptions;
   allowedOrigins: ReadonlySet<string>;
@@ -39,19 +39,19 @@ interface Caller {
 }
 
 export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutMs, log, format }: RouteContext) {
-  const authenticate = (req: IncomingMessage, url: URL): Caller => {
+  const authenticate = async (req: IncomingMessage, url: URL): Promise<Caller> => {
     const token = getBearerToken(req);
     if (token) {
-      const user = store.findUserByToken(token);
+      const user = await store.findUserByToken(token);
       if (!user) throw new HttpError(401, 'invalid or expired token');
       return { user, via: 'token' };
     }
     const sessionId = getCookie(req, SESSION_COOKIE);
-    const session = sessionId ? store.findSession(sessionId) : null;
+    const session = sessionId ? await store.findSession(sessionId) : null;
     if (session) return { user: session.user, via: 'cookie', session };
     const legacyName = url.searchParams.get('username');
     if (legacyName !== null && options.legacyUsernameAuth) {
-      const user = store.getUser(legacyName);
+      const user = await store.getUser(legacyName);
       if (!user) throw new HttpError(401, 'unknown username');
       return { user, via: 'username' };
     }
@@ -62,7 +62,12 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
     if (!secretsEqual(getBearerToken(req) ?? '', options.adminToken)) throw new HttpError(401, 'admin token required');
   };
 
-  const openStream = (req: IncomingMessage, res: ServerResponse, caller: Caller, cors: Record<string, string>) => {
+  const openStream = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    caller: Caller,
+    cors: Record<string, string>,
+  ) => {
     const { user, session } = caller;
     const limit = options.maxStreamsPerUser ?? 16;
     if (hub.countFor(user.username) >= limit) {
@@ -70,6 +75,8 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
     }
     const total = options.maxStreams ?? 1000;
     if (hub.size >= total) throw new HttpError(503, `more than ${total} open streams`, { 'Retry-After': '10' });
+    // A stream opened while live events cannot arrive would look connected and stay silent.
+    if (!store.isAvailable()) throw unavailable();
     res.writeHead(200, {
       ...cors,
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -77,8 +84,10 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    // Subscribing and replaying happen in one tick, so no event can fall between them.
-    hub.add(user.username, res, session?.key ?? null);
+    const lastEventId = req.headers['last-event-id'];
+    const wantsReplay = typeof lastEventId === 'string' && lastEventId !== '';
+    // Subscribe before reading the replay, holding live events meanwhile, so no event can fall between them.
+    hub.add(user.username, res, session?.key ?? null, wantsReplay);
     exemptFromIdleTimeout(res);
     if (session) {
       // The stream must not outlive the session that opened it.
@@ -88,12 +97,11 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
     }
     let head = options.retryMs !== undefined ? `retry: ${options.retryMs}\n\n` : '';
     head += ': connected\n\n';
-    const lastEventId = req.headers['last-event-id'];
-    if (typeof lastEventId === 'string' && lastEventId !== '') {
-      const replay = store.replaySince(user.username, lastEventId);
+    if (wantsReplay) {
+      const replay = await store.replaySince(user.username, lastEventId);
       head += replay.kind === 'resync' ? formatResyncEvent(replay.latestId) : replay.events.map(format).join('');
-    }
-    res.write(head);
+      hub.release(res, head, new Set(replay.kind === 'replay' ? replay.events.map((event) => event.id) : []));
+    } else res.write(head);
     log(`stream opened for ${user.username} (${hub.countFor(user.username)} open)`);
     res.on('close', () => log(`stream closed for ${user.username}`));
   };
@@ -110,7 +118,11 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
       res.end();
       return;
     }
-    if (method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true, streams: hub.size }, cors);
+    if (method === 'GET' && path === '/healthz') {
+      // A load balancer takes an instance that cannot reach its store out of rotation.
+      if (!store.isAvailable()) throw unavailable();
+      return sendJson(res, 200, { ok: true, streams: hub.size }, cors);
+    }
     if (method === 'GET' && path === '/') {
       return sendPage(res, 'text/html', getStartPage(url.searchParams.get('category')), START_PAGE_CSP);
     }
@@ -119,28 +131,28 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
 
     if (path === PATHS.stream) {
       if (method !== 'GET') throw notFound();
-      return openStream(req, res, authenticate(req, url), cors);
+      return openStream(req, res, await authenticate(req, url), cors);
     }
     if (path === PATHS.me) {
       if (method !== 'GET') throw notFound();
-      const { user } = authenticate(req, url);
+      const { user } = await authenticate(req, url);
       return sendJson(res, 200, { username: user.username, role: user.role } satisfies MeBody, cors);
     }
 
     const listMatch = /^\/notification\/([^/]+)$/.exec(path);
     if (listMatch && method === 'GET') {
       const category = requireCategory(listMatch[1]!);
-      const { user } = authenticate(req, url);
+      const { user } = await authenticate(req, url);
       requireVisible(category, user);
       const page = parseIntegerParam(url, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
       const limit = parseIntegerParam(url, 'limit', DEFAULT_PAGE_LIMIT, 1, MAX_PAGE_LIMIT);
-      return sendJson(res, 200, store.list(user.username, category, page, limit), cors);
+      return sendJson(res, 200, await store.list(user.username, category, page, limit), cors);
     }
 
     const readMatch = /^\/notification\/([^/]+)\/read$/.exec(path);
     if (readMatch && method === 'POST') {
       const category = requireCategory(readMatch[1]!);
-      const { user, via } = authenticate(req, url);
+      const { user, via } = await authenticate(req, url);
       if (via !== 'token') {
         // The cookie (or a bare username) would come along with another site's request too.
         assertNotCrossSite(req, allowedOrigins);
@@ -148,7 +160,7 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
       }
       requireVisible(category, user);
       const body = await readJsonBody(req, bodyTimeoutMs);
-      store.markRead(user.username, category, parseReadIds(body));
+      await store.markRead(user.username, category, parseReadIds(body));
       res.writeHead(204, cors);
       res.end();
       return;
@@ -159,13 +171,13 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
     if (path === '/admin/publish' && method === 'POST') {
       requireAdmin(req);
       const body = asObject(await readJsonBody(req, bodyTimeoutMs));
-      if (typeof body.username !== 'string' || !store.getUser(body.username)) {
+      if (typeof body.username !== 'string' || !(await store.getUser(body.username))) {
         throw new HttpError(404, 'unknown username');
       }
       if (!isNoticeType(body.notice_type)) throw new HttpError(400, 'notice_type must be an integer from 0 to 5');
       const title = optionalText(body, 'title');
       const content = optionalText(body, 'content');
-      const published = store.publish(body.username, {
+      const published = await store.publish(body.username, {
         notice_type: body.notice_type,
         title,
         content,
@@ -193,7 +205,7 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
         throw new HttpError(400, 'token must be a string of at least 8 characters');
       }
       try {
-        const user = store.upsertUser({
+        const user = await store.upsertUser({
           username: decodeURIComponent(userMatch[1]!),
           role,
           // Absent: keep the current token (a role change must not sign the user out); null: remove it.
@@ -201,6 +213,7 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
         });
         return sendJson(res, 200, { username: user.username, role: user.role }, cors);
       } catch (error) {
+        if (error instanceof BackendUnavailableError) throw error;
         throw new HttpError(409, (error as Error).message);
       }
     }

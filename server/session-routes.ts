@@ -7,12 +7,12 @@ import { PATHS } from '../utils/protocol/wire';
 import { getCookie, HttpError, readJsonBody, sendJson } from './http-utils';
 import { assertJsonRequest, assertNotCrossSite, isLoopbackHost } from './origin-policy';
 import { asObject } from './request-validation';
-import type { NotificationStore } from './store';
+import type { NotificationBackend } from './store/backend';
 
 export const SESSION_COOKIE = 'beacon_session';
 
 interface SessionRouteContext {
-  store: NotificationStore;
+  store: NotificationBackend;
   allowedOrigins: ReadonlySet<string>;
   bodyTimeoutMs: number;
 }
@@ -42,9 +42,9 @@ export async function handleSessionRoute(
   assertJsonRequest(req);
   if (method === 'POST') {
     const body = asObject(await readJsonBody(req, bodyTimeoutMs));
-    const user = typeof body.token === 'string' ? store.findUserByToken(body.token) : null;
+    const user = typeof body.token === 'string' ? await store.findUserByToken(body.token) : null;
     if (!user) throw new HttpError(401, 'invalid token');
-    const session = store.createSession(user.username);
+    const session = await store.createSession(user.username);
     sendJson(
       res,
       200,
@@ -54,7 +54,7 @@ export async function handleSessionRoute(
     return true;
   }
   const session = getCookie(req, SESSION_COOKIE);
-  if (session) store.deleteSession(session);
+  if (session) await store.deleteSession(session);
   res.writeHead(204, { ...cors, 'Set-Cookie': formatSessionCookie(req, '', 0) });
   res.end();
   return true;

@@ -1,7 +1,7 @@
 /** Open event streams per user: writes events and heartbeats, drops clients that stop reading. */
 import type { ServerResponse } from 'node:http';
 import { RESYNC_EVENT, type ResyncEventData } from '../utils/protocol/wire';
-import type { LoggedEvent } from './store';
+import type { LoggedEvent } from './store/backend';
 
 /** A client that has this much unsent data is too slow and is disconnected. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -19,6 +19,8 @@ export class SseHub {
   private streams = new Map<string, Set<ServerResponse>>();
   /** The session each cookie-authenticated stream was opened with, to end them when it is signed out. */
   private sessionOf = new WeakMap<ServerResponse, string>();
+  /** Live events held back from a stream while its replay is read (the backend may be async). */
+  private held = new WeakMap<ServerResponse, LoggedEvent[]>();
   private heartbeat: NodeJS.Timeout;
 
   constructor(heartbeatMs: number) {
@@ -36,25 +38,52 @@ export class SseHub {
     return this.streams.get(username)?.size ?? 0;
   }
 
-  add(username: string, res: ServerResponse, sessionKey: string | null = null): void {
+  /** Adds a stream; with `hold`, live events wait for `release` (subscribe first, then read the replay). */
+  add(username: string, res: ServerResponse, sessionKey: string | null = null, hold = false): void {
     if (sessionKey) this.sessionOf.set(res, sessionKey);
+    if (hold) this.held.set(res, []);
     let set = this.streams.get(username);
     if (!set) this.streams.set(username, (set = new Set()));
     set.add(res);
-    res.on('close', () => {
-      set.delete(res);
-      if (set.size === 0 && this.streams.get(username) === set) this.streams.delete(username);
-    });
+    res.on('close', () => this.remove(username, res));
   }
 
-  send(username: string, text: string): void {
-    for (const res of this.streams.get(username) ?? []) write(res, text);
+  /** Sends a message event, formatted as `text`, to the user's streams. */
+  send(username: string, event: LoggedEvent, text: string): void {
+    for (const res of this.streams.get(username) ?? []) {
+      const held = this.held.get(res);
+      if (held) held.push({ id: event.id, data: text });
+      else write(res, text);
+    }
+  }
+
+  /**
+   * Writes a held stream's head (with its replay), then the live events that arrived meanwhile, except those the
+   * replay already had: a live event absent from the replay was logged after it was read, so it comes after it.
+   */
+  release(res: ServerResponse, head: string, replayedIds: ReadonlySet<string>): void {
+    const held = this.held.get(res) ?? [];
+    this.held.delete(res);
+    // Ended meanwhile (the client left, or the backend was interrupted and every stream ended).
+    if (res.destroyed || res.writableEnded) return;
+    write(
+      res,
+      head +
+        held
+          .filter((event) => !replayedIds.has(event.id))
+          .map((event) => event.data)
+          .join(''),
+    );
   }
 
   /** Ends a user's streams opened with this session, or all of them (null): their credentials were revoked. */
   endFor(username: string, sessionKey: string | null): void {
-    for (const res of this.streams.get(username) ?? [])
-      if (sessionKey === null || this.sessionOf.get(res) === sessionKey) res.end();
+    for (const res of [...(this.streams.get(username) ?? [])]) {
+      if (sessionKey !== null && this.sessionOf.get(res) !== sessionKey) continue;
+      // Out of the set at once: an event published before the socket's 'close' must not be written after end.
+      this.remove(username, res);
+      res.end();
+    }
   }
 
   /** Ends every stream; clients reconnect with their Last-Event-ID. */
@@ -69,12 +98,21 @@ export class SseHub {
     this.endAll();
   }
 
+  private remove(username: string, res: ServerResponse): void {
+    const set = this.streams.get(username);
+    if (!set) return;
+    set.delete(res);
+    if (set.size === 0) this.streams.delete(username);
+  }
+
   private broadcastAll(text: string): void {
-    for (const set of this.streams.values()) for (const res of set) write(res, text);
+    for (const set of this.streams.values()) for (const res of set) if (!this.held.has(res)) write(res, text);
   }
 }
 
 function write(res: ServerResponse, text: string): void {
+  // A stream ended or destroyed but not yet closed takes no more writes (Node throws "write after end").
+  if (res.writableEnded || res.destroyed) return;
   if (res.writableLength > MAX_BUFFERED_BYTES) {
     res.destroy();
     return;

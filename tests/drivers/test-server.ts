@@ -60,15 +60,15 @@ export class TestServer {
   }
 
   /** The true total a user's badge must show. */
-  total(username = USER.username, role = 'user'): number {
-    const counts = this.live.store.unreadCounts(username);
+  async total(username = USER.username, role = 'user'): Promise<number> {
+    const counts = await this.live.store.unreadCounts(username);
     return getVisibleCategories(role).reduce((sum, category) => sum + counts[category], 0);
   }
 
   /** Adds or changes a user (a new token revokes the old one), now and across restarts. */
-  upsertUser(user: { username: string; token: string; role: string }): void {
+  async upsertUser(user: { username: string; token: string; role: string }): Promise<void> {
     this.users = [...this.users.filter((known) => known.username !== user.username), user];
-    this.live.store.upsertUser(user);
+    await this.live.store.upsertUser(user);
   }
 
   streamRequests(): RecordedRequest[] {

@@ -65,7 +65,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium: a page of another origin', (
     expect(result.read).toMatch(/^blocked: TypeError/);
     expect(result.read).not.toContain('private');
     expect(result.markReadJson).toMatch(/^blocked: TypeError/);
-    expect(server.total()).toBe(1);
+    expect(await server.total()).toBe(1);
     // The browser did send the cookie: the server's checks, not SameSite, refused it.
     // (Preflights carry no cookie: left out.)
     const attempts = server.requests

@@ -20,7 +20,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
   });
 
   it('shows 99+ above 99', async () => {
-    for (let i = 0; i < 120; i++) f.server.live.store.publish(USER.username, { notice_type: 0 });
+    for (let i = 0; i < 120; i++) await f.server.live.store.publish(USER.username, { notice_type: 0 });
     await f.signIn();
     await f.badgeIs('99+');
   });
@@ -35,7 +35,8 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
       'one notification',
     );
     expect(Object.keys(single)).toEqual(['beacon-cat-comments']);
-    for (let i = 0; i < 20; i++) f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
+    for (let i = 0; i < 20; i++)
+      await f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await f.badgeIs('21');
     const all = await waitFor(
       () => f.beacon.notifications(),
@@ -62,7 +63,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
 
     await f.beacon.clickNotification('beacon-cat-comments', 1); // "Mark read"
     await f.badgeIs('1');
-    const items = f.server.live.store.list(USER.username, 'comments', 1, 10).data;
+    const items = (await f.server.live.store.list(USER.username, 'comments', 1, 10)).data;
     expect(items.map(({ id, read }) => [id, read])).toEqual([
       [second.id, true],
       [first.id, false],
@@ -109,7 +110,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
 
     await popup.click('[data-test=mark-all]');
     await f.badgeIs('');
-    expect(f.server.total()).toBe(0);
+    expect(await f.server.total()).toBe(0);
     await popup.waitForSelector('[data-test=empty]');
   });
 

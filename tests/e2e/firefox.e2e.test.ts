@@ -27,7 +27,8 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
       'one notification',
     );
     expect(single[0]).toBe('beacon-cat-comments');
-    for (let i = 0; i < 20; i++) f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
+    for (let i = 0; i < 20; i++)
+      await f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await f.badgeIs('21');
     const all = await waitFor(
       () => f.beacon.notificationsShown(),
@@ -73,7 +74,7 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
     expect(await popup.evaluate(getAppliedStyle)).toEqual(STYLED_POPUP);
     await popup.click('[data-test=mark-all]');
     await f.badgeIs('');
-    expect(f.server.total()).toBe(0);
+    expect(await f.server.total()).toBe(0);
     await popup.waitForSelector('[data-test=empty]');
   });
 

@@ -174,7 +174,7 @@ export function defineSharedScenarios(
     await f.popupShows('li[data-category=manager] [data-test=count]', /^1$/);
     expect(await f.beacon.popupText('li[data-category=report_email]')).toBeNull();
     // Report emails are not for role "user": nothing changes.
-    f.server.live.store.publish(USER.username, { notice_type: 5, title: 'report' });
+    await f.server.live.store.publish(USER.username, { notice_type: 5, title: 'report' });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const badge = await f.beacon.badge();
     expect(badge).toMatchObject({ text: '5', color: LIVE_RED });
@@ -221,7 +221,7 @@ export function defineSharedScenarios(
   it('after a 401: signed-out badge and no retry storm', async () => {
     await f.signIn();
     await f.waitLive();
-    f.server.live.store.upsertUser({ ...USER, token: 'rotated-token-999' });
+    await f.server.live.store.upsertUser({ ...USER, token: 'rotated-token-999' });
     f.server.live.dropStreams();
     await f.badgeIs('!');
     const attempts = f.server.streamRequests().length;
@@ -246,7 +246,7 @@ export function defineSharedScenarios(
     await f.beacon.popupClick(`[data-item="${first.id}"] [data-test=item-mark-read]`);
     await f.badgeIs('1');
     await f.popupShows('li[data-category=comments] [data-test=count]', /^1$/);
-    const items = f.server.live.store.list(USER.username, 'comments', 1, 10).data;
+    const items = (await f.server.live.store.list(USER.username, 'comments', 1, 10)).data;
     expect(items.map(({ id, read }) => [id, read])).toEqual([
       [second.id, false],
       [first.id, true],

@@ -7,6 +7,8 @@ export interface OpenStream {
   /** Waits until the received text matches. */
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
   close(): void;
+  /** Settles when the server ends the stream (or it is closed). */
+  ended: Promise<void>;
 }
 
 export async function openStream(url: string, headers: Record<string, string> = {}): Promise<OpenStream> {
@@ -30,8 +32,8 @@ export async function openStream(url: string, headers: Record<string, string> = 
     }
     for (const wake of waiters) wake();
   })();
-  void done;
   return {
+    ended: done,
     status: response.status,
     headers: response.headers,
     text: () => received,

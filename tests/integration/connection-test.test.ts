@@ -26,7 +26,7 @@ describe('runConnectionTest against the reference server', () => {
       adminToken: 'admin-token-for-tests',
       users: [{ username: 'alice', token: 'alice-token-1', role: 'user' }],
     });
-    server.store.publish('alice', { notice_type: 0 });
+    await server.store.publish('alice', { notice_type: 0 });
     const { ok, steps } = await run({ serverUrl: server.url, token: 'alice-token-1' });
     expect(ok).toBe(true);
     expect(steps).toEqual([

@@ -31,7 +31,7 @@ describe('mark read with a session cookie', () => {
       adminToken: 'admin-token-for-tests-0123',
       users: [{ username: 'alice', token: 'alice-token-1', role: 'user' }],
     });
-    server.store.publish('alice', { notice_type: 0, title: 'like' });
+    await server.store.publish('alice', { notice_type: 0, title: 'like' });
     const login = await fetch(`${server.url}/auth/session`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'same-origin' },
@@ -46,7 +46,7 @@ describe('mark read with a session cookie', () => {
       body: '{}',
     });
     expect(attack.status).toBeGreaterThanOrEqual(400);
-    expect(server.store.unreadCounts('alice').likes).toBe(1);
+    expect((await server.store.unreadCounts('alice')).likes).toBe(1);
 
     const sent: Array<Record<string, string>> = [];
     const api = createApiClientForSettings(
@@ -55,6 +55,6 @@ describe('mark read with a session cookie', () => {
     );
     await api.markRead('likes');
     expect(sent.at(-1)).toMatchObject({ 'content-type': 'application/json' });
-    expect(server.store.unreadCounts('alice').likes).toBe(0);
+    expect((await server.store.unreadCounts('alice')).likes).toBe(0);
   });
 });

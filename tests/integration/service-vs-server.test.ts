@@ -53,10 +53,10 @@ const streamRequests = (requests: RecordedRequest[]) =>
 describe('BackgroundCore against the reference server', () => {
   it('loads counts on connect and follows published events', async () => {
     const { server } = await start();
-    server.store.publish('alice', { notice_type: 0, title: 'before connect' });
+    await server.store.publish('alice', { notice_type: 0, title: 'before connect' });
     const h = connect(server);
     await until(() => h.badge() === '1' && h.snapshot().connection.status === 'live', 'initial count');
-    server.store.publish('alice', { notice_type: 3, title: 'Maintenance', content: 'tonight' });
+    await server.store.publish('alice', { notice_type: 3, title: 'Maintenance', content: 'tonight' });
     await until(() => h.badge() === '2', 'event count');
     expect(h.snapshot().latest.system).toMatchObject({ title: 'Maintenance', content: 'tonight' });
     expect(h.notices.at(-1)).toMatchObject({ category: 'system', title: 'Maintenance', catchUp: false });
@@ -66,13 +66,14 @@ describe('BackgroundCore against the reference server', () => {
     const { server, requests } = await start();
     const h = connect(server);
     await until(() => h.snapshot().connection.status === 'live' && h.snapshot().countsKnown, 'live and synced');
-    server.store.publish('alice', { notice_type: 2, title: 'first' });
+    await server.store.publish('alice', { notice_type: 2, title: 'first' });
     await until(() => h.snapshot().lastEventId !== null, 'first event');
     server.dropStreams();
-    server.store.publish('alice', { notice_type: 2, title: 'while away 1' });
-    server.store.publish('alice', { notice_type: 1, title: 'while away 2' });
+    await server.store.publish('alice', { notice_type: 2, title: 'while away 1' });
+    await server.store.publish('alice', { notice_type: 1, title: 'while away 2' });
     await until(() => streamRequests(requests).length === 2, 'the reconnect');
-    await until(() => h.snapshot().lastEventId === server.store.latestEventId('alice'), 'the replayed events');
+    const latest = await server.store.latestEventId('alice');
+    await until(() => h.snapshot().lastEventId === latest, 'the replayed events');
     expect(streamRequests(requests)[1]!.headers['last-event-id']).toMatch(/^[0-9a-f]+\.1$/);
     expect(h.badge()).toBe('3');
     expect(h.snapshot().counts).toMatchObject({ comments: 2, stars: 1 });
@@ -83,7 +84,7 @@ describe('BackgroundCore against the reference server', () => {
     const { server, requests } = await start();
     const h = connect(server);
     await until(() => h.snapshot().connection.status === 'live', 'live');
-    server.store.upsertUser({ ...ALICE, token: 'rotated-token-456' });
+    await server.store.upsertUser({ ...ALICE, token: 'rotated-token-456' });
     server.dropStreams();
     await until(() => h.snapshot().connection.status === 'signed-out', 'signed out');
     const count = streamRequests(requests).length;
@@ -100,12 +101,12 @@ describe('BackgroundCore against the reference server', () => {
     const first = await start({ dataDir: dir });
     const h = connect(first.server);
     await until(() => h.snapshot().connection.status === 'live', 'live');
-    first.server.store.publish('alice', { notice_type: 4, title: 'one' });
+    await first.server.store.publish('alice', { notice_type: 4, title: 'one' });
     await until(() => h.badge() === '1', 'first count');
     await first.server.close();
     await until(() => h.snapshot().connection.status !== 'live', 'noticed the restart');
     const second = await start({ dataDir: dir, port: first.server.port, users: [] });
-    second.server.store.publish('alice', { notice_type: 4, title: 'two' });
+    await second.server.store.publish('alice', { notice_type: 4, title: 'two' });
     const took = await until(() => h.badge() === '2' && h.snapshot().connection.status === 'live', 'live again', 5000);
     expect(took).toBeLessThan(2000);
   });
@@ -114,13 +115,13 @@ describe('BackgroundCore against the reference server', () => {
     const first = await start();
     const h = connect(first.server);
     await until(() => h.snapshot().connection.status === 'live', 'live');
-    first.server.store.publish('alice', { notice_type: 0, title: 'x' });
+    await first.server.store.publish('alice', { notice_type: 0, title: 'x' });
     await until(() => h.badge() === '1', 'count');
     await first.server.close();
     const second = await start({ port: first.server.port });
-    second.server.store.publish('alice', { notice_type: 0 });
-    second.server.store.publish('alice', { notice_type: 0 });
-    second.server.store.publish('alice', { notice_type: 0 });
+    await second.server.store.publish('alice', { notice_type: 0 });
+    await second.server.store.publish('alice', { notice_type: 0 });
+    await second.server.store.publish('alice', { notice_type: 0 });
     await until(() => h.badge() === '3', 'refetched count');
     expect(second.requests.some((r) => r.url.startsWith('/notification/likes?'))).toBe(true);
   });

@@ -135,7 +135,7 @@ export const FAULTS: Fault[] = [
       const { rig } = context;
       const rotated = `rotated-${Math.floor(context.random() * 1e9)}-token`;
       rig.tokens.add(rotated);
-      rig.server.upsertUser({ username: 'alice', token: rotated, role: 'user' });
+      await rig.server.upsertUser({ username: 'alice', token: rotated, role: 'user' });
       rig.proxy.dropStreams();
       context.publish(between(context, 0, 3), true);
       await context.expectStateLine(/^Signed out$/);

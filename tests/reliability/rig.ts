@@ -143,8 +143,8 @@ export class Rig {
   }
 
   /** The server's counts for the user, as the badge must show them. */
-  truth(): Truth {
-    const all = this.server.live.store.unreadCounts(USER.username);
+  async truth(): Promise<Truth> {
+    const all = await this.server.live.store.unreadCounts(USER.username);
     const counts: Truth['counts'] = {};
     let total = 0;
     for (const category of getVisibleCategories(USER.role)) {

@@ -67,7 +67,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const publish = (count: number) => {
     for (let i = 0; i < count; i++) {
       const [category, type] = CATEGORY_TYPES[Math.floor(random() * CATEGORY_TYPES.length)]!;
-      rig.server.live.store.publish(USER.username, {
+      void rig.server.live.store.publish(USER.username, {
         notice_type: type,
         title: `${category} #${events + i}`,
         content: 'soak',
@@ -98,7 +98,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     while (sampling) {
       try {
         const badge = await rig.browser.badge();
-        const truth = rig.truth();
+        const truth = await rig.truth();
         for (const [category, count] of Object.entries(truth.counts)) {
           const shown = getTitleCount(badge.title, category);
           if (shown !== null && shown > count)
@@ -115,23 +115,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   /** Time until the badge is right; a miss is a violation, and then it waits a minute more to see whether it recovers. */
   const converge = async (what: string, allowanceMs: number, from = Date.now()): Promise<number | null> => {
-    const isRight = (badge: Awaited<ReturnType<typeof rig.browser.badge>>) => Rig.compare(badge, rig.truth()) === null;
+    const read = async () => [await rig.browser.badge(), await rig.truth()] as const;
+    const isRight = ([badge, truth]: Awaited<ReturnType<typeof read>>) => Rig.compare(badge, truth) === null;
     try {
-      await waitFor(
-        () => rig.browser.badge(),
-        isRight,
-        what,
-        Math.max(100, from + allowanceMs + CONVERGENCE_MS - Date.now()),
-      );
+      await waitFor(read, isRight, what, Math.max(100, from + allowanceMs + CONVERGENCE_MS - Date.now()));
       return Date.now() - from;
     } catch {
       const badge = await rig.browser.badge().catch(() => null);
       violate(
-        `${what}: not right ${allowanceMs + CONVERGENCE_MS} ms after the heal: ${badge ? Rig.compare(badge, rig.truth()) : 'no badge'}`,
+        `${what}: not right ${allowanceMs + CONVERGENCE_MS} ms after the heal: ${badge ? Rig.compare(badge, await rig.truth()) : 'no badge'}`,
       );
     }
     try {
-      await waitFor(() => rig.browser.badge(), isRight, what, 60_000);
+      await waitFor(read, isRight, what, 60_000);
       log(`${what}: right after ${Date.now() - from} ms`);
       return Date.now() - from;
     } catch {
@@ -274,7 +270,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
 
   const badge = await rig.browser.badge().catch(() => null);
-  const truth = rig.truth();
+  const truth = await rig.truth();
   const lost = Object.entries(truth.counts).filter(
     ([category, count]) => (badge ? getTitleCount(badge.title, category) : null) !== count,
   ).length;

@@ -77,7 +77,7 @@ describe('CSRF: cookie-authenticated changes need JSON and an allowed origin', (
     // An old browser without Sec-Fetch-* still sends Origin.
     const old = await markRead(server.url, { Cookie: cookie, Origin: EVIL, 'Content-Type': 'application/json' }, '{}');
     expect(old.status).toBe(403);
-    expect(server.store.unreadCounts('alice').likes).toBe(1);
+    expect((await server.store.unreadCounts('alice')).likes).toBe(1);
   });
 
   it('accepts the same origin, the allowed web app and extension backgrounds', async () => {
@@ -97,7 +97,7 @@ describe('CSRF: cookie-authenticated changes need JSON and an allowed origin', (
       await publish(server, { username: 'alice', notice_type: 0 });
       const response = await markRead(server.url, { ...json, ...headers }, '{}');
       expect(response.status, JSON.stringify(headers)).toBe(204);
-      expect(server.store.unreadCounts('alice').likes).toBe(0);
+      expect((await server.store.unreadCounts('alice')).likes).toBe(0);
     }
   });
 

@@ -59,7 +59,7 @@ function openRawStream() {
 describe('fault proxy', () => {
   it('forwards requests unchanged and records them', async () => {
     await start();
-    server.store.publish('alice', { notice_type: 2 });
+    await server.store.publish('alice', { notice_type: 2 });
     const response = await fetch(`${proxy.url}/notification/comments?page=1&limit=1`, { headers: AUTH });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { unread_count: number }).unread_count).toBe(1);
@@ -94,7 +94,7 @@ describe('fault proxy', () => {
     const stream = openRawStream();
     await stream.opened;
     await stream.waitFor(': connected');
-    server.store.publish('alice', { notice_type: 0, title: 'hello' });
+    await server.store.publish('alice', { notice_type: 0, title: 'hello' });
     await stream.waitFor('"unread_count":1}\r\n\r\n');
     expect(stream.bytes().toString('utf8')).toContain('"title":"hello"');
     const bytes = stream.bytes();
@@ -113,7 +113,7 @@ describe('fault proxy', () => {
     expect(stream.bytes().includes(Buffer.from([0xff]))).toBe(true);
 
     proxy.stallStreams();
-    server.store.publish('alice', { notice_type: 0, title: 'held back' });
+    await server.store.publish('alice', { notice_type: 0, title: 'held back' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(stream.bytes().toString('utf8')).not.toContain('held back');
     expect(proxy.openStreams()).toBe(1);

@@ -98,6 +98,8 @@ describe('bad input gets a 4xx JSON error and the server keeps serving', () => {
     expect((await publish(server, { username: 'alice', notice_type: 9 })).status).toBe(400);
     expect((await publish(server, { username: 'alice', notice_type: 1.5 })).status).toBe(400);
     expect((await publish(server, { username: 'alice', notice_type: 0, url: 'javascript:alert(1)' })).status).toBe(400);
+    // A lone surrogate is not text: Redis's JSON (cjson) could never read such an item back.
+    expect((await publish(server, { username: 'alice', notice_type: 0, title: 'broken \ud800' })).status).toBe(400);
     expect((await publish(server, { username: 'nobody', notice_type: 0 })).status).toBe(404);
     const huge = await publish(server, { username: 'alice', notice_type: 0, title: 'x'.repeat(70_000) });
     expect(huge.status).toBe(413);

@@ -112,6 +112,19 @@ describe('sessions', () => {
     await expect.poll(() => server.streamCount()).toBe(0);
   });
 
+  it('keeps serving when an event is published in the same tick as a token change ends the streams', async () => {
+    const server = await start();
+    const cookie = await signInCookie(server);
+    const events = await stream(server, { Cookie: cookie });
+    await events.waitFor(': connected');
+    // Revocation ends the stream; the socket closes a moment later. Writing to it in between raised "write after
+    // end" as an uncaught exception, which crashes a server process (and fails this run as an unhandled error).
+    await server.store.upsertUser({ username: 'alice', role: 'user', token: 'alice-new-token-789' });
+    await expect(server.store.publish('alice', { notice_type: 0, title: 'after revocation' })).resolves.toBeDefined();
+    await expect.poll(() => server.streamCount()).toBe(0);
+    expect((await me(server.url, auth('alice-new-token-789'))).status).toBe(200);
+  });
+
   it('sign-out revokes the session and ends the streams it opened, not the others', async () => {
     const server = await start();
     const cookie = await signInCookie(server);

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium and Firefox ESR for the demo and the end-to-end tests, when missing.
+# Installs what the demo and the tests need from Debian, when missing: Chromium and Firefox ESR (end-to-end tests),
+# redis-server (the Redis backend's tests and benchmarks start their own on free ports).
 # Test tools never download browsers of their own here (no network but the package registries).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
   echo "Please install: ${missing[*]} (apt-get install -y ${missing[*]})" >&2; exit 1

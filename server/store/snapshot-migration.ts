@@ -1,5 +1,5 @@
 /** The data file's versions: 1 kept tokens and session ids in plaintext; 2 keeps their SHA-256 digests. */
-import { hashSecret } from './secrets';
+import { hashSecret } from '../secrets';
 import type { SessionRecord } from './session-store';
 
 /** What version 2 keeps per user besides the items (see store.ts). */

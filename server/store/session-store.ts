@@ -2,7 +2,7 @@
  * Cookie sessions: kept by the digest of their id (a stolen data file signs nobody in), with a time to live and a
  * cap per user (the oldest goes first).
  */
-import { hashSecret, newSessionId } from './secrets';
+import { hashSecret, newSessionId } from '../secrets';
 
 export interface SessionRecord {
   username: string;

@@ -1,4 +1,7 @@
-/** The server's data: users, items, unread counts, a bounded per-user event log for replay (protocol §7.2). */
+/**
+ * The embedded backend (the default): users, items, unread counts and a bounded per-user event log for replay
+ * (protocol §7.2), in this process's memory, saved to a file by `persistence.ts` with `--data`. One instance only.
+ */
 import { randomBytes } from 'node:crypto';
 import {
   getCategoryOfNoticeType,
@@ -6,31 +9,24 @@ import {
   getZeroCounts,
   type Category,
   type CategoryCounts,
-  type NoticeType,
-} from '../utils/protocol/categories';
-import type { CategoryPageBody, NoticeEventData, NotificationItem } from '../utils/protocol/wire';
-import { hashSecret } from './secrets';
+} from '../../utils/protocol/categories';
+import type { CategoryPageBody, NoticeEventData } from '../../utils/protocol/wire';
+import { hashSecret } from '../secrets';
+import type {
+  EventListener,
+  FoundSession,
+  Item,
+  LoggedEvent,
+  NewNotification,
+  NotificationBackend,
+  Published,
+  ReplayResult,
+  RevokeListener,
+  User,
+  UserSpec,
+} from './backend';
 import { DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_SESSION_TTL_MS, SessionStore } from './session-store';
 import { migrateSnapshot, type SnapshotV2 } from './snapshot-migration';
-
-export type Item = NotificationItem;
-
-export interface User {
-  username: string;
-  role: string;
-}
-
-/** A user to create or update: `token` undefined keeps the current token, null removes it. */
-export interface UserSpec extends User {
-  token?: string | null;
-}
-
-/** A message event as stored in the replay log: its SSE id and its JSON data. */
-export interface LoggedEvent {
-  seq: number;
-  id: string;
-  data: string;
-}
 
 interface UserState extends User {
   /** SHA-256 of the user's token: the token itself is never kept. */
@@ -40,23 +36,11 @@ interface UserState extends User {
   unread: CategoryCounts;
   /** Last event sequence number given to this user; event ids are `${epoch}.${seq}`. */
   seq: number;
-  log: LoggedEvent[];
+  /** The message events kept for replay, with their numbers. */
+  log: Array<LoggedEvent & { seq: number }>;
 }
 
 type StoreSnapshot = SnapshotV2<UserState>;
-
-export interface NewNotification {
-  notice_type: NoticeType;
-  title?: string;
-  content?: string;
-  url?: string | null;
-}
-
-export type ReplayResult = { kind: 'replay'; events: LoggedEvent[] } | { kind: 'resync'; latestId: string };
-
-type StoreListener = (username: string, event: LoggedEvent) => void;
-/** Credentials were revoked: one session (its key), or everything the user had (null). */
-type RevokeListener = (username: string, sessionKey: string | null) => void;
 
 export interface StoreOptions {
   /** How many events per user are kept for replay. */
@@ -68,14 +52,14 @@ export interface StoreOptions {
   maxSessionsPerUser?: number;
 }
 
-export class NotificationStore {
+export class MemoryStore implements NotificationBackend {
   private epoch = randomBytes(4).toString('hex');
   private nextItemId = 1;
   private users = new Map<string, UserState>();
   /** Username by token digest. */
   private tokens = new Map<string, string>();
   private readonly sessions: SessionStore;
-  private listeners = new Set<StoreListener>();
+  private listeners = new Set<EventListener>();
   private revokeListeners = new Set<RevokeListener>();
   private changeListeners = new Set<() => void>();
   private readonly replayLimit: number;
@@ -94,25 +78,23 @@ export class NotificationStore {
     });
   }
 
-  /** Called when a session or all of a user's credentials are revoked, so their streams can be ended. */
   onRevoke(listener: RevokeListener): () => void {
     this.revokeListeners.add(listener);
     return () => this.revokeListeners.delete(listener);
   }
 
-  /** Called with every new message event, for live streams. */
-  onEvent(listener: StoreListener): () => void {
+  onEvent(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** Called after any change, for persistence. */
+  /** After any change, for persistence. */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
   }
 
-  upsertUser(user: UserSpec): User {
+  async upsertUser(user: UserSpec): Promise<User> {
     const existing = this.users.get(user.username);
     const tokenHash =
       user.token === undefined ? (existing?.tokenHash ?? null) : user.token ? hashSecret(user.token) : null;
@@ -143,38 +125,33 @@ export class NotificationStore {
     return toUser(state);
   }
 
-  getUser(username: string): User | null {
-    const state = this.users.get(username);
-    return state ? toUser(state) : null;
+  async getUser(username: string): Promise<User | null> {
+    return this.findUser(username);
   }
 
-  findUserByToken(token: string): User | null {
+  async findUserByToken(token: string): Promise<User | null> {
     const username = this.tokens.get(hashSecret(token));
-    return username ? this.getUser(username) : null;
+    return username ? this.findUser(username) : null;
   }
 
-  /** Signs a user in; the id goes into the cookie and is not kept, only its digest. */
-  createSession(username: string): { id: string; maxAgeSeconds: number } {
+  async createSession(username: string): Promise<{ id: string; maxAgeSeconds: number }> {
     this.requireUser(username);
     const { id } = this.sessions.create(username);
     return { id, maxAgeSeconds: Math.floor(this.sessions.ttlMs / 1000) };
   }
 
-  /** The signed-in user of a live session, with the session's key (to tie streams to it) and expiry. */
-  findSession(sessionId: string): { user: User; key: string; expiresAt: number } | null {
+  async findSession(sessionId: string): Promise<FoundSession | null> {
     const found = this.sessions.find(sessionId);
-    const user = found && this.getUser(found.record.username);
+    const user = found && this.findUser(found.record.username);
     return found && user ? { user, key: found.key, expiresAt: found.record.expiresAt } : null;
   }
 
-  /** Signs a session out and tells the revoke listeners, so the streams it opened end. */
-  deleteSession(sessionId: string): void {
+  async deleteSession(sessionId: string): Promise<void> {
     const deleted = this.sessions.delete(sessionId);
     if (deleted) for (const listener of this.revokeListeners) listener(deleted.username, deleted.key);
   }
 
-  /** Adds an unread item and logs (and broadcasts) its message event. */
-  publish(username: string, notification: NewNotification): { item: Item; event: LoggedEvent; unreadCount: number } {
+  async publish(username: string, notification: NewNotification): Promise<Published> {
     const user = this.requireUser(username);
     const category = getCategoryOfNoticeType(notification.notice_type);
     const item: Item = {
@@ -198,8 +175,7 @@ export class NotificationStore {
     return { item, event, unreadCount: user.unread[category] };
   }
 
-  /** Items of one category, newest first. */
-  list(username: string, category: Category, page: number, limit: number): CategoryPageBody {
+  async list(username: string, category: Category, page: number, limit: number): Promise<CategoryPageBody> {
     const user = this.requireUser(username);
     const items = user.items[category];
     const end = items.length - (page - 1) * limit;
@@ -208,8 +184,7 @@ export class NotificationStore {
     return { data, unread_count: user.unread[category], page, limit, total: items.length };
   }
 
-  /** Marks items read (all of the category when ids is undefined); returns how many changed. */
-  markRead(username: string, category: Category, ids?: string[]): number {
+  async markRead(username: string, category: Category, ids?: string[]): Promise<number> {
     const user = this.requireUser(username);
     const wanted = ids ? new Set(ids) : null;
     let changed = 0;
@@ -230,25 +205,27 @@ export class NotificationStore {
     return changed;
   }
 
-  unreadCounts(username: string): CategoryCounts {
+  async unreadCounts(username: string): Promise<CategoryCounts> {
     return { ...this.requireUser(username).unread };
   }
 
-  latestEventId(username: string): string {
-    return `${this.epoch}.${this.requireUser(username).seq}`;
+  async latestEventId(username: string): Promise<string> {
+    return this.latestId(this.requireUser(username));
   }
 
-  /** What a client reconnecting with `Last-Event-ID: lastEventId` must get (protocol §7.2). */
-  replaySince(username: string, lastEventId: string): ReplayResult {
+  async replaySince(username: string, lastEventId: string): Promise<ReplayResult> {
     const user = this.requireUser(username);
-    const resync: ReplayResult = { kind: 'resync', latestId: this.latestEventId(username) };
+    const resync: ReplayResult = { kind: 'resync', latestId: this.latestId(user) };
     const match = /^([0-9a-f]+)\.(\d+)$/.exec(lastEventId);
     if (!match || match[1] !== this.epoch) return resync;
     const lastSeq = Number(match[2]);
     if (lastSeq > user.seq) return resync;
     const oldestKept = user.log[0]?.seq ?? user.seq + 1;
     if (lastSeq < oldestKept - 1) return resync;
-    return { kind: 'replay', events: user.log.filter((event) => event.seq > lastSeq) };
+    return {
+      kind: 'replay',
+      events: user.log.filter((event) => event.seq > lastSeq).map(({ id, data }) => ({ id, data })),
+    };
   }
 
   toSnapshot(): StoreSnapshot {
@@ -273,10 +250,30 @@ export class NotificationStore {
     return migrated;
   }
 
+  /** Never interrupted: events are handed to the listeners in the same call that logs them. */
+  onInterrupted(): () => void {
+    return () => {};
+  }
+
+  isAvailable(): boolean {
+    return true;
+  }
+
+  async close(): Promise<void> {} // persistence.ts saves the data
+
+  private latestId(user: UserState): string {
+    return `${this.epoch}.${user.seq}`;
+  }
+
+  private findUser(username: string): User | null {
+    const state = this.users.get(username);
+    return state ? toUser(state) : null;
+  }
+
   private appendEvent(user: UserState, payload: NoticeEventData): LoggedEvent {
     user.seq++;
-    const event: LoggedEvent = { seq: user.seq, id: `${this.epoch}.${user.seq}`, data: JSON.stringify(payload) };
-    user.log.push(event);
+    const event = { id: `${this.epoch}.${user.seq}`, data: JSON.stringify(payload) };
+    user.log.push({ seq: user.seq, ...event });
     if (user.log.length > this.replayLimit) user.log.splice(0, user.log.length - this.replayLimit);
     for (const listener of this.listeners) listener(user.username, event);
     this.changed();

@@ -4,7 +4,7 @@
  */
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NotificationStore } from './store';
+import type { MemoryStore } from './memory-store';
 
 export interface Persistence {
   /** Writes any pending change now. */
@@ -12,7 +12,7 @@ export interface Persistence {
   stop(): Promise<void>;
 }
 
-export async function attachPersistence(store: NotificationStore, dir: string, delayMs = 50): Promise<Persistence> {
+export async function attachPersistence(store: MemoryStore, dir: string, delayMs = 50): Promise<Persistence> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, 'state.json');
   let migrated = false;

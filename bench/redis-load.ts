@@ -1,0 +1,297 @@
+/**
+ * The reference server on Redis, as an operator would scale it: one or two instances (own processes) on one
+ * redis-server, streams spread over them by load clients in two more processes (stream-client.ts). Measures streams
+ * held and one broadcast, publish → event on another instance, replay of 100 events after a reconnect, and the
+ * Redis memory a user with 100 events costs.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { Redis } from 'ioredis';
+import { ServerProcess } from '../tests/drivers/server-cluster';
+import { RedisProcess } from '../tests/helpers/redis-server';
+import { now, percentile, round } from './stats';
+import type { ClientCommand, ClientReply } from './stream-client';
+
+const ADMIN = 'bench-admin-token-0123';
+const USER = { username: 'bench', token: 'bench-user-token' };
+/** Each load client stays under the 20,000 file descriptors one process may hold here. */
+const CLIENT_PROCESSES = 2;
+const REDIS_SERVER = process.env.BEACON_REDIS_SERVER ?? '/usr/bin/redis-server';
+
+interface RedisLoadResult {
+  instances: number;
+  clients: number;
+  held: number;
+  broadcast: { p50: number; p99: number };
+}
+
+interface RedisLatencyResult {
+  /** Publish on one instance → event on a stream of the other, ms. */
+  crossInstance: { p50: number; p99: number };
+  /** Reconnect with Last-Event-ID on the other instance → the 100th missed event received, ms. */
+  replay100: { p50: number; p99: number };
+  /** Redis memory for one user with 100 events: log, items, counts, user and token keys, in KB. */
+  memoryPerUserKb: number;
+}
+
+class LoadClient {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static start(): LoadClient {
+    return new LoadClient(fork('bench/stream-client.ts', [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' }));
+  }
+
+  send(command: ClientCommand): Promise<ClientReply> {
+    return new Promise((resolve) => {
+      this.child.once('message', (reply: ClientReply) => resolve(reply));
+      this.child.send(command);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.send({ type: 'close' });
+    this.child.kill();
+  }
+}
+
+async function startInstances(redisUrl: string, count: number): Promise<ServerProcess[]> {
+  const args = ['--redis', redisUrl, '--admin-token', ADMIN, '--user', `${USER.username}:${USER.token}:user`];
+  // Caps far above the load: what is measured is the machine, not the server's default limits.
+  args.push('--max-streams-per-user', '100000', '--max-streams', '100000', '--max-connections', '100000');
+  return Promise.all(Array.from({ length: count }, () => ServerProcess.start(args)));
+}
+
+async function publish(server: ServerProcess, title: string): Promise<void> {
+  const response = await fetch(`${server.url}/admin/publish`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: USER.username, notice_type: 2, title, content: 'x'.repeat(100) }),
+  });
+  if (response.status !== 201) throw new Error(`publish answered ${response.status}`);
+}
+
+/**
+ * `clients` streams over `instances` instances on one Redis; one event published through one more instance that holds
+ * no stream (as the operator's publish reaches any instance behind the load balancer), so the publish still gets
+ * through when the stream holders are out of file descriptors.
+ */
+async function measureRedisLoad(instances: number, clients: number): Promise<RedisLoadResult> {
+  const redis = await RedisProcess.start();
+  const servers = await startInstances(redis.url, instances + 1);
+  const publisher = servers.pop()!;
+  const loaders = Array.from({ length: CLIENT_PROCESSES }, () => LoadClient.start());
+  try {
+    const urls = servers.map((server) => server.url);
+    const share = Math.ceil(clients / loaders.length);
+    const opened = await Promise.all(
+      loaders.map((loader, i) =>
+        loader.send({ type: 'open', urls, count: Math.min(share, clients - i * share), token: USER.token }),
+      ),
+    );
+    const held = opened.reduce((sum, reply) => sum + (reply.type === 'opened' ? reply.held : 0), 0);
+    await Promise.all(loaders.map((loader) => loader.send({ type: 'reset' })));
+    const publishedAt = now();
+    await publish(publisher, 'broadcast');
+    const deadline = Date.now() + 30_000;
+    let received: number[] = [];
+    while (Date.now() < deadline) {
+      const reports = await Promise.all(loaders.map((loader) => loader.send({ type: 'report' })));
+      received = reports.flatMap((reply) => (reply.type === 'report' ? reply.received : []));
+      if (received.length >= held) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const delays = received.map((at) => at - publishedAt);
+    return {
+      instances,
+      clients,
+      held,
+      broadcast: { p50: round(percentile(delays, 50), 2), p99: round(percentile(delays, 99), 2) },
+    };
+  } finally {
+    await Promise.all(loaders.map((loader) => loader.stop()));
+    await Promise.all([...servers, publisher].map((server) => server.kill()));
+    await redis.stop();
+  }
+}
+
+/** Reads one stream until `count` message events arrived; resolves with the time of the last one. */
+async function readEvents(url: string, headers: Record<string, string>, count: number, onOpen?: () => void) {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/notification/socket_connection`, { headers, signal: controller.signal });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  onOpen?.();
+  while ((text.match(/^data: /gm)?.length ?? 0) < count) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('stream ended');
+    text += decoder.decode(value, { stream: true });
+    if (text.includes('event: resync')) throw new Error('the server answered resync instead of a replay');
+  }
+  const at = now();
+  const lastId = [...text.matchAll(/^id: (.+)$/gm)].at(-1)?.[1] ?? '';
+  controller.abort();
+  return { at, lastId, text };
+}
+
+async function measureRedisLatency(publishes: number, replays: number): Promise<RedisLatencyResult> {
+  const redis = await RedisProcess.start();
+  const [a, b] = (await startInstances(redis.url, 2)) as [ServerProcess, ServerProcess];
+  const auth = { Authorization: `Bearer ${USER.token}`, Accept: 'text/event-stream' };
+  try {
+    const cross: number[] = [];
+    for (let i = 0; i < publishes; i++) {
+      let ready!: () => void;
+      const open = new Promise<void>((resolve) => (ready = resolve));
+      const reading = readEvents(b.url, auth, 1, ready);
+      await open;
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the stream is subscribed once its head is out
+      const sent = now();
+      await publish(a, `cross ${i}`);
+      cross.push((await reading).at - sent);
+    }
+    const replay: number[] = [];
+    for (let i = 0; i < replays; i++) {
+      let ready!: () => void;
+      const open = new Promise<void>((resolve) => (ready = resolve));
+      const first = readEvents(a.url, auth, 1, ready);
+      await open;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await publish(a, 'seen');
+      const { lastId } = await first;
+      for (let j = 0; j < 100; j++) await publish(a, `missed ${j}`);
+      const started = now();
+      const { at } = await readEvents(b.url, { ...auth, 'Last-Event-ID': lastId }, 100);
+      replay.push(at - started);
+    }
+    const memoryPerUserKb = await measureMemory(redis.url, a);
+    return {
+      crossInstance: { p50: round(percentile(cross, 50), 2), p99: round(percentile(cross, 99), 2) },
+      replay100: { p50: round(percentile(replay, 50), 2), p99: round(percentile(replay, 99), 2) },
+      memoryPerUserKb,
+    };
+  } finally {
+    await Promise.all([a.kill(), b.kill()]);
+    await redis.stop();
+  }
+}
+
+/** A fresh user with exactly 100 typical events: MEMORY USAGE of its keys (the token key, ~100 B, left out). */
+async function measureMemory(url: string, server: ServerProcess): Promise<number> {
+  const headers = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
+  await fetch(`${server.url}/admin/users/sizing`, {
+    method: 'PUT',
+    headers,
+    body: JSON.stringify({ token: 'sizing-token-1' }),
+  });
+  for (let i = 0; i < 100; i++) {
+    const body = {
+      username: 'sizing',
+      notice_type: i % 5,
+      title: `Someone commented on post ${i}`,
+      content: 'x'.repeat(100),
+      url: `https://app.example.com/c/${i}`,
+    };
+    await fetch(`${server.url}/admin/publish`, { method: 'POST', headers, body: JSON.stringify(body) });
+  }
+  const redis = new Redis(url);
+  try {
+    let bytes = 0;
+    for (const key of await redis.keys('beacon:*:sizing*')) bytes += Number(await redis.memory('USAGE', key));
+    return round(bytes / 1024, 1);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+interface RedisBenchPlan {
+  redisClients: number[];
+  redisPublishes: number;
+  redisReplays: number;
+}
+
+export async function runRedisBench(plan: RedisBenchPlan, log: (line: string) => void) {
+  const loads: RedisLoadResult[] = [];
+  for (const clients of plan.redisClients) {
+    for (const instances of [1, 2]) {
+      log(`Redis: ${instances} instance(s) with ${clients} streams`);
+      loads.push(await measureRedisLoad(instances, clients));
+    }
+  }
+  log(`Redis: publish → event on another instance (${plan.redisPublishes}), replay of 100 (${plan.redisReplays})`);
+  return { loads, latency: await measureRedisLatency(plan.redisPublishes, plan.redisReplays) };
+}
+
+type RedisBenchResult = Awaited<ReturnType<typeof runRedisBench>>;
+
+/**
+ * The Markdown section of the Redis figures, with what limits each one; `writeRedisSection` puts it into
+ * bench/results.md (replacing the previous one), so `npm run bench -- --only redis` refreshes it alone.
+ */
+function formatRedisSection({ loads, latency }: RedisBenchResult): string {
+  const header = `${new Date().toISOString()} · ${cpus().length} cores, ${round(totalmem() / 1024 ** 3, 1)} GB · Node ${process.version} · ${execFileSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`;
+  const lines = [
+    REDIS_SECTION_START,
+    '## Reference server on Redis (`--redis`), one and two instances',
+    '',
+    header,
+    '',
+    '| metric | value | unit | goal | met |',
+    '|---|---|---|---|---|',
+  ];
+  for (const load of loads) {
+    const on = `${load.instances} instance${load.instances > 1 ? 's' : ''}`;
+    const met = load.held === load.clients ? 'yes' : '**no**';
+    lines.push(`| ${on}: streams held of ${load.clients} | ${load.held} | streams | ${load.clients} | ${met} |`);
+    lines.push(`| ${on}: broadcast p50 to ${load.held} streams | ${load.broadcast.p50} | ms |  |  |`);
+    lines.push(`| ${on}: broadcast p99 to ${load.held} streams | ${load.broadcast.p99} | ms |  |  |`);
+  }
+  const { crossInstance, replay100, memoryPerUserKb } = latency;
+  lines.push(
+    `| publish → event on the other instance, p50 | ${crossInstance.p50} | ms |  |  |`,
+    `| publish → event on the other instance, p99 | ${crossInstance.p99} | ms |  |  |`,
+    `| replay of 100 events after a reconnect, p50 | ${replay100.p50} | ms |  |  |`,
+    `| replay of 100 events after a reconnect, p99 | ${replay100.p99} | ms |  |  |`,
+    `| Redis memory per user with 100 events | ${memoryPerUserKb} | KB |  |  |`,
+    '',
+    'What limits each figure (2 cores shared by Redis, the instances, two load-client processes and other work):',
+    '',
+    '- **Streams held**: each stream is one file descriptor in its instance, and one process may hold at most 20,000',
+    '  here (`ulimit -Hn`): one instance cannot hold 20,000 streams plus its listening socket and Redis connections;',
+    '  two instances can. (Instance memory was not measured in this section.)',
+    '- **Broadcast**: the time until the last stream got the event: one Redis message per instance, then each instance',
+    '  writes to its streams one after another on one core. Two instances split that work, but only gain when a core is',
+    '  free: the load clients reading the events compete for the same two cores. Not comparable with the',
+    '  memory-server rows above, whose load client runs in the bench process and receives with less contention.',
+    '- **Publish → event on the other instance**: HTTP publish, the Lua script, the pub/sub hop and one write; the p99 is',
+    '  scheduling noise on the shared cores, not Redis.',
+    '- **Replay of 100**: a new HTTP connection, `XINFO` + `XRANGE` of 100 entries in one transaction, one write.',
+    '- **Memory**: `MEMORY USAGE` of a fresh user with 100 events (title, 100 characters of content, a URL): the log',
+    '  and the items, about 0.7 KB per event (docs/deploying.md).',
+    REDIS_SECTION_END,
+  );
+  return lines.join('\n');
+}
+
+const REDIS_SECTION_START = '<!-- redis-bench -->';
+const REDIS_SECTION_END = '<!-- /redis-bench -->';
+
+/** Writes the section into bench/results(-quick).md after the main table; returns it. */
+export function saveRedisSection(result: RedisBenchResult, quick: boolean): string {
+  const section = formatRedisSection(result);
+  writeRedisSection(`bench/${quick ? 'results-quick' : 'results'}.md`, section);
+  return section;
+}
+
+/** Replaces the Redis section of a results file (or appends it). */
+function writeRedisSection(file: string, section: string): void {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const start = text.indexOf(REDIS_SECTION_START);
+  const end = text.indexOf(REDIS_SECTION_END);
+  const next =
+    start >= 0 && end > start
+      ? text.slice(0, start) + section + text.slice(end + REDIS_SECTION_END.length)
+      : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, next);
+}

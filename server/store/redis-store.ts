@@ -1,0 +1,283 @@
+/**
+ * The shared backend: everything in one Redis, so any instance answers any request (docs/deploying.md). Each user's
+ * events are a Redis Stream; the SSE id is `<data set>.<stream entry id>`, increasing across instances because
+ * Redis orders the entries. Counts change only inside Lua scripts (redis-scripts.ts), atomically. Live events reach
+ * every instance through one pub/sub channel (redis-link.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  getCategoryOfNoticeType,
+  getNoticeType,
+  getZeroCounts,
+  type Category,
+  type CategoryCounts,
+} from '../../utils/protocol/categories';
+import type { CategoryPageBody } from '../../utils/protocol/wire';
+import {
+  BackendUnavailableError,
+  type EventListener,
+  type FoundSession,
+  type Item,
+  type NewNotification,
+  type NotificationBackend,
+  type Published,
+  type ReplayResult,
+  type RevokeListener,
+  type User,
+  type UserSpec,
+} from './backend';
+import { RedisLink } from './redis-link';
+import { canReplayAfter, getReplay, parseEventId, readLogState } from './redis-log';
+import { MARK_READ_SCRIPT, PUBLISH_SCRIPT } from './redis-scripts';
+import { keyPart, RedisAccounts } from './redis-accounts';
+import { DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_SESSION_TTL_MS } from './session-store';
+
+export interface RedisStoreOptions {
+  /** Prefix of every key and channel (default `beacon:`). */
+  prefix?: string;
+  /** Events kept per user for replay: `XADD … MAXLEN ~ N` keeps at least N. */
+  replayLimit?: number;
+  itemLimit?: number;
+  sessionTtlMs?: number;
+  maxSessionsPerUser?: number;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export class RedisStore implements NotificationBackend {
+  private readonly link: RedisLink;
+  private readonly accounts: RedisAccounts;
+  private readonly prefix: string;
+  private readonly eventsChannel: string;
+  private readonly revokeChannel: string;
+  /** Identifies the data in this Redis; ids of another data set (or of a Redis that lost its data) get resync. */
+  private dataset = '';
+  private readonly listeners = new Set<EventListener>();
+  private readonly revokeListeners = new Set<RevokeListener>();
+  private readonly interruptListeners = new Set<() => void>();
+
+  private constructor(
+    url: string,
+    private readonly options: RedisStoreOptions,
+  ) {
+    this.prefix = options.prefix ?? 'beacon:';
+    this.eventsChannel = `${this.prefix}events`;
+    this.revokeChannel = `${this.prefix}revoke`;
+    this.link = new RedisLink(url, [this.eventsChannel, this.revokeChannel], {
+      message: (channel, text) => this.handleMessage(channel, text),
+      up: () => this.loadDataset(),
+      interrupted: () => {
+        for (const listener of this.interruptListeners) listener();
+      },
+      log: options.log ?? (() => {}),
+    });
+    this.accounts = new RedisAccounts(
+      this.link,
+      this.prefix,
+      this.revokeChannel,
+      options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+      options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,
+      () => (options.now ?? Date.now)(),
+    );
+  }
+
+  static async connect(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
+    const store = new RedisStore(url, options);
+    try {
+      await store.link.connect();
+    } catch (error) {
+      await store.link.close();
+      throw new Error(`cannot reach Redis at ${new URL(url).host}: ${(error as Error).message}`);
+    }
+    return store;
+  }
+
+  /**
+   * Entries kept per log: the replay limit and one more, the last event a client saw before missing `replayLimit`
+   * (a client's id must still be in a trimmed log to be replayed, redis-log.ts). `MAXLEN ~` keeps at least that many.
+   */
+  private get logLength(): number {
+    return (this.options.replayLimit ?? 100) + 1;
+  }
+
+  private get redis() {
+    return this.link.redis;
+  }
+
+  upsertUser(user: UserSpec): Promise<User> {
+    return this.accounts.upsertUser(user);
+  }
+
+  getUser(username: string): Promise<User | null> {
+    return this.accounts.getUser(username);
+  }
+
+  findUserByToken(token: string): Promise<User | null> {
+    return this.accounts.findUserByToken(token);
+  }
+
+  createSession(username: string): Promise<{ id: string; maxAgeSeconds: number }> {
+    return this.accounts.createSession(username);
+  }
+
+  findSession(sessionId: string): Promise<FoundSession | null> {
+    return this.accounts.findSession(sessionId);
+  }
+
+  deleteSession(sessionId: string): Promise<void> {
+    return this.accounts.deleteSession(sessionId);
+  }
+
+  async publish(username: string, notification: NewNotification): Promise<Published> {
+    const category = getCategoryOfNoticeType(notification.notice_type);
+    const fields = {
+      notice_type: notification.notice_type,
+      title: notification.title ?? '',
+      content: notification.content ?? '',
+      url: notification.url ?? null,
+      created_at: new Date((this.options.now ?? Date.now)()).toISOString(),
+    };
+    // The script puts the item id in front and the count at the end: the JSON is the memory store's, field for field.
+    const fieldsJson = JSON.stringify(fields).slice(1, -1);
+    const [itemId, entry, unreadCount] = (await this.link.run(() =>
+      this.redis.eval(
+        PUBLISH_SCRIPT,
+        4,
+        this.key('items', username, category),
+        this.key('unread', username),
+        this.key('log', username),
+        `${this.prefix}item-seq`,
+        category,
+        `${fieldsJson},"read":false}`,
+        `${fieldsJson},"unread_count":`,
+        this.options.itemLimit ?? 1000,
+        this.logLength,
+        this.eventsChannel,
+        username,
+      ),
+    )) as [string, string, number];
+    const item: Item = { id: itemId, ...fields, read: false };
+    const { read: _read, ...eventFields } = item;
+    const data = JSON.stringify({ ...eventFields, unread_count: unreadCount });
+    return { item, event: { id: this.eventId(entry), data }, unreadCount };
+  }
+
+  async list(username: string, category: Category, page: number, limit: number): Promise<CategoryPageBody> {
+    const items = this.key('items', username, category);
+    // Oldest first in Redis: page 1 is the last `limit` entries (negative indices count from the end).
+    const results = await this.link.run(() =>
+      this.redis
+        .multi()
+        .lrange(items, -page * limit, -(page - 1) * limit - 1)
+        .llen(items)
+        .hget(this.key('unread', username), category)
+        .exec(),
+    );
+    const [texts, total, unread] = unwrap(results) as [string[], number, string | null];
+    const data = texts.map((text) => JSON.parse(text) as Item).reverse();
+    return { data, unread_count: Number(unread ?? 0), page, limit, total };
+  }
+
+  async markRead(username: string, category: Category, ids?: string[]): Promise<number> {
+    const [changed] = (await this.link.run(() =>
+      this.redis.eval(
+        MARK_READ_SCRIPT,
+        3,
+        this.key('items', username, category),
+        this.key('unread', username),
+        this.key('log', username),
+        category,
+        getNoticeType(category),
+        this.logLength,
+        this.eventsChannel,
+        username,
+        ids ? 'ids' : 'all',
+        ...(ids ?? []),
+      ),
+    )) as [number, string, number];
+    return changed;
+  }
+
+  async unreadCounts(username: string): Promise<CategoryCounts> {
+    const saved = await this.link.run(() => this.redis.hgetall(this.key('unread', username)));
+    const counts = getZeroCounts();
+    for (const category of Object.keys(counts) as Category[]) counts[category] = Number(saved[category] ?? 0);
+    return counts;
+  }
+
+  async latestEventId(username: string): Promise<string> {
+    const state = await this.link.run(() => readLogState(this.redis, this.key('log', username)));
+    return this.eventId(state.lastId);
+  }
+
+  async replaySince(username: string, lastEventId: string): Promise<ReplayResult> {
+    const parsed = parseEventId(lastEventId);
+    const log = this.key('log', username);
+    const { state, entries } = await this.link.run(() => getReplay(this.redis, log, parsed?.entry ?? '0-0'));
+    const resync: ReplayResult = { kind: 'resync', latestId: this.eventId(state.lastId) };
+    if (!parsed || parsed.dataset !== this.dataset) return resync;
+    // Newer than anything logged (forged, or from a Redis that lost its data), or events after it were trimmed.
+    if (!canReplayAfter(parsed.entry, state)) return resync;
+    return { kind: 'replay', events: entries.map(([entry, data]) => ({ id: this.eventId(entry), data })) };
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onRevoke(listener: RevokeListener): () => void {
+    this.revokeListeners.add(listener);
+    return () => this.revokeListeners.delete(listener);
+  }
+
+  onInterrupted(listener: () => void): () => void {
+    this.interruptListeners.add(listener);
+    return () => this.interruptListeners.delete(listener);
+  }
+
+  isAvailable(): boolean {
+    return this.link.available;
+  }
+
+  close(): Promise<void> {
+    return this.link.close();
+  }
+
+  /** Events come back to the instance that logged them through the channel too: one path, in Redis's order. */
+  private handleMessage(channel: string, text: string): void {
+    // `entry \n data \n username`: the entry id and the JSON have no raw newline, a username might.
+    const first = text.indexOf('\n');
+    const second = text.indexOf('\n', first + 1);
+    if (channel === this.eventsChannel) {
+      const event = { id: this.eventId(text.slice(0, first)), data: text.slice(first + 1, second) };
+      for (const listener of this.listeners) listener(text.slice(second + 1), event);
+    } else if (channel === this.revokeChannel) {
+      // `session key \n username`; an empty key revokes everything the user had.
+      for (const listener of this.revokeListeners) listener(text.slice(first + 1), text.slice(0, first) || null);
+    }
+  }
+
+  /** The data set's id: made by the first instance, read by the others (again after every reconnect). */
+  private async loadDataset(): Promise<void> {
+    const key = `${this.prefix}dataset`;
+    await this.redis.set(key, randomBytes(6).toString('hex'), 'NX');
+    this.dataset = (await this.redis.get(key)) ?? '';
+  }
+
+  private eventId(entry: string): string {
+    return `${this.dataset}.${entry}`;
+  }
+
+  private key(kind: string, username: string, category?: Category): string {
+    return `${this.prefix}${kind}:${keyPart(username)}${category ? `:${category}` : ''}`;
+  }
+}
+
+function unwrap(results: Array<[Error | null, unknown]> | null): unknown[] {
+  if (!results) throw new BackendUnavailableError('Redis transaction aborted');
+  return results.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}
