@@ -13,6 +13,8 @@ export interface Harness {
   snapshot(): Snapshot;
   saved: Snapshot[];
   notices: ArrivedNotice[];
+  /** The settings each notice was announced with (what the notifier plans with). */
+  noticeSettings: Settings[];
   signIns: number;
   keepAlives: number;
   logs: string[];
@@ -38,6 +40,7 @@ export function createHarness(
     badges: [] as string[],
     saved: [] as Snapshot[],
     notices: [] as ArrivedNotice[],
+    noticeSettings: [] as Settings[],
     signIns: 0,
     keepAlives: 0,
     logs: [] as string[],
@@ -50,7 +53,10 @@ export function createHarness(
     render: async (snapshot) => void harness.badges.push(getBadgeText(snapshot)),
     publish: () => {},
     notifications: {
-      add: (notice) => void harness.notices.push(notice),
+      add: (notice, announcedWith) => {
+        harness.notices.push(notice);
+        harness.noticeSettings.push(announcedWith);
+      },
       showSignIn: () => void harness.signIns++,
       clearAll: () => void (harness.notices = []),
     },

@@ -187,6 +187,33 @@ describe('BackgroundCore', () => {
     expect(h.snapshot().connection.status).toBe('unconfigured');
   });
 
+  it('keeps the stream when only preferences change (or the same settings are written again); reconnects for a new token', async () => {
+    const { server } = fakeServer();
+    const h = createHarness(server.fetch, makeSettings());
+    await h.core.start();
+    const stream = await server.nextStream();
+    await flush();
+    const quiet = makeSettings({ notify: { ...makeSettings().notify, likes: false }, sound: false });
+    await h.core.applySettings(quiet);
+    await h.core.applySettings(makeSettings({ ...quiet, appUrl: 'https://app.test/' }));
+    await h.core.applySettings(structuredClone(quiet)); // a rewrite of equal values (a migration, a re-save)
+    await flush();
+    expect(server.countRequests('/socket_connection')).toBe(1);
+    expect(stream.aborted).toBe(false);
+    expect(h.snapshot().connection.status).toBe('live');
+    // The open stream's next notice is announced with the new preferences.
+    stream.push('id: p.1\ndata: {"notice_type":0,"unread_count":1,"title":"Ann liked"}\n\n');
+    await flush();
+    expect(h.notices).toHaveLength(1);
+    expect(h.noticeSettings[0]).toMatchObject({ notify: { likes: false }, sound: false });
+
+    await h.core.applySettings(makeSettings({ ...quiet, token: 'another-token-123' }));
+    await flush();
+    expect(stream.aborted).toBe(true);
+    expect(server.countRequests('/socket_connection')).toBe(2);
+    expect(server.requests.at(-1)!.headers.Authorization).toBe('Bearer another-token-123');
+  });
+
   it('never puts the token in a URL or a log line', async () => {
     const { server } = fakeServer();
     server.queueStreamAnswer(jsonResponse(500, { error: 'boom' }));

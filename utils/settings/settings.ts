@@ -82,6 +82,14 @@ export function pickConnection(value: Partial<Settings> | null | undefined): Con
   return { serverUrl, appUrl, authMethod, token, username, role };
 }
 
+/** What an account session is opened with: a change in any of these reconnects, a change elsewhere does not. */
+const SESSION_FIELDS = ['serverUrl', 'authMethod', 'token', 'username', 'role'] as const;
+
+/** True when both settings open the same session (only preferences or the app URL differ). */
+export function isSameSession(a: Settings, b: Settings): boolean {
+  return SESSION_FIELDS.every((field) => a[field] === b[field]);
+}
+
 /** True when a stored value still holds preferences (written before they moved to `storage.sync`). */
 export function hasPreferences(value: unknown): boolean {
   return isRecord(value) && PREFERENCE_FIELDS.some((field) => field in value);
