@@ -63,8 +63,11 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
 
     await f.beacon.clickNotification('beacon-cat-comments', 1); // "Mark read"
     await f.badgeIs('1');
-    const items = (await f.server.live.store.list(USER.username, 'comments', 1, 10)).data;
-    expect(items.map(({ id, read }) => [id, read])).toEqual([
+    // The badge drops before the request is answered (optimistic): wait for the server to have marked it.
+    const readFlags = async () =>
+      (await f.server.live.store.list(USER.username, 'comments', 1, 10)).data.map(({ id, read }) => [id, read]);
+    await waitFor(readFlags, (flags) => flags.some(([, read]) => read), 'the server to mark the item read');
+    expect(await readFlags()).toEqual([
       [second.id, true],
       [first.id, false],
     ]);
