@@ -18,7 +18,7 @@ import { isSnoozed, normalizeSnooze, type Snooze } from '@/utils/settings/snooze
 import { loadSnooze, saveSnooze, snoozeItem } from '@/utils/settings/snooze-storage';
 import { getAccountKey } from '@/utils/settings/account-key';
 import { getOriginPattern, isCookieForServer } from '@/utils/settings/host-permission';
-import { loadEffectiveSettings, watchSettings } from '@/utils/settings/settings-storage';
+import { loadEffectiveSettings, retryUnsyncedPreferences, watchSettings } from '@/utils/settings/settings-storage';
 import { loadSnapshot, saveSnapshot } from '@/utils/snapshot/snapshot-storage';
 import type { Snapshot } from '@/utils/snapshot/snapshot';
 import { openOrFocusTab } from '@/utils/tabs/open-or-focus-tab';
@@ -94,9 +94,11 @@ export default defineBackground({
     onMessage('markItemsRead', ({ data }) => core.markItemsRead(data.category, data.ids));
 
     // Settings saved anywhere (preferences also in the user's other browsers), a policy change, or a newly granted
-    // permission: reconnect with what is in force now.
+    // permission: apply what is in force now (the core reconnects only when server or sign-in changed).
     const reload = () => void loadEffectiveSettings().then((settings) => core.applySettings(settings));
     watchSettings(reload);
+    // Preferences storage.sync refused earlier (quota, sync off) are sent again.
+    void retryUnsyncedPreferences().catch(logFailure('syncing preferences'));
     browser.storage.onChanged.addListener((_changes, area) => {
       if (area === 'managed') reload();
     });

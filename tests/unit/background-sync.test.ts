@@ -58,4 +58,22 @@ describe('background with synced preferences', () => {
     expect(server.countRequests('/socket_connection')).toBe(1);
     expect(server.streams[0]!.aborted).toBe(false);
   });
+
+  it('sends preferences storage.sync refused earlier again when it starts, and runs with them meanwhile', async () => {
+    const preferences = {
+      notify: { ...DEFAULT_SETTINGS.notify, likes: false },
+      quietHours: DEFAULT_SETTINGS.quietHours,
+      sound: false,
+    };
+    await fakeBrowser.storage.local.set({
+      settings: { serverUrl: SERVER, token: 'tok-tok-tok' },
+      preferencesCopy: { preferences, unsynced: true },
+    });
+    await startBackground();
+    await vi.waitFor(async () =>
+      expect((await fakeBrowser.storage.sync.get('preferences')).preferences).toEqual(preferences),
+    );
+    expect((await fakeBrowser.storage.local.get('preferencesCopy')).preferencesCopy).toMatchObject({ unsynced: false });
+    expect(JSON.stringify(await fakeBrowser.storage.sync.get(null))).not.toContain('tok-tok-tok');
+  });
 });

@@ -130,4 +130,67 @@ describe('settings split between storage.local and storage.sync', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(changed).toHaveBeenCalledTimes(2);
   });
+
+  it('keeps preferences storage.sync refuses (quota) in this browser, applies them, and sends them again later', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { saveSettings, loadSettings, retryUnsyncedPreferences } = await loadStorageModule();
+    await fakeBrowser.storage.sync.set({ preferences: { notify: DEFAULT_SETTINGS.notify, sound: true } });
+    const refuse = vi
+      .spyOn(fakeBrowser.storage.sync, 'set')
+      .mockRejectedValue(new Error('QUOTA_BYTES_PER_ITEM quota exceeded'));
+    const settings: Settings = { ...DEFAULT_SETTINGS, serverUrl: 'https://api.example.test', token: TOKEN };
+    const chosen = { ...settings, notify: NOTIFY, quietHours: QUIET, sound: false };
+    expect(await saveSettings(chosen)).toBe(false);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('QUOTA_BYTES_PER_ITEM'));
+    // Not lost: this browser runs with them, although storage.sync still holds the older ones.
+    expect(await loadSettings()).toEqual(chosen);
+    const { preferencesCopy } = await fakeBrowser.storage.local.get('preferencesCopy');
+    expect(preferencesCopy).toEqual({
+      preferences: { notify: NOTIFY, quietHours: QUIET, sound: false },
+      unsynced: true,
+    });
+    expect(JSON.stringify(preferencesCopy)).not.toContain(TOKEN);
+
+    refuse.mockRestore();
+    await retryUnsyncedPreferences();
+    expect((await fakeBrowser.storage.sync.get('preferences')).preferences).toEqual({
+      notify: NOTIFY,
+      quietHours: QUIET,
+      sound: false,
+    });
+    expect((await fakeBrowser.storage.local.get('preferencesCopy')).preferencesCopy).toMatchObject({ unsynced: false });
+    expect(await syncText()).not.toContain(TOKEN);
+    // Synced again: a later change from another browser wins over this browser's copy.
+    await fakeBrowser.storage.sync.set({ preferences: { sound: true } });
+    expect((await loadSettings()).sound).toBe(true);
+  });
+
+  it("loads this browser's copy when storage.sync cannot be read at all", async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { saveSettings, loadSettings } = await loadStorageModule();
+    const chosen: Settings = {
+      ...DEFAULT_SETTINGS,
+      serverUrl: 'https://api.example.test',
+      notify: NOTIFY,
+      sound: false,
+    };
+    expect(await saveSettings(chosen)).toBe(true);
+    vi.spyOn(fakeBrowser.storage.sync, 'get').mockRejectedValue(new Error('storage.sync is disabled'));
+    expect(await loadSettings()).toEqual(chosen);
+  });
+
+  it('keeps the preferences of an old local value when storage.sync refuses them during the migration', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await fakeBrowser.storage.local.set({
+      settings: { serverUrl: 'https://api.example.test', token: TOKEN, notify: NOTIFY, sound: false },
+      settings$: { v: 1 },
+    });
+    vi.spyOn(fakeBrowser.storage.sync, 'set').mockRejectedValue(new Error('MAX_WRITE_OPERATIONS_PER_MINUTE'));
+    const { loadSettings } = await loadStorageModule();
+    expect(await loadSettings()).toMatchObject({ token: TOKEN, notify: NOTIFY, sound: false });
+    const stored = await fakeBrowser.storage.local.get(['settings', 'settings$']);
+    expect(stored.settings).not.toHaveProperty('notify');
+    expect(stored.settings$).toEqual({ v: 2 });
+    expect(await fakeBrowser.storage.sync.get(null)).toEqual({});
+  });
 });

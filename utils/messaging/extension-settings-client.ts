@@ -19,7 +19,7 @@ export function createSettingsClient(): SettingsClient {
     async load() {
       return { settings: await loadSettings(), managed: await loadManagedSettings() };
     },
-    save: saveSettings,
+    save: async (settings) => ({ preferencesSynced: await saveSettings(settings) }),
     requestPermission: (url) => browser.permissions.request({ origins: [getOriginPattern(url)] }),
     watch: (callback) => watchSettings(() => void loadSettings().then(callback)),
     testConnection: (settings, onStep) => runConnectionTest(settings, (input, init) => fetch(input, init), onStep),

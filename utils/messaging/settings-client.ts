@@ -6,7 +6,8 @@ import type { Snapshot } from '../snapshot/snapshot';
 export interface SettingsClient {
   /** The user's settings and the fields an administrator set by policy. */
   load(): Promise<{ settings: Settings; managed: ManagedSettings }>;
-  save(settings: Settings): Promise<void>;
+  /** Saves; `preferencesSynced` is false when `storage.sync` refused the preferences (kept here, sent later). */
+  save(settings: Settings): Promise<{ preferencesSynced: boolean }>;
   /** Asks for host permission to reach `url`; must be called straight from a click (a user gesture). */
   requestPermission(url: string): Promise<boolean>;
   /** Settings changed elsewhere (another window, the background, another browser's synced preferences). */
