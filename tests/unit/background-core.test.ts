@@ -1,28 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CATEGORIES, type Category } from '@/utils/protocol/categories';
 import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
-import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
-import { createHarness, makeSettings } from '../helpers/service-harness';
-
-/** A fake server whose counts the test controls; answers `limit=1` lists like the protocol says. */
-function fakeServer(role = 'user') {
-  const server = new FakeFetch();
-  const counts: Record<Category, number> = { likes: 0, stars: 0, comments: 0, system: 0, manager: 0, report_email: 0 };
-  server.route('/notification/me', () => jsonResponse(200, { username: 'alice', role }));
-  for (const category of CATEGORIES) {
-    server.route(`/notification/${category}`, () =>
-      jsonResponse(200, {
-        data: [{ id: `${category}-latest`, title: `latest ${category}`, content: 'body', url: null }],
-        unread_count: counts[category],
-      }),
-    );
-    server.route(`/notification/${category}/read`, () => {
-      counts[category] = 0;
-      return new Response(null, { status: 204 });
-    });
-  }
-  return { server, counts };
-}
+import { jsonResponse } from '../helpers/fake-fetch';
+import { createHarness, fakeServer, makeSettings } from '../helpers/service-harness';
 
 const flush = () => vi.advanceTimersByTimeAsync(0);
 
