@@ -128,9 +128,16 @@ export class ChromiumBeacon {
     );
   }
 
-  async storage<T>(key: string): Promise<T> {
+  /** A key of `storage.local` (or `storage.sync`); with null, everything in that area. */
+  async storage<T>(key: string | null, area: 'local' | 'sync' = 'local'): Promise<T> {
     const worker = await this.worker();
-    return worker.evaluate(async (k) => (await chrome.storage.local.get(k))[k] as T, key);
+    return worker.evaluate(
+      async ([k, a]) => {
+        const items = await chrome.storage[a].get(k);
+        return (k === null ? items : items[k]) as T;
+      },
+      [key, area] as const,
+    );
   }
 
   /** Stops the extension's service worker the way Chrome does when idle (CDP ServiceWorker.stopAllWorkers). */

@@ -20,7 +20,7 @@ declare const browser: {
   };
   storage: Record<
     'local' | 'sync',
-    { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> }
+    { get(key: string | null): Promise<Record<string, unknown>>; set(items: object): Promise<void> }
   >;
   runtime: { getBackgroundPage(): Promise<unknown> };
   notifications: {
@@ -110,9 +110,17 @@ export class FirefoxBeacon {
     }));
   }
 
-  async storage<T>(key: string): Promise<T> {
+  /** A key of `storage.local` (or `storage.sync`); with null, everything in that area. */
+  async storage<T>(key: string | null, area: 'local' | 'sync' = 'local'): Promise<T> {
     const page = await this.apiPage();
-    return page.evaluate(async (k) => (await browser.storage.local.get(k))[k] as T, key);
+    return page.evaluate(
+      async (k, a) => {
+        const items = await browser.storage[a].get(k);
+        return (k === null ? items : items[k]) as T;
+      },
+      key,
+      area,
+    );
   }
 
   async badgeText(): Promise<string> {

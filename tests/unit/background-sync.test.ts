@@ -59,11 +59,12 @@ describe('background with synced preferences', () => {
     expect(server.streams[0]!.aborted).toBe(false);
   });
 
-  it('sends preferences storage.sync refused earlier again when it starts, and runs with them meanwhile', async () => {
+  it('sends preferences storage.sync refused earlier again when it starts', async () => {
     const preferences = {
       notify: { ...DEFAULT_SETTINGS.notify, likes: false },
       quietHours: DEFAULT_SETTINGS.quietHours,
       sound: false,
+      snoozePresets: { minutes: 120, tomorrowAt: '09:00' },
     };
     await fakeBrowser.storage.local.set({
       settings: { serverUrl: SERVER, token: 'tok-tok-tok' },

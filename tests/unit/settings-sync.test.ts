@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS, type Settings } from '@/utils/settings/settings';
 const TOKEN = 'secret-token-4711';
 const QUIET = { enabled: true, from: '21:00', to: '06:30' };
 const NOTIFY = { ...DEFAULT_SETTINGS.notify, likes: false };
+const SNOOZE = { minutes: 30, tomorrowAt: '07:15' } as const;
 
 /** A fresh module instance: the migration runs when the storage items are defined, as at a worker or page start. */
 async function loadStorageModule() {
@@ -33,11 +34,14 @@ describe('settings split between storage.local and storage.sync', () => {
       notify: NOTIFY,
       quietHours: QUIET,
       sound: false,
+      snoozePresets: SNOOZE,
     };
     // Extra fields a careless caller might pass are not copied to sync either.
     await saveSettings({ ...settings, ...{ password: TOKEN } });
     const sync = await fakeBrowser.storage.sync.get(null);
-    expect(sync.preferences).toEqual({ notify: NOTIFY, quietHours: QUIET, sound: false });
+    expect(sync).toEqual({
+      preferences: { notify: NOTIFY, quietHours: QUIET, sound: false, snoozePresets: SNOOZE },
+    });
     expect(await syncText()).not.toContain(TOKEN);
     expect(await syncText()).not.toContain('api.example.test');
     expect(await syncText()).not.toContain('alice');
@@ -46,6 +50,7 @@ describe('settings split between storage.local and storage.sync', () => {
     expect(local).not.toHaveProperty('notify');
     expect(local).not.toHaveProperty('quietHours');
     expect(local).not.toHaveProperty('sound');
+    expect(local).not.toHaveProperty('snoozePresets');
     expect(await loadSettings()).toEqual(settings);
   });
 
@@ -67,6 +72,7 @@ describe('settings split between storage.local and storage.sync', () => {
       notify: NOTIFY,
       quietHours: QUIET,
       sound: false,
+      snoozePresets: DEFAULT_SETTINGS.snoozePresets,
     });
     expect(await syncText()).not.toContain(TOKEN);
     const stored = await fakeBrowser.storage.local.get(['settings', 'settings$']);
@@ -92,13 +98,23 @@ describe('settings split between storage.local and storage.sync', () => {
 
   it('ignores broken synced values field by field', async () => {
     await fakeBrowser.storage.sync.set({
-      preferences: { notify: { likes: 'no', stars: false }, quietHours: 5, sound: 1 },
+      preferences: {
+        notify: { likes: 'no', stars: false },
+        quietHours: 5,
+        sound: 1,
+        snoozePresets: { minutes: 45, tomorrowAt: '25:00' },
+      },
     });
-    const { loadSettings } = await loadStorageModule();
+    const { loadSettings, loadSnoozePresets } = await loadStorageModule();
     const settings = await loadSettings();
     expect(settings.notify).toEqual({ ...DEFAULT_SETTINGS.notify, stars: false });
     expect(settings.quietHours).toEqual(DEFAULT_SETTINGS.quietHours);
     expect(settings.sound).toBe(true);
+    expect(settings.snoozePresets).toEqual({ minutes: 60, tomorrowAt: '08:00' });
+    await fakeBrowser.storage.sync.set({ preferences: { snoozePresets: { minutes: 240, tomorrowAt: 7 } } });
+    expect(await loadSnoozePresets()).toEqual({ minutes: 240, tomorrowAt: '08:00' });
+    await fakeBrowser.storage.sync.set({ preferences: { snoozePresets: 'soon' } });
+    expect(await loadSnoozePresets()).toEqual({ minutes: 60, tomorrowAt: '08:00' });
   });
 
   it('policy still wins over the local connection; synced preferences apply', async () => {
@@ -139,14 +155,14 @@ describe('settings split between storage.local and storage.sync', () => {
       .spyOn(fakeBrowser.storage.sync, 'set')
       .mockRejectedValue(new Error('QUOTA_BYTES_PER_ITEM quota exceeded'));
     const settings: Settings = { ...DEFAULT_SETTINGS, serverUrl: 'https://api.example.test', token: TOKEN };
-    const chosen = { ...settings, notify: NOTIFY, quietHours: QUIET, sound: false };
+    const chosen = { ...settings, notify: NOTIFY, quietHours: QUIET, sound: false, snoozePresets: SNOOZE };
     expect(await saveSettings(chosen)).toBe(false);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('QUOTA_BYTES_PER_ITEM'));
     // Not lost: this browser runs with them, although storage.sync still holds the older ones.
     expect(await loadSettings()).toEqual(chosen);
     const { preferencesCopy } = await fakeBrowser.storage.local.get('preferencesCopy');
     expect(preferencesCopy).toEqual({
-      preferences: { notify: NOTIFY, quietHours: QUIET, sound: false },
+      preferences: { notify: NOTIFY, quietHours: QUIET, sound: false, snoozePresets: SNOOZE },
       unsynced: true,
     });
     expect(JSON.stringify(preferencesCopy)).not.toContain(TOKEN);
@@ -157,6 +173,7 @@ describe('settings split between storage.local and storage.sync', () => {
       notify: NOTIFY,
       quietHours: QUIET,
       sound: false,
+      snoozePresets: SNOOZE,
     });
     expect((await fakeBrowser.storage.local.get('preferencesCopy')).preferencesCopy).toMatchObject({ unsynced: false });
     expect(await syncText()).not.toContain(TOKEN);

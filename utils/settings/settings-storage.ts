@@ -19,8 +19,9 @@ import {
   type Preferences,
   type Settings,
 } from './settings';
+import type { SnoozePresets } from './snooze';
 
-export const preferencesItem = storage.defineItem<Preferences>('sync:preferences', {
+const preferencesItem = storage.defineItem<Preferences>('sync:preferences', {
   fallback: pickPreferences(DEFAULT_SETTINGS),
   version: 1,
 });
@@ -34,7 +35,7 @@ interface PreferencesCopy {
   preferences: Preferences;
   unsynced: boolean;
 }
-export const preferencesCopyItem = storage.defineItem<PreferencesCopy | null>('local:preferencesCopy', {
+const preferencesCopyItem = storage.defineItem<PreferencesCopy | null>('local:preferencesCopy', {
   fallback: null,
   version: 1,
 });
@@ -69,6 +70,11 @@ async function loadPreferences(): Promise<Preferences> {
     warn("storage.sync could not be read; using this browser's copy of the preferences", error);
     return copy?.preferences ?? pickPreferences(null);
   }
+}
+
+/** The snooze presets alone, for the popup's first frame (no wait for the connection's migration). */
+export async function loadSnoozePresets(): Promise<SnoozePresets> {
+  return (await loadPreferences()).snoozePresets;
 }
 
 /** Sends preferences `storage.sync` refused earlier once more (the background calls this when it starts). */

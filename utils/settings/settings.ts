@@ -5,6 +5,7 @@
  */
 import type { Category } from '../protocol/categories';
 import { getServerUrlProblem } from './server-url';
+import { DEFAULT_SNOOZE_PRESETS, parseSnoozePresets, type SnoozePresets } from './snooze';
 
 export type AuthMethod = 'cookie' | 'token' | 'username';
 type RoleSetting = 'auto' | 'user' | 'admin';
@@ -33,6 +34,8 @@ export interface Settings {
   quietHours: QuietHours;
   /** Play the system sound with OS notifications (Chrome only; Firefox has no silent option). */
   sound: boolean;
+  /** What the popup's snooze menu offers. */
+  snoozePresets: SnoozePresets;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -45,10 +48,11 @@ export const DEFAULT_SETTINGS: Settings = {
   notify: { likes: true, stars: true, comments: true, system: true, manager: true, report_email: true },
   quietHours: { enabled: false, from: '22:00', to: '07:00' },
   sound: true,
+  snoozePresets: DEFAULT_SNOOZE_PRESETS,
 };
 
 /** What follows the user to their other browsers (`storage.sync`). Nothing else is ever written there. */
-const PREFERENCE_FIELDS = ['notify', 'quietHours', 'sound'] as const;
+const PREFERENCE_FIELDS = ['notify', 'quietHours', 'sound', 'snoozePresets'] as const;
 type PreferenceField = (typeof PREFERENCE_FIELDS)[number];
 export type Preferences = Pick<Settings, PreferenceField>;
 /** What stays in this browser (`storage.local`): the server, the sign-in (token included) and the role. */
@@ -73,6 +77,7 @@ export function pickPreferences(value: unknown): Preferences {
       to: typeof quiet.to === 'string' ? quiet.to : defaults.quietHours.to,
     },
     sound: typeof source.sound === 'boolean' ? source.sound : defaults.sound,
+    snoozePresets: parseSnoozePresets(source.snoozePresets),
   };
 }
 
@@ -134,5 +139,6 @@ export function normalizeSettings(value: Partial<Settings> | null | undefined): 
     ...value,
     notify: { ...DEFAULT_SETTINGS.notify, ...value?.notify },
     quietHours: { ...DEFAULT_SETTINGS.quietHours, ...value?.quietHours },
+    snoozePresets: { ...DEFAULT_SETTINGS.snoozePresets, ...value?.snoozePresets },
   };
 }
