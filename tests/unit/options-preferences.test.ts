@@ -8,7 +8,7 @@ import { useLocale } from '../setup';
 const SIGNED_IN = { ...DEFAULT_SETTINGS, serverUrl: 'http://localhost:8787', token: 'tok-tok-tok' };
 
 describe('options page preferences', () => {
-  it('says a preferences-only save keeps the connection, and a server change reconnects', async () => {
+  it('says a preferences-only save applies at once (no reconnect), and a sign-in change reconnects', async () => {
     const { wrapper, client } = await mountOptions(fakeClient(structuredClone(SIGNED_IN)));
     const feedback = () => wrapper.get('[data-test=feedback]').text();
     await wrapper.get('[data-test=notify-likes]').setValue(false);
@@ -17,7 +17,7 @@ describe('options page preferences', () => {
     expect(client.save).toHaveBeenLastCalledWith(
       expect.objectContaining({ notify: expect.objectContaining({ likes: false }) }),
     );
-    expect(feedback()).toBe('Saved. Your notification choices apply at once; the connection stays open.');
+    expect(feedback()).toBe('Saved. Your notification choices apply at once.');
 
     await wrapper.get('#token').setValue('another-token');
     await wrapper.get('form').trigger('submit');
@@ -27,7 +27,7 @@ describe('options page preferences', () => {
     await wrapper.get('[data-test=sound]').setValue(false);
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(feedback()).toMatch(/connection stays open/);
+    expect(feedback()).toBe('Saved. Your notification choices apply at once.');
   });
 
   it('says when storage.sync refused the preferences: saved here, synced later', async () => {

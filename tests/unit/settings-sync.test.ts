@@ -117,9 +117,20 @@ describe('settings split between storage.local and storage.sync', () => {
     expect(await loadSnoozePresets()).toEqual({ minutes: 60, tomorrowAt: '08:00' });
   });
 
-  it('policy still wins over the local connection; synced preferences apply', async () => {
+  it('policy still wins over the local connection and over anything in storage.sync; synced preferences apply', async () => {
     await fakeBrowser.storage.local.set({ settings: { serverUrl: 'https://mine.example.test', token: TOKEN } });
-    await fakeBrowser.storage.sync.set({ preferences: { notify: NOTIFY, quietHours: QUIET, sound: false } });
+    // Connection fields in the synced value (another browser's bug, a hand-edited value) are never read from there.
+    await fakeBrowser.storage.sync.set({
+      preferences: {
+        notify: NOTIFY,
+        quietHours: QUIET,
+        sound: false,
+        serverUrl: 'https://synced.example.test',
+        authMethod: 'username',
+        token: 'synced-token',
+        role: 'admin',
+      },
+    });
     // What a browser's policy gives (fakeBrowser's managed area is read-only, like the real one).
     const policy = { serverUrl: 'https://policy.example.test', authMethod: 'cookie' };
     vi.spyOn(fakeBrowser.storage.managed, 'get').mockImplementation(async () => policy);
@@ -130,6 +141,7 @@ describe('settings split between storage.local and storage.sync', () => {
       token: TOKEN,
       notify: NOTIFY,
       sound: false,
+      role: 'auto',
     });
   });
 
