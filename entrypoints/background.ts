@@ -18,7 +18,7 @@ import { isSnoozed, normalizeSnooze, type Snooze } from '@/utils/settings/snooze
 import { loadSnooze, saveSnooze, snoozeItem } from '@/utils/settings/snooze-storage';
 import { getAccountKey } from '@/utils/settings/account-key';
 import { getOriginPattern, isCookieForServer } from '@/utils/settings/host-permission';
-import { loadEffectiveSettings, settingsItem } from '@/utils/settings/settings-storage';
+import { loadEffectiveSettings, retryUnsyncedPreferences, watchSettings } from '@/utils/settings/settings-storage';
 import { loadSnapshot, saveSnapshot } from '@/utils/snapshot/snapshot-storage';
 import type { Snapshot } from '@/utils/snapshot/snapshot';
 import { openOrFocusTab } from '@/utils/tabs/open-or-focus-tab';
@@ -93,9 +93,12 @@ export default defineBackground({
     onMessage('getItems', ({ data }) => core.getItems(data.category, data.page));
     onMessage('markItemsRead', ({ data }) => core.markItemsRead(data.category, data.ids));
 
-    // Settings saved anywhere, a policy change, or a newly granted permission: reconnect with what is in force now.
+    // Settings saved anywhere (preferences also in the user's other browsers), a policy change, or a newly granted
+    // permission: apply what is in force now (the core reconnects only when server or sign-in changed).
     const reload = () => void loadEffectiveSettings().then((settings) => core.applySettings(settings));
-    settingsItem.watch(reload);
+    watchSettings(reload);
+    // Preferences storage.sync refused earlier (quota, sync off) are sent again.
+    void retryUnsyncedPreferences().catch(logFailure('syncing preferences'));
     browser.storage.onChanged.addListener((_changes, area) => {
       if (area === 'managed') reload();
     });
