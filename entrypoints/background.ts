@@ -19,7 +19,12 @@ import { isSnoozed, normalizeSnooze, type Snooze } from '@/utils/settings/snooze
 import { loadSnooze, saveSnooze, snoozeItem } from '@/utils/settings/snooze-storage';
 import { getAccountKey } from '@/utils/settings/account-key';
 import { getOriginPattern, isCookieForServer } from '@/utils/settings/host-permission';
-import { loadManagedSettings, loadSettings, settingsItem } from '@/utils/settings/settings-storage';
+import {
+  loadManagedSettings,
+  loadSettings,
+  retryUnsyncedPreferences,
+  watchSettings,
+} from '@/utils/settings/settings-storage';
 import { loadLastPolicy, saveLastPolicy } from '@/utils/settings/last-policy-storage';
 import { createPolicySource } from '@/utils/settings/policy-source';
 import { getEffectiveSettings } from '@/utils/settings/settings';
@@ -107,11 +112,14 @@ export default defineBackground({
     onMessage('getItems', ({ data }) => core.getItems(data.category, data.page));
     onMessage('markItemsRead', ({ data }) => core.markItemsRead(data.category, data.ids));
 
-    // Settings saved anywhere, a policy change, or a newly granted permission: reconnect with what is in force now.
+    // Settings saved anywhere (preferences also in the user's other browsers), a policy change, or a newly granted
+    // permission: apply what is in force now (the core reconnects only when server or sign-in changed).
     function reload() {
       void loadSettingsInForce().then((settings) => core.applySettings(settings));
     }
-    settingsItem.watch(reload);
+    watchSettings(reload);
+    // Preferences storage.sync refused earlier (quota, sync off) are sent again.
+    void retryUnsyncedPreferences().catch(logFailure('syncing preferences'));
     browser.storage.onChanged.addListener((_changes, area) => {
       if (area === 'managed') void policy.refresh().then(reload);
     });

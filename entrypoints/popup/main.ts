@@ -8,6 +8,7 @@ import { loadSnapshot } from '@/utils/snapshot/snapshot-storage';
 import { useInboxStore } from '@/utils/stores/inbox-store';
 import { useSnoozeStore } from '@/utils/stores/snooze-store';
 import { loadSnooze } from '@/utils/settings/snooze-storage';
+import { loadSnoozePresets } from '@/utils/settings/settings-storage';
 import { usePopupStore } from '@/utils/stores/popup-store';
 import { POPUP_SHELL_KEY, POPUP_SHELL_VERSION_KEY } from '@/utils/popup/popup-shell';
 import '@/components/theme.css';
@@ -18,17 +19,18 @@ async function main() {
   const pinia = createPinia();
   const app = createApp(App).use(pinia);
   // Storage answers in a few ms even when the service worker is asleep; the background answers after.
-  const [initial, inboxCache, snooze] = await Promise.all([
+  const [initial, inboxCache, snooze, snoozePresets] = await Promise.all([
     loadSnapshot().catch(() => null),
     loadInboxCache().catch(() => null),
     loadSnooze().catch(() => null),
+    loadSnoozePresets().catch(() => undefined),
   ]);
   const client = createPopupClient();
   const store = usePopupStore(pinia);
   const ready = store.connect(client, initial);
   // The last lists shown, so an expanded category paints at once; they are refreshed on expand.
   useInboxStore(pinia).attach(client, inboxCache);
-  useSnoozeStore(pinia).attach(client, snooze);
+  useSnoozeStore(pinia).attach(client, snooze, snoozePresets);
   const container = document.getElementById('app')!;
   app.mount(container);
   // popup-prepaint.js may have painted the counts already; then this frame only takes over.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import type { Settings } from '../../utils/settings/settings';
+import { splitSettings } from './split-settings';
 import { writeFailureArtifacts } from './artifacts';
 import { CHROMIUM_PATH } from './browsers';
 
@@ -76,13 +77,19 @@ export class ChromiumBeacon {
     return running ?? this.context.waitForEvent('serviceworker', { timeout: timeoutMs });
   }
 
-  /** Presets settings through the documented storage key, as an administrator would. */
+  /**
+   * Presets settings through the documented storage keys, as an administrator would: the connection in
+   * `storage.local` (`settings`), preferences in `storage.sync` (`preferences`).
+   */
   async configure(settings: Partial<Settings>): Promise<void> {
     const worker = await this.worker();
-    await worker.evaluate(async (value) => {
+    await worker.evaluate(async ({ connection, preferences }) => {
       const stored = (await chrome.storage.local.get('settings')).settings ?? {};
-      await chrome.storage.local.set({ settings: { ...stored, ...value } });
-    }, settings);
+      await chrome.storage.local.set({ settings: { ...stored, ...connection } });
+      if (Object.keys(preferences).length === 0) return;
+      const synced = (await chrome.storage.sync.get('preferences')).preferences ?? {};
+      await chrome.storage.sync.set({ preferences: { ...synced, ...preferences } });
+    }, splitSettings(settings));
   }
 
   async badge(): Promise<BadgeState> {
@@ -121,9 +128,16 @@ export class ChromiumBeacon {
     );
   }
 
-  async storage<T>(key: string): Promise<T> {
+  /** A key of `storage.local` (or `storage.sync`); with null, everything in that area. */
+  async storage<T>(key: string | null, area: 'local' | 'sync' = 'local'): Promise<T> {
     const worker = await this.worker();
-    return worker.evaluate(async (k) => (await chrome.storage.local.get(k))[k] as T, key);
+    return worker.evaluate(
+      async ([k, a]) => {
+        const items = await chrome.storage[a].get(k);
+        return (k === null ? items : items[k]) as T;
+      },
+      [key, area] as const,
+    );
   }
 
   /** Stops the extension's service worker the way Chrome does when idle (CDP ServiceWorker.stopAllWorkers). */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Settings } from '../../utils/settings/settings';
+import { splitSettings } from './split-settings';
 import { GECKO_ID } from '../../wxt.config';
 import { writeFailureArtifacts } from './artifacts';
 import { FIREFOX_PATH } from './browsers';
@@ -17,7 +18,10 @@ declare const browser: {
     getBadgeBackgroundColor(details: object): Promise<number[]>;
     getTitle(details: object): Promise<string>;
   };
-  storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> } };
+  storage: Record<
+    'local' | 'sync',
+    { get(key: string | null): Promise<Record<string, unknown>>; set(items: object): Promise<void> }
+  >;
   runtime: { getBackgroundPage(): Promise<unknown> };
   notifications: {
     getAll(): Promise<Record<string, unknown>>;
@@ -90,12 +94,16 @@ export class FirefoxBeacon {
     return (await this.browser.pages()).map((page) => page.url());
   }
 
+  /** Presets settings: the connection in `storage.local` (`settings`), preferences in `storage.sync`. */
   async configure(settings: Partial<Settings>): Promise<void> {
     const page = await this.apiPage();
-    await page.evaluate(async (value) => {
+    await page.evaluate(async ({ connection, preferences }) => {
       const stored = ((await browser.storage.local.get('settings')).settings ?? {}) as object;
-      await browser.storage.local.set({ settings: { ...stored, ...value } });
-    }, settings);
+      await browser.storage.local.set({ settings: { ...stored, ...connection } });
+      if (Object.keys(preferences).length === 0) return;
+      const synced = ((await browser.storage.sync.get('preferences')).preferences ?? {}) as object;
+      await browser.storage.sync.set({ preferences: { ...synced, ...preferences } });
+    }, splitSettings(settings));
   }
 
   async badge(): Promise<BadgeState> {
@@ -107,9 +115,17 @@ export class FirefoxBeacon {
     }));
   }
 
-  async storage<T>(key: string): Promise<T> {
+  /** A key of `storage.local` (or `storage.sync`); with null, everything in that area. */
+  async storage<T>(key: string | null, area: 'local' | 'sync' = 'local'): Promise<T> {
     const page = await this.apiPage();
-    return page.evaluate(async (k) => (await browser.storage.local.get(k))[k] as T, key);
+    return page.evaluate(
+      async (k, a) => {
+        const items = await browser.storage[a].get(k);
+        return (k === null ? items : items[k]) as T;
+      },
+      key,
+      area,
+    );
   }
 
   async badgeText(): Promise<string> {

@@ -63,8 +63,11 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
 
     await f.beacon.clickNotification('beacon-cat-comments', 1); // "Mark read"
     await f.badgeIs('1');
-    const items = (await f.server.live.store.list(USER.username, 'comments', 1, 10)).data;
-    expect(items.map(({ id, read }) => [id, read])).toEqual([
+    // The badge drops before the request is answered (optimistic): wait for the server to have marked it.
+    const readFlags = async () =>
+      (await f.server.live.store.list(USER.username, 'comments', 1, 10)).data.map(({ id, read }) => [id, read]);
+    await waitFor(readFlags, (flags) => flags.some(([, read]) => read), 'the server to mark the item read');
+    expect(await readFlags()).toEqual([
       [second.id, true],
       [first.id, false],
     ]);
@@ -148,6 +151,15 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     expect(await f.beacon.badgeText()).toBe(''); // testing saves nothing
     await options.click('[data-test=save]');
     await f.badgeIs('1');
+    // What saving put in storage.sync: the preferences, and nothing of the server or the sign-in.
+    const synced = await waitFor(
+      () => f.beacon.storage<Record<string, unknown>>(null, 'sync'),
+      (items) => 'preferences' in items,
+      'preferences in storage.sync',
+    );
+    expect(Object.keys(synced)).toEqual(['preferences']);
+    expect(JSON.stringify(synced)).not.toContain(USER.token);
+    expect(JSON.stringify(synced)).not.toContain(new URL(f.server.url).host);
     await f.server.publish({ notice_type: 0 });
     await f.badgeIs('2');
     await options.waitForFunction(() => document.querySelector('[data-test=diag-events]')?.textContent === '1');
@@ -175,10 +187,18 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
 
   it('snooze: no notification while snoozed, the badge still counts; notifications again after', async () => {
     await f.signIn();
+    // The user's snooze presets, a synced preference (storage.sync): the menu names and uses them.
+    await f.beacon.configure({ snoozePresets: { minutes: 30, tomorrowAt: '07:30' } });
     await f.waitLive();
     await f.beacon.popupClick('[data-test=snooze-toggle]');
-    await f.beacon.popupClick('[data-test=snooze-hour]');
+    expect(await f.beacon.popupText('[data-test=snooze-short]')).toBe('For 30 minutes');
+    expect(await f.beacon.popupText('[data-test=snooze-tomorrow]')).toBe('Until tomorrow 07:30');
+    const before = Date.now();
+    await f.beacon.popupClick('[data-test=snooze-short]');
     await f.popupShows('[data-test=snoozed-text]', /^Snoozed until /);
+    const { until } = await f.beacon.storage<{ until: number }>('snooze');
+    expect(until - before).toBeGreaterThanOrEqual(30 * 60_000 - 1000);
+    expect(until - Date.now()).toBeLessThanOrEqual(30 * 60_000);
     await waitFor(
       () => f.beacon.badge(),
       (badge) => badge.title.includes('\nSnoozed until '),

@@ -86,6 +86,15 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
     await options.type('#token', USER.token);
     await options.click('[data-test=save]');
     await f.badgeIs('1');
+    // What saving put in storage.sync: the preferences, and nothing of the server or the sign-in.
+    const synced = await waitFor(
+      () => f.beacon.storage<Record<string, unknown>>(null, 'sync'),
+      (items) => 'preferences' in items,
+      'preferences in storage.sync',
+    );
+    expect(Object.keys(synced)).toEqual(['preferences']);
+    expect(JSON.stringify(synced)).not.toContain(USER.token);
+    expect(JSON.stringify(synced)).not.toContain(new URL(f.server.url).host);
     expect(await options.$eval('[data-test=feedback]', (element) => element.textContent)).toBe(
       'Saved. Beacon is reconnecting.',
     );
@@ -96,10 +105,18 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
   it('snooze: no notification while snoozed, the badge still counts; notifications again after', async () => {
     await f.beacon.notificationsShown(); // starts recording
     await f.signIn();
+    // The user's snooze presets, a synced preference (storage.sync): the menu names and uses them.
+    await f.beacon.configure({ snoozePresets: { minutes: 30, tomorrowAt: '07:30' } });
     await f.waitLive();
     await f.beacon.popupClick('[data-test=snooze-toggle]');
-    await f.beacon.popupClick('[data-test=snooze-hour]');
+    expect(await f.beacon.popupText('[data-test=snooze-short]')).toBe('For 30 minutes');
+    expect(await f.beacon.popupText('[data-test=snooze-tomorrow]')).toBe('Until tomorrow 07:30');
+    const before = Date.now();
+    await f.beacon.popupClick('[data-test=snooze-short]');
     await f.popupShows('[data-test=snoozed-text]', /^Snoozed until /);
+    const { until } = await f.beacon.storage<{ until: number }>('snooze');
+    expect(until - before).toBeGreaterThanOrEqual(30 * 60_000 - 1000);
+    expect(until - Date.now()).toBeLessThanOrEqual(30 * 60_000);
     await waitFor(
       () => f.beacon.badge(),
       (badge) => badge.title.includes('\nSnoozed until '),

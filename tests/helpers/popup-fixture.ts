@@ -6,7 +6,7 @@ import App from '@/entrypoints/popup/App.vue';
 import type { PopupClient } from '@/utils/messaging/popup-client';
 import type { InboxCache, ItemPage } from '@/utils/snapshot/inbox-item';
 import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
-import type { Snooze } from '@/utils/settings/snooze';
+import type { Snooze, SnoozePresets } from '@/utils/settings/snooze';
 import { useInboxStore } from '@/utils/stores/inbox-store';
 import { useSnoozeStore } from '@/utils/stores/snooze-store';
 import { usePopupStore } from '@/utils/stores/popup-store';
@@ -27,7 +27,8 @@ export function snapshotWith(change: Partial<Snapshot> = {}, counts: Partial<Sna
 
 function fakeClient(snapshot: Snapshot) {
   let push: (snapshot: Snapshot) => void = () => {};
-  const client: PopupClient & { push(s: Snapshot): void } = {
+  let pushPresets: (presets: SnoozePresets) => void = () => {};
+  const client: PopupClient & { push(s: Snapshot): void; pushSnoozePresets(p: SnoozePresets): void } = {
     getSnapshot: vi.fn(async () => snapshot),
     markRead: vi.fn(async () => {}),
     reconnect: vi.fn(async () => {}),
@@ -36,6 +37,10 @@ function fakeClient(snapshot: Snapshot) {
     saveInboxCache: vi.fn(async () => {}),
     setSnooze: vi.fn(async () => {}),
     onSnoozeChanged: () => () => {},
+    onSnoozePresetsChanged: (callback) => {
+      pushPresets = callback;
+      return () => {};
+    },
     onSnapshotChanged: (callback) => {
       push = callback;
       return () => {};
@@ -44,6 +49,7 @@ function fakeClient(snapshot: Snapshot) {
     openUrl: vi.fn(async () => {}),
     openSettings: vi.fn(async () => {}),
     push: (s) => push(s),
+    pushSnoozePresets: (presets) => pushPresets(presets),
   };
   return client;
 }
@@ -54,7 +60,12 @@ export type FakeClient = ReturnType<typeof fakeClient>;
 export async function mountPopup(
   snapshot: Snapshot,
   initial: Snapshot | null = snapshot,
-  options: { cache?: InboxCache | null; snooze?: Snooze | null; setup?: (client: FakeClient) => void } = {},
+  options: {
+    cache?: InboxCache | null;
+    snooze?: Snooze | null;
+    snoozePresets?: SnoozePresets;
+    setup?: (client: FakeClient) => void;
+  } = {},
 ) {
   const pinia = createPinia();
   setActivePinia(pinia);
@@ -63,7 +74,7 @@ export async function mountPopup(
   const store = usePopupStore();
   const ready = store.connect(client, initial);
   useInboxStore().attach(client, options.cache ?? null);
-  useSnoozeStore().attach(client, options.snooze ?? null);
+  useSnoozeStore().attach(client, options.snooze ?? null, options.snoozePresets);
   const wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body });
   await ready;
   await flushPromises();

@@ -4,6 +4,8 @@ import { BackgroundCore, type BackgroundCoreDeps } from '@/utils/background/back
 import type { ArrivedNotice } from '@/utils/notifications/notification-plan';
 import { DEFAULT_SETTINGS, type Settings } from '@/utils/settings/settings';
 import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
+import { CATEGORIES, type Category } from '@/utils/protocol/categories';
+import { FakeFetch, jsonResponse } from './fake-fetch';
 
 export interface Harness {
   core: BackgroundCore;
@@ -13,6 +15,8 @@ export interface Harness {
   snapshot(): Snapshot;
   saved: Snapshot[];
   notices: ArrivedNotice[];
+  /** The settings each notice was announced with (what the notifier plans with). */
+  noticeSettings: Settings[];
   signIns: number;
   keepAlives: number;
   logs: string[];
@@ -38,6 +42,7 @@ export function createHarness(
     badges: [] as string[],
     saved: [] as Snapshot[],
     notices: [] as ArrivedNotice[],
+    noticeSettings: [] as Settings[],
     signIns: 0,
     keepAlives: 0,
     logs: [] as string[],
@@ -50,7 +55,10 @@ export function createHarness(
     render: async (snapshot) => void harness.badges.push(getBadgeText(snapshot)),
     publish: () => {},
     notifications: {
-      add: (notice) => void harness.notices.push(notice),
+      add: (notice, announcedWith) => {
+        harness.notices.push(notice);
+        harness.noticeSettings.push(announcedWith);
+      },
       showSignIn: () => void harness.signIns++,
       clearAll: () => void (harness.notices = []),
     },
@@ -66,4 +74,24 @@ export function createHarness(
   harness.badge = () => harness.badges.at(-1) ?? '';
   harness.snapshot = () => harness.core.getSnapshot();
   return harness;
+}
+
+/** A fake server whose counts the test controls; answers `limit=1` lists like the protocol says. */
+export function fakeServer(role = 'user') {
+  const server = new FakeFetch();
+  const counts: Record<Category, number> = { likes: 0, stars: 0, comments: 0, system: 0, manager: 0, report_email: 0 };
+  server.route('/notification/me', () => jsonResponse(200, { username: 'alice', role }));
+  for (const category of CATEGORIES) {
+    server.route(`/notification/${category}`, () =>
+      jsonResponse(200, {
+        data: [{ id: `${category}-latest`, title: `latest ${category}`, content: 'body', url: null }],
+        unread_count: counts[category],
+      }),
+    );
+    server.route(`/notification/${category}/read`, () => {
+      counts[category] = 0;
+      return new Response(null, { status: 204 });
+    });
+  }
+  return { server, counts };
 }

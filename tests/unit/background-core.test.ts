@@ -1,28 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CATEGORIES, type Category } from '@/utils/protocol/categories';
 import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
-import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
-import { createHarness, makeSettings } from '../helpers/service-harness';
-
-/** A fake server whose counts the test controls; answers `limit=1` lists like the protocol says. */
-function fakeServer(role = 'user') {
-  const server = new FakeFetch();
-  const counts: Record<Category, number> = { likes: 0, stars: 0, comments: 0, system: 0, manager: 0, report_email: 0 };
-  server.route('/notification/me', () => jsonResponse(200, { username: 'alice', role }));
-  for (const category of CATEGORIES) {
-    server.route(`/notification/${category}`, () =>
-      jsonResponse(200, {
-        data: [{ id: `${category}-latest`, title: `latest ${category}`, content: 'body', url: null }],
-        unread_count: counts[category],
-      }),
-    );
-    server.route(`/notification/${category}/read`, () => {
-      counts[category] = 0;
-      return new Response(null, { status: 204 });
-    });
-  }
-  return { server, counts };
-}
+import { jsonResponse } from '../helpers/fake-fetch';
+import { createHarness, fakeServer, makeSettings } from '../helpers/service-harness';
 
 const flush = () => vi.advanceTimersByTimeAsync(0);
 
@@ -185,6 +164,33 @@ describe('BackgroundCore', () => {
     expect(h.badge()).toBe('');
     await h.core.applySettings(makeSettings({ serverUrl: 'http://insecure.example.com' }));
     expect(h.snapshot().connection.status).toBe('unconfigured');
+  });
+
+  it('keeps the stream when only preferences change (or the same settings are written again); reconnects for a new token', async () => {
+    const { server } = fakeServer();
+    const h = createHarness(server.fetch, makeSettings());
+    await h.core.start();
+    const stream = await server.nextStream();
+    await flush();
+    const quiet = makeSettings({ notify: { ...makeSettings().notify, likes: false }, sound: false });
+    await h.core.applySettings(quiet);
+    await h.core.applySettings(makeSettings({ ...quiet, appUrl: 'https://app.test/' }));
+    await h.core.applySettings(structuredClone(quiet)); // a rewrite of equal values (a migration, a re-save)
+    await flush();
+    expect(server.countRequests('/socket_connection')).toBe(1);
+    expect(stream.aborted).toBe(false);
+    expect(h.snapshot().connection.status).toBe('live');
+    // The open stream's next notice is announced with the new preferences.
+    stream.push('id: p.1\ndata: {"notice_type":0,"unread_count":1,"title":"Ann liked"}\n\n');
+    await flush();
+    expect(h.notices).toHaveLength(1);
+    expect(h.noticeSettings[0]).toMatchObject({ notify: { likes: false }, sound: false });
+
+    await h.core.applySettings(makeSettings({ ...quiet, token: 'another-token-123' }));
+    await flush();
+    expect(stream.aborted).toBe(true);
+    expect(server.countRequests('/socket_connection')).toBe(2);
+    expect(server.requests.at(-1)!.headers.Authorization).toBe('Bearer another-token-123');
   });
 
   it('never puts the token in a URL or a log line', async () => {

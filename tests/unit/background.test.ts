@@ -4,47 +4,12 @@
  */
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { CATEGORIES } from '@/utils/protocol/categories';
-import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
+import { SERVER, badgeText, startBackground as startFixture } from '../helpers/background-fixture';
+import { jsonResponse, type FakeFetch } from '../helpers/fake-fetch';
 
-const SERVER = 'http://127.0.0.1:8787';
 let server: FakeFetch;
 const openOptionsPage = vi.fn(async () => {});
-
-/** Loads the entrypoint afresh (its messaging listeners are per module instance) and runs its main(). */
-async function startBackground() {
-  server = new FakeFetch();
-  server.route('/notification/me', jsonResponse(200, { username: 'alice', role: 'user' }));
-  for (const category of CATEGORIES) {
-    server.route(
-      `/notification/${category}`,
-      jsonResponse(200, { data: [], unread_count: category === 'likes' ? 4 : 0 }),
-    );
-  }
-  vi.stubGlobal('fetch', server.fetch);
-  // @webext-core/messaging talks to `chrome.runtime`: with no popup open, Chrome answers a send with this error.
-  const runtime: Record<string, unknown> = {
-    ...fakeBrowser.runtime,
-    sendMessage(_message: unknown, callback: (response: unknown) => void) {
-      runtime.lastError = { message: 'Could not establish connection. Receiving end does not exist.' };
-      callback(undefined);
-      delete runtime.lastError;
-    },
-  };
-  vi.stubGlobal('chrome', { ...fakeBrowser, runtime });
-  // APIs fakeBrowser does not implement.
-  Object.assign(fakeBrowser, {
-    permissions: { contains: async () => true, onAdded: { addListener() {} } },
-    cookies: { onChanged: { addListener() {} } },
-  });
-  Object.assign(fakeBrowser.runtime, { getPlatformInfo: async () => ({ os: 'linux' }), openOptionsPage });
-  Object.assign(fakeBrowser.action, { setIcon: async () => {} });
-  vi.resetModules();
-  const { default: background } = await import('@/entrypoints/background');
-  background.main();
-}
-
-const badgeText = () => fakeBrowser.action.getBadgeText({});
+const startBackground = async () => void (server = await startFixture(openOptionsPage));
 
 beforeEach(() => {
   fakeBrowser.reset();

@@ -1,4 +1,4 @@
-/** The popup's browser edge: where "Open app" and "Open" lead, with fakeBrowser storage, policy and tabs. */
+/** The popup's browser edge: where "Open app" and "Open" lead, and the snooze presets, with fakeBrowser. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createPopupClient } from '@/utils/messaging/extension-popup-client';
@@ -25,5 +25,16 @@ describe('popup client', () => {
     const create = vi.spyOn(fakeBrowser.tabs, 'create');
     await createPopupClient().openApp(null);
     expect(create).toHaveBeenCalledWith({ url: 'https://notify.test/' });
+  });
+
+  it('tells the popup when the snooze presets change in storage.sync (another browser, the options page)', async () => {
+    const seen: unknown[] = [];
+    const stop = createPopupClient().onSnoozePresetsChanged((presets) => seen.push(presets));
+    await fakeBrowser.storage.sync.set({ preferences: { snoozePresets: { minutes: 240, tomorrowAt: '06:00' } } });
+    await vi.waitFor(() => expect(seen).toEqual([{ minutes: 240, tomorrowAt: '06:00' }]));
+    stop();
+    await fakeBrowser.storage.sync.set({ preferences: { snoozePresets: { minutes: 30, tomorrowAt: '06:00' } } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toHaveLength(1);
   });
 });

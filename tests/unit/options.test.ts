@@ -1,55 +1,7 @@
-import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
-import { describe, expect, it, vi } from 'vitest';
-import App from '@/entrypoints/options/App.vue';
-import type { TestStepResult } from '@/utils/connection/connection-test';
-import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '@/utils/settings/settings';
-import type { SettingsClient } from '@/utils/messaging/settings-client';
-import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
-import { useSettingsStore } from '@/utils/stores/settings-store';
-
-function fakeClient(settings: Settings = structuredClone(DEFAULT_SETTINGS), managed: ManagedSettings = {}) {
-  let watcher: (settings: Settings) => void = () => {};
-  const client = {
-    load: vi.fn(async () => ({ settings: structuredClone(settings), managed })),
-    save: vi.fn(async (_: Settings) => {}),
-    requestPermission: vi.fn(async (_: string) => true),
-    watch: (callback: (settings: Settings) => void) => {
-      watcher = callback;
-      return () => {};
-    },
-    testConnection: vi.fn(async (_: Settings, onStep: (result: TestStepResult) => void) => {
-      onStep({ step: 'server', ok: true, outcome: { kind: 'reached' } });
-      onStep({
-        step: 'signIn',
-        ok: false,
-        outcome: { kind: 'refused', reason: { code: 'http', status: 401, detail: 'invalid or expired token' } },
-      });
-      return false;
-    }),
-    forget: vi.fn(async () => {}),
-    getSnapshot: vi.fn(async () => ({
-      ...getEmptySnapshot(),
-      lastEventId: 'abc.7',
-      diagnostics: { ...getEmptySnapshot().diagnostics, malformedEvents: 2 },
-    })),
-    onSnapshotChanged: () => () => {},
-    getShortcut: vi.fn(async (): Promise<string | null> => 'Alt+Shift+U'),
-    openShortcutSettings: vi.fn(async () => {}),
-    canSilenceNotifications: true,
-    emit: (next: Settings) => watcher(next),
-  } satisfies SettingsClient & { emit(next: Settings): void };
-  return client;
-}
-
-async function mountOptions(client = fakeClient()) {
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  await useSettingsStore().connect(client);
-  const wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body });
-  await flushPromises();
-  return { wrapper, client };
-}
+import { flushPromises } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '@/utils/settings/settings';
+import { fakeClient, mountOptions } from '../helpers/options-fixture';
 
 describe('options page', () => {
   it('rejects a non-URL, plain http on a non-local host and an empty token, next to each field, saving nothing', async () => {
@@ -162,6 +114,27 @@ describe('options page', () => {
     client.emit({ ...DEFAULT_SETTINGS, serverUrl: 'http://localhost:9999' });
     await flushPromises();
     expect((wrapper.get('#serverUrl').element as HTMLInputElement).value).toBe('http://localhost:9999');
+  });
+
+  it('follows preferences synced from another browser, says which settings sync, and keeps them on "forget"', async () => {
+    const { wrapper, client } = await mountOptions(
+      fakeClient({ ...DEFAULT_SETTINGS, serverUrl: 'http://localhost:1', token: 'tok' }),
+    );
+    const fieldset = wrapper.get('fieldset[aria-describedby=preferencesSyncNote]');
+    expect(fieldset.get('#preferencesSyncNote').text()).toContain('other browsers');
+    client.emit({
+      ...DEFAULT_SETTINGS,
+      serverUrl: 'http://localhost:1',
+      token: 'tok',
+      notify: { ...DEFAULT_SETTINGS.notify, likes: false },
+    });
+    await flushPromises();
+    const likes = () => (wrapper.get('[data-test=notify-likes]').element as HTMLInputElement).checked;
+    expect(likes()).toBe(false);
+    await wrapper.get('[data-test=forget]').trigger('click');
+    await flushPromises();
+    expect((wrapper.get('#serverUrl').element as HTMLInputElement).value).toBe('');
+    expect(likes()).toBe(false);
   });
 
   it('forgets the server and shows diagnostics', async () => {

@@ -16,7 +16,7 @@ describe('popup snooze', () => {
     expect(toggle.attributes('aria-label')).toBe('Snooze notifications');
     await toggle.trigger('click');
     expect(toggle.attributes('aria-expanded')).toBe('true');
-    expect(document.activeElement?.getAttribute('data-test')).toBe('snooze-hour');
+    expect(document.activeElement?.getAttribute('data-test')).toBe('snooze-short');
     expect(wrapper.findAll('.snooze__option').map((option) => option.text())).toEqual([
       'For 1 hour',
       'Until tomorrow 08:00',
@@ -47,9 +47,30 @@ describe('popup snooze', () => {
     const { wrapper, client } = await mountPopup(snapshotWith());
     vi.mocked(client.setSnooze).mockRejectedValueOnce(new Error('quota exceeded'));
     await wrapper.get('[data-test=snooze-toggle]').trigger('click');
-    await wrapper.get('[data-test=snooze-hour]').trigger('click');
+    await wrapper.get('[data-test=snooze-short]').trigger('click');
     await flushPromises();
     expect(wrapper.find('[data-test=snoozed]').exists()).toBe(false);
     expect(wrapper.get('[data-test=action-error]').text()).toBe('That did not work: quota exceeded');
+  });
+
+  it('names and starts the presets the user chose (synced preferences), and follows a change while open', async () => {
+    vi.useFakeTimers({ now: new Date(2026, 10, 24, 12, 0), shouldAdvanceTime: true });
+    const { wrapper, client } = await mountPopup(snapshotWith(), undefined, {
+      snoozePresets: { minutes: 120, tomorrowAt: '07:30' },
+    });
+    await wrapper.get('[data-test=snooze-toggle]').trigger('click');
+    const labels = () => wrapper.findAll('.snooze__option').map((option) => option.text());
+    expect(labels()).toEqual(['For 2 hours', 'Until tomorrow 07:30', 'Until I turn them back on']);
+    await wrapper.get('[data-test=snooze-short]').trigger('click');
+    expect(client.setSnooze).toHaveBeenLastCalledWith({ until: new Date(2026, 10, 24, 14, 0).getTime() });
+
+    // Changed in the options page or in another browser: the open menu follows.
+    client.pushSnoozePresets({ minutes: 30, tomorrowAt: '09:15' });
+    await wrapper.get('[data-test=resume]').trigger('click');
+    await flushPromises();
+    await wrapper.get('[data-test=snooze-toggle]').trigger('click');
+    expect(labels()).toEqual(['For 30 minutes', 'Until tomorrow 09:15', 'Until I turn them back on']);
+    await wrapper.get('[data-test=snooze-tomorrow]').trigger('click');
+    expect(client.setSnooze).toHaveBeenLastCalledWith({ until: new Date(2026, 10, 25, 9, 15).getTime() });
   });
 });

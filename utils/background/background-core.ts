@@ -8,7 +8,7 @@ import type { Category } from '../protocol/categories';
 import type { ArrivedNotice } from '../notifications/notification-plan';
 import { getAccountKey } from '../settings/account-key';
 import { getBaseUrl } from '../settings/server-url';
-import type { Settings } from '../settings/settings';
+import { isSameSession, type Settings } from '../settings/settings';
 import {
   getEmptySnapshot,
   normalizeSnapshot,
@@ -83,8 +83,16 @@ export class BackgroundCore {
     await this.applySettings(await this.deps.loadSettings());
   }
 
-  /** New settings (or the first load): reconnect at once; a different account starts from empty counts. */
+  /**
+   * New settings (or the first load): reconnect at once; a different account starts from empty counts. Settings that
+   * open the same session (preferences changed here or synced from another browser, the app URL, or the same values
+   * written again) keep the open stream: a reconnect would be churn, and an event in its gap gets no notification.
+   */
   async applySettings(settings: Settings): Promise<void> {
+    if (this.session && this.settings && isSameSession(this.settings, settings)) {
+      this.settings = settings; // the next notice is announced with these
+      return;
+    }
     this.applying?.abort();
     const applying = (this.applying = new AbortController());
     this.session?.close();

@@ -1,7 +1,7 @@
 /** PopupClient over @webext-core/messaging and browser tabs: the popup's edge. */
 import { browser } from 'wxt/browser';
 import { getAppPageUrl } from '../settings/app-url';
-import { loadEffectiveSettings } from '../settings/settings-storage';
+import { loadEffectiveSettings, loadSnoozePresets, watchSettings } from '../settings/settings-storage';
 import { saveInboxCache } from '../snapshot/inbox-cache-storage';
 import { normalizeSnooze } from '../settings/snooze';
 import { saveSnooze, snoozeItem } from '../settings/snooze-storage';
@@ -23,6 +23,7 @@ export function createPopupClient(): PopupClient {
     saveInboxCache,
     setSnooze: saveSnooze,
     onSnoozeChanged: (callback) => snoozeItem.watch((value) => callback(normalizeSnooze(value))),
+    onSnoozePresetsChanged: (callback) => watchSettings(() => void loadSnoozePresets().then(callback)),
     onSnapshotChanged: (callback) => onMessage('snapshotChanged', ({ data }) => callback(data)),
     async openApp(category) {
       // The effective settings, as for notification clicks: an administrator's app URL wins.

@@ -2,9 +2,15 @@
 import { browser } from 'wxt/browser';
 import { runConnectionTest } from '../connection/connection-test';
 import { getOriginPattern } from '../settings/host-permission';
-import { DEFAULT_SETTINGS, normalizeSettings } from '../settings/settings';
+import { DEFAULT_SETTINGS, pickConnection } from '../settings/settings';
 import { getPopupShortcut } from '../settings/shortcut';
-import { loadManagedSettings, loadSettings, settingsItem } from '../settings/settings-storage';
+import {
+  loadManagedSettings,
+  loadSettings,
+  saveSettings,
+  settingsItem,
+  watchSettings,
+} from '../settings/settings-storage';
 import { onMessage, sendMessage } from './messaging';
 import type { SettingsClient } from './settings-client';
 
@@ -13,11 +19,12 @@ export function createSettingsClient(): SettingsClient {
     async load() {
       return { settings: await loadSettings(), managed: await loadManagedSettings() };
     },
-    save: (settings) => settingsItem.setValue(settings),
+    save: async (settings) => ({ preferencesSynced: await saveSettings(settings) }),
     requestPermission: (url) => browser.permissions.request({ origins: [getOriginPattern(url)] }),
-    watch: (callback) => settingsItem.watch((value) => callback(normalizeSettings(value))),
+    watch: (callback) => watchSettings(() => void loadSettings().then(callback)),
     testConnection: (settings, onStep) => runConnectionTest(settings, (input, init) => fetch(input, init), onStep),
-    forget: () => settingsItem.setValue(structuredClone(DEFAULT_SETTINGS)),
+    // The server and sign-in only: the preferences belong to the user, in every browser.
+    forget: () => settingsItem.setValue(pickConnection(DEFAULT_SETTINGS)),
     getSnapshot: () => sendMessage('getSnapshot'),
     onSnapshotChanged: (callback) => onMessage('snapshotChanged', ({ data }) => callback(data)),
     getShortcut: async () => getPopupShortcut(await browser.commands.getAll()),

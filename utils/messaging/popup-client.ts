@@ -3,7 +3,7 @@ import type { MarkReadTarget } from './protocol-map';
 import type { Category } from '../protocol/categories';
 import type { Snapshot } from '../snapshot/snapshot';
 import type { InboxCache, ItemPage } from '../snapshot/inbox-item';
-import type { Snooze } from '../settings/snooze';
+import type { Snooze, SnoozePresets } from '../settings/snooze';
 
 export interface PopupClient {
   getSnapshot(): Promise<Snapshot>;
@@ -18,6 +18,8 @@ export interface PopupClient {
   setSnooze(snooze: Snooze | null): Promise<void>;
   /** Calls back when the snooze changes (set elsewhere, or ended by its alarm); returns an unsubscribe function. */
   onSnoozeChanged(callback: (snooze: Snooze | null) => void): () => void;
+  /** Calls back when the snooze presets change (options page, or synced from another browser). */
+  onSnoozePresetsChanged(callback: (presets: SnoozePresets) => void): () => void;
   /** Calls back with every snapshot the background pushes; returns an unsubscribe function. */
   onSnapshotChanged(callback: (snapshot: Snapshot) => void): () => void;
   /** Opens the web app (at a category's page when given) in a tab. */

@@ -6,13 +6,14 @@ import type { Snapshot } from '../snapshot/snapshot';
 export interface SettingsClient {
   /** The user's settings and the fields an administrator set by policy. */
   load(): Promise<{ settings: Settings; managed: ManagedSettings }>;
-  save(settings: Settings): Promise<void>;
+  /** Saves; `preferencesSynced` is false when `storage.sync` refused the preferences (kept here, sent later). */
+  save(settings: Settings): Promise<{ preferencesSynced: boolean }>;
   /** Asks for host permission to reach `url`; must be called straight from a click (a user gesture). */
   requestPermission(url: string): Promise<boolean>;
-  /** Settings changed elsewhere (another window, the background); returns an unsubscribe function. */
+  /** Settings changed elsewhere (another window, the background, another browser's synced preferences). */
   watch(callback: (settings: Settings) => void): () => void;
   testConnection(settings: Settings, onStep: (result: TestStepResult) => void): Promise<boolean>;
-  /** Forgets the server: default settings; the background clears counts, notices and notifications. */
+  /** Forgets the server and sign-in (preferences stay); the background clears counts, notices and notifications. */
   forget(): Promise<void>;
   getSnapshot(): Promise<Snapshot>;
   onSnapshotChanged(callback: (snapshot: Snapshot) => void): () => void;

@@ -1,9 +1,10 @@
 /** Checks a settings form before saving: one message per field, so nothing is saved half-way. */
 import type { MessageKey } from '../labels/message-key';
+import { isTimeOfDay } from '../lib/time-of-day';
 import { getServerUrlProblem, isSendableToken, type ServerUrlProblem } from './server-url';
 import type { Settings } from './settings';
 
-type SettingsField = 'serverUrl' | 'appUrl' | 'token' | 'username' | 'quietFrom' | 'quietTo';
+type SettingsField = 'serverUrl' | 'appUrl' | 'token' | 'username' | 'quietFrom' | 'quietTo' | 'snoozeTomorrowAt';
 export type SettingsErrors = Partial<Record<SettingsField, MessageKey>>;
 
 const URL_PROBLEMS: Record<ServerUrlProblem, MessageKey> = {
@@ -13,8 +14,6 @@ const URL_PROBLEMS: Record<ServerUrlProblem, MessageKey> = {
   insecure: 'errorInsecure',
   'has-extras': 'errorUrlExtras',
 };
-
-const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export function validateSettings(settings: Settings): SettingsErrors {
   const errors: SettingsErrors = {};
@@ -29,9 +28,10 @@ export function validateSettings(settings: Settings): SettingsErrors {
     errors.token = 'errorTokenInvalid';
   if (settings.authMethod === 'username' && settings.username.trim() === '') errors.username = 'errorUsernameEmpty';
   if (settings.quietHours.enabled) {
-    if (!TIME.test(settings.quietHours.from)) errors.quietFrom = 'errorTimeInvalid';
-    if (!TIME.test(settings.quietHours.to)) errors.quietTo = 'errorTimeInvalid';
+    if (!isTimeOfDay(settings.quietHours.from)) errors.quietFrom = 'errorTimeInvalid';
+    if (!isTimeOfDay(settings.quietHours.to)) errors.quietTo = 'errorTimeInvalid';
   }
+  if (!isTimeOfDay(settings.snoozePresets.tomorrowAt)) errors.snoozeTomorrowAt = 'errorTimeInvalid';
   return errors;
 }
 

@@ -1,9 +1,11 @@
 /**
  * User settings: the model, its defaults and the policy rules (docs/configuration.md). Stored by
- * settings-storage.ts; administrators and tests may preset the stored value, missing fields take the defaults.
+ * settings-storage.ts in two parts: the connection (server, sign-in) stays in this browser, the preferences follow
+ * the user through `storage.sync`. Missing fields take the defaults.
  */
 import type { Category } from '../protocol/categories';
 import { getServerUrlProblem } from './server-url';
+import { DEFAULT_SNOOZE_PRESETS, parseSnoozePresets, type SnoozePresets } from './snooze';
 
 export type AuthMethod = 'cookie' | 'token' | 'username';
 type RoleSetting = 'auto' | 'user' | 'admin';
@@ -32,6 +34,8 @@ export interface Settings {
   quietHours: QuietHours;
   /** Play the system sound with OS notifications (Chrome only; Firefox has no silent option). */
   sound: boolean;
+  /** What the popup's snooze menu offers. */
+  snoozePresets: SnoozePresets;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -44,7 +48,57 @@ export const DEFAULT_SETTINGS: Settings = {
   notify: { likes: true, stars: true, comments: true, system: true, manager: true, report_email: true },
   quietHours: { enabled: false, from: '22:00', to: '07:00' },
   sound: true,
+  snoozePresets: DEFAULT_SNOOZE_PRESETS,
 };
+
+/** What follows the user to their other browsers (`storage.sync`). Nothing else is ever written there. */
+const PREFERENCE_FIELDS = ['notify', 'quietHours', 'sound', 'snoozePresets'] as const;
+type PreferenceField = (typeof PREFERENCE_FIELDS)[number];
+export type Preferences = Pick<Settings, PreferenceField>;
+/** What stays in this browser (`storage.local`): the server, the sign-in (token included) and the role. */
+export type ConnectionSettings = Omit<Settings, PreferenceField>;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** The preferences of any stored value, and nothing else: built field by field, so no token can ride along. */
+export function pickPreferences(value: unknown): Preferences {
+  const source = isRecord(value) ? value : {};
+  const defaults = DEFAULT_SETTINGS;
+  const notify = { ...defaults.notify };
+  if (isRecord(source.notify))
+    for (const category of Object.keys(notify) as Category[])
+      if (typeof source.notify[category] === 'boolean') notify[category] = source.notify[category];
+  const quiet = isRecord(source.quietHours) ? source.quietHours : {};
+  return {
+    notify,
+    quietHours: {
+      enabled: typeof quiet.enabled === 'boolean' ? quiet.enabled : defaults.quietHours.enabled,
+      from: typeof quiet.from === 'string' ? quiet.from : defaults.quietHours.from,
+      to: typeof quiet.to === 'string' ? quiet.to : defaults.quietHours.to,
+    },
+    sound: typeof source.sound === 'boolean' ? source.sound : defaults.sound,
+    snoozePresets: parseSnoozePresets(source.snoozePresets),
+  };
+}
+
+/** The connection part of a stored value (preferences and unknown fields dropped), missing ones the defaults. */
+export function pickConnection(value: Partial<Settings> | null | undefined): ConnectionSettings {
+  const { serverUrl, appUrl, authMethod, token, username, role } = normalizeSettings(value);
+  return { serverUrl, appUrl, authMethod, token, username, role };
+}
+
+/** What an account session is opened with: a change in any of these reconnects, a change elsewhere does not. */
+const SESSION_FIELDS = ['serverUrl', 'authMethod', 'token', 'username', 'role'] as const;
+
+/** True when both settings open the same session (only preferences or the app URL differ). */
+export function isSameSession(a: Settings, b: Settings): boolean {
+  return SESSION_FIELDS.every((field) => a[field] === b[field]);
+}
+
+/** True when a stored value still holds preferences (written before they moved to `storage.sync`). */
+export function hasPreferences(value: unknown): boolean {
+  return isRecord(value) && PREFERENCE_FIELDS.some((field) => field in value);
+}
 
 /** Fields an administrator can preset and lock through browser policy (`storage.managed`, public/managed_schema.json). */
 export const MANAGED_FIELDS = ['serverUrl', 'appUrl', 'authMethod', 'username', 'role'] as const;
@@ -85,5 +139,6 @@ export function normalizeSettings(value: Partial<Settings> | null | undefined): 
     ...value,
     notify: { ...DEFAULT_SETTINGS.notify, ...value?.notify },
     quietHours: { ...DEFAULT_SETTINGS.quietHours, ...value?.quietHours },
+    snoozePresets: { ...DEFAULT_SETTINGS.snoozePresets, ...value?.snoozePresets },
   };
 }

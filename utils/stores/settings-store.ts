@@ -8,7 +8,9 @@ import type { MessageKey } from '../labels/message-key';
 import {
   DEFAULT_SETTINGS,
   getEffectiveSettings,
+  isSameSession,
   MANAGED_FIELDS,
+  pickPreferences,
   type ManagedField,
   type ManagedSettings,
   type Settings,
@@ -32,6 +34,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const testResults = ref<TestStepResult[]>([]);
   const snapshot = shallowRef<Snapshot | null>(null);
   const canSilence = ref(true);
+  /** What is stored (with policy applied): tells a save that reconnects from one that changes preferences only. */
+  let stored: Settings = structuredClone(DEFAULT_SETTINGS);
   /** The popup's keyboard shortcut; null when the user removed it, undefined until the browser answered. */
   const shortcut = ref<string | null | undefined>(undefined);
   let client: SettingsClient | null = null;
@@ -48,9 +52,11 @@ export const useSettingsStore = defineStore('settings', () => {
     );
     const loaded = await settingsClient.load();
     managed.value = loaded.managed;
-    draft.value = getEffectiveSettings(loaded.settings, loaded.managed);
+    stored = getEffectiveSettings(loaded.settings, loaded.managed);
+    draft.value = structuredClone(stored);
     const stopWatching = settingsClient.watch((settings) => {
-      draft.value = getEffectiveSettings(settings, managed.value);
+      stored = getEffectiveSettings(settings, managed.value);
+      draft.value = structuredClone(stored);
       errors.value = {};
     });
     const stopSnapshots = settingsClient.onSnapshotChanged((next) => (snapshot.value = next));
@@ -97,9 +103,12 @@ export const useSettingsStore = defineStore('settings', () => {
     busy.value = 'saving';
     try {
       if (!(await ensurePermission(settings))) return;
-      await client.save(settings);
-      draft.value = settings;
-      feedback.value = { kind: 'success', key: 'saved' };
+      const { preferencesSynced } = await client.save(settings);
+      const reconnects = !isSameSession(stored, settings);
+      stored = settings;
+      draft.value = structuredClone(settings);
+      if (!preferencesSynced) feedback.value = { kind: 'info', key: 'savedNotSynced' };
+      else feedback.value = { kind: 'success', key: reconnects ? 'saved' : 'savedPreferences' };
     } catch (error) {
       feedback.value = { kind: 'error', key: 'actionFailed', substitutions: [describeError(error)] };
     } finally {
@@ -127,7 +136,9 @@ export const useSettingsStore = defineStore('settings', () => {
     busy.value = 'forgetting';
     try {
       await client.forget();
-      draft.value = getEffectiveSettings(structuredClone(DEFAULT_SETTINGS), managed.value);
+      // Only the connection is forgotten; the stored preferences stay as they are.
+      stored = getEffectiveSettings({ ...DEFAULT_SETTINGS, ...pickPreferences(stored) }, managed.value);
+      draft.value = structuredClone(stored);
       testResults.value = [];
       errors.value = {};
       feedback.value = { kind: 'info', key: 'signedOutDone' };

@@ -3,19 +3,38 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { describeError } from '../lib/errors';
 import type { PopupClient } from '../messaging/popup-client';
-import { getSnooze, isSnoozed, type Snooze, type SnoozePreset } from '../settings/snooze';
+import {
+  DEFAULT_SNOOZE_PRESETS,
+  getSnooze,
+  isSnoozed,
+  type Snooze,
+  type SnoozePreset,
+  type SnoozePresets,
+} from '../settings/snooze';
 import { usePopupStore } from './popup-store';
 
 export const useSnoozeStore = defineStore('snooze', () => {
   const popup = usePopupStore();
   const snooze = ref<Snooze | null>(null);
+  /** The user's presets (a synced preference): what the menu offers and names. */
+  const presets = ref<SnoozePresets>(DEFAULT_SNOOZE_PRESETS);
   let client: PopupClient | null = null;
 
-  /** Starts from the stored snooze (read with the snapshot, for the first frame) and follows changes. */
-  function attach(popupClient: PopupClient, initial: Snooze | null): () => void {
+  /** Starts from the stored snooze and presets (read with the snapshot, for the first frame) and follows changes. */
+  function attach(
+    popupClient: PopupClient,
+    initial: Snooze | null,
+    initialPresets: SnoozePresets = DEFAULT_SNOOZE_PRESETS,
+  ): () => void {
     client = popupClient;
     snooze.value = initial;
-    return popupClient.onSnoozeChanged((value) => (snooze.value = value));
+    presets.value = initialPresets;
+    const stopSnooze = popupClient.onSnoozeChanged((value) => (snooze.value = value));
+    const stopPresets = popupClient.onSnoozePresetsChanged((value) => (presets.value = value));
+    return () => {
+      stopSnooze();
+      stopPresets();
+    };
   }
 
   async function set(next: Snooze | null): Promise<void> {
@@ -30,10 +49,10 @@ export const useSnoozeStore = defineStore('snooze', () => {
     }
   }
 
-  const start = (preset: SnoozePreset) => set(getSnooze(preset, Date.now()));
+  const start = (preset: SnoozePreset) => set(getSnooze(preset, Date.now(), presets.value));
   const resume = () => set(null);
   /** The snooze still in force at `now`, or null. */
   const activeAt = (now: number) => (isSnoozed(snooze.value, now) ? snooze.value : null);
 
-  return { snooze, attach, start, resume, activeAt };
+  return { snooze, presets, attach, start, resume, activeAt };
 });
