@@ -85,8 +85,10 @@ export class FirefoxBeacon {
     return page.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
   }
 
+  /** Clicks an element of the popup once it is there, as a user would (Playwright's click waits the same way). */
   async popupClick(selector: string): Promise<void> {
     const page = await this.apiPage();
+    await page.waitForSelector(selector, { visible: true, timeout: 10_000 });
     await page.click(selector);
   }
 
