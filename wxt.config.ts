@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import { LOOPBACK_HOSTS } from './utils/settings/server-url';
+import { deferPageEntry } from './scripts/build/deferred-entry';
 import { inlinePageCss } from './scripts/build/inline-page-css';
 import { splitPageGroups } from './scripts/build/page-groups';
 import { DEFAULT_POPUP_SHORTCUT, getPopupCommandName } from './utils/settings/shortcut';
@@ -20,7 +21,8 @@ export default defineConfig({
     },
     // The popup paints sooner when it fetches fewer files: its CSS goes inline (this plugin) and its script is one
     // file (the hook below). bench/results.md has the effect.
-    plugins: [inlinePageCss()],
+    // The popup's first frame is painted before its module runs (scripts/build/deferred-entry.ts).
+    plugins: [inlinePageCss(), deferPageEntry()],
   }),
   hooks: {
     'entrypoints:grouped': (_wxt, groups) => splitPageGroups(groups),

@@ -1,268 +1,88 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N]`: Beacon against the web app's original strategy, in real Chromium with
- * the reference server on loopback. Writes bench/results.json and bench/results.md. Figures are medians over the
- * runs; each Beacon figure that has a baseline counterpart is also given as a ratio measured in the same run.
+ * `npm run bench [-- --quick] [-- --runs N] [-- --browsers chromium,firefox]`: Beacon against the web app's original
+ * strategy, in real Chromium and real Firefox in the same run, with the reference server on loopback. Writes
+ * bench/results.json and bench/results.md. Figures are medians over the runs; each Beacon figure that has a baseline
+ * counterpart is also given as a ratio measured in the same run and browser.
  */
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { CHROMIUM_PATH } from '../tests/drivers/browsers';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { CHROMIUM_PATH, FIREFOX_PATH } from '../tests/drivers/browsers';
+import type { BenchBrowser } from './beacon-harness';
+import { runBrowserScenarios } from './browser-run';
 import { measureWorkerHeap } from './heap';
 import { getBenchPlan } from './plan';
-import { createRows, writeReport } from './report';
-import {
-  measureBundleSizes,
-  measureBurst,
-  measureLatency,
-  measurePopupPaint,
-  measureInboxExpand,
-  measureRestart,
-  startHarness,
-  type LatencyResult,
-} from './scenarios';
 import { runRedisBench, saveRedisSection } from './redis-load';
+import { writeReport } from './report';
+import { addRows } from './table';
+import { measureBundleSizes } from './scenarios';
 import { measureServerLoad } from './server-load';
-import { median, medianOfRuns, medianRatioOfRuns, percentile, round, type RunFigures } from './stats';
+import { measureSustainedLoad, type SustainedResult } from './sustained';
+import { measureSustainedLoadInFirefox } from './sustained-firefox';
+import { round, type RunFigures } from './stats';
 
-const { values, quick, plan, redisPlan } = getBenchPlan();
-const INTERVAL_MS = 20; // 50 events per second, a steady rate
+const { values, quick, browsers, plan, redisPlan } = getBenchPlan();
 
-const log = (line: string) => console.log(`[bench] ${line}`);
+const started = Date.now();
+const log = (line: string) => console.log(`[bench] ${Math.round((Date.now() - started) / 1000)} s: ${line}`);
+const version = (path: string) =>
+  execFileSync(path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 
 async function main() {
   if (values.only === 'redis') return console.log(saveRedisSection(await runRedisBench(redisPlan, log), quick));
   if (values.only !== undefined) throw new Error(`--only takes "redis", got ${values.only}`);
   if (!values['skip-build']) {
-    log('building the Chrome extension');
+    log('building the Chrome and Firefox extensions');
     execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  const runs: RunFigures[] = [];
+  const loadBefore = loadavg()[0]!;
+  const runs: Partial<Record<BenchBrowser, RunFigures[]>> = {};
   const details: Record<string, unknown>[] = [];
   for (let run = 1; run <= plan.runs; run++) {
-    log(`run ${run}/${plan.runs}: payload counts (latency, popup paint, restart)`);
-    const figures: Record<string, number | null> = {};
-    const withPayload = await startHarness();
-    try {
-      const latency = await measureLatency(withPayload, plan.latencyEvents, INTERVAL_MS);
-      Object.assign(figures, {
-        latencyPayloadP50: latency.beacon.p50,
-        latencyPayloadP95: latency.beacon.p95,
-        latencyPayloadP99: latency.beacon.p99,
-        baselineLatencyPayloadP50: latency.baseline.p50,
-        baselineLatencyPayloadP99: latency.baseline.p99,
-      });
-      const paint = await measurePopupPaint(withPayload, plan.popupOpens);
-      figures.popupPaintMs = median(paint.beacon);
-      figures.popupFloorMs = median(paint.floor);
-      figures.popupFirstPaintMs = paint.first.beacon;
-      figures.popupFirstFloorMs = paint.first.floor;
-      const expand = await measureInboxExpand(withPayload, Math.max(plan.popupOpens, 10));
-      figures.inboxExpandP50 = expand.length ? median(expand) : null;
-      figures.inboxExpandP95 = expand.length ? percentile(expand, 95) : null;
-      const restart = await measureRestart(withPayload, plan.restarts);
-      figures.restartMs = median(restart.beaconMs);
-      const baselineRestarts = restart.baselineMs.filter((ms): ms is number => ms !== null);
-      figures.baselineRestartMs =
-        baselineRestarts.length === restart.baselineMs.length ? median(baselineRestarts) : null;
-      figures.baselineRestartMissed = restart.baselineMs.length - baselineRestarts.length;
-      details.push({ run, latency, paint, expand, restart });
-    } finally {
-      await withPayload.close();
+    for (const browser of browsers) {
+      log(`run ${run}/${plan.runs}`);
+      const result = await runBrowserScenarios(browser, plan, log);
+      (runs[browser] ??= []).push(result.figures);
+      details.push({ run, ...result.details });
     }
-
-    log(
-      `run ${run}/${plan.runs}: legacy events (latency with refetch at ${plan.legacyRates.join(', ')} events/s, burst)`,
-    );
-    const legacy = await startHarness({ legacyEvents: true });
-    try {
-      const legacyLatency: Record<number, LatencyResult> = {};
-      for (const rate of plan.legacyRates) {
-        // About ten seconds of steady traffic at each rate (the quick pass: plan.latencyEvents events).
-        const events = quick ? plan.latencyEvents : Math.min(rate * 10, 1000);
-        const latency = await measureLatency(legacy, events, 1000 / rate);
-        legacyLatency[rate] = latency;
-        Object.assign(figures, {
-          [`latencyRefetch${rate}P50`]: latency.beacon.p50,
-          [`latencyRefetch${rate}P99`]: latency.beacon.p99,
-          [`refetchRequestsPerSecond${rate}`]: latency.beaconMaxRequestsPerSecond,
-          [`baselineLatencyRefetch${rate}P50`]: latency.baseline.p50,
-          [`baselineLatencyRefetch${rate}P99`]: latency.baseline.p99,
-        });
-      }
-      const burst = await measureBurst(legacy, plan.burstEvents);
-      Object.assign(figures, {
-        burstMaxRequestsPerCategory: Math.max(...Object.values(burst.beaconRequests)),
-        burstRequests: Object.values(burst.beaconRequests).reduce((a, b) => a + b, 0),
-        baselineBurstRequests: burst.baselineRequests,
-        burstCorrectMs: burst.beaconCorrectMs,
-        baselineBurstCorrectMs: burst.baselineCorrectMs,
-      });
-      details.push({ run, legacyLatency, burst });
-    } finally {
-      await legacy.close();
-    }
-    runs.push(figures);
   }
 
-  log(`worker heap over ${plan.heapEvents} events`);
+  log(`worker heap over ${plan.heapEvents} events (Chromium)`);
   const heap = await measureWorkerHeap(plan.heapEvents);
+  const { rate, seconds, totalEvents } = plan.sustained;
+  const sustained: Partial<Record<BenchBrowser, SustainedResult>> = {};
+  for (const browser of browsers) {
+    log(`sustained load: ${rate} events/s, ${totalEvents} events (${browser})`);
+    sustained[browser] =
+      browser === 'firefox'
+        ? await measureSustainedLoadInFirefox(rate, seconds, totalEvents)
+        : await measureSustainedLoad(rate, seconds, totalEvents);
+  }
   const loads = [];
   for (const clients of plan.loadClients) {
     log(`reference server with ${clients} streams`);
-    loads.push(await measureServerLoad(clients));
+    // A refused load is reported, not fatal to the browser figures measured before it.
+    const load = await measureServerLoad(clients).catch((error: unknown) => {
+      log(`reference server with ${clients} streams not measured: ${String(error).split('\n')[0]}`);
+      return null;
+    });
+    if (load) loads.push(load);
   }
   const redis = await runRedisBench(redisPlan, log);
-  const sizes = measureBundleSizes();
-
-  const med = (key: string) => medianOfRuns(runs, key);
-  const ratio = (beacon: string, baseline: string) => medianRatioOfRuns(runs, beacon, baseline);
-  const heapValues = heap.samples.map(([, bytes]) => bytes);
-  const heapFinalMb = heapValues.at(-1)! / 1024 / 1024;
-  const heapGrowthMb = (heapValues.at(-1)! - heapValues[1]!) / 1024 / 1024;
-
+  const sizes = {
+    chromium: measureBundleSizes('.output/chrome-mv3'),
+    firefox: measureBundleSizes('.output/firefox-mv2'),
+  };
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     memoryGb: round(totalmem() / 1024 ** 3, 1),
     node: process.version,
-    chromium: execFileSync(CHROMIUM_PATH, ['--version'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim(),
+    loadAverage: [round(loadBefore, 2), round(loadavg()[0]!, 2)] as [number, number],
+    chromium: version(CHROMIUM_PATH),
+    firefox: browsers.includes('firefox') ? version(FIREFOX_PATH) : '—',
   };
-  const { rows, row } = createRows();
-  const le = (value: number | null, limit: number) => (value === null ? false : value <= limit);
-  row(
-    'Publish → badge p50, payload count',
-    med('latencyPayloadP50'),
-    med('baselineLatencyPayloadP50'),
-    ratio('latencyPayloadP50', 'baselineLatencyPayloadP50'),
-    'ms',
-    '',
-    null,
-  );
-  row('Publish → badge p95, payload count', med('latencyPayloadP95'), null, null, 'ms', '', null);
-  row(
-    'Publish → badge p99, payload count',
-    med('latencyPayloadP99'),
-    med('baselineLatencyPayloadP99'),
-    ratio('latencyPayloadP99', 'baselineLatencyPayloadP99'),
-    'ms',
-    '≤ 15',
-    le(med('latencyPayloadP99'), 15),
-  );
-  for (const rate of plan.legacyRates) {
-    row(
-      `Publish → badge p50, refetch (legacy server, ${rate} events/s)`,
-      med(`latencyRefetch${rate}P50`),
-      med(`baselineLatencyRefetch${rate}P50`),
-      ratio(`latencyRefetch${rate}P50`, `baselineLatencyRefetch${rate}P50`),
-      'ms',
-      '',
-      null,
-    );
-    row(
-      `Publish → badge p99, refetch (legacy server, ${rate} events/s)`,
-      med(`latencyRefetch${rate}P99`),
-      med(`baselineLatencyRefetch${rate}P99`),
-      ratio(`latencyRefetch${rate}P99`, `baselineLatencyRefetch${rate}P99`),
-      'ms',
-      '≤ 300',
-      le(med(`latencyRefetch${rate}P99`), 300),
-    );
-    row(
-      `Count requests per second for the category, most in one second (${rate} events/s)`,
-      med(`refetchRequestsPerSecond${rate}`),
-      null,
-      null,
-      'requests',
-      '≤ 4',
-      le(med(`refetchRequestsPerSecond${rate}`), 4),
-    );
-  }
-  row(
-    `Burst of ${plan.burstEvents}: REST requests (all categories)`,
-    med('burstRequests'),
-    med('baselineBurstRequests'),
-    ratio('burstRequests', 'baselineBurstRequests'),
-    'requests',
-    '',
-    null,
-  );
-  row(
-    `Burst of ${plan.burstEvents}: most requests for one category`,
-    med('burstMaxRequestsPerCategory'),
-    null,
-    null,
-    'requests',
-    '≤ 6',
-    le(med('burstMaxRequestsPerCategory'), 6),
-  );
-  row(
-    `Burst of ${plan.burstEvents}: last event → correct badge`,
-    med('burstCorrectMs'),
-    med('baselineBurstCorrectMs'),
-    ratio('burstCorrectMs', 'baselineBurstCorrectMs'),
-    'ms',
-    '≤ 300',
-    le(med('burstCorrectMs'), 300),
-  );
-  row('Popup open → counts painted', med('popupPaintMs'), null, null, 'ms', '≤ 50', le(med('popupPaintMs'), 50));
-  row(
-    'Popup expand → list painted, median',
-    med('inboxExpandP50'),
-    null,
-    null,
-    'ms',
-    '≤ 100',
-    le(med('inboxExpandP50'), 100),
-  );
-  row(
-    'Popup expand → list painted, p95',
-    med('inboxExpandP95'),
-    null,
-    null,
-    'ms',
-    '≤ 200',
-    le(med('inboxExpandP95'), 200),
-  );
-  row('Same, framework-free page (what the browser alone costs)', med('popupFloorMs'), null, null, 'ms', '', null);
-  row('Popup, first open in a fresh profile (no code cache yet)', med('popupFirstPaintMs'), null, null, 'ms', '', null);
-  row('Framework-free page, first open in a fresh profile', med('popupFirstFloorMs'), null, null, 'ms', '', null);
-  row(
-    'Background bundle, gzipped',
-    sizes.backgroundGz / 1024,
-    null,
-    null,
-    'KB',
-    '≤ 40',
-    sizes.backgroundGz / 1024 <= 40,
-  );
-  row('Popup bundle, gzipped', sizes.popupGz / 1024, null, null, 'KB', '≤ 90', sizes.popupGz / 1024 <= 90);
-  row(`Worker heap after ${plan.heapEvents} events`, heapFinalMb, null, null, 'MB', '≤ 8', heapFinalMb <= 8);
-  row(`Worker heap growth, first to last sample`, heapGrowthMb, null, null, 'MB', 'flat', Math.abs(heapGrowthMb) < 1);
-  row(
-    'Server restart → badge live and right',
-    med('restartMs'),
-    med('baselineRestartMs'),
-    ratio('restartMs', 'baselineRestartMs'),
-    'ms',
-    '≤ 1500',
-    le(med('restartMs'), 1500),
-  );
-  for (const load of loads) {
-    row(
-      `Server: streams held of ${load.clients}`,
-      load.held,
-      null,
-      null,
-      'streams',
-      `${load.clients}`,
-      load.held === load.clients,
-    );
-    row(`Server: broadcast p99 to ${load.clients} streams`, load.broadcast.p99, null, null, 'ms', '', null);
-    row(`Server: RSS with ${load.clients} streams`, load.serverRssMb, null, null, 'MB', '', null);
-  }
-
+  const rows = addRows({ runs, plan, heap, loads, sizes, sustained });
   const results = {
     date: new Date().toISOString(),
     quick,
@@ -271,6 +91,7 @@ async function main() {
     rows,
     runs,
     heap,
+    sustained,
     loads,
     redis,
     sizes,

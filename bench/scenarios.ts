@@ -1,11 +1,11 @@
-/** The benchmark's measurements, each against Beacon and, where it applies, the baseline in the same run. */
+/** The benchmark's measurements of the badge and the server, each against Beacon and, where it applies, the baseline. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { NoticeType } from '../utils/protocol/categories';
 import { USER, waitFor } from '../tests/drivers/test-server';
 import { getTitleCount, isLiveTitle } from '../tests/drivers/badge-title';
-import { FLOOR_PAGE, startHarness, type Harness } from './beacon-harness';
+import { startHarness, type Harness } from './beacon-harness';
 import { now, percentile } from './stats';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,50 +24,67 @@ export interface LatencyResult {
   beaconMaxRequestsPerSecond: number;
 }
 
-/** Publish → badge latency for `events` likes at a steady rate. */
-export async function measureLatency(h: Harness, events: number, intervalMs: number): Promise<LatencyResult> {
+/** Publishes `events` likes at a steady rate; the publish times, and the likes count each event makes. */
+async function publishSteady(h: Harness, events: number, intervalMs: number) {
+  // From zero each time: the reference server keeps 1,000 items per category, so two phases of 1,000 would stop there.
+  await h.server.live.store.markRead(USER.username, 'likes');
+  await sleep(300);
   await h.resetRecords();
   const base = (await h.server.live.store.unreadCounts(USER.username)).likes;
-  const sent: number[] = [];
+  const sent: Array<[at: number, count: number]> = [];
   for (let i = 0; i < events; i++) {
-    sent.push(now());
+    sent.push([now(), base + i + 1]);
     await h.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await sleep(intervalMs);
   }
-  const final = base + events;
+  return { sent, final: base + events };
+}
+
+const summary = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  p99: percentile(values, 99),
+});
+
+/**
+ * Publish → badge latency for `events` likes at a steady rate: Beacon with the baseline page closed, then the
+ * baseline page with the same traffic (Harness.setBaselineConnected says why not both at once).
+ */
+export async function measureLatency(h: Harness, events: number, intervalMs: number): Promise<LatencyResult> {
+  await h.setBaselineConnected(false);
+  const forBeacon = await publishSteady(h, events, intervalMs);
   await waitFor(
     () => h.beaconTitles(),
-    (titles) => titles.some(([, title]) => getTitleCount(title, 'likes') === final),
+    (titles) => titles.some(([, title]) => getTitleCount(title, 'likes') === forBeacon.final),
     'Beacon caught up',
     20_000,
   );
-  await waitFor(
-    () => h.baselineUpdates(),
-    (updates) => updates.some(([, c, n]) => c === 'likes' && n >= final),
-    'baseline caught up',
-    20_000,
-  ).catch(() => null);
   const titles = await h.beaconTitles();
-  const updates = (await h.baselineUpdates()).filter(([, category]) => category === 'likes');
   const beacon: number[] = [];
-  const baseline: number[] = [];
-  let missed = 0;
-  sent.forEach((at, index) => {
-    const count = base + index + 1;
+  for (const [at, count] of forBeacon.sent) {
     const shown = titles.find(([t, title]) => t >= at && (getTitleCount(title, 'likes') ?? -1) >= count);
     if (shown) beacon.push(shown[0] - at);
-    const seen = updates.find(([t, , n]) => t >= at && n >= count);
-    if (seen) baseline.push(seen[0] - at);
-    else missed++;
-  });
-  const summary = (values: number[]) => ({
-    p50: percentile(values, 50),
-    p95: percentile(values, 95),
-    p99: percentile(values, 99),
-  });
+  }
   const refetches = h.server.requests
     .filter((r) => r.url.startsWith('/notification/likes?') && Boolean(r.headers.authorization))
     .map((r) => r.at);
+
+  await h.setBaselineConnected(true);
+  const forBaseline = await publishSteady(h, events, intervalMs);
+  await waitFor(
+    () => h.baselineUpdates(),
+    (updates) => updates.some(([, c, n]) => c === 'likes' && n >= forBaseline.final),
+    'baseline caught up',
+    20_000,
+  ).catch(() => null);
+  const updates = (await h.baselineUpdates()).filter(([, category]) => category === 'likes');
+  const baseline: number[] = [];
+  let missed = 0;
+  for (const [at, count] of forBaseline.sent) {
+    const seen = updates.find(([t, , n]) => t >= at && n >= count);
+    if (seen) baseline.push(seen[0] - at);
+    else missed++;
+  }
   return {
     beacon: summary(beacon),
     baseline: { ...summary(baseline), missed },
@@ -87,8 +104,8 @@ export interface BurstResult {
   baselineFinalWrong: boolean;
 }
 
-/** `events` events over about one second, spread over the five visible categories (needs a legacy-events server). */
-export async function measureBurst(h: Harness, events: number): Promise<BurstResult> {
+/** `events` events over about one second, spread over the five visible categories; when the last one went out. */
+async function publishBurst(h: Harness, events: number): Promise<number> {
   await h.resetRecords();
   const chunks = 20;
   let lastPublish = 0;
@@ -98,19 +115,50 @@ export async function measureBurst(h: Harness, events: number): Promise<BurstRes
     lastPublish = now();
     if (i % Math.ceil(events / chunks) === Math.ceil(events / chunks) - 1 && i < events - 1) await sleep(1000 / chunks);
   }
-  const final = await h.server.live.store.unreadCounts(USER.username);
-  const matches = (title: string) =>
-    VISIBLE.every(([category]) => getTitleCount(title, category) === final[category as keyof typeof final]);
+  return lastPublish;
+}
+
+/**
+ * A burst of `events` (needs a legacy-events server): Beacon with the baseline page closed, then the baseline page
+ * with a burst of its own (Harness.setBaselineConnected says why not both at once).
+ */
+export async function measureBurst(h: Harness, events: number): Promise<BurstResult> {
+  const countRefetches = (predicate: (url: string, auth: boolean) => boolean) =>
+    h.server.requests.filter(
+      (r) =>
+        /^\/notification\/(likes|stars|comments|system|manager)\?/.test(r.url) &&
+        predicate(r.url, Boolean(r.headers.authorization)),
+    );
+  const matchesServer = async () => {
+    const final = await h.server.live.store.unreadCounts(USER.username);
+    return {
+      final,
+      matches: (category: string, count: number | null) => count === final[category as keyof typeof final],
+    };
+  };
+
+  await h.setBaselineConnected(false);
+  const beaconLast = await publishBurst(h, events);
+  const { matches } = await matchesServer();
+  const exact = (title: string) => VISIBLE.every(([category]) => matches(category, getTitleCount(title, category)));
   await waitFor(
     () => h.beaconTitles(),
-    (titles) => titles.some(([, title]) => matches(title)),
+    (titles) => titles.some(([, title]) => exact(title)),
     'Beacon exact after the burst',
     20_000,
   );
-  await sleep(3000); // let the baseline's one-request-per-event queue drain
-  const titles = await h.beaconTitles();
-  const beaconAt = titles.find(([, title]) => matches(title))![0];
+  const beaconAt = (await h.beaconTitles()).find(([, title]) => exact(title))![0];
+  const beaconRequests = Object.fromEntries(
+    VISIBLE.map(([category]) => [
+      category,
+      countRefetches((url, auth) => auth && url.startsWith(`/notification/${category}?`)).length,
+    ]),
+  );
 
+  await h.setBaselineConnected(true);
+  const baselineLast = await publishBurst(h, events);
+  const { final } = await matchesServer();
+  await sleep(3000); // let the baseline's one-request-per-event queue drain
   const updates = await h.baselineUpdates();
   let baselineAt = 0;
   let baselineFinalWrong = false;
@@ -119,101 +167,14 @@ export async function measureBurst(h: Harness, events: number): Promise<BurstRes
     if (!last || last[2] !== final[category as keyof typeof final]) baselineFinalWrong = true;
     else baselineAt = Math.max(baselineAt, updates.find(([, c, n]) => c === category && n === last[2])![0]);
   }
-  const countRefetches = (predicate: (url: string, auth: boolean) => boolean) =>
-    h.server.requests.filter(
-      (r) =>
-        /^\/notification\/(likes|stars|comments|system|manager)\?/.test(r.url) &&
-        predicate(r.url, Boolean(r.headers.authorization)),
-    );
-  const beaconRequests = Object.fromEntries(
-    VISIBLE.map(([category]) => [
-      category,
-      countRefetches((url, auth) => auth && url.startsWith(`/notification/${category}?`)).length,
-    ]),
-  );
   return {
     events,
     beaconRequests,
     baselineRequests: countRefetches((url) => url.includes('username=')).length,
-    beaconCorrectMs: beaconAt - lastPublish,
-    baselineCorrectMs: baselineFinalWrong ? null : Math.max(0, baselineAt - lastPublish),
+    beaconCorrectMs: beaconAt - beaconLast,
+    baselineCorrectMs: baselineFinalWrong ? null : Math.max(0, baselineAt - baselineLast),
     baselineFinalWrong,
   };
-}
-
-export interface PopupPaintResult {
-  beacon: number[];
-  floor: number[];
-  /** Each page's first open in this (fresh) profile: no V8 code cache yet. Null when that open did not paint. */
-  first: { beacon: number | null; floor: number | null };
-}
-
-/**
- * Popup open → counts painted, from the page's own `beacon:painted` mark (ms since navigation start), alternating
- * with the floor page: the same snapshot painted by a framework-free script, which shows what the browser alone costs.
- */
-export async function measurePopupPaint(h: Harness, opens: number): Promise<PopupPaintResult> {
-  const result: PopupPaintResult = { beacon: [], floor: [], first: { beacon: null, floor: null } };
-  for (let i = 0; i < opens * 2; i++) {
-    const floor = i % 2 === 1;
-    const page = await h.beacon.openPage(floor ? FLOOR_PAGE : 'popup.html');
-    try {
-      await page.waitForFunction(() => performance.getEntriesByName('beacon:painted').length > 0, undefined, {
-        timeout: 10_000,
-      });
-      const paintedMs = await page.evaluate(() => performance.getEntriesByName('beacon:painted')[0]!.startTime);
-      (floor ? result.floor : result.beacon).push(paintedMs);
-      if (i < 2) result.first[floor ? 'floor' : 'beacon'] = paintedMs;
-    } catch (error) {
-      // One open that never paints must not cost the whole run; it is reported, and left out of the median.
-      console.warn(`[bench] ${floor ? FLOOR_PAGE : 'popup.html'} did not paint: ${String(error).split('\n')[0]}`);
-    } finally {
-      await page.close();
-    }
-  }
-  return result;
-}
-
-/** Runs in the popup: clicks the comments row and resolves with the ms until its items are painted. */
-const EXPAND_AND_WAIT = `new Promise((resolve, reject) => {
-  const started = performance.now();
-  const timeout = setTimeout(() => reject(new Error('no items within 10 s')), 10000);
-  const check = () => {
-    if (document.querySelector('[data-test=item]')) {
-      clearTimeout(timeout);
-      requestAnimationFrame(() => resolve(performance.now() - started));
-    } else requestAnimationFrame(check);
-  };
-  document.querySelector('li[data-category=comments] [data-test=toggle]').click();
-  check();
-})`;
-
-/**
- * Popup expand → list painted: a click on a category row until its items are on screen (the next frame after they
- * are in the DOM), each in a fresh popup with the inbox cache removed, so every expand makes the full trip: popup →
- * background → server → popup.
- */
-export async function measureInboxExpand(h: Harness, opens: number): Promise<number[]> {
-  for (let i = 0; i < 12; i++) {
-    await h.server.live.store.publish(USER.username, { notice_type: 2, title: `comment ${i}` });
-  }
-  const times: number[] = [];
-  for (let i = 0; i < opens; i++) {
-    const worker = await h.beacon.worker();
-    await worker.evaluate(() => chrome.storage.local.remove('inboxCache'));
-    const page = await h.beacon.openPage('popup.html');
-    try {
-      await page.waitForSelector('li[data-category=comments] [data-test=toggle]', { timeout: 10_000 });
-      // A string, not a function: tsx's helpers for named closures do not exist in the page.
-      const ms = await page.evaluate<number>(EXPAND_AND_WAIT);
-      times.push(ms);
-    } catch (error) {
-      console.warn(`[bench] expand did not paint: ${String(error).split('\n')[0]}`);
-    } finally {
-      await page.close();
-    }
-  }
-  return times;
 }
 
 export interface RestartResult {
@@ -229,7 +190,7 @@ export async function measureRestart(h: Harness, restarts: number): Promise<Rest
     await h.resetRecords();
     await h.server.stop();
     await waitFor(
-      () => h.beacon.badge(),
+      () => h.badge(),
       (badge) => !isLiveTitle(badge.title),
       'Beacon noticed',
       10_000,
@@ -240,7 +201,7 @@ export async function measureRestart(h: Harness, restarts: number): Promise<Rest
     await h.server.live.store.publish(USER.username, { notice_type: 1 });
     const stars = (await h.server.live.store.unreadCounts(USER.username)).stars;
     const badge = await waitFor(
-      () => h.beacon.badge(),
+      () => h.badge(),
       (b) => isLiveTitle(b.title) && getTitleCount(b.title, 'stars') === stars,
       'Beacon right again',
       40_000,
@@ -267,7 +228,8 @@ export async function measureRestart(h: Harness, restarts: number): Promise<Rest
 export function measureBundleSizes(outputDir = '.output/chrome-mv3'): { backgroundGz: number; popupGz: number } {
   const gz = (file: string) => gzipSync(readFileSync(join(outputDir, file)), { level: 9 }).length;
   const html = readFileSync(join(outputDir, 'popup.html'), 'utf8');
-  const assets = [...html.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((match) => match[1]!);
+  // data-entry: the module the first-frame script imports (scripts/build/deferred-entry.ts).
+  const assets = [...html.matchAll(/(?:src|href|data-entry)="\/?([^"]+\.(?:js|css))"/g)].map((match) => match[1]!);
   return { backgroundGz: gz('background.js'), popupGz: assets.reduce((sum, file) => sum + gz(file), gz('popup.html')) };
 }
 

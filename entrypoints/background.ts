@@ -7,6 +7,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { BackgroundCore } from '@/utils/background/background-core';
 import { createBadgeRenderer, type ActionApi } from '@/utils/badge/badge';
 import { t } from '@/utils/labels/i18n';
+import { realClock } from '@/utils/lib/clock';
 import { describeError } from '@/utils/lib/errors';
 import { throttleLatest } from '@/utils/lib/throttle';
 import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging/messaging';
@@ -18,7 +19,15 @@ import { isSnoozed, normalizeSnooze, type Snooze } from '@/utils/settings/snooze
 import { loadSnooze, saveSnooze, snoozeItem } from '@/utils/settings/snooze-storage';
 import { getAccountKey } from '@/utils/settings/account-key';
 import { getOriginPattern, isCookieForServer } from '@/utils/settings/host-permission';
-import { loadEffectiveSettings, retryUnsyncedPreferences, watchSettings } from '@/utils/settings/settings-storage';
+import {
+  loadManagedSettings,
+  loadSettings,
+  retryUnsyncedPreferences,
+  watchSettings,
+} from '@/utils/settings/settings-storage';
+import { loadLastPolicy, saveLastPolicy } from '@/utils/settings/last-policy-storage';
+import { createPolicySource } from '@/utils/settings/policy-source';
+import { getEffectiveSettings } from '@/utils/settings/settings';
 import { loadSnapshot, saveSnapshot } from '@/utils/snapshot/snapshot-storage';
 import type { Snapshot } from '@/utils/snapshot/snapshot';
 import { openOrFocusTab } from '@/utils/tabs/open-or-focus-tab';
@@ -41,6 +50,16 @@ export default defineBackground({
     const isChrome = import.meta.env.BROWSER !== 'firefox';
     const notifier = new OsNotifier(browser.notifications, t, { silent: isChrome, buttons: isChrome });
     const logFailure = (what: string) => (error: unknown) => log.warn(`${what}: ${describeError(error)}`);
+    // Policy without waiting seconds for Chromium's first storage.managed read (utils/settings/policy-source.ts).
+    const policy = createPolicySource({
+      read: loadManagedSettings,
+      loadLast: loadLastPolicy,
+      saveLast: saveLastPolicy,
+      onChanged: () => reload(),
+      clock: realClock,
+    });
+    const loadSettingsInForce = async () =>
+      Promise.all([loadSettings(), policy.get()]).then(([local, managed]) => getEffectiveSettings(local, managed));
     // Snooze: no OS notifications until it ends (an alarm ends it on time, even for a stopped worker).
     let snooze: Snooze | null = null;
     const badge = createBadgeRenderer(action, t, formatTime, () =>
@@ -60,7 +79,7 @@ export default defineBackground({
 
     const core = new BackgroundCore({
       fetch: (input, init) => fetch(input, init),
-      loadSettings: loadEffectiveSettings,
+      loadSettings: loadSettingsInForce,
       loadSnapshot,
       saveSnapshot,
       render: (snapshot) => badge.render(snapshot),
@@ -95,12 +114,14 @@ export default defineBackground({
 
     // Settings saved anywhere (preferences also in the user's other browsers), a policy change, or a newly granted
     // permission: apply what is in force now (the core reconnects only when server or sign-in changed).
-    const reload = () => void loadEffectiveSettings().then((settings) => core.applySettings(settings));
+    function reload() {
+      void loadSettingsInForce().then((settings) => core.applySettings(settings));
+    }
     watchSettings(reload);
     // Preferences storage.sync refused earlier (quota, sync off) are sent again.
     void retryUnsyncedPreferences().catch(logFailure('syncing preferences'));
     browser.storage.onChanged.addListener((_changes, area) => {
-      if (area === 'managed') reload();
+      if (area === 'managed') void policy.refresh().then(reload);
     });
     browser.permissions.onAdded.addListener(reload);
     globalThis.addEventListener?.('online', () => core.wake());
@@ -108,7 +129,7 @@ export default defineBackground({
     // when the web app sets a cookie for the server, i.e. when the user signs in there again.
     browser.cookies.onChanged.addListener(({ removed, cookie }) => {
       if (removed || core.connectionStatus !== 'signed-out') return;
-      void loadEffectiveSettings().then((settings) => {
+      void loadSettingsInForce().then((settings) => {
         if (settings.authMethod === 'cookie' && isCookieForServer(cookie.domain, settings.serverUrl)) core.reconnect();
       });
     });
@@ -124,7 +145,7 @@ export default defineBackground({
 
     const notificationActions = createNotificationActions({
       notifier,
-      loadSettings: loadEffectiveSettings,
+      loadSettings: loadSettingsInForce,
       openTab: openOrFocusTab,
       openOptionsPage: () => browser.runtime.openOptionsPage(),
       markItemsRead: (category, ids) => core.markItemsRead(category, ids),
@@ -144,7 +165,8 @@ export default defineBackground({
     // First install: lead the user to a working setup, unless an administrator already set it up.
     browser.runtime.onInstalled.addListener(({ reason }) => {
       if (reason !== 'install') return;
-      void loadEffectiveSettings().then((settings) => {
+      void Promise.all([loadSettings(), policy.getFromBrowser()]).then(([local, managed]) => {
+        const settings = getEffectiveSettings(local, managed);
         if (getAccountKey(settings) === null) void browser.runtime.openOptionsPage();
       });
     });

@@ -9,7 +9,7 @@ import { writeFailureArtifacts } from './artifacts';
 import { FIREFOX_PATH } from './browsers';
 import type { BadgeState } from './chromium';
 
-const FIREFOX_EXTENSION_DIR = resolve('.output/firefox-mv2');
+export const FIREFOX_EXTENSION_DIR = resolve('.output/firefox-mv2');
 
 /** The `browser` global inside extension pages, as far as these helpers use it. */
 declare const browser: {
@@ -38,7 +38,11 @@ export class FirefoxBeacon {
     readonly uuid: string,
   ) {}
 
-  static async launch(extensionDir = FIREFOX_EXTENSION_DIR): Promise<FirefoxBeacon> {
+  /** `extraPrefs`: more Firefox preferences (the benchmark turns off timer-precision reduction). */
+  static async launch(
+    extensionDir = FIREFOX_EXTENSION_DIR,
+    extraPrefs: Record<string, unknown> = {},
+  ): Promise<FirefoxBeacon> {
     const uuid = randomUUID();
     const browser = await puppeteer.launch({
       browser: 'firefox',
@@ -46,14 +50,15 @@ export class FirefoxBeacon {
       headless: true,
       // Without it, navigating to moz-extension:// pages is refused.
       args: ['-remote-allow-system-access'],
-      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }) },
+      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }), ...extraPrefs },
     });
     await browser.installExtension(extensionDir);
     return new FirefoxBeacon(browser, uuid);
   }
 
-  /** Opens an extension page in a new tab (page.goto never resolves for moz-extension URLs: wait for the load). */
-  async openPage(path: 'popup.html' | 'options.html'): Promise<Page> {
+  /** Opens an extension page (popup.html, options.html, or a page a benchmark added to its copy) in a new tab
+   * (page.goto never resolves for moz-extension URLs: wait for the load). */
+  async openPage(path: string): Promise<Page> {
     const page = await this.browser.newPage();
     page.on('console', (message) => this.consoleLog.push(`[${message.type()}] ${message.text()}`));
     const url = `moz-extension://${this.uuid}/${path}`;
@@ -80,8 +85,10 @@ export class FirefoxBeacon {
     return page.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
   }
 
+  /** Clicks an element of the popup once it is there, as a user would (Playwright's click waits the same way). */
   async popupClick(selector: string): Promise<void> {
     const page = await this.apiPage();
+    await page.waitForSelector(selector, { visible: true, timeout: 10_000 });
     await page.click(selector);
   }
 

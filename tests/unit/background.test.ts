@@ -10,6 +10,8 @@ import { jsonResponse, type FakeFetch } from '../helpers/fake-fetch';
 let server: FakeFetch;
 const openOptionsPage = vi.fn(async () => {});
 const startBackground = async () => void (server = await startFixture(openOptionsPage));
+// The entrypoint's first storage reads and fetches can take over a second on a loaded machine (vi.waitFor waits 1 s).
+const waitFor = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 5000 });
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -21,18 +23,18 @@ describe('background entrypoint', () => {
   it('connects with stored settings and shows the count on the badge', async () => {
     await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, authMethod: 'token', token: 'tok-tok-tok' } });
     await startBackground();
-    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    await waitFor(async () => expect(await badgeText()).toBe('4'));
     expect(server.requests[0]!.headers.Authorization).toBe('Bearer tok-tok-tok');
     expect(await fakeBrowser.alarms.get('beacon-watchdog')).toMatchObject({ periodInMinutes: 0.5 });
   });
 
   it('reconnects when settings are saved, and goes back to unconfigured when they are cleared', async () => {
     await startBackground();
-    await vi.waitFor(async () => expect(await fakeBrowser.action.getTitle({})).toContain('not set up'));
+    await waitFor(async () => expect(await fakeBrowser.action.getTitle({})).toContain('not set up'));
     await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, token: 'tok-tok-tok' } });
-    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    await waitFor(async () => expect(await badgeText()).toBe('4'));
     await fakeBrowser.storage.local.set({ settings: { serverUrl: '' } });
-    await vi.waitFor(async () => expect(await fakeBrowser.action.getTitle({})).toContain('not set up'));
+    await waitFor(async () => expect(await fakeBrowser.action.getTitle({})).toContain('not set up'));
     expect(await badgeText()).toBe('');
   });
 
@@ -41,12 +43,12 @@ describe('background entrypoint', () => {
       settings: { serverUrl: SERVER, token: 'tok-tok-tok', appUrl: 'https://app.test/inbox/{category}' },
     });
     await startBackground();
-    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    await waitFor(async () => expect(await badgeText()).toBe('4'));
     const stream = server.streams[0]!;
     stream.push(
       'id: 1\ndata: {"notice_type":2,"unread_count":1,"title":"Bob commented","url":"https://app.test/c/9"}\n\n',
     );
-    const created = await vi.waitFor(async () => {
+    const created = await waitFor(async () => {
       const ids = Object.keys(await fakeBrowser.notifications.getAll());
       expect(ids).toHaveLength(1);
       return ids[0]!;
@@ -60,7 +62,7 @@ describe('background entrypoint', () => {
     const update = vi.spyOn(fakeBrowser.tabs, 'update');
     const create = vi.spyOn(fakeBrowser.tabs, 'create');
     await fakeBrowser.notifications.onClicked.trigger(created);
-    await vi.waitFor(() =>
+    await waitFor(() =>
       expect(update).toHaveBeenCalledWith(existing.id, { active: true, url: 'https://app.test/c/9' }),
     );
     expect(create).not.toHaveBeenCalled();
@@ -69,20 +71,20 @@ describe('background entrypoint', () => {
     // A summary has no item: it opens the app page, in a new tab when none of the app is open.
     allTabs.length = 0;
     for (let i = 2; i < 8; i++) stream.push(`id: ${i}\ndata: {"notice_type":0,"unread_count":${i},"title":"like"}\n\n`);
-    const summary = await vi.waitFor(async () => {
+    const summary = await waitFor(async () => {
       const ids = Object.keys(await fakeBrowser.notifications.getAll());
       expect(ids).toHaveLength(1);
       return ids[0]!;
     });
     expect(summary).toBe('beacon-summary');
     await fakeBrowser.notifications.onClicked.trigger(summary);
-    await vi.waitFor(() => expect(create).toHaveBeenCalledWith({ url: 'https://app.test/inbox/' }));
+    await waitFor(() => expect(create).toHaveBeenCalledWith({ url: 'https://app.test/inbox/' }));
   });
 
   it('"Mark read" on a notification marks its item read on the server and drops the badge at once', async () => {
     await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, token: 'tok-tok-tok' } });
     await startBackground();
-    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    await waitFor(async () => expect(await badgeText()).toBe('4'));
     let answer!: () => void;
     const bodies: unknown[] = [];
     server.route('/notification/comments/read', async (_url, init) => {
@@ -93,14 +95,14 @@ describe('background entrypoint', () => {
     server.streams[0]!.push(
       'id: 1\ndata: {"notice_type":2,"unread_count":1,"id":"c-9","title":"Bob commented","url":"https://x.test/"}\n\n',
     );
-    await vi.waitFor(async () => expect(await badgeText()).toBe('5'));
-    await vi.waitFor(async () =>
+    await waitFor(async () => expect(await badgeText()).toBe('5'));
+    await waitFor(async () =>
       expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-comments']),
     );
     const tabs = vi.spyOn(fakeBrowser.tabs, 'create');
     await fakeBrowser.notifications.onButtonClicked.trigger('beacon-cat-comments', 1);
     // Optimistic: the badge drops while the request is still on its way.
-    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    await waitFor(async () => expect(await badgeText()).toBe('4'));
     expect(bodies).toEqual([{ ids: ['c-9'] }]);
     answer();
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
@@ -110,25 +112,25 @@ describe('background entrypoint', () => {
   it('a refused "Mark read" puts the count back and says so in a notification', async () => {
     await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, token: 'tok-tok-tok' } });
     await startBackground();
-    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    await waitFor(async () => expect(await badgeText()).toBe('4'));
     server.route('/notification/comments/read', () => jsonResponse(500, { error: 'database down' }));
     // The refetch after the failure finds the item still unread.
     server.route('/notification/comments', () => jsonResponse(200, { data: [], unread_count: 1 }));
     server.streams[0]!.push('id: 1\ndata: {"notice_type":2,"unread_count":1,"id":"c-9","title":"Bob"}\n\n');
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-comments']),
     );
     await fakeBrowser.notifications.onButtonClicked.trigger('beacon-cat-comments', 1);
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-action-failed']),
     );
-    await vi.waitFor(async () => expect(await badgeText()).toBe('5'));
+    await waitFor(async () => expect(await badgeText()).toBe('5'));
   });
 
   it('opens the options page on first install when nothing is set up', async () => {
     await startBackground();
     await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install' });
-    await vi.waitFor(() => expect(openOptionsPage).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect(openOptionsPage).toHaveBeenCalledTimes(1));
     await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(openOptionsPage).toHaveBeenCalledTimes(1);
@@ -141,12 +143,12 @@ describe('background entrypoint', () => {
       snooze: { until },
     });
     await startBackground();
-    await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
+    await waitFor(async () => expect(await badgeText()).toBe('4'));
     expect(await fakeBrowser.alarms.get('beacon-snooze-end')).toMatchObject({ scheduledTime: until });
     expect(await fakeBrowser.action.getTitle({})).toMatch(/^Beacon — Live\nSnoozed until \S.*\nLikes: 4\n/);
     const stream = server.streams[0]!;
     stream.push('id: 1\ndata: {"notice_type":2,"unread_count":1,"title":"Bob commented"}\n\n');
-    await vi.waitFor(async () => expect(await badgeText()).toBe('5'));
+    await waitFor(async () => expect(await badgeText()).toBe('5'));
     await new Promise((resolve) => setTimeout(resolve, 600)); // past the notifier's batching and the snooze's end
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
 
@@ -156,23 +158,42 @@ describe('background entrypoint', () => {
       scheduledTime: until,
       persistAcrossSessions: true,
     });
-    await vi.waitFor(async () => expect((await fakeBrowser.storage.local.get('snooze')).snooze ?? null).toBeNull());
-    await vi.waitFor(async () => expect(await fakeBrowser.action.getTitle({})).not.toContain('Snoozed'));
+    await waitFor(async () => expect((await fakeBrowser.storage.local.get('snooze')).snooze ?? null).toBeNull());
+    await waitFor(async () => expect(await fakeBrowser.action.getTitle({})).not.toContain('Snoozed'));
     stream.push('id: 2\ndata: {"notice_type":2,"unread_count":2,"title":"Ann commented"}\n\n');
-    await vi.waitFor(async () => expect(Object.keys(await fakeBrowser.notifications.getAll())).toHaveLength(1));
+    await waitFor(async () => expect(Object.keys(await fakeBrowser.notifications.getAll())).toHaveLength(1));
   });
 
   it('a snooze that ended while the browser was closed is cleared on start; "until turned back on" has no end', async () => {
     await fakeBrowser.storage.local.set({ snooze: { until: Date.now() - 1000 } });
     await startBackground();
-    await vi.waitFor(async () => expect((await fakeBrowser.storage.local.get('snooze')).snooze ?? null).toBeNull());
+    await waitFor(async () => expect((await fakeBrowser.storage.local.get('snooze')).snooze ?? null).toBeNull());
     await fakeBrowser.storage.local.set({
       settings: { serverUrl: SERVER, token: 'tok-tok-tok' },
       snooze: { until: null },
     });
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect(await fakeBrowser.action.getTitle({})).toContain('Snoozed until you turn notifications back on'),
     );
     expect(await fakeBrowser.alarms.get('beacon-snooze-end')).toBeUndefined();
+  });
+
+  it('connects without waiting for a slow policy read, and follows the policy once the browser answers', async () => {
+    // Chromium's first storage.managed read after a browser start takes about 3 s (utils/settings/policy-source.ts).
+    let answerPolicy!: (value: Record<string, unknown>) => void;
+    const slowPolicy = new Promise<Record<string, unknown>>((resolve) => (answerPolicy = resolve));
+    const managedGet = vi.spyOn(fakeBrowser.storage.managed, 'get').mockReturnValue(slowPolicy as never);
+    const POLICY_SERVER = 'http://localhost:9999';
+    await fakeBrowser.storage.local.set({
+      settings: { serverUrl: SERVER, authMethod: 'token', token: 'tok-tok-tok' },
+      lastPolicy: { notify: 'not a policy field' },
+    });
+    await startBackground();
+    await waitFor(async () => expect(await badgeText()).toBe('4'));
+    expect(server.requests.every((r) => r.url.startsWith(SERVER))).toBe(true);
+    answerPolicy({ serverUrl: POLICY_SERVER });
+    await waitFor(() => expect(server.requests.some((r) => r.url.startsWith(POLICY_SERVER))).toBe(true));
+    expect(await fakeBrowser.storage.local.get('lastPolicy')).toEqual({ lastPolicy: { serverUrl: POLICY_SERVER } });
+    managedGet.mockRestore();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Entrypoint, EntrypointGroup } from 'wxt';
+import { deferEntryToFirstFrame } from '../../scripts/build/deferred-entry';
 import { inlineStylesheets } from '../../scripts/build/inline-page-css';
 import { splitPageGroups } from '../../scripts/build/page-groups';
 
@@ -38,5 +39,23 @@ describe('splitPageGroups', () => {
     const groups: EntrypointGroup[] = [background, [popup, options]];
     splitPageGroups(groups);
     expect(groups).toEqual([background, [popup], [options]]);
+  });
+});
+
+describe('deferEntryToFirstFrame', () => {
+  it('hands the module entry to the first-frame script', () => {
+    const html =
+      '<head><script type="module" crossorigin src="/chunks/popup-1.js"></script></head>' +
+      '<body><div id="app"></div><script data-first-frame="" src="/popup-prepaint.js"></script></body>';
+    const result = deferEntryToFirstFrame(html);
+    expect(result).not.toContain('type="module"');
+    expect(result).toContain(
+      '<script data-first-frame data-entry="/chunks/popup-1.js" src="/popup-prepaint.js"></script>',
+    );
+  });
+
+  it('leaves a page without a first-frame script as it is', () => {
+    const html = '<script type="module" crossorigin src="/chunks/options-1.js"></script>';
+    expect(deferEntryToFirstFrame(html)).toBe(html);
   });
 });

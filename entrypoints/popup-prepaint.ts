@@ -1,0 +1,63 @@
+/**
+ * Popup, first frame: a classic script that popup.html runs before its module, with no framework and no polyfill.
+ * It paints the persisted counts as soon as `storage.local` answers (utils/popup/popup-shell.ts); Vue mounts over it.
+ */
+/// <reference types="chrome" />
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { getCategoryLabel } from '@/utils/labels/category-labels';
+import type { MessageKey } from '@/utils/labels/message-key';
+import { getVisibleCategories } from '@/utils/protocol/categories';
+import {
+  POPUP_SHELL_KEY,
+  POPUP_SHELL_VERSION_KEY,
+  fillShell,
+  paintPlainCounts,
+  type ShellSnapshot,
+} from '@/utils/popup/popup-shell';
+
+export default defineUnlistedScript(() => {
+  // Set by the build (scripts/build/deferred-entry.ts): the popup's module, to run once the counts are painted. In
+  // `wxt dev` the page loads it itself.
+  const entry = (document.currentScript as HTMLScriptElement | null)?.dataset.entry;
+  const entryUrl = entry
+    ? new URL(entry, location.href).href
+    : document.querySelector<HTMLScriptElement>('script[type=module]')?.src;
+  // Firefox MV2's `chrome` takes callbacks; its `browser` returns promises, as Chrome MV3's `chrome` does.
+  const api = (globalThis as { browser?: typeof chrome }).browser ?? chrome;
+  // The read starts before the body is parsed; the answer can come first, so it also waits for the parser.
+  const parsed =
+    document.readyState === 'loading'
+      ? new Promise<void>((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }))
+      : null;
+  void Promise.all([api.storage.local.get('snapshot'), parsed])
+    .then(([{ snapshot }]) => {
+      const container = document.getElementById('app');
+      const value = snapshot as (ShellSnapshot & { role: string | null }) | undefined;
+      // Nothing to paint yet (not set up, or first connection): Vue shows its own state.
+      if (!container || !value?.counts || container.childElementCount > 0) return;
+      // The shell is this extension's own markup, kept by its own popup (Vue escaped every server text in it).
+      const shell =
+        localStorage.getItem(POPUP_SHELL_VERSION_KEY) === entryUrl ? localStorage.getItem(POPUP_SHELL_KEY) : null;
+      if (shell) container.innerHTML = shell;
+      if (!shell || !fillShell(container, value)) {
+        const t = (key: MessageKey) => api.i18n.getMessage(key) || key;
+        paintPlainCounts(container, value, getVisibleCategories(value.role), (category) =>
+          getCategoryLabel(category, t),
+        );
+      }
+      performance.mark('beacon:painted');
+    })
+    .finally(() => {
+      if (!entry) return;
+      // The next frame shows the counts; the module's evaluation comes after it (or after 50 ms in a hidden page,
+      // which gets no frames).
+      let started = false;
+      const start = () => {
+        if (started) return;
+        started = true;
+        void import(/* @vite-ignore */ entry);
+      };
+      requestAnimationFrame(() => setTimeout(start));
+      setTimeout(start, 50);
+    });
+});

@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { realClock } from '@/utils/lib/clock';
+import { createPolicySource, POLICY_GRACE_MS, type PolicySourceEffects } from '@/utils/settings/policy-source';
+import type { ManagedSettings } from '@/utils/settings/settings';
+
+const LOCKED = { serverUrl: 'https://notify.example.com' } satisfies ManagedSettings;
+const OTHER = { serverUrl: 'https://other.example.com', authMethod: 'cookie' } satisfies ManagedSettings;
+
+/** A browser whose storage.managed answers when the test says so. */
+function setUp(last: unknown) {
+  let answer!: (value: ManagedSettings) => void;
+  const effects = {
+    read: vi.fn(() => new Promise<ManagedSettings>((resolve) => (answer = resolve))),
+    loadLast: vi.fn(async () => last),
+    saveLast: vi.fn(async () => {}),
+    onChanged: vi.fn(),
+    clock: realClock,
+  } satisfies PolicySourceEffects;
+  return { effects, source: createPolicySource(effects), answer: (value: ManagedSettings) => answer(value) };
+}
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('policy source', () => {
+  it("uses the browser's answer when it comes within the grace period, and keeps it", async () => {
+    const { effects, source, answer } = setUp(OTHER);
+    const got = source.get();
+    answer(LOCKED);
+    await expect(got).resolves.toEqual(LOCKED);
+    await expect(source.get()).resolves.toEqual(LOCKED);
+    expect(effects.read).toHaveBeenCalledTimes(1);
+    expect(effects.saveLast).toHaveBeenCalledWith(LOCKED);
+    expect(effects.onChanged).not.toHaveBeenCalled();
+  });
+
+  it('stands in the last known policy for a slow browser, and says nothing when the answer is the same', async () => {
+    const { effects, source, answer } = setUp(LOCKED);
+    const got = source.get();
+    await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS);
+    await expect(got).resolves.toEqual(LOCKED);
+    answer({ ...LOCKED });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(effects.onChanged).not.toHaveBeenCalled();
+  });
+
+  it('applies the answer when it differs from the stand-in: onChanged once, then the answer', async () => {
+    const { effects, source, answer } = setUp(null);
+    const got = source.get();
+    await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS);
+    await expect(got).resolves.toEqual({});
+    answer(LOCKED);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(effects.onChanged).toHaveBeenCalledTimes(1);
+    await expect(source.get()).resolves.toEqual(LOCKED);
+    expect(effects.saveLast).toHaveBeenCalledWith(LOCKED);
+  });
+
+  it('waits for the grace period once: while the browser stays slow, later reads get the stand-in at once', async () => {
+    const { source } = setUp(LOCKED);
+    const first = source.get();
+    await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS);
+    await expect(first).resolves.toEqual(LOCKED);
+    let second: unknown = null;
+    void source.get().then((value) => (second = value));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(second).toEqual(LOCKED);
+  });
+
+  it('waits no longer than the grace period', async () => {
+    const { source } = setUp(OTHER);
+    let settled = false;
+    void source.get().then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS - 1);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(settled).toBe(true);
+  });
+
+  it('checks the stored copy like a policy: broken values stand in as no policy, never as an error', async () => {
+    for (const stored of ['locked', 42, [1, 2], { serverUrl: 'http://evil.example.com', authMethod: 'magic' }]) {
+      const { source } = setUp(stored);
+      const got = source.get();
+      await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS);
+      await expect(got).resolves.toEqual({});
+    }
+    const effects = { ...setUp(null).effects, loadLast: async () => Promise.reject(new Error('storage gone')) };
+    const got = createPolicySource(effects).get();
+    await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS);
+    await expect(got).resolves.toEqual({});
+  });
+
+  it('keeps Beacon running when the copy cannot be saved', async () => {
+    const { effects, source, answer } = setUp(null);
+    effects.saveLast.mockRejectedValueOnce(new Error('quota'));
+    const got = source.get();
+    answer(LOCKED);
+    await expect(got).resolves.toEqual(LOCKED);
+  });
+
+  it("answers first-install questions only from the browser's own answer", async () => {
+    const { source, answer } = setUp(LOCKED);
+    let fromBrowser: ManagedSettings | null = null;
+    void source.getFromBrowser().then((value) => (fromBrowser = value));
+    await vi.advanceTimersByTimeAsync(10 * POLICY_GRACE_MS);
+    expect(fromBrowser).toBeNull();
+    answer({});
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fromBrowser).toEqual({});
+  });
+
+  it('reads the policy again when the browser says it changed', async () => {
+    const { effects, source, answer } = setUp(null);
+    answer(LOCKED);
+    await expect(source.get()).resolves.toEqual(LOCKED);
+    const refreshed = source.refresh();
+    answer(OTHER);
+    await expect(refreshed).resolves.toEqual(OTHER);
+    await expect(source.get()).resolves.toEqual(OTHER);
+    expect(effects.read).toHaveBeenCalledTimes(2);
+    expect(effects.onChanged).not.toHaveBeenCalled();
+  });
+});
