@@ -2,11 +2,8 @@
  * Service-worker JS heap while events stream in, over CDP `Runtime.getHeapUsage` after a forced GC. Playwright
  * cannot open a CDP session on a service worker, so this part drives Chromium with puppeteer-core.
  */
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM_PATH } from '../tests/drivers/browsers';
-import { CHROME_EXTENSION_DIR, QUIET_CHROMIUM_FLAGS } from '../tests/drivers/chromium';
 import { TestServer, USER, waitFor } from '../tests/drivers/test-server';
-import { isLiveTitle } from '../tests/drivers/badge-title';
+import { launchSignedInWorker } from './chromium-worker';
 
 export interface HeapResult {
   /** [events so far, used heap bytes] */
@@ -15,26 +12,8 @@ export interface HeapResult {
 
 export async function measureWorkerHeap(events: number, samples = 4): Promise<HeapResult> {
   const server = await TestServer.start();
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    pipe: true,
-    enableExtensions: [CHROME_EXTENSION_DIR],
-    args: QUIET_CHROMIUM_FLAGS,
-  });
+  const { browser, target, title: badgeTitle } = await launchSignedInWorker(server);
   try {
-    const target = await browser.waitForTarget(
-      (t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'),
-      { timeout: 20_000 },
-    );
-    const worker = (await target.worker())!;
-    await worker.evaluate((settings) => chrome.storage.local.set({ settings }), {
-      serverUrl: server.url,
-      authMethod: 'token',
-      token: USER.token,
-    });
-    const badgeTitle = () => worker.evaluate(() => chrome.action.getTitle({}));
-    await waitFor(badgeTitle, (title) => isLiveTitle(title), 'live', 15_000);
     const cdp = await target.createCDPSession();
     const heap = async () => {
       await cdp.send('HeapProfiler.collectGarbage');

@@ -4,15 +4,13 @@
  * against what the planner allows (one summary per MAX_BATCH_MS batch), and the popup opened during the load against
  * the framework-free page. In Chromium also the worker's CPU time per event (CDP sampling profiler: time not idle)
  * and its heap after a forced GC (samples along the way); Firefox offers neither to automation. The Chromium target
- * is here (puppeteer, as in heap.ts: Playwright has no CDP session on a service worker), Firefox's in
- * sustained-firefox.ts.
+ * is here (chromium-worker.ts), Firefox's in sustained-firefox.ts.
  */
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM_PATH } from '../tests/drivers/browsers';
-import { CHROME_EXTENSION_DIR, QUIET_CHROMIUM_FLAGS } from '../tests/drivers/chromium';
+import { CHROME_EXTENSION_DIR } from '../tests/drivers/chromium';
 import { TestServer, USER, waitFor } from '../tests/drivers/test-server';
-import { getTitleCount, isLiveTitle } from '../tests/drivers/badge-title';
+import { getTitleCount } from '../tests/drivers/badge-title';
 import { copyExtensionWithBenchPages, FLOOR_PAGE } from './beacon-harness';
+import { launchSignedInWorker } from './chromium-worker';
 import { median, now } from './stats';
 
 export interface SustainedResult {
@@ -54,27 +52,8 @@ const MAX_BATCH_MS = 2000;
 export async function measureSustainedLoad(rate: number, seconds: number, totalEvents: number) {
   const server = await TestServer.start();
   const extensionDir = copyExtensionWithBenchPages(CHROME_EXTENSION_DIR);
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    pipe: true,
-    enableExtensions: [extensionDir],
-    args: QUIET_CHROMIUM_FLAGS,
-  });
+  const { browser, target, worker, title, extensionOrigin } = await launchSignedInWorker(server, extensionDir);
   try {
-    const target = await browser.waitForTarget(
-      (t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'),
-      { timeout: 20_000 },
-    );
-    const worker = (await target.worker())!;
-    const extensionOrigin = `chrome-extension://${new URL(target.url()).host}`;
-    await worker.evaluate((settings) => chrome.storage.local.set({ settings }), {
-      serverUrl: server.url,
-      authMethod: 'token',
-      token: USER.token,
-    });
-    const title = () => worker.evaluate(() => chrome.action.getTitle({}));
-    await waitFor(title, (t) => isLiveTitle(t), 'live', 15_000);
     await worker.evaluate(instrumentBackground('globalThis'));
     const cdp = await target.createCDPSession();
     // CDP's Performance domain is not offered on a service worker; the sampling profiler is. Busy time = samples

@@ -1,0 +1,37 @@
+/**
+ * Chromium driven by puppeteer-core with Beacon signed in to a server, for the figures read over CDP from the service
+ * worker (heap, profiler): Playwright cannot open a CDP session on a service worker.
+ */
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM_PATH } from '../tests/drivers/browsers';
+import { CHROME_EXTENSION_DIR, QUIET_CHROMIUM_FLAGS } from '../tests/drivers/chromium';
+import { USER, waitFor, type TestServer } from '../tests/drivers/test-server';
+import { isLiveTitle } from '../tests/drivers/badge-title';
+
+export async function launchSignedInWorker(server: TestServer, extensionDir = CHROME_EXTENSION_DIR) {
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    pipe: true,
+    enableExtensions: [extensionDir],
+    args: QUIET_CHROMIUM_FLAGS,
+  });
+  try {
+    const target = await browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'),
+      { timeout: 20_000 },
+    );
+    const worker = (await target.worker())!;
+    await worker.evaluate((settings) => chrome.storage.local.set({ settings }), {
+      serverUrl: server.url,
+      authMethod: 'token',
+      token: USER.token,
+    });
+    const title = () => worker.evaluate(() => chrome.action.getTitle({}));
+    await waitFor(title, (t) => isLiveTitle(t), 'live', 15_000);
+    return { browser, target, worker, title, extensionOrigin: `chrome-extension://${new URL(target.url()).host}` };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}
