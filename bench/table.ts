@@ -122,7 +122,11 @@ export function addRows({ runs, plan, heap, loads, sizes, sustained }: TableInpu
     check?: (value: number, ratio: number | null) => boolean,
   ) =>
     Object.fromEntries(
-      Object.entries(sustained).map(([browser, result]) => [browser, makeCell(...pick(result), check)]),
+      Object.entries(sustained)
+        .map(([browser, result]) => [browser, pick(result)] as const)
+        // A figure the browser does not offer (Firefox: heap, CPU) is no cell, not a missed goal.
+        .filter(([, [value]]) => value !== null)
+        .map(([browser, figures]) => [browser, makeCell(...figures, check)]),
     ) as Partial<Record<BenchBrowser, Cell>>;
   const any = Object.values(sustained)[0];
   if (any) {
