@@ -9,7 +9,7 @@ import type { MessageKey } from '@/utils/labels/message-key';
 import { getVisibleCategories } from '@/utils/protocol/categories';
 import {
   POPUP_SHELL_KEY,
-  POPUP_SHELL_VERSION_KEY,
+  getStoredShell,
   fillShell,
   paintPlainCounts,
   type ShellSnapshot,
@@ -29,15 +29,14 @@ export default defineUnlistedScript(() => {
     document.readyState === 'loading'
       ? new Promise<void>((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }))
       : null;
-  void Promise.all([api.storage.local.get('snapshot'), parsed])
-    .then(([{ snapshot }]) => {
+  void Promise.all([api.storage.local.get(['snapshot', POPUP_SHELL_KEY]), parsed])
+    .then(([{ snapshot, [POPUP_SHELL_KEY]: storedShell }]) => {
       const container = document.getElementById('app');
       const value = snapshot as (ShellSnapshot & { role: string | null }) | undefined;
       // Nothing to paint yet (not set up, or first connection): Vue shows its own state.
       if (!container || !value?.counts || container.childElementCount > 0) return;
       // The shell is this extension's own markup, kept by its own popup (Vue escaped every server text in it).
-      const shell =
-        localStorage.getItem(POPUP_SHELL_VERSION_KEY) === entryUrl ? localStorage.getItem(POPUP_SHELL_KEY) : null;
+      const shell = getStoredShell(storedShell, entryUrl);
       if (shell) container.innerHTML = shell;
       if (!shell || !fillShell(container, value)) {
         const t = (key: MessageKey) => api.i18n.getMessage(key) || key;

@@ -10,7 +10,7 @@ import { useSnoozeStore } from '@/utils/stores/snooze-store';
 import { loadSnooze } from '@/utils/settings/snooze-storage';
 import { loadSnoozePresets } from '@/utils/settings/settings-storage';
 import { usePopupStore } from '@/utils/stores/popup-store';
-import { POPUP_SHELL_KEY, POPUP_SHELL_VERSION_KEY } from '@/utils/popup/popup-shell';
+import { POPUP_SHELL_KEY } from '@/utils/popup/popup-shell';
 import '@/components/theme.css';
 import App from './App.vue';
 
@@ -38,8 +38,8 @@ async function main() {
   performance.mark('beacon:mounted');
   // The next open's first frame (utils/popup/popup-shell.ts): this markup, as mounted, before anything is expanded.
   if (store.counts && !store.isFirstLoad) {
-    localStorage.setItem(POPUP_SHELL_KEY, container.innerHTML);
-    localStorage.setItem(POPUP_SHELL_VERSION_KEY, import.meta.url);
+    const shell = { html: container.innerHTML, version: import.meta.url };
+    void browser.storage.local.set({ [POPUP_SHELL_KEY]: shell }).catch(() => undefined);
   }
   await ready;
 }

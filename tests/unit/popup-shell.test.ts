@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillShell, paintPlainCounts } from '@/utils/popup/popup-shell';
+import { fillShell, getStoredShell, paintPlainCounts } from '@/utils/popup/popup-shell';
 import { getZeroCounts } from '@/utils/protocol/categories';
 
 const SHELL = `<main><h1>Beacon <span data-test="total">3 unread</span></h1><ul>
@@ -31,5 +31,19 @@ describe('popup shell', () => {
     const app = container('');
     paintPlainCounts(app, { counts: { ...getZeroCounts(), comments: 4 } }, ['likes', 'comments'], (c) => c);
     expect([...app.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['likes: 0', 'comments: 4']);
+  });
+});
+
+describe('getStoredShell', () => {
+  it("gives the shell this build kept, and nothing for another build's or a broken value", () => {
+    const version = 'chrome-extension://id/chunks/popup-1.js';
+    expect(getStoredShell({ html: '<ul></ul>', version }, version)).toBe('<ul></ul>');
+    expect(getStoredShell({ html: '<ul></ul>', version: 'chrome-extension://id/chunks/popup-0.js' }, version)).toBe(
+      null,
+    );
+    for (const broken of [null, 'html', 42, { html: 7, version }, { version }, []]) {
+      expect(getStoredShell(broken, version)).toBeNull();
+    }
+    expect(getStoredShell({ html: '<ul></ul>', version: undefined }, undefined)).toBeNull();
   });
 });
