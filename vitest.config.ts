@@ -9,5 +9,8 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts', 'tests/server/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     restoreMocks: true,
     setupFiles: ['tests/setup.ts'],
+    // The background wiring tests import the whole entrypoint (1.5–3 s on a loaded 2-core machine) before they wait
+    // for the badge: the default 5 s failed there. A hung test still fails, later.
+    testTimeout: 15_000,
   },
 });

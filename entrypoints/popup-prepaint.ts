@@ -32,11 +32,12 @@ export default defineUnlistedScript(() => {
   void Promise.all([api.storage.local.get(['snapshot', POPUP_SHELL_KEY]), parsed])
     .then(([{ snapshot, [POPUP_SHELL_KEY]: storedShell }]) => {
       const container = document.getElementById('app');
-      const value = snapshot as (ShellSnapshot & { role: string | null }) | undefined;
-      // Nothing to paint yet (not set up, or first connection): Vue shows its own state.
-      if (!container || !value?.counts || container.childElementCount > 0) return;
+      const value = snapshot as
+        (ShellSnapshot & { role: string | null; countsKnown?: boolean; accountKey?: string | null }) | undefined;
+      // Nothing to paint yet (not set up, signed out and forgotten, or no counts yet): Vue shows its own state.
+      if (!container || !value?.counts || value.countsKnown !== true || container.childElementCount > 0) return;
       // The shell is this extension's own markup, kept by its own popup (Vue escaped every server text in it).
-      const shell = getStoredShell(storedShell, entryUrl);
+      const shell = getStoredShell(storedShell, entryUrl, value.accountKey ?? null);
       if (shell) container.innerHTML = shell;
       if (!shell || !fillShell(container, value)) {
         const t = (key: MessageKey) => api.i18n.getMessage(key) || key;

@@ -38,7 +38,7 @@ async function main() {
   performance.mark('beacon:mounted');
   // The next open's first frame (utils/popup/popup-shell.ts): this markup, as mounted, before anything is expanded.
   if (store.counts && !store.isFirstLoad) {
-    const shell = { html: container.innerHTML, version: import.meta.url };
+    const shell = { html: container.innerHTML, version: import.meta.url, account: store.snapshot?.accountKey ?? null };
     void browser.storage.local.set({ [POPUP_SHELL_KEY]: shell }).catch(() => undefined);
   }
   await ready;

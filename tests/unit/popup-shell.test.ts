@@ -35,15 +35,21 @@ describe('popup shell', () => {
 });
 
 describe('getStoredShell', () => {
-  it("gives the shell this build kept, and nothing for another build's or a broken value", () => {
-    const version = 'chrome-extension://id/chunks/popup-1.js';
-    expect(getStoredShell({ html: '<ul></ul>', version }, version)).toBe('<ul></ul>');
-    expect(getStoredShell({ html: '<ul></ul>', version: 'chrome-extension://id/chunks/popup-0.js' }, version)).toBe(
-      null,
-    );
-    for (const broken of [null, 'html', 42, { html: 7, version }, { version }, []]) {
-      expect(getStoredShell(broken, version)).toBeNull();
+  const version = 'chrome-extension://id/chunks/popup-1.js';
+  const account = 'http://127.0.0.1:8787|token|alice';
+
+  it('gives the shell this build kept for this account', () => {
+    expect(getStoredShell({ html: '<ul></ul>', version, account }, version, account)).toBe('<ul></ul>');
+  });
+
+  it("gives nothing for another build's, another account's or a broken value", () => {
+    const other = 'chrome-extension://id/chunks/popup-0.js';
+    expect(getStoredShell({ html: '<ul></ul>', version: other, account }, version, account)).toBeNull();
+    expect(getStoredShell({ html: '<ul></ul>', version, account: 'bob' }, version, account)).toBeNull();
+    expect(getStoredShell({ html: '<ul></ul>', version, account }, version, null)).toBeNull();
+    for (const broken of [null, 'html', 42, { html: 7, version, account }, { version, account }, []]) {
+      expect(getStoredShell(broken, version, account)).toBeNull();
     }
-    expect(getStoredShell({ html: '<ul></ul>', version: undefined }, undefined)).toBeNull();
+    expect(getStoredShell({ html: '<ul></ul>', version: undefined, account }, undefined, account)).toBeNull();
   });
 });

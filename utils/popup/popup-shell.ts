@@ -9,17 +9,18 @@
  */
 import type { Category, CategoryCounts } from '../protocol/categories';
 
-/** The `storage.local` key of the shell: `{ html, version }`. */
+/** The `storage.local` key of the shell: `{ html, version, account }`. */
 export const POPUP_SHELL_KEY = 'popupShell';
 
 /**
  * The stored shell's markup if it was kept by this build (a shell from another build could carry other `data-v-*`
- * ids, so it is kept with the build's version) and is well-formed; null otherwise.
+ * ids, so it is kept with the build's version) for the same account (it shows that account's latest notices), and
+ * is well-formed; null otherwise.
  */
-export function getStoredShell(value: unknown, version: string | undefined): string | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const { html, version: keptBy } = value as Record<string, unknown>;
-  return typeof html === 'string' && keptBy === version && version !== undefined ? html : null;
+export function getStoredShell(value: unknown, version: string | undefined, account: string | null): string | null {
+  if (typeof value !== 'object' || value === null || version === undefined || account === null) return null;
+  const { html, version: keptBy, account: keptFor } = value as Record<string, unknown>;
+  return typeof html === 'string' && keptBy === version && keptFor === account ? html : null;
 }
 
 /** What the first frame needs from the persisted snapshot. */
