@@ -119,7 +119,8 @@ export async function startHarness(
   return startChromiumHarness(options);
 }
 
-async function startChromiumHarness(options: Partial<BeaconServerOptions>): Promise<Harness> {
+/** The reference server and the baseline page's own origin, which is on the server's CORS allow-list. */
+export async function startServerWithBaselinePage(options: Partial<BeaconServerOptions>) {
   // The baseline page is the web app: its origin is on the server's CORS allow-list, as an operator would set it.
   const pages = await serveBaselinePage();
   const server = await TestServer.start({
@@ -128,6 +129,11 @@ async function startChromiumHarness(options: Partial<BeaconServerOptions>): Prom
     allowedOrigins: [pages.origin],
     ...options,
   });
+  return { pages, server };
+}
+
+async function startChromiumHarness(options: Partial<BeaconServerOptions>): Promise<Harness> {
+  const { pages, server } = await startServerWithBaselinePage(options);
   const extensionDir = copyExtensionWithBenchPages(CHROME_EXTENSION_DIR);
   const beacon = await ChromiumBeacon.launch(extensionDir);
   const savedAt = now();

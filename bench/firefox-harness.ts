@@ -9,10 +9,9 @@ import { rmSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import { FirefoxBeacon, FIREFOX_EXTENSION_DIR } from '../tests/drivers/firefox';
 import type { BadgeState } from '../tests/drivers/chromium';
-import { TestServer, USER, waitFor } from '../tests/drivers/test-server';
+import { USER, waitFor } from '../tests/drivers/test-server';
 import { isLiveTitle } from '../tests/drivers/badge-title';
 import type { BeaconServerOptions } from '../server/app';
-import { serveBaselinePage } from './baseline-client';
 import { now } from './stats';
 import {
   BASELINE_UPDATES,
@@ -20,6 +19,7 @@ import {
   RESET_BASELINE,
   copyExtensionWithBenchPages,
   getFirstStreamRequestAt,
+  startServerWithBaselinePage,
   switchBaseline,
   type BenchPage,
   type Harness,
@@ -64,14 +64,7 @@ function toBenchPage(page: Page): BenchPage {
 }
 
 export async function startFirefoxHarness(options: Partial<BeaconServerOptions>): Promise<Harness> {
-  // The baseline page is the web app: its origin is on the server's CORS allow-list, as an operator would set it.
-  const pages = await serveBaselinePage();
-  const server = await TestServer.start({
-    legacyUsernameAuth: true,
-    maxStreamsPerUser: 64,
-    allowedOrigins: [pages.origin],
-    ...options,
-  });
+  const { pages, server } = await startServerWithBaselinePage(options);
   const extensionDir = copyExtensionWithBenchPages(FIREFOX_EXTENSION_DIR);
   const beacon = await FirefoxBeacon.launch(extensionDir, BENCH_PREFS);
   const control = await beacon.openPage(CONTROL_PAGE);
