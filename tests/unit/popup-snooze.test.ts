@@ -9,7 +9,8 @@ afterEach(() => {
 
 describe('popup snooze', () => {
   it('offers three presets from a keyboard-reachable menu; choosing one says until when', async () => {
-    vi.useFakeTimers({ now: new Date(2026, 10, 24, 12, 0), shouldAdvanceTime: true });
+    // Only the clock is fixed: a loaded machine must not move "now" between the click and the assertion.
+    vi.useFakeTimers({ now: new Date(2026, 10, 24, 12, 0), toFake: ['Date'] });
     const { wrapper, client } = await mountPopup(snapshotWith({}, { likes: 1 }));
     expect(wrapper.find('[data-test=snoozed]').exists()).toBe(false);
     const toggle = wrapper.get('[data-test=snooze-toggle]');
@@ -54,7 +55,8 @@ describe('popup snooze', () => {
   });
 
   it('names and starts the presets the user chose (synced preferences), and follows a change while open', async () => {
-    vi.useFakeTimers({ now: new Date(2026, 10, 24, 12, 0), shouldAdvanceTime: true });
+    // Only the clock is fixed: a loaded machine must not move "now" between the click and the assertion.
+    vi.useFakeTimers({ now: new Date(2026, 10, 24, 12, 0), toFake: ['Date'] });
     const { wrapper, client } = await mountPopup(snapshotWith(), undefined, {
       snoozePresets: { minutes: 120, tomorrowAt: '07:30' },
     });
