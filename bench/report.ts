@@ -102,7 +102,10 @@ function getNotes(rows: Row[]): string[] {
     '  it (2,933 ms here before). Now the last known policy stands in after 100 ms (utils/settings/policy-source.ts).',
     '- Not measured in Firefox: the background heap and the CPU time per event (WebDriver BiDi offers no heap reading or',
     "  profiler for an extension's background page); they are Chromium figures from CDP. The rest of the sustained load",
-    '  (badge after it, notifications, popup during it) is measured in both.',
+    '  (badge after it, notifications, popup during it) is measured in both. The CPU time is sampled over the first',
+    "  quarter of the load only: the profiler's 1 kHz sampling of the worker also slowed the pages opened after it.",
+    '- The badge renderer (utils/badge/badge-renderer.ts) makes at most one round of `action` calls per 16 ms. One',
+    '  `setTitle` per event, 1,000 a second, kept the browser busy enough to slow every extension page opened meanwhile.',
   );
   notes.push(
     `- Without \`unread_count\` in the event (legacy servers), Beacon refetches the category's count: the first event at once,`,

@@ -132,7 +132,7 @@ export function addRows({ runs, plan, heap, loads, sizes, sustained }: TableInpu
   if (any) {
     const load = `${any.events} events at 1,000/s (${Math.round(any.loadSeconds)} s)`;
     fixed(
-      `Sustained ${load}: worker CPU per event`,
+      `Sustained ${load}: worker CPU per event (first quarter of the load, no page open)`,
       'ms',
       '',
       perBrowser((r) => [r.cpuMsPerEvent, null, null]),
@@ -171,7 +171,7 @@ export function addRows({ runs, plan, heap, loads, sizes, sustained }: TableInpu
     // The quick pass's load is over before a pair of opens can start: no row then.
     if (Object.values(sustained).some((r) => r.pairsDuringLoad.length > 0))
       fixed(
-        `Sustained: popup open → counts painted during the load (baseline: framework-free page)`,
+        `Sustained: popup open → counts painted during the load, median of up to 15 pairs (baseline: framework-free page)`,
         'ms',
         '≤ 1.15× floor',
         perBrowser(

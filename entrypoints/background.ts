@@ -5,7 +5,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { BackgroundCore } from '@/utils/background/background-core';
-import { createBadgeRenderer, type ActionApi } from '@/utils/badge/badge';
+import { createBadgeRenderer, type ActionApi } from '@/utils/badge/badge-renderer';
 import { t } from '@/utils/labels/i18n';
 import { realClock } from '@/utils/lib/clock';
 import { describeError } from '@/utils/lib/errors';

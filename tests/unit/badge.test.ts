@@ -1,12 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import {
-  BADGE_COLORS,
-  createBadgeRenderer,
-  formatCount,
-  getBadgeText,
-  getBadgeTitle,
-  getIconPaths,
-} from '@/utils/badge/badge';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createBadgeRenderer } from '@/utils/badge/badge-renderer';
+import { BADGE_COLORS, formatCount, getBadgeText, getBadgeTitle, getIconPaths } from '@/utils/badge/badge';
 import type { MessageKey } from '@/utils/labels/message-key';
 import { getEmptySnapshot, type ConnectionStatus, type Snapshot } from '@/utils/snapshot/snapshot';
 
@@ -79,6 +73,8 @@ describe('badge title', () => {
   });
 });
 
+afterEach(() => vi.useRealTimers());
+
 describe('createBadgeRenderer', () => {
   it('sets text, colour, title and icon, and only what changed afterwards', async () => {
     const calls: string[] = [];
@@ -97,5 +93,47 @@ describe('createBadgeRenderer', () => {
     await renderer.render(snapshot('live', { likes: 3 }));
     expect(calls).toEqual(['color:#d93025', 'title', 'icon:/icon/16.png']);
     expect(getIconPaths(true)['128']).toBe('/icon/128.png');
+  });
+
+  it('sets a change after a quiet spell at once; during a flood, at most one round per frame, the latest last', async () => {
+    vi.useFakeTimers();
+    const titles: string[] = [];
+    const texts: string[] = [];
+    const action = {
+      setBadgeText: ({ text }: { text: string }) => void texts.push(text),
+      setBadgeBackgroundColor: () => {},
+      setTitle: ({ title }: { title: string }) => void titles.push(title),
+      setIcon: () => {},
+    };
+    const renderer = createBadgeRenderer(action, t, () => 'now');
+    await renderer.render(snapshot('live', { likes: 1 }));
+    expect(texts).toEqual(['1']);
+    await vi.advanceTimersByTimeAsync(1000);
+
+    // A lone change, long after the last one: set in the same call, no timer.
+    void renderer.render(snapshot('live', { likes: 2 }));
+    expect(texts).toEqual(['1', '2']);
+
+    // 1,000 changes within 100 ms (the tooltip differs each time).
+    let done: Promise<void> = Promise.resolve();
+    for (let i = 1; i <= 1000; i++) {
+      done = renderer.render(snapshot('live', { likes: 2, comments: i }));
+      if (i % 10 === 0) await vi.advanceTimersByTimeAsync(1);
+    }
+    await vi.advanceTimersByTimeAsync(16);
+    await done;
+    expect(titles.length - 2).toBeGreaterThan(2);
+    expect(titles.length - 2).toBeLessThanOrEqual(Math.ceil(100 / 16) + 1);
+    expect(titles.at(-1)).toContain('categoryComments: 1000');
+    expect(texts.at(-1)).toBe('99+');
+
+    // Nothing changed: no call, and no wait for the next change to pay.
+    const before = titles.length;
+    await vi.advanceTimersByTimeAsync(1000);
+    await renderer.render(snapshot('live', { likes: 2, comments: 1000 }));
+    expect(titles.length).toBe(before);
+    void renderer.render(snapshot('live', { likes: 3, comments: 1000 }));
+    expect(texts.at(-1)).toBe('99+');
+    expect(titles.length).toBe(before + 1);
   });
 });

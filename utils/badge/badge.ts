@@ -1,4 +1,4 @@
-/** Badge text, colour, icon and tooltip for a snapshot: pure functions, plus one renderer that touches the browser. */
+/** Badge text, colour, icon and tooltip for a snapshot: pure functions (badge-renderer.ts sets them). */
 import { getCategoryLabel } from '../labels/category-labels';
 import type { Translate } from '../labels/message-key';
 import { formatReason } from '../labels/reason-text';
@@ -39,7 +39,7 @@ export const BADGE_COLORS: Record<ConnectionStatus, string> = {
   error: '#b3261e',
 };
 
-function isLive(snapshot: Snapshot): boolean {
+export function isLive(snapshot: Snapshot): boolean {
   return snapshot.connection.status === 'live';
 }
 
@@ -57,52 +57,10 @@ export function getBadgeTitle(snapshot: Snapshot, t: Translate, formatTime: (epo
   return lines.join('\n');
 }
 
-/** `action` in Chrome MV3, `browserAction` in Firefox MV2. */
-export interface ActionApi {
-  setBadgeText(details: { text: string }): Promise<void> | void;
-  setBadgeBackgroundColor(details: { color: string }): Promise<void> | void;
-  setTitle(details: { title: string }): Promise<void> | void;
-  setIcon(details: { path: Record<string, string> }): Promise<void> | void;
-}
-
 const ICON_SIZES = [16, 32, 48, 128] as const;
 
 export function getIconPaths(live: boolean): Record<string, string> {
   return Object.fromEntries(
     ICON_SIZES.map((size) => [String(size), live ? `/icon/${size}.png` : `/icon-grey/${size}.png`]),
   );
-}
-
-export interface BadgeRenderer {
-  render(snapshot: Snapshot): Promise<void>;
-}
-
-/**
- * Renders only what changed since the last call, so per-event updates stay cheap. `getNote` adds a line under the
- * tooltip's status (the snooze); render again when it changes.
- */
-export function createBadgeRenderer(
-  action: ActionApi,
-  t: Translate,
-  formatTime: (epochMs: number) => string,
-  getNote: () => string | null = () => null,
-): BadgeRenderer {
-  let last: { text?: string; color?: string; title?: string; live?: boolean } = {};
-  return {
-    async render(snapshot) {
-      const text = getBadgeText(snapshot);
-      const color = BADGE_COLORS[snapshot.connection.status];
-      const note = getNote();
-      const [status, ...rest] = getBadgeTitle(snapshot, t, formatTime).split('\n');
-      const title = [status, ...(note ? [note] : []), ...rest].join('\n');
-      const live = isLive(snapshot);
-      const calls: Array<Promise<void> | void> = [];
-      if (text !== last.text) calls.push(action.setBadgeText({ text }));
-      if (color !== last.color) calls.push(action.setBadgeBackgroundColor({ color }));
-      if (title !== last.title) calls.push(action.setTitle({ title }));
-      if (live !== last.live) calls.push(action.setIcon({ path: getIconPaths(live) }));
-      last = { text, color, title, live };
-      await Promise.all(calls);
-    },
-  };
 }

@@ -1,0 +1,98 @@
+/** Sets the badge text, colour, tooltip and icon through the `action` API: only what changed, and paced. */
+import { realClock, type Clock } from '../lib/clock';
+import type { Translate } from '../labels/message-key';
+import type { Snapshot } from '../snapshot/snapshot';
+import { BADGE_COLORS, getBadgeText, getBadgeTitle, getIconPaths, isLive } from './badge';
+
+/** `action` in Chrome MV3, `browserAction` in Firefox MV2. */
+export interface ActionApi {
+  setBadgeText(details: { text: string }): Promise<void> | void;
+  setBadgeBackgroundColor(details: { color: string }): Promise<void> | void;
+  setTitle(details: { title: string }): Promise<void> | void;
+  setIcon(details: { path: Record<string, string> }): Promise<void> | void;
+}
+
+export interface BadgeRenderer {
+  /** Resolves once what this snapshot shows is set (at once, or at the end of the current interval). */
+  render(snapshot: Snapshot): Promise<void>;
+}
+
+/**
+ * At most one round of `action` calls per display frame. The tooltip lists every count, so it changes with every
+ * event; at 1,000 events per second one call per event kept the browser busy enough to slow every extension page
+ * opened meanwhile (bench: the popup during the sustained load, 1.44× and 1.93× the framework-free page).
+ */
+const MIN_INTERVAL_MS = 16;
+
+interface BadgeState {
+  text: string;
+  color: string;
+  title: string;
+  live: boolean;
+}
+
+/**
+ * Renders only what changed since the last call. A change after a quiet spell is set at once; changes within
+ * `minIntervalMs` of the last calls wait for the end of that interval, and only the latest snapshot is set then.
+ * `getNote` adds a line under the tooltip's status (the snooze); render again when it changes.
+ */
+export function createBadgeRenderer(
+  action: ActionApi,
+  t: Translate,
+  formatTime: (epochMs: number) => string,
+  getNote: () => string | null = () => null,
+  { clock = realClock, minIntervalMs = MIN_INTERVAL_MS }: { clock?: Clock; minIntervalMs?: number } = {},
+): BadgeRenderer {
+  let shown: Partial<BadgeState> = {};
+  let lastCallsAt = -Infinity;
+  let waiting: { snapshot: Snapshot; done: Promise<void> } | null = null;
+
+  const getState = (snapshot: Snapshot): BadgeState => {
+    const note = getNote();
+    const [status, ...rest] = getBadgeTitle(snapshot, t, formatTime).split('\n');
+    return {
+      text: getBadgeText(snapshot),
+      color: BADGE_COLORS[snapshot.connection.status],
+      title: [status, ...(note ? [note] : []), ...rest].join('\n'),
+      live: isLive(snapshot),
+    };
+  };
+  const isShown = (state: BadgeState) =>
+    state.text === shown.text &&
+    state.color === shown.color &&
+    state.title === shown.title &&
+    state.live === shown.live;
+
+  const set = async (state: BadgeState) => {
+    const calls: Array<Promise<void> | void> = [];
+    if (state.text !== shown.text) calls.push(action.setBadgeText({ text: state.text }));
+    if (state.color !== shown.color) calls.push(action.setBadgeBackgroundColor({ color: state.color }));
+    if (state.title !== shown.title) calls.push(action.setTitle({ title: state.title }));
+    if (state.live !== shown.live) calls.push(action.setIcon({ path: getIconPaths(state.live) }));
+    shown = state;
+    if (calls.length > 0) lastCallsAt = clock.now();
+    await Promise.all(calls);
+  };
+
+  return {
+    render(snapshot) {
+      if (waiting) {
+        waiting.snapshot = snapshot;
+        return waiting.done;
+      }
+      const state = getState(snapshot);
+      if (isShown(state)) return Promise.resolve();
+      const wait = lastCallsAt + minIntervalMs - clock.now();
+      if (wait <= 0) return set(state);
+      const next = { snapshot, done: Promise.resolve() };
+      next.done = new Promise<void>((resolve, reject) => {
+        clock.setTimeout(() => {
+          waiting = null;
+          set(getState(next.snapshot)).then(resolve, reject);
+        }, wait);
+      });
+      waiting = next;
+      return next.done;
+    },
+  };
+}
