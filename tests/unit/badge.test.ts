@@ -95,7 +95,7 @@ describe('createBadgeRenderer', () => {
     expect(getIconPaths(true)['128']).toBe('/icon/128.png');
   });
 
-  it('sets a change after a quiet spell at once; during a flood, at most one round per frame, the latest last', async () => {
+  it('sets a change after a quiet spell at once, and a few close together; a flood at about one round per frame, the latest last', async () => {
     vi.useFakeTimers();
     const titles: string[] = [];
     const texts: string[] = [];
@@ -110,9 +110,18 @@ describe('createBadgeRenderer', () => {
     expect(texts).toEqual(['1']);
     await vi.advanceTimersByTimeAsync(1000);
 
-    // A lone change, long after the last one: set in the same call, no timer.
+    // A lone change, long after the last one: set in the same call, no timer. So are a few close together (a steady
+    // rate with jitter).
     void renderer.render(snapshot('live', { likes: 2 }));
     expect(texts).toEqual(['1', '2']);
+    await vi.advanceTimersByTimeAsync(1000);
+    for (const likes of [3, 4, 5, 6]) {
+      void renderer.render(snapshot('live', { likes }));
+      await vi.advanceTimersByTimeAsync(2);
+    }
+    expect(texts).toEqual(['1', '2', '3', '4', '5', '6']);
+    await vi.advanceTimersByTimeAsync(1000);
+    titles.length = 0;
 
     // 1,000 changes within 100 ms (the tooltip differs each time).
     let done: Promise<void> = Promise.resolve();
@@ -122,8 +131,9 @@ describe('createBadgeRenderer', () => {
     }
     await vi.advanceTimersByTimeAsync(16);
     await done;
-    expect(titles.length - 2).toBeGreaterThan(2);
-    expect(titles.length - 2).toBeLessThanOrEqual(Math.ceil(100 / 16) + 1);
+    // At most a burst of 4, then one per 16 ms.
+    expect(titles.length).toBeGreaterThan(4);
+    expect(titles.length).toBeLessThanOrEqual(4 + Math.ceil(100 / 16) + 1);
     expect(titles.at(-1)).toContain('categoryComments: 1000');
     expect(texts.at(-1)).toBe('99+');
 
@@ -135,5 +145,19 @@ describe('createBadgeRenderer', () => {
     void renderer.render(snapshot('live', { likes: 3, comments: 1000 }));
     expect(texts.at(-1)).toBe('99+');
     expect(titles.length).toBe(before + 1);
+
+    // The system clock set back an hour during a flood: the badge still follows within a frame.
+    for (let i = 0; i < 5; i++) void renderer.render(snapshot('live', { likes: 4 + i, comments: 1000 }));
+    vi.setSystemTime(Date.now() - 3_600_000);
+    void renderer.render(snapshot('live', { likes: 20, comments: 1000 }));
+    await vi.advanceTimersByTimeAsync(16);
+    expect(titles.at(-1)).toContain('categoryLikes: 20');
+    void renderer.render(snapshot('live', { likes: 21, comments: 1000 }));
+    await vi.advanceTimersByTimeAsync(16);
+    expect(titles.at(-1)).toContain('categoryLikes: 21');
+    vi.setSystemTime(Date.now() - 3_600_000);
+    void renderer.render(snapshot('live', { likes: 22, comments: 1000 }));
+    await vi.advanceTimersByTimeAsync(16);
+    expect(titles.at(-1)).toContain('categoryLikes: 22');
   });
 });
