@@ -30,6 +30,22 @@ describe('options page preferences', () => {
     expect(feedback()).toBe('Saved. Your notification choices apply at once.');
   });
 
+  it('says "reconnecting" for a new sign-in even when the storage change event comes before the save resolves', async () => {
+    // Seen in Firefox under load: storage.onChanged reached the page first, and the save compared the new settings
+    // with themselves.
+    const client = fakeClient(structuredClone(DEFAULT_SETTINGS));
+    client.save.mockImplementation(async (settings) => {
+      client.emit(structuredClone(settings));
+      return { preferencesSynced: true };
+    });
+    const { wrapper } = await mountOptions(client);
+    await wrapper.get('#serverUrl').setValue('http://localhost:8787');
+    await wrapper.get('#token').setValue('tok-tok-tok');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-test=feedback]').text()).toBe('Saved. Beacon is reconnecting.');
+  });
+
   it('says when storage.sync refused the preferences: saved here, synced later', async () => {
     const client = fakeClient(structuredClone(SIGNED_IN));
     client.save.mockResolvedValue({ preferencesSynced: false });

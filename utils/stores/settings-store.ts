@@ -103,8 +103,9 @@ export const useSettingsStore = defineStore('settings', () => {
     busy.value = 'saving';
     try {
       if (!(await ensurePermission(settings))) return;
-      const { preferencesSynced } = await client.save(settings);
+      // Compared before the save: its own storage change can reach the watcher first and update `stored`.
       const reconnects = !isSameSession(stored, settings);
+      const { preferencesSynced } = await client.save(settings);
       stored = settings;
       draft.value = structuredClone(settings);
       if (!preferencesSynced) feedback.value = { kind: 'info', key: 'savedNotSynced' };
