@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { hasBrowser } from '../drivers/browsers';
 import { FirefoxBeacon } from '../drivers/firefox';
 import { STYLED_POPUP, defineSharedScenarios, getAppliedStyle, useE2eFixture } from './scenarios';
+import { defineSnoozeScenario } from './snooze-scenario';
 import { USER, waitFor } from '../drivers/test-server';
 
 describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
@@ -102,44 +103,7 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
     expect(await options.$('[data-test=sound]')).toBeNull();
   });
 
-  it('snooze: no notification while snoozed, the badge still counts; notifications again after', async () => {
-    await f.beacon.notificationsShown(); // starts recording
-    await f.signIn();
-    // The user's snooze presets, a synced preference (storage.sync): the menu names and uses them.
-    await f.beacon.configure({ snoozePresets: { minutes: 30, tomorrowAt: '07:30' } });
-    await f.waitLive();
-    await f.beacon.popupClick('[data-test=snooze-toggle]');
-    expect(await f.beacon.popupText('[data-test=snooze-short]')).toBe('For 30 minutes');
-    expect(await f.beacon.popupText('[data-test=snooze-tomorrow]')).toBe('Until tomorrow 07:30');
-    const before = Date.now();
-    await f.beacon.popupClick('[data-test=snooze-short]');
-    await f.popupShows('[data-test=snoozed-text]', /^Snoozed until /);
-    const { until } = await f.beacon.storage<{ until: number }>('snooze');
-    expect(until - before).toBeGreaterThanOrEqual(30 * 60_000 - 1000);
-    expect(until - Date.now()).toBeLessThanOrEqual(30 * 60_000);
-    await waitFor(
-      () => f.beacon.badge(),
-      (badge) => badge.title.includes('\nSnoozed until '),
-      'the tooltip to say snoozed',
-    );
-    await f.server.publish({ notice_type: 2, title: 'While snoozed' });
-    await f.badgeIs('1');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect((await f.beacon.notificationsShown()).length).toBe(0);
-    await f.beacon.popupClick('[data-test=resume]');
-    await waitFor(
-      () => f.beacon.badge(),
-      (badge) => !badge.title.includes('Snoozed'),
-      'the tooltip to drop the snooze',
-    );
-    await f.server.publish({ notice_type: 2, title: 'Awake again' });
-    await f.badgeIs('2');
-    await waitFor(
-      async () => (await f.beacon.notificationsShown()).length,
-      (count) => count === 1,
-      'a notification after the snooze',
-    );
-  });
+  defineSnoozeScenario(f, async () => (await f.beacon.notificationsShown()).length);
 
   it('the options page shows the popup shortcut from the manifest command', async () => {
     const options = await f.beacon.openPage('options.html');

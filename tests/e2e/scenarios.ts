@@ -42,6 +42,8 @@ export interface BrowserBeacon {
   popupClick(selector: string): Promise<void>;
   /** The URLs of the browser's open tabs. */
   tabUrls(): Promise<string[]>;
+  /** A key of `storage.local` (or `storage.sync`). */
+  storage<T>(key: string | null, area?: 'local' | 'sync'): Promise<T>;
   saveFailureArtifacts(name: string): Promise<void>;
   close(): Promise<void>;
 }
