@@ -160,4 +160,37 @@ describe('createBadgeRenderer', () => {
     await vi.advanceTimersByTimeAsync(16);
     expect(titles.at(-1)).toContain('categoryLikes: 22');
   });
+
+  it('a failure while rendering is a rejection for the caller to log, never a throw into its update', async () => {
+    const action = { setBadgeText: () => {}, setBadgeBackgroundColor: () => {}, setTitle: () => {}, setIcon: () => {} };
+    const broken = createBadgeRenderer(
+      action,
+      () => {
+        throw new Error('no such message');
+      },
+      () => 'now',
+    );
+    let rendered: Promise<void> | null = null;
+    expect(() => (rendered = broken.render(snapshot('live', { likes: 1 })))).not.toThrow();
+    await expect(rendered).rejects.toThrow('no such message');
+
+    // The same for a change that waited for its round.
+    vi.useFakeTimers();
+    let failing = false;
+    const later = createBadgeRenderer(
+      action,
+      (key) => {
+        if (failing) throw new Error('no such message');
+        return key;
+      },
+      () => 'now',
+    );
+    // The fifth waits for its round; the core, like this test, catches every render's promise.
+    for (let likes = 1; likes <= 5; likes++) later.render(snapshot('live', { likes })).catch(() => {});
+    const waited = later.render(snapshot('live', { likes: 6 }));
+    failing = true;
+    const settled = expect(waited).rejects.toThrow('no such message');
+    await vi.advanceTimersByTimeAsync(16);
+    await settled;
+  });
 });

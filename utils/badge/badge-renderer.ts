@@ -88,20 +88,21 @@ export function createBadgeRenderer(
   };
 
   return {
-    render(snapshot) {
+    // Async, so that a throw while rendering is a rejection the caller logs, never an exception in its update.
+    async render(snapshot) {
       if (waiting) {
         waiting.snapshot = snapshot;
         return waiting.done;
       }
       const state = getState(snapshot);
-      if (isShown(state)) return Promise.resolve();
+      if (isShown(state)) return;
       const wait = (1 - creditNow()) * INTERVAL_MS;
       if (wait <= 0) return set(state);
       const next = { snapshot, done: Promise.resolve() };
       next.done = new Promise<void>((resolve, reject) => {
         clock.setTimeout(() => {
           waiting = null;
-          set(getState(next.snapshot)).then(resolve, reject);
+          (async () => set(getState(next.snapshot)))().then(resolve, reject);
         }, wait);
       });
       waiting = next;
