@@ -104,8 +104,9 @@ function getNotes(rows: Row[]): string[] {
     "  profiler for an extension's background page); they are Chromium figures from CDP. The rest of the sustained load",
     '  (badge after it, notifications, popup during it) is measured in both. The CPU time is sampled over the first',
     "  quarter of the load only: the profiler's 1 kHz sampling of the worker also slowed the pages opened after it.",
-    '- The badge renderer (utils/badge/badge-renderer.ts) makes up to 4 rounds of `action` calls at once, then one per 16 ms. One',
-    '  `setTitle` per event, 1,000 a second, kept the browser busy enough to slow every extension page opened meanwhile.',
+    '- The badge renderer (utils/badge/badge-renderer.ts) makes up to 4 rounds of `action` calls at once, then one per',
+    '  16 ms. One `setTitle` per event, 1,000 a second, kept the browser busy enough to slow every extension page opened',
+    '  meanwhile.',
   );
   notes.push(
     `- Without \`unread_count\` in the event (legacy servers), Beacon refetches the category's count: the first event at once,`,
