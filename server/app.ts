@@ -10,6 +10,7 @@ import { applyLimits, DEFAULT_LIMITS, getTimeoutCheckInterval, type ServerLimits
 import { getCorsHeaders, parseAllowedOrigins } from './origin-policy';
 import { createRoutes } from './routes';
 import { MIN_ADMIN_TOKEN_LENGTH } from './secrets';
+import { getSessionCookiePolicy } from './session-cookie';
 import { formatMessageEvent, SseHub } from './sse-hub';
 import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type UserSpec } from './store/backend';
 import { MemoryStore } from './store/memory-store';
@@ -20,6 +21,11 @@ export interface BeaconServerOptions extends Partial<ServerLimits> {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
   host?: string;
+  /**
+   * The origin browsers reach this server at (`https://beacon.example.com`), when a proxy stands in front. It decides
+   * whether the session cookie is `Secure` (and `__Host-` prefixed); without it, the listening host decides.
+   */
+  publicUrl?: string;
   /** Token for the /admin endpoints; at least 16 characters, or the server refuses to start. */
   adminToken: string;
   /**
@@ -85,6 +91,7 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
     throw new Error(`the admin token must have at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
   }
   const allowedOrigins = parseAllowedOrigins(options.allowedOrigins ?? []);
+  const sessionCookie = getSessionCookiePolicy(options);
   const limits: ServerLimits = {
     headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs,
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_LIMITS.bodyTimeoutMs,
@@ -111,6 +118,7 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
     bodyTimeoutMs: limits.bodyTimeoutMs,
     log,
     format,
+    sessionCookie,
   });
   const server = createServer({ connectionsCheckingInterval: getTimeoutCheckInterval(limits) }, (req, res) => {
     options.onRequest?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });

@@ -8,6 +8,9 @@ import type { UserSpec } from './store/backend';
 const USAGE = `Usage: npm run server -- [options]
   --port P               port (0 = a free one, printed; default 8787)
   --host H               address to listen on (default 127.0.0.1)
+  --public-url URL       the origin browsers reach the server at, e.g. https://beacon.example.com behind a TLS
+                         proxy: the session cookie is Secure (__Host-beacon_session) unless this is loopback over
+                         plain HTTP (default: decided by --host)
   --data DIR             keep data in DIR across restarts (default: memory only)
   --redis URL            keep everything in Redis (redis://HOST:PORT[/DB]; default $BEACON_REDIS_URL), shared by
                          every instance on it, so several can run behind one load balancer (docs/deploying.md)
@@ -47,6 +50,7 @@ async function main() {
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'public-url': { type: 'string' },
       data: { type: 'string' },
       redis: { type: 'string' },
       'redis-prefix': { type: 'string' },
@@ -75,6 +79,7 @@ async function main() {
   const server = await startBeaconServer({
     port: parseNumber(values.port, '--port', 8787),
     host: values.host,
+    publicUrl: values['public-url'],
     dataDir: values.data,
     redisUrl: values.redis ?? (process.env.BEACON_REDIS_URL || undefined),
     redisPrefix: values['redis-prefix'],

@@ -16,7 +16,8 @@ import {
   requireVisible,
 } from './request-validation';
 import { secretsEqual } from './secrets';
-import { handleSessionRoute, SESSION_COOKIE } from './session-routes';
+import type { SessionCookiePolicy } from './session-cookie';
+import { handleSessionRoute } from './session-routes';
 import { formatResyncEvent, type SseHub } from './sse-hub';
 import { getStartPage, START_PAGE_CSP, START_SCRIPT, START_SCRIPT_PATH } from './start-page';
 import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type User } from './store/backend';
@@ -29,6 +30,7 @@ interface RouteContext {
   allowedOrigins: ReadonlySet<string>;
   bodyTimeoutMs: number;
   log: (line: string) => void;
+  sessionCookie: SessionCookiePolicy;
 }
 
 /** Who made a request, and how: only a bearer token proves the request did not come from another site's page. */
@@ -38,7 +40,8 @@ interface Caller {
   session?: { key: string; expiresAt: number };
 }
 
-export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutMs, log, format }: RouteContext) {
+export function createRoutes(context: RouteContext) {
+  const { store, hub, options, allowedOrigins, bodyTimeoutMs, log, format, sessionCookie } = context;
   const authenticate = async (req: IncomingMessage, url: URL): Promise<Caller> => {
     const token = getBearerToken(req);
     if (token) {
@@ -46,7 +49,7 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
       if (!user) throw new HttpError(401, 'invalid or expired token');
       return { user, via: 'token' };
     }
-    const sessionId = getCookie(req, SESSION_COOKIE);
+    const sessionId = getCookie(req, sessionCookie.name);
     const session = sessionId ? await store.findSession(sessionId) : null;
     if (session) return { user: session.user, via: 'cookie', session };
     const legacyName = url.searchParams.get('username');
@@ -166,7 +169,7 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
       return;
     }
 
-    if (await handleSessionRoute(req, res, path, cors, { store, allowedOrigins, bodyTimeoutMs })) return;
+    if (await handleSessionRoute(req, res, path, cors, context)) return;
 
     if (path === '/admin/publish' && method === 'POST') {
       requireAdmin(req);

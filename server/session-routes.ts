@@ -5,27 +5,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PATHS } from '../utils/protocol/wire';
 import { getCookie, HttpError, readJsonBody, sendJson } from './http-utils';
-import { assertJsonRequest, assertNotCrossSite, isLoopbackHost } from './origin-policy';
+import { assertJsonRequest, assertNotCrossSite } from './origin-policy';
 import { asObject } from './request-validation';
+import { formatSessionCookie, type SessionCookiePolicy } from './session-cookie';
 import type { NotificationBackend } from './store/backend';
-
-export const SESSION_COOKIE = 'beacon_session';
 
 interface SessionRouteContext {
   store: NotificationBackend;
   allowedOrigins: ReadonlySet<string>;
   bodyTimeoutMs: number;
-}
-
-/**
- * `HttpOnly` keeps it from page scripts. `SameSite=Lax`: Chromium and Firefox send Lax (even Strict) cookies with
- * requests from an extension holding host permission for the server (checked, docs/security.md), while other sites'
- * pages do not get them on their requests. `Secure` except for a loopback host over plain HTTP, where curl and some
- * browsers would not send it back; behind a TLS proxy the Host is the public name, so the cookie is Secure.
- */
-function formatSessionCookie(req: IncomingMessage, value: string, maxAgeSeconds: number): string {
-  const secure = isLoopbackHost(req.headers.host) ? '' : '; Secure';
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
+  sessionCookie: SessionCookiePolicy;
 }
 
 /** Handles the session endpoints; false when the request is for another route. */
@@ -34,7 +23,7 @@ export async function handleSessionRoute(
   res: ServerResponse,
   path: string,
   cors: Record<string, string>,
-  { store, allowedOrigins, bodyTimeoutMs }: SessionRouteContext,
+  { store, allowedOrigins, bodyTimeoutMs, sessionCookie }: SessionRouteContext,
 ): Promise<boolean> {
   const method = req.method ?? 'GET';
   if (path !== PATHS.session || (method !== 'POST' && method !== 'DELETE')) return false;
@@ -44,18 +33,22 @@ export async function handleSessionRoute(
     const body = asObject(await readJsonBody(req, bodyTimeoutMs));
     const user = typeof body.token === 'string' ? await store.findUserByToken(body.token) : null;
     if (!user) throw new HttpError(401, 'invalid token');
+    // Session fixation: a session the browser already carried (perhaps planted by someone else) must not stay
+    // valid across a sign-in. Deleting it ends its streams, on every instance.
+    const carried = getCookie(req, sessionCookie.name);
+    if (carried) await store.deleteSession(carried);
     const session = await store.createSession(user.username);
     sendJson(
       res,
       200,
       { username: user.username, role: user.role },
-      { ...cors, 'Set-Cookie': formatSessionCookie(req, session.id, session.maxAgeSeconds) },
+      { ...cors, 'Set-Cookie': formatSessionCookie(sessionCookie, session.id, session.maxAgeSeconds) },
     );
     return true;
   }
-  const session = getCookie(req, SESSION_COOKIE);
+  const session = getCookie(req, sessionCookie.name);
   if (session) await store.deleteSession(session);
-  res.writeHead(204, { ...cors, 'Set-Cookie': formatSessionCookie(req, '', 0) });
+  res.writeHead(204, { ...cors, 'Set-Cookie': formatSessionCookie(sessionCookie, '', 0) });
   res.end();
   return true;
 }
