@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HEARTBEAT_INTERVAL_MS } from '../utils/protocol/wire';
 import { HttpError, sendError, unavailable } from './http-utils';
+import { escapeLogLine, formatLogValue } from './log-text';
 import { applyLimits, DEFAULT_LIMITS, getTimeoutCheckInterval, type ServerLimits } from './limits';
 import { getCorsHeaders, parseAllowedOrigins } from './origin-policy';
 import { createRoutes } from './routes';
@@ -98,7 +99,9 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
     maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
   };
-  const log = options.log ?? (() => {});
+  const sink = options.log;
+  // Every line once more through the escape, so a log call that forgot formatLogValue still cannot forge a line.
+  const log = sink ? (line: string) => sink(escapeLogLine(line)) : () => {};
   const { store, persistence } = await openStore(options, log);
   for (const user of options.users ?? []) await store.upsertUser(user);
   const hub = new SseHub(options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
@@ -132,7 +135,7 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
             : error instanceof BackendUnavailableError
               ? unavailable()
               : new HttpError(500, 'internal server error');
-        if (!(error instanceof HttpError)) log(`error: ${String(error)}`);
+        if (!(error instanceof HttpError)) log(`error: ${formatLogValue(error)}`);
         if (res.headersSent) res.destroy();
         else
           sendError(

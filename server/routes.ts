@@ -5,6 +5,7 @@ import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, PATHS, type MeBody } from '../utils
 import type { BeaconServerOptions } from './app';
 import { getBearerToken, getCookie, HttpError, readJsonBody, sendJson, sendPage, unavailable } from './http-utils';
 import { exemptFromIdleTimeout } from './limits';
+import { formatLogValue } from './log-text';
 import { assertJsonRequest, assertNotCrossSite, getCorsHeaders } from './origin-policy';
 import {
   asObject,
@@ -105,8 +106,9 @@ export function createRoutes(context: RouteContext) {
       head += replay.kind === 'resync' ? formatResyncEvent(replay.latestId) : replay.events.map(format).join('');
       hub.release(res, head, new Set(replay.kind === 'replay' ? replay.events.map((event) => event.id) : []));
     } else res.write(head);
-    log(`stream opened for ${user.username} (${hub.countFor(user.username)} open)`);
-    res.on('close', () => log(`stream closed for ${user.username}`));
+    const name = formatLogValue(user.username);
+    log(`stream opened for ${name} (${hub.countFor(user.username)} open)`);
+    res.on('close', () => log(`stream closed for ${name}`));
   };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

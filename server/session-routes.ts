@@ -5,7 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PATHS } from '../utils/protocol/wire';
 import { getCookie, HttpError, readJsonBody, sendJson } from './http-utils';
-import { assertJsonRequest, assertNotCrossSite } from './origin-policy';
+import { formatLogValue } from './log-text';
+import { assertJsonRequest, assertNotCrossSite, isLoopbackHost } from './origin-policy';
 import { asObject } from './request-validation';
 import { formatSessionCookie, type SessionCookiePolicy } from './session-cookie';
 import type { NotificationBackend } from './store/backend';
@@ -15,6 +16,23 @@ interface SessionRouteContext {
   allowedOrigins: ReadonlySet<string>;
   bodyTimeoutMs: number;
   sessionCookie: SessionCookiePolicy;
+  log: (line: string) => void;
+}
+
+/** Servers (by their context) that already logged the hint below: once is enough, and a client cannot flood it. */
+const hinted = new WeakSet<SessionRouteContext>();
+
+/**
+ * A sign-in through a public name to a server configured as loopback over plain HTTP: most likely a TLS proxy in
+ * front and no `--public-url`, so the cookie lacks `Secure`. The Host only prompts the hint, never the decision.
+ */
+function hintPublicUrl(req: IncomingMessage, context: SessionRouteContext): void {
+  if (context.sessionCookie.secure || isLoopbackHost(req.headers.host) || hinted.has(context)) return;
+  hinted.add(context);
+  context.log(
+    `session cookie set without Secure for a request to Host ${formatLogValue(req.headers.host ?? '')}: ` +
+      'behind a TLS proxy, start the server with --public-url https://…',
+  );
 }
 
 /** Handles the session endpoints; false when the request is for another route. */
@@ -23,8 +41,9 @@ export async function handleSessionRoute(
   res: ServerResponse,
   path: string,
   cors: Record<string, string>,
-  { store, allowedOrigins, bodyTimeoutMs, sessionCookie }: SessionRouteContext,
+  context: SessionRouteContext,
 ): Promise<boolean> {
+  const { store, allowedOrigins, bodyTimeoutMs, sessionCookie } = context;
   const method = req.method ?? 'GET';
   if (path !== PATHS.session || (method !== 'POST' && method !== 'DELETE')) return false;
   assertNotCrossSite(req, allowedOrigins);
@@ -38,6 +57,7 @@ export async function handleSessionRoute(
     const carried = getCookie(req, sessionCookie.name);
     if (carried) await store.deleteSession(carried);
     const session = await store.createSession(user.username);
+    hintPublicUrl(req, context);
     sendJson(
       res,
       200,
