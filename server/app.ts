@@ -203,7 +203,7 @@ async function openStore(
   }
   const now = options.now;
   const store = new MemoryStore({ ...common, now: now && (() => new Date(now())) });
-  return { store, persistence: options.dataDir ? await attachPersistence(store, options.dataDir) : null };
+  return { store, persistence: options.dataDir ? await attachPersistence(store, options.dataDir, log) : null };
 }
 
 /** The legacy payload: only the notice type. */
