@@ -35,8 +35,10 @@ export default defineConfig({
     // cookies: with browser-session sign-in, a sign-in on the web app (a new cookie) ends the signed-out state.
     permissions: ['storage', 'alarms', 'notifications', 'cookies'],
     // Loopback servers work out of the box (exactly the hosts the HTTPS rule lets use plain HTTP); any other server
-    // origin is asked for at run time.
-    host_permissions: LOOPBACK_HOSTS.map((host) => `http://${host}/*`),
+    // origin is asked for at run time. Both schemes: the cookies API reports a Secure cookie (a __Host- session) as
+    // one of https://host, so without https the sign-in on a loopback web app would go unnoticed; and a loopback
+    // server over TLS needs no run-time request either (needsPermissionRequest).
+    host_permissions: LOOPBACK_HOSTS.flatMap((host) => [`http://${host}/*`, `https://${host}/*`]),
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: '__MSG_extName__' },
     // The popup from the keyboard; the options page shows the shortcut and where to change it.

@@ -56,10 +56,11 @@ class LoadClient {
 }
 
 async function startInstances(redisUrl: string, count: number): Promise<ServerProcess[]> {
-  const args = ['--redis', redisUrl, '--admin-token', ADMIN, '--user', `${USER.username}:${USER.token}:user`];
+  const args = ['--redis', redisUrl];
+  const secrets = { BEACON_ADMIN_TOKEN: ADMIN, BEACON_USERS: `${USER.username}:${USER.token}:user` };
   // Caps far above the load: what is measured is the machine, not the server's default limits.
   args.push('--max-streams-per-user', '100000', '--max-streams', '100000', '--max-connections', '100000');
-  return Promise.all(Array.from({ length: count }, () => ServerProcess.start(args)));
+  return Promise.all(Array.from({ length: count }, () => ServerProcess.start(args, secrets)));
 }
 
 async function publish(server: ServerProcess, title: string): Promise<void> {

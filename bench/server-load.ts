@@ -26,10 +26,6 @@ async function startServerProcess(): Promise<{ url: string; pid: number; stop():
       'server/main.ts',
       '--port',
       '0',
-      '--admin-token',
-      ADMIN,
-      '--user',
-      `${USER.username}:${USER.token}:user`,
       '--max-streams-per-user',
       '20000',
       // The secure defaults (1000 streams, 1024 connections) would be the figure otherwise.
@@ -38,7 +34,11 @@ async function startServerProcess(): Promise<{ url: string; pid: number; stop():
       '--max-connections',
       '100000',
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    // Secrets in the environment, not the command line (ps shows it to every local user).
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BEACON_ADMIN_TOKEN: ADMIN, BEACON_USERS: `${USER.username}:${USER.token}:user` },
+    },
   );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';

@@ -37,7 +37,7 @@ console.log(
   `Reference server: ${server.url} (demo user "${DEMO_USER.username}", a new notification every few seconds)`,
 );
 console.log(
-  `Publish your own: npm run publish -- --server ${server.url} --admin-token demo-admin-token --type 3 --title "Hello"`,
+  `Publish your own: BEACON_ADMIN_TOKEN=demo-admin-token npm run publish -- --server ${server.url} --type 3 --title "Hello"`,
 );
 
 const headless = !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;

@@ -6,10 +6,12 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HEARTBEAT_INTERVAL_MS } from '../utils/protocol/wire';
 import { HttpError, sendError, unavailable } from './http-utils';
+import { escapeLogLine, formatLogValue } from './log-text';
 import { applyLimits, DEFAULT_LIMITS, getTimeoutCheckInterval, type ServerLimits } from './limits';
 import { getCorsHeaders, parseAllowedOrigins } from './origin-policy';
 import { createRoutes } from './routes';
 import { MIN_ADMIN_TOKEN_LENGTH } from './secrets';
+import { getSessionCookiePolicy } from './session-cookie';
 import { formatMessageEvent, SseHub } from './sse-hub';
 import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type UserSpec } from './store/backend';
 import { MemoryStore } from './store/memory-store';
@@ -20,6 +22,11 @@ export interface BeaconServerOptions extends Partial<ServerLimits> {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
   host?: string;
+  /**
+   * The origin browsers reach this server at (`https://beacon.example.com`), when a proxy stands in front. It decides
+   * whether the session cookie is `Secure` (and `__Host-` prefixed); without it, the listening host decides.
+   */
+  publicUrl?: string;
   /** Token for the /admin endpoints; at least 16 characters, or the server refuses to start. */
   adminToken: string;
   /**
@@ -85,13 +92,16 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
     throw new Error(`the admin token must have at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
   }
   const allowedOrigins = parseAllowedOrigins(options.allowedOrigins ?? []);
+  const sessionCookie = getSessionCookiePolicy(options);
   const limits: ServerLimits = {
     headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs,
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_LIMITS.bodyTimeoutMs,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
     maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
   };
-  const log = options.log ?? (() => {});
+  const sink = options.log;
+  // Every line once more through the escape, so a log call that forgot formatLogValue still cannot forge a line.
+  const log = sink ? (line: string) => sink(escapeLogLine(line)) : () => {};
   const { store, persistence } = await openStore(options, log);
   for (const user of options.users ?? []) await store.upsertUser(user);
   const hub = new SseHub(options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
@@ -111,6 +121,7 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
     bodyTimeoutMs: limits.bodyTimeoutMs,
     log,
     format,
+    sessionCookie,
   });
   const server = createServer({ connectionsCheckingInterval: getTimeoutCheckInterval(limits) }, (req, res) => {
     options.onRequest?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
@@ -124,7 +135,7 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
             : error instanceof BackendUnavailableError
               ? unavailable()
               : new HttpError(500, 'internal server error');
-        if (!(error instanceof HttpError)) log(`error: ${String(error)}`);
+        if (!(error instanceof HttpError)) log(`error: ${formatLogValue(error)}`);
         if (res.headersSent) res.destroy();
         else
           sendError(
@@ -192,7 +203,7 @@ async function openStore(
   }
   const now = options.now;
   const store = new MemoryStore({ ...common, now: now && (() => new Date(now())) });
-  return { store, persistence: options.dataDir ? await attachPersistence(store, options.dataDir) : null };
+  return { store, persistence: options.dataDir ? await attachPersistence(store, options.dataDir, log) : null };
 }
 
 /** The legacy payload: only the notice type. */

@@ -3,22 +3,27 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startBeaconServer } from './app';
 import { DEMO_USER, seedDemoInbox, startDemoTraffic } from './demo-traffic';
-import type { UserSpec } from './store/backend';
+import { loadSecrets } from './secret-sources';
 
 const USAGE = `Usage: npm run server -- [options]
   --port P               port (0 = a free one, printed; default 8787)
   --host H               address to listen on (default 127.0.0.1)
+  --public-url URL       the origin browsers reach the server at, e.g. https://beacon.example.com behind a TLS
+                         proxy: the session cookie is Secure (__Host-beacon_session) unless this is loopback over
+                         plain HTTP (default: decided by --host)
   --data DIR             keep data in DIR across restarts (default: memory only)
   --redis URL            keep everything in Redis (redis://HOST:PORT[/DB]; default $BEACON_REDIS_URL), shared by
                          every instance on it, so several can run behind one load balancer (docs/deploying.md)
   --redis-prefix P       prefix of every Redis key (default beacon:)
   --demo                 seed the "${DEMO_USER.username}" user and publish a notification every few seconds
   --demo-interval MS     mean time between demo notifications (default 4000)
-  --admin-token T        token for /admin endpoints, at least 16 characters
+  --admin-token-file F   read the token for /admin endpoints (at least 16 characters) from the first line of F
                          (default: $BEACON_ADMIN_TOKEN, or random and printed)
+  --admin-token T        the same on the command line, where ps shows it to every local user (warns)
   --allow-origin URL     a web app origin that may call the API with the user's cookie (CORS with credentials,
                          cookie-authenticated changes); repeatable. Beacon itself needs none.
-  --user NAME:TOKEN:ROLE create or update a user (repeatable)
+  --users-file F         create or update users: one NAME:TOKEN[:ROLE] per line, # comments (also $BEACON_USERS)
+  --user NAME:TOKEN:ROLE the same for one user on the command line (repeatable; warns, as --admin-token)
   --heartbeat MS         heartbeat interval (default 15000)
   --retry MS             send "retry: MS" on each stream
   --replay-limit N       events kept per user for Last-Event-ID replay (default 100)
@@ -28,12 +33,6 @@ const USAGE = `Usage: npm run server -- [options]
   --max-streams N        open streams of all users together (default 1000; 503 beyond)
   --max-connections N    open connections (default 1024; 503 beyond)
   --session-ttl S        cookie sessions end S seconds after sign-in (default 604800, a week)`;
-
-function parseUser(spec: string): UserSpec {
-  const [username, token, role = 'user'] = spec.split(':');
-  if (!username || !token) throw new Error(`--user wants NAME:TOKEN[:ROLE], got ${JSON.stringify(spec)}`);
-  return { username, token, role };
-}
 
 function parseNumber(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -47,13 +46,16 @@ async function main() {
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'public-url': { type: 'string' },
       data: { type: 'string' },
       redis: { type: 'string' },
       'redis-prefix': { type: 'string' },
       demo: { type: 'boolean' },
       'demo-interval': { type: 'string' },
       'admin-token': { type: 'string' },
+      'admin-token-file': { type: 'string' },
       user: { type: 'string', multiple: true },
+      'users-file': { type: 'string' },
       heartbeat: { type: 'string' },
       retry: { type: 'string' },
       'replay-limit': { type: 'string' },
@@ -71,15 +73,24 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  const adminToken = values['admin-token'] ?? process.env.BEACON_ADMIN_TOKEN ?? randomBytes(16).toString('hex');
+  const secrets = await loadSecrets({
+    adminToken: values['admin-token'],
+    adminTokenFile: values['admin-token-file'],
+    users: values.user,
+    usersFile: values['users-file'],
+    env: process.env,
+  });
+  for (const warning of secrets.warnings) console.error(`beacon server: warning: ${warning}`);
+  const adminToken = secrets.adminToken ?? randomBytes(16).toString('hex');
   const server = await startBeaconServer({
     port: parseNumber(values.port, '--port', 8787),
     host: values.host,
+    publicUrl: values['public-url'],
     dataDir: values.data,
     redisUrl: values.redis ?? (process.env.BEACON_REDIS_URL || undefined),
     redisPrefix: values['redis-prefix'],
     adminToken,
-    users: (values.user ?? []).map(parseUser),
+    users: secrets.users,
     heartbeatMs: parseNumber(values.heartbeat, '--heartbeat', 15_000),
     retryMs: values.retry === undefined ? undefined : parseNumber(values.retry, '--retry', 0),
     replayLimit: parseNumber(values['replay-limit'], '--replay-limit', 100),
@@ -93,7 +104,7 @@ async function main() {
     log: (line) => console.log(`[${new Date().toISOString()}] ${line}`),
   });
   console.log(`Beacon reference server listening on ${server.url}`);
-  if (!values['admin-token'] && !process.env.BEACON_ADMIN_TOKEN) console.log(`admin token: ${adminToken}`);
+  if (secrets.adminToken === null) console.log(`admin token: ${adminToken}`);
 
   let stopDemo = () => {};
   if (values.demo) {

@@ -1,11 +1,16 @@
-/** `npm run publish -- --server URL --admin-token T --user NAME --type N [--title …] [--content …] [--url …]` */
+/**
+ * `npm run publish -- --server URL --user NAME --type N [--title …] [--content …] [--url …]`, with the admin token in
+ * `BEACON_ADMIN_TOKEN` or `--admin-token-file F` (`--admin-token T` works but warns: ps shows it).
+ */
 import { parseArgs } from 'node:util';
+import { loadSecrets } from './secret-sources';
 
 async function main() {
   const { values } = parseArgs({
     options: {
       server: { type: 'string', default: 'http://127.0.0.1:8787' },
-      'admin-token': { type: 'string', default: process.env.BEACON_ADMIN_TOKEN },
+      'admin-token': { type: 'string' },
+      'admin-token-file': { type: 'string' },
       user: { type: 'string', default: 'demo' },
       type: { type: 'string' },
       title: { type: 'string' },
@@ -13,14 +18,21 @@ async function main() {
       url: { type: 'string' },
     },
   });
-  if (values.type === undefined || !values['admin-token']) {
+  const secrets = await loadSecrets({
+    adminToken: values['admin-token'],
+    adminTokenFile: values['admin-token-file'],
+    env: process.env,
+  });
+  for (const warning of secrets.warnings) console.error(`publish: warning: ${warning}`);
+  if (values.type === undefined || !secrets.adminToken) {
     throw new Error(
-      'usage: npm run publish -- --type 0..5 --admin-token T [--server URL] [--user NAME] [--title …] [--content …] [--url …]',
+      'usage: BEACON_ADMIN_TOKEN=… npm run publish -- --type 0..5 [--admin-token-file F] [--server URL] [--user NAME] ' +
+        '[--title …] [--content …] [--url …]',
     );
   }
   const response = await fetch(new URL('/admin/publish', values.server), {
     method: 'POST',
-    headers: { Authorization: `Bearer ${values['admin-token']}`, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${secrets.adminToken}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({
       username: values.user,
       notice_type: Number(values.type),

@@ -5,6 +5,7 @@ import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, PATHS, type MeBody } from '../utils
 import type { BeaconServerOptions } from './app';
 import { getBearerToken, getCookie, HttpError, readJsonBody, sendJson, sendPage, unavailable } from './http-utils';
 import { exemptFromIdleTimeout } from './limits';
+import { formatLogValue } from './log-text';
 import { assertJsonRequest, assertNotCrossSite, getCorsHeaders } from './origin-policy';
 import {
   asObject,
@@ -16,7 +17,8 @@ import {
   requireVisible,
 } from './request-validation';
 import { secretsEqual } from './secrets';
-import { handleSessionRoute, SESSION_COOKIE } from './session-routes';
+import type { SessionCookiePolicy } from './session-cookie';
+import { handleSessionRoute } from './session-routes';
 import { formatResyncEvent, type SseHub } from './sse-hub';
 import { getStartPage, START_PAGE_CSP, START_SCRIPT, START_SCRIPT_PATH } from './start-page';
 import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type User } from './store/backend';
@@ -29,6 +31,7 @@ interface RouteContext {
   allowedOrigins: ReadonlySet<string>;
   bodyTimeoutMs: number;
   log: (line: string) => void;
+  sessionCookie: SessionCookiePolicy;
 }
 
 /** Who made a request, and how: only a bearer token proves the request did not come from another site's page. */
@@ -38,7 +41,8 @@ interface Caller {
   session?: { key: string; expiresAt: number };
 }
 
-export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutMs, log, format }: RouteContext) {
+export function createRoutes(context: RouteContext) {
+  const { store, hub, options, allowedOrigins, bodyTimeoutMs, log, format, sessionCookie } = context;
   const authenticate = async (req: IncomingMessage, url: URL): Promise<Caller> => {
     const token = getBearerToken(req);
     if (token) {
@@ -46,7 +50,7 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
       if (!user) throw new HttpError(401, 'invalid or expired token');
       return { user, via: 'token' };
     }
-    const sessionId = getCookie(req, SESSION_COOKIE);
+    const sessionId = getCookie(req, sessionCookie.name);
     const session = sessionId ? await store.findSession(sessionId) : null;
     if (session) return { user: session.user, via: 'cookie', session };
     const legacyName = url.searchParams.get('username');
@@ -102,8 +106,9 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
       head += replay.kind === 'resync' ? formatResyncEvent(replay.latestId) : replay.events.map(format).join('');
       hub.release(res, head, new Set(replay.kind === 'replay' ? replay.events.map((event) => event.id) : []));
     } else res.write(head);
-    log(`stream opened for ${user.username} (${hub.countFor(user.username)} open)`);
-    res.on('close', () => log(`stream closed for ${user.username}`));
+    const name = formatLogValue(user.username);
+    log(`stream opened for ${name} (${hub.countFor(user.username)} open)`);
+    res.on('close', () => log(`stream closed for ${name}`));
   };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -166,7 +171,7 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
       return;
     }
 
-    if (await handleSessionRoute(req, res, path, cors, { store, allowedOrigins, bodyTimeoutMs })) return;
+    if (await handleSessionRoute(req, res, path, cors, context)) return;
 
     if (path === '/admin/publish' && method === 'POST') {
       requireAdmin(req);

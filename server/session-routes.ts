@@ -5,27 +5,34 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PATHS } from '../utils/protocol/wire';
 import { getCookie, HttpError, readJsonBody, sendJson } from './http-utils';
+import { formatLogValue } from './log-text';
 import { assertJsonRequest, assertNotCrossSite, isLoopbackHost } from './origin-policy';
 import { asObject } from './request-validation';
+import { formatSessionCookie, type SessionCookiePolicy } from './session-cookie';
 import type { NotificationBackend } from './store/backend';
-
-export const SESSION_COOKIE = 'beacon_session';
 
 interface SessionRouteContext {
   store: NotificationBackend;
   allowedOrigins: ReadonlySet<string>;
   bodyTimeoutMs: number;
+  sessionCookie: SessionCookiePolicy;
+  log: (line: string) => void;
 }
 
+/** Servers (by their context) that already logged the hint below: once is enough, and a client cannot flood it. */
+const hinted = new WeakSet<SessionRouteContext>();
+
 /**
- * `HttpOnly` keeps it from page scripts. `SameSite=Lax`: Chromium and Firefox send Lax (even Strict) cookies with
- * requests from an extension holding host permission for the server (checked, docs/security.md), while other sites'
- * pages do not get them on their requests. `Secure` except for a loopback host over plain HTTP, where curl and some
- * browsers would not send it back; behind a TLS proxy the Host is the public name, so the cookie is Secure.
+ * A sign-in through a public name to a server configured as loopback over plain HTTP: most likely a TLS proxy in
+ * front and no `--public-url`, so the cookie lacks `Secure`. The Host only prompts the hint, never the decision.
  */
-function formatSessionCookie(req: IncomingMessage, value: string, maxAgeSeconds: number): string {
-  const secure = isLoopbackHost(req.headers.host) ? '' : '; Secure';
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
+function hintPublicUrl(req: IncomingMessage, context: SessionRouteContext): void {
+  if (context.sessionCookie.secure || isLoopbackHost(req.headers.host) || hinted.has(context)) return;
+  hinted.add(context);
+  context.log(
+    `session cookie set without Secure for a request to Host ${formatLogValue(req.headers.host ?? '')}: ` +
+      'behind a TLS proxy, start the server with --public-url https://…',
+  );
 }
 
 /** Handles the session endpoints; false when the request is for another route. */
@@ -34,8 +41,9 @@ export async function handleSessionRoute(
   res: ServerResponse,
   path: string,
   cors: Record<string, string>,
-  { store, allowedOrigins, bodyTimeoutMs }: SessionRouteContext,
+  context: SessionRouteContext,
 ): Promise<boolean> {
+  const { store, allowedOrigins, bodyTimeoutMs, sessionCookie } = context;
   const method = req.method ?? 'GET';
   if (path !== PATHS.session || (method !== 'POST' && method !== 'DELETE')) return false;
   assertNotCrossSite(req, allowedOrigins);
@@ -44,18 +52,23 @@ export async function handleSessionRoute(
     const body = asObject(await readJsonBody(req, bodyTimeoutMs));
     const user = typeof body.token === 'string' ? await store.findUserByToken(body.token) : null;
     if (!user) throw new HttpError(401, 'invalid token');
+    // Session fixation: a session the browser already carried (perhaps planted by someone else) must not stay
+    // valid across a sign-in. Deleting it ends its streams, on every instance.
+    const carried = getCookie(req, sessionCookie.name);
+    if (carried) await store.deleteSession(carried);
     const session = await store.createSession(user.username);
+    hintPublicUrl(req, context);
     sendJson(
       res,
       200,
       { username: user.username, role: user.role },
-      { ...cors, 'Set-Cookie': formatSessionCookie(req, session.id, session.maxAgeSeconds) },
+      { ...cors, 'Set-Cookie': formatSessionCookie(sessionCookie, session.id, session.maxAgeSeconds) },
     );
     return true;
   }
-  const session = getCookie(req, SESSION_COOKIE);
+  const session = getCookie(req, sessionCookie.name);
   if (session) await store.deleteSession(session);
-  res.writeHead(204, { ...cors, 'Set-Cookie': formatSessionCookie(req, '', 0) });
+  res.writeHead(204, { ...cors, 'Set-Cookie': formatSessionCookie(sessionCookie, '', 0) });
   res.end();
   return true;
 }

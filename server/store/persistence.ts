@@ -2,8 +2,9 @@
  * Keeps the store in `DIR/state.json`: loaded at start, written atomically (temp file + rename) after changes. The
  * file holds digests of tokens and session ids, and everyone's notifications: it is readable by its owner only.
  */
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { preparePrivateDir } from './data-dir';
 import type { MemoryStore } from './memory-store';
 
 export interface Persistence {
@@ -12,8 +13,14 @@ export interface Persistence {
   stop(): Promise<void>;
 }
 
-export async function attachPersistence(store: MemoryStore, dir: string, delayMs = 50): Promise<Persistence> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+export async function attachPersistence(
+  store: MemoryStore,
+  dir: string,
+  log: (line: string) => void,
+  delayMs = 50,
+): Promise<Persistence> {
+  const tightened = await preparePrivateDir(dir);
+  if (tightened) log(tightened);
   const file = join(dir, 'state.json');
   let migrated = false;
   try {

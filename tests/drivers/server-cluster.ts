@@ -19,9 +19,15 @@ export class ServerProcess {
     readonly url: string,
   ) {}
 
-  /** Starts `server/main.ts --port 0 …args` and waits for the address it prints. */
-  static async start(args: string[]): Promise<ServerProcess> {
-    const child = spawn(process.execPath, [...NODE_ARGS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  /**
+   * Starts `server/main.ts --port 0 …args` and waits for the address it prints. Secrets go in `env`
+   * (`BEACON_ADMIN_TOKEN`, `BEACON_USERS`): the command line is visible to every local user.
+   */
+  static async start(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
+    const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     const lines: string[] = [];
     const url = await new Promise<string>((done, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start:\n${lines.join('\n')}`)), 30_000);

@@ -49,15 +49,9 @@ describe.skipIf(!hasBrowser('chromium') || redisMissing)(
 
     it('the instance holding the stream dies; Beacon resumes on the other with Last-Event-ID, nothing lost', async () => {
       redis = await RedisProcess.start();
-      const args = [
-        '--redis',
-        redis.url,
-        '--admin-token',
-        ADMIN_TOKEN,
-        '--user',
-        `${USER.username}:${USER.token}:user`,
-      ];
-      servers = await Promise.all([ServerProcess.start(args), ServerProcess.start(args)]);
+      const args = ['--redis', redis.url];
+      const secrets = { BEACON_ADMIN_TOKEN: ADMIN_TOKEN, BEACON_USERS: `${USER.username}:${USER.token}:user` };
+      servers = await Promise.all([ServerProcess.start(args, secrets), ServerProcess.start(args, secrets)]);
       proxy = await RoundRobinProxy.start(servers.map((server) => server.port));
       await publish(servers[0]!, { notice_type: 0, title: 'waiting 1' });
       await publish(servers[1]!, { notice_type: 2, title: 'waiting 2' });

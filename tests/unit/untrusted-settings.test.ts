@@ -51,7 +51,10 @@ describe('loopback hosts', () => {
     const manifest = wxtConfig.manifest as (env: { browser: string }) => { host_permissions: string[] };
     for (const browser of ['chrome', 'firefox']) {
       const granted = manifest({ browser }).host_permissions.map((pattern) => new URL(pattern.replace('/*', '/')));
-      expect(granted.map((url) => url.hostname).sort()).toEqual([...LOOPBACK_HOSTS].sort());
+      for (const scheme of ['http:', 'https:']) {
+        const hosts = granted.filter((url) => url.protocol === scheme).map((url) => url.hostname);
+        expect(hosts.sort(), scheme).toEqual([...LOOPBACK_HOSTS].sort());
+      }
       for (const url of granted) expect(getServerUrlProblem(url.origin), url.origin).toBeNull();
     }
     expect(isLoopbackHost('127.0.0.2')).toBe(false);
