@@ -18,6 +18,7 @@ import { formatSnooze, formatSnoozeEnd } from '@/utils/labels/snooze-text';
 import { isSnoozed, normalizeSnooze, type Snooze } from '@/utils/settings/snooze';
 import { loadSnooze, saveSnooze, snoozeItem } from '@/utils/settings/snooze-storage';
 import { getAccountKey } from '@/utils/settings/account-key';
+import { getOpenUrl, parseOpenTarget, type OpenTarget } from '@/utils/settings/app-url';
 import { getOriginPattern, isCookieForServer } from '@/utils/settings/host-permission';
 import {
   loadManagedSettings,
@@ -60,6 +61,11 @@ export default defineBackground({
     });
     const loadSettingsInForce = async () =>
       Promise.all([loadSettings(), policy.get()]).then(([local, managed]) => getEffectiveSettings(local, managed));
+    // Every page Beacon opens, from the popup or a notification: the one URL rule, with the settings in force.
+    const openPage = async (target: OpenTarget) => {
+      const url = getOpenUrl(await loadSettingsInForce(), target);
+      if (url) await openOrFocusTab(url);
+    };
     // Snooze: no OS notifications until it ends (an alarm ends it on time, even for a stopped worker).
     let snooze: Snooze | null = null;
     const badge = createBadgeRenderer(action, t, formatTime, () =>
@@ -109,6 +115,10 @@ export default defineBackground({
     onMessage('getSnapshot', () => core.getSnapshot());
     onMessage('markRead', ({ data }) => core.markRead(data));
     onMessage('reconnect', () => core.reconnect());
+    onMessage('openPage', async ({ data }) => {
+      const target = parseOpenTarget(data);
+      if (target) await openPage(target);
+    });
     onMessage('getItems', ({ data }) => core.getItems(data.category, data.page));
     onMessage('markItemsRead', ({ data }) => core.markItemsRead(data.category, data.ids));
 
@@ -145,8 +155,7 @@ export default defineBackground({
 
     const notificationActions = createNotificationActions({
       notifier,
-      loadSettings: loadSettingsInForce,
-      openTab: openOrFocusTab,
+      openPage,
       openOptionsPage: () => browser.runtime.openOptionsPage(),
       markItemsRead: (category, ids) => core.markItemsRead(category, ids),
       isSignedOut: () => core.connectionStatus === 'signed-out',

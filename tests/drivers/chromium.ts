@@ -152,13 +152,17 @@ export class ChromiumBeacon {
 
   /** Text of an element in the popup page (kept open between calls), or null when it is not there. */
   async popupText(selector: string): Promise<string | null> {
-    this.popup ??= await this.openPage('popup.html');
-    return this.popup.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
+    return (await this.popupPage()).evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
   }
 
   async popupClick(selector: string): Promise<void> {
-    this.popup ??= await this.openPage('popup.html');
-    await this.popup.click(selector);
+    await (await this.popupPage()).click(selector);
+  }
+
+  /** The popup page kept open between calls; opened again after it closed itself (it does after opening a tab). */
+  private async popupPage(): Promise<Page> {
+    if (!this.popup || this.popup.isClosed()) this.popup = await this.openPage('popup.html');
+    return this.popup;
   }
 
   async tabUrls(): Promise<string[]> {

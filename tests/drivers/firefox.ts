@@ -75,7 +75,8 @@ export class FirefoxBeacon {
 
   /** An extension page kept open to call extension APIs from. */
   private async apiPage(): Promise<Page> {
-    this.page ??= await this.openPage('popup.html');
+    // Opened again when the popup closed itself (it does after opening a tab).
+    if (!this.page || this.page.isClosed()) this.page = await this.openPage('popup.html');
     return this.page;
   }
 

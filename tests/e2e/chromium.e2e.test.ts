@@ -7,6 +7,7 @@ import { hasBrowser } from '../drivers/browsers';
 import { ChromiumBeacon } from '../drivers/chromium';
 import { STYLED_POPUP, defineSharedScenarios, getAppliedStyle, useE2eFixture } from './scenarios';
 import { defineSecureCookieScenario } from './secure-cookie-scenario';
+import { defineHostileLinkScenarios } from './hostile-links-scenario';
 import { defineSnoozeScenario } from './snooze-scenario';
 import { USER, waitFor } from '../drivers/test-server';
 
@@ -189,6 +190,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
 
   defineSnoozeScenario(f, async () => Object.keys(await f.beacon.notifications()).length);
   defineSecureCookieScenario(f);
+  defineHostileLinkScenarios(f);
 
   it('the options page shows the popup shortcut from the manifest command', async () => {
     const options = await f.beacon.openPage('options.html');

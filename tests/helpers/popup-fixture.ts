@@ -45,8 +45,7 @@ function fakeClient(snapshot: Snapshot) {
       push = callback;
       return () => {};
     },
-    openApp: vi.fn(async () => {}),
-    openUrl: vi.fn(async () => {}),
+    open: vi.fn(async () => {}),
     openSettings: vi.fn(async () => {}),
     push: (s) => push(s),
     pushSnoozePresets: (presets) => pushPresets(presets),

@@ -6,6 +6,9 @@ import type { Translate } from '@/utils/labels/message-key';
 import { formatTestOutcome } from '@/utils/labels/test-step-text';
 import { getMessage } from '../setup';
 import { makeSettings } from '../helpers/service-harness';
+import { startRecordingServer } from '../helpers/recording-server';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 let server: BeaconServer | null = null;
 afterEach(async () => {
@@ -57,5 +60,25 @@ describe('runConnectionTest against the reference server', () => {
     expect((await run({ serverUrl: `http://127.0.0.1:${port}`, token: 'x' })).steps[0]).toMatch(
       /^server:failed:\/notification\/me: cannot reach the server/,
     );
+  });
+
+  it('reports a redirect at the first step, and the other address receives nothing', async () => {
+    const elsewhere = await startRecordingServer();
+    const redirector = createServer((_req, res) => res.writeHead(302, { Location: `${elsewhere.url}/steal` }).end());
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = redirector.address() as AddressInfo;
+      const { ok, steps } = await run({ serverUrl: `http://127.0.0.1:${port}`, token: 'alice-token-1' });
+      expect(ok).toBe(false);
+      expect(steps).toEqual([
+        'server:failed:/notification/me: the server answered with a redirect, which Beacon does not follow: ' +
+          'set the server URL to the final address',
+      ]);
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise((resolve) => redirector.close(resolve));
+      await elsewhere.close();
+    }
   });
 });

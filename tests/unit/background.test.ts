@@ -81,6 +81,39 @@ describe('background entrypoint', () => {
     await waitFor(() => expect(create).toHaveBeenCalledWith({ url: 'https://app.test/inbox/' }));
   });
 
+  it("opens what the popup asks only through the one URL rule, with the policy's app URL", async () => {
+    await fakeBrowser.storage.local.set({
+      settings: { serverUrl: SERVER, token: 'tok-tok-tok', appUrl: 'https://mine.test/{category}' },
+    });
+    await fakeBrowser.storage.managed.set({ appUrl: 'https://corp.test/inbox/{category}' });
+    await startBackground();
+    await waitFor(async () => expect(await badgeText()).toBe('4'));
+    const create = vi.spyOn(fakeBrowser.tabs, 'create');
+    // What the popup's sendMessage('openPage', target) delivers (@webext-core/messaging's message format).
+    const ask = (data: unknown) =>
+      new Promise((resolve) =>
+        fakeBrowser.runtime.onMessage.trigger({ id: 1, type: 'openPage', data, timestamp: Date.now() }, {}, resolve),
+      );
+    const opened = async (data: unknown) => {
+      create.mockClear();
+      await ask(data);
+      return create.mock.calls.map(([properties]) => properties.url);
+    };
+    expect(await opened({ kind: 'url', url: 'https://evil.example/phish', category: 'comments' })).toEqual([
+      'https://corp.test/inbox/comments',
+    ]);
+    expect(await opened({ kind: 'url', url: 'https://corp.test/c/1', category: 'comments' })).toEqual([
+      'https://corp.test/c/1',
+    ]);
+    // The user's own app URL gave way to the policy's: its origin is no longer the web app's.
+    expect(await opened({ kind: 'url', url: 'https://mine.test/c/1', category: 'likes' })).toEqual([
+      'https://corp.test/inbox/likes',
+    ]);
+    expect(await opened({ kind: 'category', category: null })).toEqual(['https://corp.test/inbox/']);
+    expect(await opened({ kind: 'url', url: 'https://corp.test/x', category: '../../evil' })).toEqual([]);
+    expect(await opened({ kind: 'tab', url: 'https://evil.example/' })).toEqual([]);
+  });
+
   it('"Mark read" on a notification marks its item read on the server and drops the badge at once', async () => {
     await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, token: 'tok-tok-tok' } });
     await startBackground();

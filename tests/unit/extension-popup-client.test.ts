@@ -1,7 +1,10 @@
-/** The popup's browser edge: where "Open app" and "Open" lead, and the snooze presets, with fakeBrowser. */
+/** The popup's browser edge: "Open app" and "Open" go to the background, and the snooze presets, with fakeBrowser. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createPopupClient } from '@/utils/messaging/extension-popup-client';
+import { sendMessage } from '@/utils/messaging/messaging';
+
+vi.mock('@/utils/messaging/messaging', () => ({ sendMessage: vi.fn(async () => {}), onMessage: vi.fn() }));
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -9,22 +12,13 @@ beforeEach(() => {
 });
 
 describe('popup client', () => {
-  it("opens the administrator's app URL, not the user's, like a notification click does", async () => {
-    await fakeBrowser.storage.local.set({
-      settings: { serverUrl: 'https://notify.test', token: 'tok-tok-tok', appUrl: 'https://mine.test/{category}' },
-    });
-    await fakeBrowser.storage.managed.set({ appUrl: 'https://corp.test/inbox/{category}' });
+  it('asks the background to open a page (it picks the URL) and opens no tab itself', async () => {
     const create = vi.spyOn(fakeBrowser.tabs, 'create');
-    await createPopupClient().openApp('likes');
-    expect(create).toHaveBeenCalledWith({ url: 'https://corp.test/inbox/likes' });
+    const target = { kind: 'url', url: 'https://evil.example/phish', category: 'comments' } as const;
+    await createPopupClient().open(target);
+    expect(sendMessage).toHaveBeenCalledWith('openPage', target);
+    expect(create).not.toHaveBeenCalled();
     expect(window.close).toHaveBeenCalled();
-  });
-
-  it("falls back to the server's origin when no app URL is set", async () => {
-    await fakeBrowser.storage.local.set({ settings: { serverUrl: 'https://notify.test/api', token: 'tok-tok-tok' } });
-    const create = vi.spyOn(fakeBrowser.tabs, 'create');
-    await createPopupClient().openApp(null);
-    expect(create).toHaveBeenCalledWith({ url: 'https://notify.test/' });
   });
 
   it('tells the popup when the snooze presets change in storage.sync (another browser, the options page)', async () => {

@@ -2,11 +2,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createNotificationActions } from '@/utils/notifications/notification-actions';
 import type { ButtonAction, ClickTarget } from '@/utils/notifications/os-notifier';
+import { getOpenUrl, type OpenTarget } from '@/utils/settings/app-url';
 import { DEFAULT_SETTINGS } from '@/utils/settings/settings';
 
 const SETTINGS = { ...DEFAULT_SETTINGS, serverUrl: 'https://api.test', appUrl: 'https://app.test/inbox/{category}' };
 
 function setup(shown: { click?: ClickTarget; button?: ButtonAction }, signedOut = false) {
+  const openTab = vi.fn((_url: string | null) => {});
   const deps = {
     notifier: {
       handleClick: vi.fn(async () => shown.click ?? null),
@@ -14,14 +16,14 @@ function setup(shown: { click?: ClickTarget; button?: ButtonAction }, signedOut 
       showSignIn: vi.fn(async () => {}),
       showActionFailed: vi.fn(async () => {}),
     },
-    loadSettings: async () => SETTINGS,
-    openTab: vi.fn(async () => {}),
+    // What the background's openPage does: the one URL rule (tests/unit/app-url.test.ts), then a tab.
+    openPage: vi.fn(async (target: OpenTarget) => void openTab(getOpenUrl(SETTINGS, target))),
     openOptionsPage: vi.fn(async () => {}),
     markItemsRead: vi.fn(async () => {}),
     isSignedOut: () => signedOut,
     log: { warn: vi.fn() },
   };
-  return { deps, actions: createNotificationActions(deps) };
+  return { deps: { ...deps, openTab }, actions: createNotificationActions(deps) };
 }
 
 describe('notification actions', () => {

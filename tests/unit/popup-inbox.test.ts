@@ -87,12 +87,13 @@ describe('popup inbox', () => {
     expect(second!.text()).toContain('<b>bold</b>');
     expect(second!.find('img').exists()).toBe(false);
     await first!.get('[data-test=item-open]').trigger('click');
-    expect(popup.client.openUrl).toHaveBeenCalledWith('https://app.test/c/1');
+    expect(popup.client.open).toHaveBeenCalledWith({ kind: 'url', url: 'https://app.test/c/1', category: 'comments' });
     // No URL: the category's page in the web app.
     await second!.get('[data-test=item-open]').trigger('click');
-    expect(popup.client.openApp).toHaveBeenCalledWith('comments');
+    expect(popup.client.open).toHaveBeenLastCalledWith({ kind: 'category', category: 'comments' });
     await popup.wrapper.get('[data-test=open-category]').trigger('click');
-    expect(popup.client.openApp).toHaveBeenCalledTimes(2);
+    expect(popup.client.open).toHaveBeenCalledTimes(3);
+    expect(popup.client.open).toHaveBeenLastCalledWith({ kind: 'category', category: 'comments' });
   });
 
   it('empty: says so', async () => {

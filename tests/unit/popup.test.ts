@@ -38,7 +38,8 @@ describe('popup', () => {
     expect(card.find('img').exists()).toBe(false);
     expect(card.text()).toContain('2 minutes ago');
     await card.get('button').trigger('click');
-    expect(client.openUrl).toHaveBeenCalledWith('https://app.test/n1');
+    // The background decides where it leads (the one URL rule): the popup names the notice's URL and category.
+    expect(client.open).toHaveBeenCalledWith({ kind: 'url', url: 'https://app.test/n1', category: 'system' });
     expect(wrapper.get('[data-test=latest-manager]').text()).toContain('Nothing yet.');
   });
 

@@ -1,7 +1,7 @@
 /** Settings and policy values are input too (issue #14): nothing in them may make every request fail. */
 import { describe, expect, it } from 'vitest';
 import wxtConfig from '@/wxt.config';
-import { getNoticeClickUrl } from '@/utils/settings/app-url';
+import { getOpenUrl } from '@/utils/settings/app-url';
 import { getServerUrlProblem, isLoopbackHost, LOOPBACK_HOSTS } from '@/utils/settings/server-url';
 import { DEFAULT_SETTINGS, parseManagedSettings } from '@/utils/settings/settings';
 import { validateSettings } from '@/utils/settings/settings-validation';
@@ -63,6 +63,8 @@ describe('loopback hosts', () => {
 
 describe('notice URLs', () => {
   const settings = { serverUrl: 'https://api.example.com/v1', appUrl: 'https://app.example.com/n/{category}' };
+  const getNoticeClickUrl = (_: typeof settings, url: string, category: 'comments' | 'likes') =>
+    getOpenUrl(settings, { kind: 'url', url, category });
 
   it("open on the web app's origin or the server's", () => {
     expect(getNoticeClickUrl(settings, 'https://app.example.com/c/18', 'comments')).toBe(

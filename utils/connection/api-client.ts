@@ -12,6 +12,7 @@ import { getErrorSentence } from './error-body';
 import { parseItemPage } from './item-page';
 import { parseNotice } from './notice-event';
 import { getUnsendableHeader, redactHeaderValues } from './request-check';
+import { fetchFromServer, RedirectError } from './server-fetch';
 import { BodyTooLargeError, parseCount, readBodyCapped, REST_DEADLINE_MS } from './server-input';
 import type { StreamRequest } from './sse-stream';
 
@@ -92,7 +93,7 @@ function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetc
     if (init.signal?.aborted) cancel();
     init.signal?.addEventListener('abort', cancel);
     try {
-      const response = await fetchFn(urlFor(path, init.query), {
+      const response = await fetchFromServer(fetchFn, urlFor(path, init.query), {
         method: init.method,
         headers: sent,
         body: init.json === undefined ? undefined : JSON.stringify(init.json),
@@ -108,6 +109,7 @@ function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetc
       return text;
     } catch (error) {
       if (error instanceof ApiError) throw error;
+      if (error instanceof RedirectError) throw new ApiError({ code: 'redirect', path });
       if (error instanceof BodyTooLargeError) throw new ApiError({ code: 'too-large', bytes: error.limitBytes, path });
       if (deadline.signal.aborted && !init.signal?.aborted) {
         throw new ApiError({ code: 'timeout', seconds: REST_DEADLINE_MS / 1000, path });

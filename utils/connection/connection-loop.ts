@@ -160,6 +160,10 @@ export class ConnectionLoop {
       case 'no-content':
       case 'bad-content-type':
         return halt('stopped');
+      case 'redirected':
+        // Not followed (server-fetch.ts): an error the user can see, retried with the backoff, since a redirect is
+        // often passing (a maintenance page, a proxy being set up).
+        return this.scheduleRetry(reason, this.nextBackoff(), 'error');
       case 'http-error':
         if (HALTING_STATUSES.has(end.status)) return halt('signed-out');
         return this.scheduleRetry(reason, this.getDelayFor(end), end.status === 429 ? 'reconnecting' : 'error');

@@ -19,6 +19,7 @@ export type ConnectionReason = (
   | { code: 'no-permission' }
   | { code: 'unsendable-header'; header: string }
   | { code: 'too-large'; bytes: number }
+  | { code: 'redirect' }
 ) & {
   /** The REST path that failed; absent for the stream. */
   path?: string;
@@ -43,6 +44,8 @@ export function getStreamEndReason(end: StreamEnd): ConnectionReason | null {
       return { code: 'unbounded-event', chars: end.pendingChars };
     case 'request-rejected':
       return { code: 'unsendable-header', header: end.header };
+    case 'redirected':
+      return { code: 'redirect' };
   }
 }
 

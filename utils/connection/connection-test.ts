@@ -52,7 +52,8 @@ export async function runConnectionTest(
     role = settings.role === 'auto' ? me.role : settings.role;
   } catch (error) {
     const reason = getReason(error);
-    if (!(error instanceof ApiError) || reason.code === 'network')
+    // A redirect fails the first step: Beacon never reached a server at the configured address.
+    if (!(error instanceof ApiError) || reason.code === 'network' || reason.code === 'redirect')
       return report('server', false, { kind: 'failed', reason });
     if (error.status === 404) return report('server', false, { kind: 'no-endpoints', reason });
     report('server', true, { kind: 'reached' });

@@ -7,6 +7,7 @@ import { describeError } from '../lib/errors';
 import { MAX_EVENT_DATA_BYTES } from '../protocol/wire';
 import { readErrorMessage } from './error-body';
 import { getUnsendableHeader, redactHeaderValues } from './request-check';
+import { fetchFromServer, RedirectError } from './server-fetch';
 
 /** Events whose data exceeds this are dropped (protocol §7.1 caps them at 64 KiB; a character is at least a byte). */
 export const MAX_EVENT_DATA_CHARS = MAX_EVENT_DATA_BYTES;
@@ -39,6 +40,7 @@ export type StreamEnd =
   | { type: 'bad-content-type'; contentType: string }
   | { type: 'protocol-error'; pendingChars: number } // too much input without an event boundary
   | { type: 'request-rejected'; header: string } // a header value fetch would refuse: the request never went out
+  | { type: 'redirected' } // a redirect, not followed (server-fetch.ts)
   | { type: 'aborted' };
 
 export async function openEventStream(
@@ -60,8 +62,10 @@ export async function openEventStream(
 
   let response: Response;
   try {
-    response = await fetchFn(request.url, { headers, credentials: request.credentials, cache: 'no-store', signal });
+    const init = { headers, credentials: request.credentials, cache: 'no-store' as const, signal };
+    response = await fetchFromServer(fetchFn, request.url, init);
   } catch (error) {
+    if (error instanceof RedirectError) return { type: 'redirected' };
     return networkError(error);
   }
 

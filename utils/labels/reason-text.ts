@@ -37,5 +37,7 @@ function formatReasonOnly(reason: ConnectionReason, t: Translate): string {
       return t('reasonUnsendableHeader', reason.header);
     case 'too-large':
       return t('reasonTooLarge', String(Math.round(reason.bytes / 1024)));
+    case 'redirect':
+      return t('reasonRedirect');
   }
 }

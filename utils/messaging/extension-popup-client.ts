@@ -1,19 +1,13 @@
 /** PopupClient over @webext-core/messaging and browser tabs: the popup's edge. */
 import { browser } from 'wxt/browser';
-import { getAppPageUrl } from '../settings/app-url';
-import { loadEffectiveSettings, loadSnoozePresets, watchSettings } from '../settings/settings-storage';
+import { loadSnoozePresets, watchSettings } from '../settings/settings-storage';
 import { saveInboxCache } from '../snapshot/inbox-cache-storage';
 import { normalizeSnooze } from '../settings/snooze';
 import { saveSnooze, snoozeItem } from '../settings/snooze-storage';
-import { openOrFocusTab } from '../tabs/open-or-focus-tab';
 import { onMessage, sendMessage } from './messaging';
 import type { PopupClient } from './popup-client';
 
 export function createPopupClient(): PopupClient {
-  const openUrl = async (url: string) => {
-    await openOrFocusTab(url);
-    window.close();
-  };
   return {
     getSnapshot: () => sendMessage('getSnapshot'),
     markRead: (target) => sendMessage('markRead', target),
@@ -25,12 +19,11 @@ export function createPopupClient(): PopupClient {
     onSnoozeChanged: (callback) => snoozeItem.watch((value) => callback(normalizeSnooze(value))),
     onSnoozePresetsChanged: (callback) => watchSettings(() => void loadSnoozePresets().then(callback)),
     onSnapshotChanged: (callback) => onMessage('snapshotChanged', ({ data }) => callback(data)),
-    async openApp(category) {
-      // The effective settings, as for notification clicks: an administrator's app URL wins.
-      const url = getAppPageUrl(await loadEffectiveSettings(), category);
-      if (url) await openUrl(url);
+    async open(target) {
+      // The background decides the URL (settings in force, the one rule): the popup never opens a server's URL itself.
+      await sendMessage('openPage', target);
+      window.close();
     },
-    openUrl,
     async openSettings() {
       await browser.runtime.openOptionsPage();
       window.close();

@@ -1,6 +1,7 @@
 /** What the popup needs from the background and the browser: the edge its store is tested through. */
 import type { MarkReadTarget } from './protocol-map';
 import type { Category } from '../protocol/categories';
+import type { OpenTarget } from '../settings/app-url';
 import type { Snapshot } from '../snapshot/snapshot';
 import type { InboxCache, ItemPage } from '../snapshot/inbox-item';
 import type { Snooze, SnoozePresets } from '../settings/snooze';
@@ -22,8 +23,7 @@ export interface PopupClient {
   onSnoozePresetsChanged(callback: (presets: SnoozePresets) => void): () => void;
   /** Calls back with every snapshot the background pushes; returns an unsubscribe function. */
   onSnapshotChanged(callback: (snapshot: Snapshot) => void): () => void;
-  /** Opens the web app (at a category's page when given) in a tab. */
-  openApp(category: Category | null): Promise<void>;
-  openUrl(url: string): Promise<void>;
+  /** Asks the background to open a page (it decides the URL, with the one rule), then closes the popup. */
+  open(target: OpenTarget): Promise<void>;
   openSettings(): Promise<void>;
 }

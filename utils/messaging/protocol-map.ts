@@ -1,5 +1,6 @@
 /** The messages between the extension pages and the background: types only, shared by both sides. */
 import type { Category } from '../protocol/categories';
+import type { OpenTarget } from '../settings/app-url';
 import type { Snapshot } from '../snapshot/snapshot';
 import type { ItemPage } from '../snapshot/inbox-item';
 
@@ -15,6 +16,11 @@ export interface ProtocolMap {
   getItems(request: { category: Category; page: number }): ItemPage;
   /** Marks items read; the badge drops at once; rejects (and the count comes back) when the server refuses. */
   markItemsRead(request: { category: Category; ids: string[] }): void;
+  /**
+   * Opens a page for the popup: the background picks the URL with the one rule (`getOpenUrl`) and the settings in
+   * force, so a server's URL reaches a tab only where a notification click could send it too.
+   */
+  openPage(target: OpenTarget): void;
   /** "Retry now": reconnect immediately, also out of a signed-out or stopped state. */
   reconnect(): void;
   /** Background → open pages: the snapshot changed. No page open is normal. */

@@ -1,19 +1,17 @@
 /**
- * What a click on a notification, or on one of its buttons, does: open the item (only where `getNoticeClickUrl`
- * allows), open the settings, or mark the item read through the inbox (the badge drops at once). The browser's
+ * What a click on a notification, or on one of its buttons, does: open the item (through `openPage`, which applies
+ * the one URL rule, `getOpenUrl`), open the settings, or mark the item read through the inbox (the badge drops at once). The browser's
  * listeners call these; so do the end-to-end tests, since automation cannot click an OS notification.
  */
 import { describeError } from '../lib/errors';
 import type { Category } from '../protocol/categories';
-import { getAppPageUrl, getNoticeClickUrl } from '../settings/app-url';
-import type { Settings } from '../settings/settings';
+import type { OpenTarget } from '../settings/app-url';
 import type { ClickTarget, OsNotifier } from './os-notifier';
 
 export interface NotificationActionDeps {
   notifier: Pick<OsNotifier, 'handleClick' | 'handleButtonClick' | 'showSignIn' | 'showActionFailed'>;
-  /** The effective settings: an administrator's app URL wins. */
-  loadSettings(): Promise<Settings>;
-  openTab(url: string): Promise<void>;
+  /** Opens the page for a target with the one URL rule and the settings in force (the popup's path too). */
+  openPage(target: OpenTarget): Promise<void>;
   openOptionsPage(): Promise<void>;
   /** The inbox's optimistic mark-read: the count drops before the request, comes back (and rejects) on failure. */
   markItemsRead(category: Category, ids: string[]): Promise<void>;
@@ -30,12 +28,7 @@ export interface NotificationActions {
 export function createNotificationActions(deps: NotificationActionDeps): NotificationActions {
   const open = async (target: ClickTarget) => {
     if (target.kind === 'settings') return deps.openOptionsPage();
-    const settings = await deps.loadSettings();
-    const url =
-      target.kind === 'url'
-        ? getNoticeClickUrl(settings, target.url, target.category)
-        : getAppPageUrl(settings, target.category);
-    if (url) await deps.openTab(url);
+    await deps.openPage(target);
   };
 
   const markRead = async (category: Category, id: string) => {

@@ -1,44 +1,71 @@
-/** Where a click leads in the web app: one rule for notification clicks and the popup, with policy applied. */
-import type { Category } from '../protocol/categories';
+/**
+ * The one rule for every URL Beacon opens (protocol §7.3): notification clicks, the popup's items, notices and "Open
+ * app" all ask `getOpenUrl`, with the settings in force (policy wins). Only the web app's origin or the server's may
+ * be opened; anything else a server sends opens the category page instead.
+ */
+import { isCategory, type Category } from '../protocol/categories';
 import type { Settings } from './settings';
+
+/** Longer notice URLs are not opened (the category page is): no server-chosen megabyte reaches the tab bar. */
+export const MAX_OPEN_URL_CHARS = 2048;
+
+/** What a click asks to open: a URL a server sent (with its category), or a category's page of the web app. */
+export type OpenTarget =
+  { kind: 'url'; url: string; category: Category | null } | { kind: 'category'; category: Category | null };
+
+/**
+ * A URL that passed {@link getOpenUrl}: the only kind the tab opener accepts, so no caller can skip the rule.
+ * (The brand exists only for the type checker.)
+ */
+export type OpenableUrl = string & { readonly openable: unique symbol };
+
+/** A target as a message carries it, checked: null for anything that is not an {@link OpenTarget}. */
+export function parseOpenTarget(value: unknown): OpenTarget | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { kind, url, category } = value as Record<string, unknown>;
+  if (category !== null && !isCategory(category)) return null;
+  if (kind === 'category') return { kind, category };
+  return kind === 'url' && typeof url === 'string' ? { kind, url, category } : null;
+}
+
+type UrlSettings = Pick<Settings, 'serverUrl' | 'appUrl'>;
+
+/**
+ * Where a click leads: a server's URL only when it is an http(s) URL on the web app's origin or the server's, without
+ * user name or password and at most MAX_OPEN_URL_CHARS long; otherwise (and for a category target) the category's
+ * page of the web app. Null when not even that can be opened (no server set). Pass the settings in force.
+ */
+export function getOpenUrl(settings: UrlSettings, target: OpenTarget): OpenableUrl | null {
+  const appPage = parseWebUrl(getAppPageUrl(settings, target.category));
+  if (target.kind === 'url') {
+    const trusted = [getAppPageUrl(settings, null), settings.serverUrl].map((url) => parseWebUrl(url)?.origin);
+    const wanted = target.url.length <= MAX_OPEN_URL_CHARS ? parseWebUrl(target.url) : null;
+    if (wanted && wanted.username === '' && wanted.password === '' && trusted.includes(wanted.origin)) {
+      return wanted.href as OpenableUrl;
+    }
+  }
+  return appPage ? (appPage.href as OpenableUrl) : null;
+}
 
 /**
  * The web app page for a category (or its start page for null): the app URL setting with `{category}` filled in, or
- * the server's origin when no app URL is set. Pass the effective settings, so an administrator's app URL wins.
+ * the server's origin when no app URL is set.
  */
-export function getAppPageUrl(settings: Pick<Settings, 'serverUrl' | 'appUrl'>, category: Category | null): string {
+function getAppPageUrl(settings: UrlSettings, category: Category | null): string {
   const appUrl = settings.appUrl.trim() !== '' ? settings.appUrl.trim() : getOriginUrl(settings.serverUrl);
   return appUrl.replaceAll('{category}', category ?? '');
 }
 
-/**
- * Where a click on a notice leads: the notice's own `url` only when it is on the web app's origin or the server's
- * (protocol §7.3); a server must not be able to send the user, or an open app tab, to any other site. Anything else
- * opens the category page.
- */
-export function getNoticeClickUrl(
-  settings: Pick<Settings, 'serverUrl' | 'appUrl'>,
-  noticeUrl: string,
-  category: Category | null,
-): string {
-  const trusted = [getAppPageUrl(settings, null), settings.serverUrl].map(getOrigin);
-  const origin = getOrigin(noticeUrl);
-  return origin !== null && trusted.includes(origin) ? noticeUrl : getAppPageUrl(settings, category);
-}
-
-function getOrigin(url: string): string | null {
+function parseWebUrl(url: string): URL | null {
   try {
     const parsed = new URL(url.trim());
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : null;
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed : null;
   } catch {
     return null;
   }
 }
 
 function getOriginUrl(serverUrl: string): string {
-  try {
-    return new URL(serverUrl).origin + '/';
-  } catch {
-    return '';
-  }
+  const parsed = parseWebUrl(serverUrl);
+  return parsed ? parsed.origin + '/' : '';
 }

@@ -123,8 +123,9 @@ export const useInboxStore = defineStore('inbox', () => {
     }
   }
 
-  /** Opens the item's page in the web app, or the category's page when the item has no URL. */
-  const open = (category: Category, item: InboxItem) => (item.url ? popup.openUrl(item.url) : popup.openApp(category));
+  /** Opens the item's page, or the category's page when it has none (or one the URL rule refuses). */
+  const open = (category: Category, item: InboxItem) =>
+    item.url ? popup.open({ kind: 'url', url: item.url, category }) : popup.openApp(category);
 
   // A count that changed elsewhere (a new item, mark read in the web app): the expanded list follows.
   watch(

@@ -5,6 +5,7 @@ import { describeError } from '../lib/errors';
 import type { PopupClient } from '../messaging/popup-client';
 import type { MarkReadTarget } from '../messaging/protocol-map';
 import { CATEGORIES, getVisibleCategories, type Category } from '../protocol/categories';
+import type { OpenTarget } from '../settings/app-url';
 import { getTotal, type Snapshot } from '../snapshot/snapshot';
 
 /** How long a row stays highlighted after its count rose (the web app showed a 3-second banner). */
@@ -93,8 +94,9 @@ export const usePopupStore = defineStore('popup', () => {
     busy.value = false;
   }
 
-  const openApp = (category: Category | null = null) => run((c) => c.openApp(category));
-  const openUrl = (url: string) => run((c) => c.openUrl(url));
+  /** Every page the popup opens goes through the background's URL rule (utils/settings/app-url.ts). */
+  const open = (target: OpenTarget) => run((c) => c.open(target));
+  const openApp = (category: Category | null = null) => open({ kind: 'category', category });
   const openSettings = () => run((c) => c.openSettings());
 
   return {
@@ -115,8 +117,8 @@ export const usePopupStore = defineStore('popup', () => {
     apply,
     markRead,
     retry,
+    open,
     openApp,
-    openUrl,
     openSettings,
   };
 });
