@@ -10,7 +10,7 @@ import { applyLimits, DEFAULT_LIMITS, getTimeoutCheckInterval, type ServerLimits
 import { getCorsHeaders, parseAllowedOrigins } from './origin-policy';
 import { createRoutes } from './routes';
 import { MIN_ADMIN_TOKEN_LENGTH } from './secrets';
-import { formatMessageEvent, SseHub } from './sse-hub';
+import { formatMessageEvent, getEventCategory, SseHub } from './sse-hub';
 import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type UserSpec } from './store/backend';
 import { MemoryStore } from './store/memory-store';
 import { attachPersistence, type Persistence } from './store/persistence';
@@ -98,7 +98,8 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
   const format = options.legacyEvents
     ? (event: LoggedEvent) => formatMessageEvent(toLegacyEvent(event))
     : formatMessageEvent;
-  store.onEvent((username, event) => hub.send(username, event, format(event)));
+  store.onEvent((username, event) => hub.send(username, event, format(event), getEventCategory(event)));
+  // A revocation, or a role change (the stream's role decides what it may see): clients reconnect and re-authenticate.
   store.onRevoke((username, sessionKey) => hub.endFor(username, sessionKey));
   // Live events may have been missed: clients reconnect with Last-Event-ID and get them from the log.
   store.onInterrupted(() => hub.endAll());

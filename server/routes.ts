@@ -17,7 +17,7 @@ import {
 } from './request-validation';
 import { secretsEqual } from './secrets';
 import { handleSessionRoute, SESSION_COOKIE } from './session-routes';
-import { formatResyncEvent, type SseHub } from './sse-hub';
+import { formatResyncEvent, isEventVisible, type SseHub } from './sse-hub';
 import { getStartPage, START_PAGE_CSP, START_SCRIPT, START_SCRIPT_PATH } from './start-page';
 import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type User } from './store/backend';
 
@@ -87,8 +87,14 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
     const lastEventId = req.headers['last-event-id'];
     const wantsReplay = typeof lastEventId === 'string' && lastEventId !== '';
     // Subscribe before reading the replay, holding live events meanwhile, so no event can fall between them.
-    hub.add(user.username, res, session?.key ?? null, wantsReplay);
+    hub.add(user.username, user.role, res, session?.key ?? null, wantsReplay);
     exemptFromIdleTimeout(res);
+    // A role change between authenticating and subscribing ended the streams before this one joined: read it again.
+    const current = await store.getUser(user.username);
+    if (current?.role !== user.role) {
+      res.end();
+      return;
+    }
     if (session) {
       // The stream must not outlive the session that opened it.
       const expiry = setTimeout(() => res.end(), Math.max(0, session.expiresAt - (options.now ?? Date.now)()));
@@ -99,7 +105,14 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
     head += ': connected\n\n';
     if (wantsReplay) {
       const replay = await store.replaySince(user.username, lastEventId);
-      head += replay.kind === 'resync' ? formatResyncEvent(replay.latestId) : replay.events.map(format).join('');
+      // Hidden events leave gaps in the ids; the client resumes after the last one it got, still in the log.
+      head +=
+        replay.kind === 'resync'
+          ? formatResyncEvent(replay.latestId)
+          : replay.events
+              .filter((event) => isEventVisible(event, user.role))
+              .map(format)
+              .join('');
       hub.release(res, head, new Set(replay.kind === 'replay' ? replay.events.map((event) => event.id) : []));
     } else res.write(head);
     log(`stream opened for ${user.username} (${hub.countFor(user.username)} open)`);
