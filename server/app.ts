@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HEARTBEAT_INTERVAL_MS } from '../utils/protocol/wire';
+import type { BackoffPolicy } from './auth-backoff';
 import { HttpError, sendError, unavailable } from './http-utils';
 import { applyLimits, DEFAULT_LIMITS, getTimeoutCheckInterval, type ServerLimits } from './limits';
 import { getCorsHeaders, parseAllowedOrigins } from './origin-policy';
@@ -43,8 +44,17 @@ export interface BeaconServerOptions extends Partial<ServerLimits> {
   sessionTtlMs?: number;
   /** Sessions one user may hold; the oldest is signed out beyond it (default 10). */
   maxSessionsPerUser?: number;
-  /** The clock for session expiry, in ms (tests). */
+  /** The clock for session expiry, the sign-in back-off and the mark-read limit, in ms (tests). */
   now?: () => number;
+  /** The back-off on wrong credentials (auth-backoff.ts); the defaults suit a public server. */
+  authBackoff?: Partial<BackoffPolicy>;
+  /** Mark-read calls per user: `burst` at once, then `perSecond` (default 30, then 1 a second; 429 beyond). */
+  markReadLimit?: { burst: number; perSecond: number };
+  /**
+   * Behind a reverse proxy: count a request for the address in the last `X-Forwarded-For` entry (the one the proxy
+   * appended) in the sign-in back-off. Off by default: any client can send that header.
+   */
+  trustProxy?: boolean;
   /** Keep data in DIR/state.json across restarts; in memory when undefined. Not with `redisUrl`. */
   dataDir?: string;
   /**
@@ -90,6 +100,7 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_LIMITS.bodyTimeoutMs,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
     maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? DEFAULT_LIMITS.maxConnectionsPerAddress,
   };
   const log = options.log ?? (() => {});
   const { store, persistence } = await openStore(options, log);

@@ -15,6 +15,8 @@ import {
   requireCategory,
   requireVisible,
 } from './request-validation';
+import { CredentialGuard } from './credential-guard';
+import { RateLimiter } from './rate-limiter';
 import { secretsEqual } from './secrets';
 import { handleSessionRoute, SESSION_COOKIE } from './session-routes';
 import { formatResyncEvent, isEventVisible, type SseHub } from './sse-hub';
@@ -38,11 +40,19 @@ interface Caller {
   session?: { key: string; expiresAt: number };
 }
 
+/** Mark-read calls per user: a burst of 30, then one a second (each logs an event and costs store time). */
+const DEFAULT_MARK_READ_LIMIT = { burst: 30, perSecond: 1 };
+
 export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutMs, log, format }: RouteContext) {
+  const now = options.now ?? Date.now;
+  const guard = new CredentialGuard({ policy: options.authBackoff, now, trustProxy: options.trustProxy ?? false });
+  const markReadLimit = options.markReadLimit ?? DEFAULT_MARK_READ_LIMIT;
+  const markReads = new RateLimiter(markReadLimit.burst, markReadLimit.perSecond, now);
+
   const authenticate = async (req: IncomingMessage, url: URL): Promise<Caller> => {
     const token = getBearerToken(req);
     if (token) {
-      const user = await store.findUserByToken(token);
+      const user = await guard.attempt(req, () => store.findUserByToken(token));
       if (!user) throw new HttpError(401, 'invalid or expired token');
       return { user, via: 'token' };
     }
@@ -51,15 +61,16 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
     if (session) return { user: session.user, via: 'cookie', session };
     const legacyName = url.searchParams.get('username');
     if (legacyName !== null && options.legacyUsernameAuth) {
-      const user = await store.getUser(legacyName);
+      const user = await guard.attempt(req, () => store.getUser(legacyName));
       if (!user) throw new HttpError(401, 'unknown username');
       return { user, via: 'username' };
     }
     throw new HttpError(401, 'sign-in required');
   };
 
-  const requireAdmin = (req: IncomingMessage) => {
-    if (!secretsEqual(getBearerToken(req) ?? '', options.adminToken)) throw new HttpError(401, 'admin token required');
+  const requireAdmin = async (req: IncomingMessage) => {
+    const verify = async () => secretsEqual(getBearerToken(req) ?? '', options.adminToken) || null;
+    if (!(await guard.attempt(req, verify, 'admin'))) throw new HttpError(401, 'admin token required');
   };
 
   const openStream = async (
@@ -97,7 +108,7 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
     }
     if (session) {
       // The stream must not outlive the session that opened it.
-      const expiry = setTimeout(() => res.end(), Math.max(0, session.expiresAt - (options.now ?? Date.now)()));
+      const expiry = setTimeout(() => res.end(), Math.max(0, session.expiresAt - now()));
       expiry.unref();
       res.on('close', () => clearTimeout(expiry));
     }
@@ -172,6 +183,7 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
         assertJsonRequest(req);
       }
       requireVisible(category, user);
+      markReads.take(user.username, 'mark-read calls for this user');
       const body = await readJsonBody(req, bodyTimeoutMs);
       await store.markRead(user.username, category, parseReadIds(body));
       res.writeHead(204, cors);
@@ -179,10 +191,10 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
       return;
     }
 
-    if (await handleSessionRoute(req, res, path, cors, { store, allowedOrigins, bodyTimeoutMs })) return;
+    if (await handleSessionRoute(req, res, path, cors, { store, allowedOrigins, bodyTimeoutMs, guard })) return;
 
     if (path === '/admin/publish' && method === 'POST') {
-      requireAdmin(req);
+      await requireAdmin(req);
       const body = asObject(await readJsonBody(req, bodyTimeoutMs));
       if (typeof body.username !== 'string' || !(await store.getUser(body.username))) {
         throw new HttpError(404, 'unknown username');
@@ -206,7 +218,7 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
 
     const userMatch = /^\/admin\/users\/([^/]+)$/.exec(path);
     if (userMatch && method === 'PUT') {
-      requireAdmin(req);
+      await requireAdmin(req);
       const body = asObject(await readJsonBody(req, bodyTimeoutMs));
       const role = body.role ?? 'user';
       if (typeof role !== 'string' || role === '') throw new HttpError(400, 'role must be a non-empty string');

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PATHS } from '../utils/protocol/wire';
+import type { CredentialGuard } from './credential-guard';
 import { getCookie, HttpError, readJsonBody, sendJson } from './http-utils';
 import { assertJsonRequest, assertNotCrossSite, isLoopbackHost } from './origin-policy';
 import { asObject } from './request-validation';
@@ -15,6 +16,7 @@ interface SessionRouteContext {
   store: NotificationBackend;
   allowedOrigins: ReadonlySet<string>;
   bodyTimeoutMs: number;
+  guard: CredentialGuard;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function handleSessionRoute(
   res: ServerResponse,
   path: string,
   cors: Record<string, string>,
-  { store, allowedOrigins, bodyTimeoutMs }: SessionRouteContext,
+  { store, allowedOrigins, bodyTimeoutMs, guard }: SessionRouteContext,
 ): Promise<boolean> {
   const method = req.method ?? 'GET';
   if (path !== PATHS.session || (method !== 'POST' && method !== 'DELETE')) return false;
@@ -42,7 +44,10 @@ export async function handleSessionRoute(
   assertJsonRequest(req);
   if (method === 'POST') {
     const body = asObject(await readJsonBody(req, bodyTimeoutMs));
-    const user = typeof body.token === 'string' ? await store.findUserByToken(body.token) : null;
+    const token = body.token;
+    const user = await guard.attempt(req, async () =>
+      typeof token === 'string' ? store.findUserByToken(token) : null,
+    );
     if (!user) throw new HttpError(401, 'invalid token');
     const session = await store.createSession(user.username);
     sendJson(
