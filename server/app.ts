@@ -10,7 +10,7 @@ import { HttpError, sendError, unavailable } from './http-utils';
 import { applyLimits, DEFAULT_LIMITS, getTimeoutCheckInterval, type ServerLimits } from './limits';
 import { getCorsHeaders, parseAllowedOrigins } from './origin-policy';
 import { createRoutes } from './routes';
-import { MIN_ADMIN_TOKEN_LENGTH } from './secrets';
+import { getTokenProblem } from './secrets';
 import { formatMessageEvent, getEventCategory, SseHub } from './sse-hub';
 import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type UserSpec } from './store/backend';
 import { MemoryStore } from './store/memory-store';
@@ -91,9 +91,8 @@ export interface BeaconServer {
 }
 
 export async function startBeaconServer(options: BeaconServerOptions): Promise<BeaconServer> {
-  if (options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
-    throw new Error(`the admin token must have at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
-  }
+  const adminTokenProblem = getTokenProblem(options.adminToken, 'the admin token');
+  if (adminTokenProblem) throw new Error(adminTokenProblem);
   const allowedOrigins = parseAllowedOrigins(options.allowedOrigins ?? []);
   const limits: ServerLimits = {
     headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs,

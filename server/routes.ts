@@ -17,7 +17,7 @@ import {
 } from './request-validation';
 import { CredentialGuard } from './credential-guard';
 import { RateLimiter } from './rate-limiter';
-import { secretsEqual } from './secrets';
+import { getTokenProblem, secretsEqual } from './secrets';
 import { handleSessionRoute, SESSION_COOKIE } from './session-routes';
 import { formatResyncEvent, isEventVisible, type SseHub } from './sse-hub';
 import { getStartPage, START_PAGE_CSP, START_SCRIPT, START_SCRIPT_PATH } from './start-page';
@@ -222,13 +222,9 @@ export function createRoutes({ store, hub, options, allowedOrigins, bodyTimeoutM
       const body = asObject(await readJsonBody(req, bodyTimeoutMs));
       const role = body.role ?? 'user';
       if (typeof role !== 'string' || role === '') throw new HttpError(400, 'role must be a non-empty string');
-      if (
-        body.token !== undefined &&
-        body.token !== null &&
-        (typeof body.token !== 'string' || body.token.length < 8)
-      ) {
-        throw new HttpError(400, 'token must be a string of at least 8 characters');
-      }
+      const tokenProblem =
+        body.token === undefined || body.token === null ? null : getTokenProblem(body.token, 'token');
+      if (tokenProblem) throw new HttpError(400, tokenProblem);
       try {
         const user = await store.upsertUser({
           username: decodeURIComponent(userMatch[1]!),
