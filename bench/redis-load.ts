@@ -60,6 +60,8 @@ async function startInstances(redisUrl: string, count: number): Promise<ServerPr
   const secrets = { BEACON_ADMIN_TOKEN: ADMIN, BEACON_USERS: `${USER.username}:${USER.token}:user` };
   // Caps far above the load: what is measured is the machine, not the server's default limits.
   args.push('--max-streams-per-user', '100000', '--max-streams', '100000', '--max-connections', '100000');
+  // Every load client connects from 127.0.0.1.
+  args.push('--max-connections-per-address', '100000');
   return Promise.all(Array.from({ length: count }, () => ServerProcess.start(args, secrets)));
 }
 
@@ -184,7 +186,7 @@ async function measureMemory(url: string, server: ServerProcess): Promise<number
   await fetch(`${server.url}/admin/users/sizing`, {
     method: 'PUT',
     headers,
-    body: JSON.stringify({ token: 'sizing-token-1' }),
+    body: JSON.stringify({ token: 'sizing-token-0001' }),
   });
   for (let i = 0; i < 100; i++) {
     const body = {

@@ -33,6 +33,9 @@ async function startServerProcess(): Promise<{ url: string; pid: number; stop():
       '100000',
       '--max-connections',
       '100000',
+      // The load client opens every stream from 127.0.0.1.
+      '--max-connections-per-address',
+      '100000',
     ],
     // Secrets in the environment, not the command line (ps shows it to every local user).
     {

@@ -5,14 +5,15 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HEARTBEAT_INTERVAL_MS } from '../utils/protocol/wire';
+import type { BackoffPolicy } from './auth-backoff';
 import { HttpError, sendError, unavailable } from './http-utils';
 import { escapeLogLine, formatLogValue } from './log-text';
 import { applyLimits, DEFAULT_LIMITS, getTimeoutCheckInterval, type ServerLimits } from './limits';
 import { getCorsHeaders, parseAllowedOrigins } from './origin-policy';
 import { createRoutes } from './routes';
-import { MIN_ADMIN_TOKEN_LENGTH } from './secrets';
+import { getTokenProblem } from './secrets';
 import { getSessionCookiePolicy } from './session-cookie';
-import { formatMessageEvent, SseHub } from './sse-hub';
+import { formatMessageEvent, getEventCategory, SseHub } from './sse-hub';
 import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type UserSpec } from './store/backend';
 import { MemoryStore } from './store/memory-store';
 import { attachPersistence, type Persistence } from './store/persistence';
@@ -50,8 +51,17 @@ export interface BeaconServerOptions extends Partial<ServerLimits> {
   sessionTtlMs?: number;
   /** Sessions one user may hold; the oldest is signed out beyond it (default 10). */
   maxSessionsPerUser?: number;
-  /** The clock for session expiry, in ms (tests). */
+  /** The clock for session expiry, the sign-in back-off and the mark-read limit, in ms (tests). */
   now?: () => number;
+  /** The back-off on wrong credentials (auth-backoff.ts); the defaults suit a public server. */
+  authBackoff?: Partial<BackoffPolicy>;
+  /** Mark-read calls per user: `burst` at once, then `perSecond` (default 30, then 1 a second; 429 beyond). */
+  markReadLimit?: { burst: number; perSecond: number };
+  /**
+   * Behind a reverse proxy: count a request for the address in the last `X-Forwarded-For` entry (the one the proxy
+   * appended) in the sign-in back-off. Off by default: any client can send that header.
+   */
+  trustProxy?: boolean;
   /** Keep data in DIR/state.json across restarts; in memory when undefined. Not with `redisUrl`. */
   dataDir?: string;
   /**
@@ -88,9 +98,8 @@ export interface BeaconServer {
 }
 
 export async function startBeaconServer(options: BeaconServerOptions): Promise<BeaconServer> {
-  if (options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
-    throw new Error(`the admin token must have at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
-  }
+  const adminTokenProblem = getTokenProblem(options.adminToken, 'the admin token');
+  if (adminTokenProblem) throw new Error(adminTokenProblem);
   const allowedOrigins = parseAllowedOrigins(options.allowedOrigins ?? []);
   const sessionCookie = getSessionCookiePolicy(options);
   const limits: ServerLimits = {
@@ -98,6 +107,7 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_LIMITS.bodyTimeoutMs,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
     maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? DEFAULT_LIMITS.maxConnectionsPerAddress,
   };
   const sink = options.log;
   // Every line once more through the escape, so a log call that forgot formatLogValue still cannot forge a line.
@@ -108,7 +118,8 @@ export async function startBeaconServer(options: BeaconServerOptions): Promise<B
   const format = options.legacyEvents
     ? (event: LoggedEvent) => formatMessageEvent(toLegacyEvent(event))
     : formatMessageEvent;
-  store.onEvent((username, event) => hub.send(username, event, format(event)));
+  store.onEvent((username, event) => hub.send(username, event, format(event), getEventCategory(event)));
+  // A revocation, or a role change (the stream's role decides what it may see): clients reconnect and re-authenticate.
   store.onRevoke((username, sessionKey) => hub.endFor(username, sessionKey));
   // Live events may have been missed: clients reconnect with Last-Event-ID and get them from the log.
   store.onInterrupted(() => hub.endAll());

@@ -32,6 +32,10 @@ const USAGE = `Usage: npm run server -- [options]
   --max-streams-per-user N  open streams one user may hold (default 16; 429 beyond)
   --max-streams N        open streams of all users together (default 1000; 503 beyond)
   --max-connections N    open connections (default 1024; 503 beyond)
+  --max-connections-per-address N  open connections from one address, IPv6 per /64 (default 32; 429 beyond);
+                         raise it behind a NAT or a reverse proxy, where many clients share one address
+  --mark-read-limit B:R  mark-read calls per user: a burst of B, then R a second (default 30:1; 429 beyond)
+  --trust-proxy          count sign-in failures for the last X-Forwarded-For address (only behind a proxy that sets it)
   --session-ttl S        cookie sessions end S seconds after sign-in (default 604800, a week)`;
 
 function parseNumber(value: string | undefined, name: string, fallback: number): number {
@@ -39,6 +43,15 @@ function parseNumber(value: string | undefined, name: string, fallback: number):
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0) throw new Error(`${name} must be a whole number, got ${value}`);
   return number;
+}
+
+function parseRate(value: string | undefined): { burst: number; perSecond: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+):(\d+(?:\.\d+)?)$/.exec(value);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) <= 0) {
+    throw new Error(`--mark-read-limit wants BURST:PER_SECOND (e.g. 30:1), got ${value}`);
+  }
+  return { burst: Number(match[1]), perSecond: Number(match[2]) };
 }
 
 async function main() {
@@ -64,6 +77,9 @@ async function main() {
       'max-streams-per-user': { type: 'string' },
       'max-streams': { type: 'string' },
       'max-connections': { type: 'string' },
+      'max-connections-per-address': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
+      'mark-read-limit': { type: 'string' },
       'session-ttl': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       help: { type: 'boolean' },
@@ -99,6 +115,9 @@ async function main() {
     maxStreamsPerUser: parseNumber(values['max-streams-per-user'], '--max-streams-per-user', 16),
     maxStreams: parseNumber(values['max-streams'], '--max-streams', 1000),
     maxConnections: parseNumber(values['max-connections'], '--max-connections', 1024),
+    maxConnectionsPerAddress: parseNumber(values['max-connections-per-address'], '--max-connections-per-address', 32),
+    trustProxy: values['trust-proxy'] ?? false,
+    markReadLimit: parseRate(values['mark-read-limit']),
     sessionTtlMs: parseNumber(values['session-ttl'], '--session-ttl', 604_800) * 1000,
     allowedOrigins: values['allow-origin'] ?? [],
     log: (line) => console.log(`[${new Date().toISOString()}] ${line}`),

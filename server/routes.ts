@@ -16,10 +16,12 @@ import {
   requireCategory,
   requireVisible,
 } from './request-validation';
-import { secretsEqual } from './secrets';
+import { CredentialGuard } from './credential-guard';
+import { RateLimiter } from './rate-limiter';
+import { getTokenProblem, secretsEqual } from './secrets';
 import type { SessionCookiePolicy } from './session-cookie';
 import { handleSessionRoute } from './session-routes';
-import { formatResyncEvent, type SseHub } from './sse-hub';
+import { formatResyncEvent, isEventVisible, type SseHub } from './sse-hub';
 import { getStartPage, START_PAGE_CSP, START_SCRIPT, START_SCRIPT_PATH } from './start-page';
 import { BackendUnavailableError, type LoggedEvent, type NotificationBackend, type User } from './store/backend';
 
@@ -41,12 +43,20 @@ interface Caller {
   session?: { key: string; expiresAt: number };
 }
 
+/** Mark-read calls per user: a burst of 30, then one a second (each logs an event and costs store time). */
+const DEFAULT_MARK_READ_LIMIT = { burst: 30, perSecond: 1 };
+
 export function createRoutes(context: RouteContext) {
   const { store, hub, options, allowedOrigins, bodyTimeoutMs, log, format, sessionCookie } = context;
+  const now = options.now ?? Date.now;
+  const guard = new CredentialGuard({ policy: options.authBackoff, now, trustProxy: options.trustProxy ?? false });
+  const markReadLimit = options.markReadLimit ?? DEFAULT_MARK_READ_LIMIT;
+  const markReads = new RateLimiter(markReadLimit.burst, markReadLimit.perSecond, now);
+
   const authenticate = async (req: IncomingMessage, url: URL): Promise<Caller> => {
     const token = getBearerToken(req);
     if (token) {
-      const user = await store.findUserByToken(token);
+      const user = await guard.attempt(req, () => store.findUserByToken(token));
       if (!user) throw new HttpError(401, 'invalid or expired token');
       return { user, via: 'token' };
     }
@@ -55,15 +65,16 @@ export function createRoutes(context: RouteContext) {
     if (session) return { user: session.user, via: 'cookie', session };
     const legacyName = url.searchParams.get('username');
     if (legacyName !== null && options.legacyUsernameAuth) {
-      const user = await store.getUser(legacyName);
+      const user = await guard.attempt(req, () => store.getUser(legacyName));
       if (!user) throw new HttpError(401, 'unknown username');
       return { user, via: 'username' };
     }
     throw new HttpError(401, 'sign-in required');
   };
 
-  const requireAdmin = (req: IncomingMessage) => {
-    if (!secretsEqual(getBearerToken(req) ?? '', options.adminToken)) throw new HttpError(401, 'admin token required');
+  const requireAdmin = async (req: IncomingMessage) => {
+    const verify = async () => secretsEqual(getBearerToken(req) ?? '', options.adminToken) || null;
+    if (!(await guard.attempt(req, verify, 'admin'))) throw new HttpError(401, 'admin token required');
   };
 
   const openStream = async (
@@ -91,11 +102,17 @@ export function createRoutes(context: RouteContext) {
     const lastEventId = req.headers['last-event-id'];
     const wantsReplay = typeof lastEventId === 'string' && lastEventId !== '';
     // Subscribe before reading the replay, holding live events meanwhile, so no event can fall between them.
-    hub.add(user.username, res, session?.key ?? null, wantsReplay);
+    hub.add(user.username, user.role, res, session?.key ?? null, wantsReplay);
     exemptFromIdleTimeout(res);
+    // A role change between authenticating and subscribing ended the streams before this one joined: read it again.
+    const current = await store.getUser(user.username);
+    if (current?.role !== user.role) {
+      res.end();
+      return;
+    }
     if (session) {
       // The stream must not outlive the session that opened it.
-      const expiry = setTimeout(() => res.end(), Math.max(0, session.expiresAt - (options.now ?? Date.now)()));
+      const expiry = setTimeout(() => res.end(), Math.max(0, session.expiresAt - now()));
       expiry.unref();
       res.on('close', () => clearTimeout(expiry));
     }
@@ -103,7 +120,14 @@ export function createRoutes(context: RouteContext) {
     head += ': connected\n\n';
     if (wantsReplay) {
       const replay = await store.replaySince(user.username, lastEventId);
-      head += replay.kind === 'resync' ? formatResyncEvent(replay.latestId) : replay.events.map(format).join('');
+      // Hidden events leave gaps in the ids; the client resumes after the last one it got, still in the log.
+      head +=
+        replay.kind === 'resync'
+          ? formatResyncEvent(replay.latestId)
+          : replay.events
+              .filter((event) => isEventVisible(event, user.role))
+              .map(format)
+              .join('');
       hub.release(res, head, new Set(replay.kind === 'replay' ? replay.events.map((event) => event.id) : []));
     } else res.write(head);
     const name = formatLogValue(user.username);
@@ -164,6 +188,7 @@ export function createRoutes(context: RouteContext) {
         assertJsonRequest(req);
       }
       requireVisible(category, user);
+      markReads.take(user.username, 'mark-read calls for this user');
       const body = await readJsonBody(req, bodyTimeoutMs);
       await store.markRead(user.username, category, parseReadIds(body));
       res.writeHead(204, cors);
@@ -171,10 +196,10 @@ export function createRoutes(context: RouteContext) {
       return;
     }
 
-    if (await handleSessionRoute(req, res, path, cors, context)) return;
+    if (await handleSessionRoute(req, res, path, cors, { ...context, guard })) return;
 
     if (path === '/admin/publish' && method === 'POST') {
-      requireAdmin(req);
+      await requireAdmin(req);
       const body = asObject(await readJsonBody(req, bodyTimeoutMs));
       if (typeof body.username !== 'string' || !(await store.getUser(body.username))) {
         throw new HttpError(404, 'unknown username');
@@ -198,17 +223,13 @@ export function createRoutes(context: RouteContext) {
 
     const userMatch = /^\/admin\/users\/([^/]+)$/.exec(path);
     if (userMatch && method === 'PUT') {
-      requireAdmin(req);
+      await requireAdmin(req);
       const body = asObject(await readJsonBody(req, bodyTimeoutMs));
       const role = body.role ?? 'user';
       if (typeof role !== 'string' || role === '') throw new HttpError(400, 'role must be a non-empty string');
-      if (
-        body.token !== undefined &&
-        body.token !== null &&
-        (typeof body.token !== 'string' || body.token.length < 8)
-      ) {
-        throw new HttpError(400, 'token must be a string of at least 8 characters');
-      }
+      const tokenProblem =
+        body.token === undefined || body.token === null ? null : getTokenProblem(body.token, 'token');
+      if (tokenProblem) throw new HttpError(400, tokenProblem);
       try {
         const user = await store.upsertUser({
           username: decodeURIComponent(userMatch[1]!),

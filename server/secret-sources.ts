@@ -5,6 +5,7 @@
  * command-line forms still work but draw a warning that never repeats the secret.
  */
 import { open } from 'node:fs/promises';
+import { getTokenProblem } from './secrets';
 import type { UserSpec } from './store/backend';
 
 /** A secrets file larger than this is a mistake (a wrong path), not a list of users. */
@@ -32,6 +33,8 @@ function parseUserSpec(spec: string, where = '--user'): UserSpec {
   const [username, token, role = 'user'] = spec.split(':');
   // The spec holds a token: say where it was, never what it was.
   if (!username || !token) throw new Error(`${where} wants NAME:TOKEN[:ROLE]`);
+  const problem = getTokenProblem(token, `${where} ${username}: the token`);
+  if (problem) throw new Error(problem);
   return { username, token, role };
 }
 

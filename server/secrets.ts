@@ -1,8 +1,23 @@
 /** Secrets at rest and in comparison: only digests are kept, and compared in constant time. */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** Shorter admin tokens are refused at start: the admin endpoints publish to and re-key every user. */
-export const MIN_ADMIN_TOKEN_LENGTH = 16;
+/**
+ * Shorter tokens are refused: the admin token at start (the admin endpoints publish to and re-key every user), user
+ * tokens from `--user` and the admin API. With the sign-in back-off, 16 random characters are far beyond guessing.
+ */
+const MIN_TOKEN_LENGTH = 16;
+const MAX_TOKEN_LENGTH = 1024;
+const TOKEN_PATTERN = new RegExp(`^[\\x21-\\x7e]{${MIN_TOKEN_LENGTH},${MAX_TOKEN_LENGTH}}$`);
+
+/**
+ * Why a token cannot be used, or null when it can: 16 to 1024 visible ASCII characters. Whitespace counts for
+ * nothing (16 spaces is not a token) and is refused anywhere, as are control and non-ASCII characters: none of them
+ * survives an `Authorization` header unchanged (fetch trims the ends and refuses the rest).
+ */
+export function getTokenProblem(token: unknown, what: string): string | null {
+  if (typeof token === 'string' && TOKEN_PATTERN.test(token)) return null;
+  return `${what} must be ${MIN_TOKEN_LENGTH} to ${MAX_TOKEN_LENGTH} visible ASCII characters, without spaces`;
+}
 
 /**
  * The SHA-256 of a secret, hex. Tokens and session ids are long random strings, so a fast unsalted digest is enough

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PATHS } from '../utils/protocol/wire';
+import type { CredentialGuard } from './credential-guard';
 import { getCookie, HttpError, readJsonBody, sendJson } from './http-utils';
 import { formatLogValue } from './log-text';
 import { assertJsonRequest, assertNotCrossSite, isLoopbackHost } from './origin-policy';
@@ -17,6 +18,7 @@ interface SessionRouteContext {
   bodyTimeoutMs: number;
   sessionCookie: SessionCookiePolicy;
   log: (line: string) => void;
+  guard: CredentialGuard;
 }
 
 /** Servers (by their context) that already logged the hint below: once is enough, and a client cannot flood it. */
@@ -43,14 +45,17 @@ export async function handleSessionRoute(
   cors: Record<string, string>,
   context: SessionRouteContext,
 ): Promise<boolean> {
-  const { store, allowedOrigins, bodyTimeoutMs, sessionCookie } = context;
+  const { store, allowedOrigins, bodyTimeoutMs, sessionCookie, guard } = context;
   const method = req.method ?? 'GET';
   if (path !== PATHS.session || (method !== 'POST' && method !== 'DELETE')) return false;
   assertNotCrossSite(req, allowedOrigins);
   assertJsonRequest(req);
   if (method === 'POST') {
     const body = asObject(await readJsonBody(req, bodyTimeoutMs));
-    const user = typeof body.token === 'string' ? await store.findUserByToken(body.token) : null;
+    const token = body.token;
+    const user = await guard.attempt(req, async () =>
+      typeof token === 'string' ? store.findUserByToken(token) : null,
+    );
     if (!user) throw new HttpError(401, 'invalid token');
     // Session fixation: a session the browser already carried (perhaps planted by someone else) must not stay
     // valid across a sign-in. Deleting it ends its streams, on every instance.

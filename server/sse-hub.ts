@@ -1,5 +1,6 @@
 /** Open event streams per user: writes events and heartbeats, drops clients that stop reading. */
 import type { ServerResponse } from 'node:http';
+import { canSeeCategory, getCategoryOfNoticeType, isNoticeType, type Category } from '../utils/protocol/categories';
 import { RESYNC_EVENT, type ResyncEventData } from '../utils/protocol/wire';
 import type { LoggedEvent } from './store/backend';
 
@@ -8,6 +9,25 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 export function formatMessageEvent(event: LoggedEvent): string {
   return `id: ${event.id}\ndata: ${event.data}\n\n`;
+}
+
+/**
+ * The category a logged event is about, from its `notice_type`; an event without a valid one (never written by the
+ * stores) counts as the most restricted category, so a filter fails closed.
+ */
+export function getEventCategory(event: LoggedEvent): Category {
+  try {
+    const { notice_type } = JSON.parse(event.data) as { notice_type?: unknown };
+    if (isNoticeType(notice_type)) return getCategoryOfNoticeType(notice_type);
+  } catch {
+    // falls through: not JSON
+  }
+  return 'report_email';
+}
+
+/** Whether a stream opened with `role` may get this event (protocol §2: report e-mails only for roles not `user`). */
+export function isEventVisible(event: LoggedEvent, role: string): boolean {
+  return canSeeCategory(getEventCategory(event), role);
 }
 
 export function formatResyncEvent(latestId: string): string {
@@ -19,6 +39,11 @@ export class SseHub {
   private streams = new Map<string, Set<ServerResponse>>();
   /** The session each cookie-authenticated stream was opened with, to end them when it is signed out. */
   private sessionOf = new WeakMap<ServerResponse, string>();
+  /**
+   * The role each stream was opened with: it sees only the categories that role may read (protocol §2). A role
+   * change ends the user's streams (the store's revoke listeners), so this is never stale for long.
+   */
+  private roleOf = new WeakMap<ServerResponse, string>();
   /** Live events held back from a stream while its replay is read (the backend may be async). */
   private held = new WeakMap<ServerResponse, LoggedEvent[]>();
   private heartbeat: NodeJS.Timeout;
@@ -39,7 +64,8 @@ export class SseHub {
   }
 
   /** Adds a stream; with `hold`, live events wait for `release` (subscribe first, then read the replay). */
-  add(username: string, res: ServerResponse, sessionKey: string | null = null, hold = false): void {
+  add(username: string, role: string, res: ServerResponse, sessionKey: string | null = null, hold = false): void {
+    this.roleOf.set(res, role);
     if (sessionKey) this.sessionOf.set(res, sessionKey);
     if (hold) this.held.set(res, []);
     let set = this.streams.get(username);
@@ -48,9 +74,10 @@ export class SseHub {
     res.on('close', () => this.remove(username, res));
   }
 
-  /** Sends a message event, formatted as `text`, to the user's streams. */
-  send(username: string, event: LoggedEvent, text: string): void {
+  /** Sends a message event of `category`, formatted as `text`, to the user's streams whose role may see it. */
+  send(username: string, event: LoggedEvent, text: string, category: Category): void {
     for (const res of this.streams.get(username) ?? []) {
+      if (!canSeeCategory(category, this.roleOf.get(res) ?? null)) continue;
       const held = this.held.get(res);
       if (held) held.push({ id: event.id, data: text });
       else write(res, text);

@@ -48,7 +48,10 @@ export type ReplayResult = { kind: 'replay'; events: LoggedEvent[] } | { kind: '
 
 /** A new message event of a user, from this instance or (with Redis) any other. */
 export type EventListener = (username: string, event: LoggedEvent) => void;
-/** Credentials were revoked: one session (its key), or everything the user had (null). */
+/**
+ * Credentials were revoked: one session (its key), or everything the user had (null); also null when the user's role
+ * changed, so streams opened under the old role end (sessions stay).
+ */
 export type RevokeListener = (username: string, sessionKey: string | null) => void;
 
 /** The backend cannot answer now (Redis unreachable): the request gets 503 with Retry-After, not 500. */

@@ -111,11 +111,15 @@ export class MemoryStore implements NotificationBackend {
       seq: 0,
       log: [],
     };
+    const roleChanged = existing !== undefined && existing.role !== user.role;
     state.role = user.role;
     if (existing && existing.tokenHash !== tokenHash) {
       if (existing.tokenHash) this.tokens.delete(existing.tokenHash);
       // A new or removed token ends everything signed in with the old one: sessions and open streams.
       this.sessions.revokeUser(user.username);
+      for (const listener of this.revokeListeners) listener(user.username, null);
+    } else if (roleChanged) {
+      // Streams see what their role allows: they end, and reconnect under the new role (sessions stay).
       for (const listener of this.revokeListeners) listener(user.username, null);
     }
     state.tokenHash = tokenHash;

@@ -59,7 +59,7 @@ return { changed, entry, unread }
 
 /**
  * Creates or updates a user. A changed token (new or removed) deletes the user's sessions and tells every instance
- * to end the user's streams. ARGV: prefix, user key part, username, role, 'keep' | 'set' | 'clear', token digest,
+ * to end the user's streams; a changed role only ends the streams. ARGV: prefix, user key part, username, role, 'keep' | 'set' | 'clear', token digest,
  * revoke channel. Fails with "token already belongs to another user".
  */
 export const UPSERT_USER_SCRIPT = `
@@ -79,6 +79,9 @@ if existed and old ~= new then
   local sessions = p .. 'sessions:' .. ARGV[2]
   for _, key in ipairs(redis.call('ZRANGE', sessions, 0, -1)) do redis.call('DEL', p .. 'session:' .. key) end
   redis.call('DEL', sessions)
+  redis.call('PUBLISH', ARGV[7], '\\n' .. ARGV[3])
+elseif existed and redis.call('HGET', userKey, 'role') ~= ARGV[4] then
+  -- A role change ends the user's streams too (they reconnect under the new role); sessions stay.
   redis.call('PUBLISH', ARGV[7], '\\n' .. ARGV[3])
 end
 redis.call('HSET', userKey, 'role', ARGV[4], 'tokenHash', new or '')

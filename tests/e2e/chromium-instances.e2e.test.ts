@@ -14,7 +14,7 @@ import { waitFor } from '../drivers/test-server';
 import { getRedisMissingReason, RedisProcess } from '../helpers/redis-server';
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123';
-const USER = { username: 'alice', token: 'alice-e2e-token' };
+const USER = { username: 'alice', token: 'alice-e2e-token-1' };
 const redisMissing = getRedisMissingReason();
 
 async function publish(server: ServerProcess, body: Record<string, unknown>): Promise<{ event_id: string }> {

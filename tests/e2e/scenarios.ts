@@ -193,6 +193,29 @@ export function defineSharedScenarios(
     expect((await f.beacon.badge()).title).toContain('Report emails: 2');
   });
 
+  it('never shows a user report emails published to them, and follows a role change at once, both ways', async () => {
+    await f.signIn();
+    await f.waitLive();
+    // Published to a "user" anyway (as a careless backend might): the server keeps it off the stream.
+    await f.server.publish({ notice_type: 5, title: 'report for a user' });
+    await f.server.publish({ notice_type: 0, title: 'a like' });
+    await f.badgeIs('1');
+    expect((await f.beacon.badge()).title).not.toContain('Report emails');
+    expect(await f.beacon.popupText('li[data-category=report_email]')).toBeNull();
+    // Promoted while connected: the server ends the stream, Beacon reconnects, learns the role and counts the report.
+    await f.server.upsertUser({ ...USER, role: 'manager' });
+    await f.badgeIs('2');
+    expect((await f.beacon.badge()).title).toContain('Report emails: 1');
+    await f.popupShows('li[data-category=report_email] [data-test=count]', /^1$/);
+    // And back: report e-mails leave the badge at once.
+    await f.server.upsertUser({ ...USER, role: 'user' });
+    await f.badgeIs('1');
+    await f.server.publish({ notice_type: 5, title: 'another report' });
+    await f.server.publish({ notice_type: 1, title: 'a star' });
+    await f.badgeIs('2');
+    expect((await f.beacon.badge()).title).not.toContain('Report emails');
+  });
+
   it('is right again after the server restarts, keeping the last count in grey meanwhile', async () => {
     await f.signIn();
     await f.server.publish({ notice_type: 0 });

@@ -1,4 +1,5 @@
 /** Raw HTTP over a socket, for what fetch cannot do: send half a request, hold a connection, watch it close. */
+import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 export interface RawConnection {
@@ -9,9 +10,10 @@ export interface RawConnection {
   closed(timeoutMs: number): Promise<string>;
 }
 
-export async function openRaw(url: string, text = ''): Promise<RawConnection> {
+/** Connects to `url`'s host, from `localAddress` when given (any 127.x.y.z is this machine on loopback). */
+export async function openRaw(url: string, text = '', localAddress?: string): Promise<RawConnection> {
   const { hostname, port } = new URL(url);
-  const socket = connect(Number(port), hostname);
+  const socket = connect({ port: Number(port), host: hostname, localAddress });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);
@@ -53,4 +55,26 @@ export function parseRawResponse(text: string): { status: number; headers: Recor
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   return { status: Number(statusLine.split(' ')[1]), headers, body };
+}
+
+/** One HTTP request from a chosen local address (fetch cannot pick one): loopback has 127.0.0.1, 127.0.0.2, … */
+export function requestFrom(
+  localAddress: string,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, localAddress, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }

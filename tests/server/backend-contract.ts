@@ -76,6 +76,18 @@ export function describeBackendContract(name: string, create: BackendFactory): v
       expect(revoked).toEqual([['alice', null]]);
     });
 
+    it('a role change ends every stream of the user (revocation with no key) but keeps sessions and token', async () => {
+      const store = await open();
+      const { revoked } = record(store);
+      const session = await store.createSession('alice');
+      await store.upsertUser({ username: 'alice', role: 'user' });
+      await store.upsertUser({ username: 'alice', role: 'manager' });
+      await until(() => revoked.length > 0, 'the revocation');
+      expect(revoked).toEqual([['alice', null]]);
+      expect((await store.findSession(session.id))?.user).toEqual({ username: 'alice', role: 'manager' });
+      expect(await store.findUserByToken(ALICE.token)).toEqual({ username: 'alice', role: 'manager' });
+    });
+
     it('sessions: found by id, deleted with a revocation of their key, expired after their time to live', async () => {
       let now = 1_000_000;
       const store = await open({ now: () => now, sessionTtlMs: 60_000 });

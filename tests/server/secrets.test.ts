@@ -1,5 +1,6 @@
 // @vitest-environment node
 /** Stolen files and stolen sessions: secrets at rest, session lifetime and revocation, the admin token. */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,43 @@ describe('admin token', () => {
     await expect(start({ adminToken: '' })).rejects.toThrow(/admin token/);
     await expect(start({ adminToken: 'short' })).rejects.toThrow(/admin token/);
   });
+
+  it('refuses to start with an admin token of 16 spaces or with whitespace inside', async () => {
+    await expect(start({ adminToken: ' '.repeat(16) })).rejects.toThrow(/admin token/);
+    await expect(start({ adminToken: 'admin secret token 2' })).rejects.toThrow(/admin token/);
+    await expect(start({ adminToken: '\tadmin-secret-token' })).rejects.toThrow(/admin token/);
+  });
+
+  it('PUT /admin/users refuses a token under 16 characters or with whitespace: 400 JSON, the old token kept', async () => {
+    const server = await start();
+    for (const token of [
+      'fifteen-chars-x',
+      ' '.repeat(16),
+      ' '.repeat(20),
+      'sixteen chars ok',
+      'alice-new-token-\n',
+      '',
+    ]) {
+      const response = await putUser(server.url, 'alice', { token });
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatch(/16/);
+    }
+    expect((await me(server.url, auth(ALICE.token))).status).toBe(200);
+    expect((await putUser(server.url, 'alice', { token: 'sixteen-chars-ok' })).status).toBe(200);
+    expect((await me(server.url, auth('sixteen-chars-ok'))).status).toBe(200);
+  });
+
+  it('the CLI refuses to start with a --user token under 16 characters or of spaces', () => {
+    for (const spec of ['alice:short-token', `alice:${' '.repeat(16)}:user`]) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--user', spec], {
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: { ...process.env, BEACON_ADMIN_TOKEN: 'admin-secret-token' },
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/--user.*16/);
+    }
+  }, 60_000);
 
   it('refuses a wrong admin token of any length', async () => {
     const server = await start();

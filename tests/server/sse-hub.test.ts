@@ -26,12 +26,12 @@ describe('SseHub', () => {
   it('holds live events while the replay is read, then writes those the replay did not have, after it', () => {
     hub = new SseHub(60_000);
     const { res, written } = fakeResponse();
-    hub.add('alice', res, null, true);
-    hub.send('alice', event('e1'), 'live e1\n\n'); // logged before the replay was read: in the replay too
-    hub.send('alice', event('e2'), 'live e2\n\n'); // logged after: only live
+    hub.add('alice', 'user', res, null, true);
+    hub.send('alice', event('e1'), 'live e1\n\n', 'likes'); // logged before the replay was read: in the replay too
+    hub.send('alice', event('e2'), 'live e2\n\n', 'likes'); // logged after: only live
     expect(written).toEqual([]);
     hub.release(res, 'head\n\nreplay e1\n\n', new Set(['e1']));
-    hub.send('alice', event('e3'), 'live e3\n\n');
+    hub.send('alice', event('e3'), 'live e3\n\n', 'likes');
     expect(written.join('')).toBe('head\n\nreplay e1\n\nlive e2\n\nlive e3\n\n');
   });
 
@@ -39,9 +39,9 @@ describe('SseHub', () => {
     hub = new SseHub(60_000);
     const open = fakeResponse();
     const ended = fakeResponse();
-    hub.add('alice', open.res);
-    hub.add('alice', ended.res, null, true);
-    hub.send('alice', event('e1'), 'live e1\n\n');
+    hub.add('alice', 'user', open.res);
+    hub.add('alice', 'user', ended.res, null, true);
+    hub.send('alice', event('e1'), 'live e1\n\n', 'likes');
     expect(open.written).toEqual(['live e1\n\n']);
     hub.endAll();
     hub.release(ended.res, 'head\n\n', new Set());
