@@ -3,7 +3,8 @@
  * (protocol §7.5) when it arrives and again when storage gives it back, and the popup's inbox cache has a size cap.
  * (A refused snapshot write: tests/unit/storage-failure.test.ts.)
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { reactive } from 'vue';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { parseItemPage } from '@/utils/connection/item-page';
 import { parseNoticeEvent } from '@/utils/connection/notice-event';
@@ -156,5 +157,14 @@ describe('the inbox cache in storage.local', () => {
     const loaded = await loadInboxCache();
     expect(loaded.lists.report_email?.items).toHaveLength(30); // the newest list is whole
     expect(loaded.lists.likes).toBeUndefined(); // the oldest went first
+  });
+
+  it("is written as plain data: Firefox's storage refuses the popup's reactive lists (a DataCloneError)", async () => {
+    const set = vi.spyOn(fakeBrowser.storage.local, 'set');
+    const lists: InboxCache['lists'] = { comments: { items: [maximalItem(1)], page: 1, hasMore: false, loadedAt: 1 } };
+    await saveInboxCache(reactive({ accountKey: 'k', lists }));
+    // Firefox clones what storage.local.set gets with the structured clone algorithm, which refuses a Proxy.
+    for (const [written] of set.mock.calls) expect(() => structuredClone(written)).not.toThrow();
+    expect((await loadInboxCache()).lists.comments?.items).toEqual([maximalItem(1)]);
   });
 });

@@ -16,8 +16,12 @@ export async function loadInboxCache(): Promise<InboxCache> {
   return normalizeInboxCache(await inboxCacheItem.getValue());
 }
 
+/**
+ * Writes the cache within its size cap, as plain data: the popup hands it Vue's reactive lists, and Firefox's
+ * `storage.local` (structured clone) refuses a Proxy with a DataCloneError, where Chrome's (JSON) takes it.
+ */
 export function saveInboxCache(cache: InboxCache): Promise<void> {
-  return inboxCacheItem.setValue(getCappedInboxCache(cache));
+  return inboxCacheItem.setValue(getCappedInboxCache(JSON.parse(JSON.stringify(cache)) as InboxCache));
 }
 
 /**
