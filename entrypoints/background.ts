@@ -29,6 +29,7 @@ import {
 import { loadLastPolicy, saveLastPolicy } from '@/utils/settings/last-policy-storage';
 import { createPolicySource } from '@/utils/settings/policy-source';
 import { getEffectiveSettings } from '@/utils/settings/settings';
+import { dropOldestCachedList } from '@/utils/snapshot/inbox-cache-storage';
 import { loadSnapshot, saveSnapshot } from '@/utils/snapshot/snapshot-storage';
 import type { Snapshot } from '@/utils/snapshot/snapshot';
 import { openOrFocusTab } from '@/utils/tabs/open-or-focus-tab';
@@ -88,6 +89,8 @@ export default defineBackground({
       loadSettings: loadSettingsInForce,
       loadSnapshot,
       saveSnapshot,
+      // The inbox cache is only a cache: when storage is full, its lists make room for the snapshot.
+      makeStorageRoom: dropOldestCachedList,
       render: (snapshot) => badge.render(snapshot),
       publish,
       notifications: {

@@ -1,5 +1,6 @@
 /** Checks on request input for the reference server: each failure is an HttpError with a JSON message (protocol §8). */
 import { canSeeCategory, isCategory, type Category } from '../utils/protocol/categories';
+import { MAX_ITEM_URL_LENGTH } from '../utils/protocol/wire';
 import { HttpError } from './http-utils';
 import type { User } from './store/backend';
 
@@ -55,15 +56,17 @@ export function optionalText(body: Record<string, unknown>, field: string): stri
   return value;
 }
 
+/** An item URL as clients keep it (protocol §7.5): a longer one would reach users as no URL at all, so it is refused. */
 export function optionalUrl(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
-  if (typeof value === 'string') {
+  if (typeof value === 'string' && value.length <= MAX_ITEM_URL_LENGTH) {
     try {
       const parsed = new URL(value);
-      if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return parsed.href;
+      const fits = parsed.href.length <= MAX_ITEM_URL_LENGTH;
+      if (fits && (parsed.protocol === 'https:' || parsed.protocol === 'http:')) return parsed.href;
     } catch {
       // falls through to the error below
     }
   }
-  throw new HttpError(400, 'url must be an absolute http(s) URL');
+  throw new HttpError(400, `url must be an absolute http(s) URL of at most ${MAX_ITEM_URL_LENGTH} characters`);
 }

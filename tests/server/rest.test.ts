@@ -106,6 +106,20 @@ describe('bad input gets a 4xx JSON error and the server keeps serving', () => {
     expect((await huge.json()).error).toMatch(/larger than/);
     expect((await publish(server, { username: 'alice', notice_type: 0, title: 'still fine' })).status).toBe(201);
   });
+
+  it('refuses an item url over 2,048 characters (what clients keep, protocol §7.5) with 400 and the limit', async () => {
+    const server = await start();
+    const long = await publish(server, {
+      username: 'alice',
+      notice_type: 0,
+      url: `https://app.test/${'a'.repeat(60_000)}`,
+    });
+    expect(long.status).toBe(400);
+    expect((await long.json()).error).toMatch(/url must be an absolute http\(s\) URL of at most 2048 characters/);
+    const longest = `https://app.test/${'u'.repeat(2048 - 'https://app.test/'.length)}`;
+    expect((await publish(server, { username: 'alice', notice_type: 0, url: longest })).status).toBe(201);
+    expect((await server.store.list('alice', 'likes', 1, 10)).data[0]?.url).toBe(longest);
+  });
 });
 
 describe('persistence', () => {

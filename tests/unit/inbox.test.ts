@@ -67,7 +67,7 @@ describe('inbox in the background', () => {
       title: 'comment 1',
       content: 'body',
       url: 'https://app.test/c/1',
-      createdAt: '2026-11-24T11:00:00Z',
+      createdAt: '2026-11-24T11:00:00.000Z', // kept in one canonical form (protocol §7.5)
       read: false,
     });
     const second = await h.core.getItems('comments', 2);

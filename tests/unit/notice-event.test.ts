@@ -5,7 +5,7 @@ describe('parseNoticeEvent', () => {
   it('reads the legacy form and the full form', () => {
     expect(parseNoticeEvent('{"notice_type":2}')).toEqual({
       ok: true,
-      event: { category: 'comments', unreadCount: null, kind: 'notice', notice: null },
+      event: { category: 'comments', unreadCount: null, kind: 'notice', notice: null, refusedItem: false },
     });
     const full = parseNoticeEvent(
       '{"notice_type":3,"unread_count":4,"id":"n-1","title":"Maintenance","content":"Tonight","url":"https://app.test/n/1","created_at":"2026-11-24T10:00:00Z"}',
@@ -21,8 +21,9 @@ describe('parseNoticeEvent', () => {
           title: 'Maintenance',
           content: 'Tonight',
           url: 'https://app.test/n/1',
-          createdAt: '2026-11-24T10:00:00Z',
+          createdAt: '2026-11-24T10:00:00.000Z', // kept in one canonical form (protocol §7.5)
         },
+        refusedItem: false,
       },
     });
     expect(parseNoticeEvent('{"notice_type":1,"unread_count":0,"kind":"read"}')).toMatchObject({

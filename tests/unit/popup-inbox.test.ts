@@ -154,7 +154,12 @@ describe('popup inbox', () => {
     expect(popup.wrapper.get('[data-item=n-2]').find('[data-test=unread-marker]').exists()).toBe(true);
     const saved = vi.mocked(popup.client.saveInboxCache).mock.lastCall![0];
     expect(saved.accountKey).toBe('https://notify.test|token|');
-    expect(saved.lists.comments).toEqual({ items: expect.any(Array), page: 1, hasMore: false });
+    expect(saved.lists.comments).toEqual({
+      items: expect.any(Array),
+      page: 1,
+      hasMore: false,
+      loadedAt: expect.any(Number),
+    });
     expect(saved.lists.comments!.items.map(({ id, read }) => [id, read])).toEqual([
       ['n-1', true],
       ['n-2', false],
@@ -180,7 +185,7 @@ describe('popup inbox', () => {
   it('a reopened popup shows the cached list at once, then refreshes it; another account’s cache is ignored', async () => {
     const cache = {
       accountKey: 'https://notify.test|token|',
-      lists: { comments: { items: [item(1)], page: 1, hasMore: false } },
+      lists: { comments: { items: [item(1)], page: 1, hasMore: false, loadedAt: 0 } },
     };
     const answer = deferred<ItemPage>();
     const popup = await mountPopup(snapshotWith({}, { comments: 2 }), undefined, {

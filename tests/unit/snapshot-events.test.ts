@@ -19,6 +19,7 @@ const event = (change: Partial<NoticeEvent>): NoticeEvent => ({
   unreadCount: null,
   kind: 'notice',
   notice: null,
+  refusedItem: false,
   ...change,
 });
 

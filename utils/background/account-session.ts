@@ -34,7 +34,7 @@ export interface Logger {
 /** Diagnostics counters of input Beacon dropped. */
 export type IgnoredCounter = keyof Pick<
   Diagnostics,
-  'malformedEvents' | 'unknownTypes' | 'oversizedEvents' | 'rejectedEventIds' | 'rejectedRequests'
+  'malformedEvents' | 'unknownTypes' | 'oversizedEvents' | 'rejectedEventIds' | 'rejectedRequests' | 'refusedItems'
 >;
 
 /** What a session needs from the background core that owns the snapshot. */
@@ -43,7 +43,7 @@ export interface SessionHost {
   update(change: Partial<Snapshot>): void;
   setConnection(connection: ConnectionInfo): void;
   announce(category: Category, notice: Notice | null, catchUp: boolean, count?: number): void;
-  countIgnored(counter: IgnoredCounter, message: string): void;
+  countIgnored(counter: IgnoredCounter, message: string, amount?: number): void;
   /** Bytes arrived on the stream. */
   onActivity(): void;
   log: Logger;
@@ -90,6 +90,8 @@ export class AccountSession {
       bumpVersion: (category) => this.bumpVersion(category),
       refetch: (category) => this.refetch(category),
       signOut: (reason) => this.signOut(reason),
+      countRefusedItems: (count) =>
+        host.countIgnored('refusedItems', `dropped ${count} item(s) without a usable id`, count),
     });
     this.loop = new ConnectionLoop(
       {
@@ -173,6 +175,8 @@ export class AccountSession {
     if (outcome.latest) this.latestByCategory.set(parsed.event.category, outcome.latest);
     // One update per event, diagnostics included: one badge render per event (the latency hot path).
     this.host.update({ ...seen, ...outcome.change });
+    // After the update above, which carries the diagnostics read before it (rare: a second render is fine).
+    if (parsed.event.refusedItem) this.host.countIgnored('refusedItems', 'dropped the notice of an event: unusable id');
     for (const effect of outcome.effects) this.run(effect);
   }
 

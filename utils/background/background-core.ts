@@ -18,6 +18,7 @@ import {
 } from '../snapshot/snapshot';
 import type { MarkReadTarget } from '../messaging/protocol-map';
 import type { ItemPage } from '../snapshot/inbox-item';
+import { saveMakingRoom, type StorageFailure } from '../snapshot/storage-failure';
 import { AccountSession, type IgnoredCounter, type Logger } from './account-session';
 
 export interface BackgroundCoreDeps {
@@ -26,6 +27,8 @@ export interface BackgroundCoreDeps {
   /** The persisted snapshot, whatever shape storage holds: it is checked here. */
   loadSnapshot(): Promise<unknown>;
   saveSnapshot(snapshot: Snapshot): Promise<void>;
+  /** Frees `storage.local` for the snapshot (drops the oldest cached inbox list); false when nothing is left to drop. */
+  makeStorageRoom?(): Promise<boolean>;
   /** Badge; called with every change, must be cheap when nothing visible changed. */
   render(snapshot: Snapshot): Promise<void>;
   /** Pushes the snapshot to an open popup; a closed popup is normal. */
@@ -59,7 +62,7 @@ export class BackgroundCore {
   private applying: AbortController | null = null;
   private persistTimer: unknown = null;
   private lastKeepAlive = -Infinity;
-  private loggedProblems = new Set<IgnoredCounter>();
+  private loggedProblems = new Set<IgnoredCounter | StorageFailure['code']>();
   private readonly clock: Clock;
 
   constructor(private readonly deps: BackgroundCoreDeps) {
@@ -167,7 +170,8 @@ export class BackgroundCore {
       setConnection: (connection: ConnectionInfo) => this.setConnection(connection),
       announce: (category: Category, notice: Notice | null, catchUp: boolean, count?: number) =>
         this.announce(category, notice, catchUp, count),
-      countIgnored: (counter: IgnoredCounter, message: string) => this.countIgnored(counter, message),
+      countIgnored: (counter: IgnoredCounter, message: string, amount?: number) =>
+        this.countIgnored(counter, message, amount),
       onActivity: () => this.keepAlive(),
       log: this.deps.log,
     };
@@ -196,9 +200,9 @@ export class BackgroundCore {
     );
   }
 
-  private countIgnored(counter: IgnoredCounter, message: string): void {
+  private countIgnored(counter: IgnoredCounter, message: string, amount = 1): void {
     const { diagnostics } = this.snapshot;
-    this.update({ diagnostics: { ...diagnostics, [counter]: diagnostics[counter] + 1 } });
+    this.update({ diagnostics: { ...diagnostics, [counter]: diagnostics[counter] + amount } });
     // Logged once per kind per worker lifetime: a misbehaving server must not flood the console.
     if (!this.loggedProblems.has(counter)) {
       this.loggedProblems.add(counter);
@@ -220,9 +224,27 @@ export class BackgroundCore {
     this.deps.publish(snapshot);
     this.persistTimer ??= this.clock.setTimeout(() => {
       this.persistTimer = null;
-      void this.deps
-        .saveSnapshot(this.snapshot)
-        .catch((error: unknown) => this.deps.log.error(`saving snapshot: ${describeError(error)}`));
+      void this.persist();
     }, this.deps.persistDelayMs ?? 200);
+  }
+
+  /** Saves the snapshot; storage that is full gets room made (cached lists dropped), a failure goes to diagnostics. */
+  private async persist(): Promise<void> {
+    const failure = await saveMakingRoom(
+      () => this.deps.saveSnapshot(this.snapshot),
+      this.deps.makeStorageRoom ?? (async () => false),
+      () => this.clock.now(),
+    );
+    if (!failure) return;
+    if (!this.loggedProblems.has(failure.code)) {
+      this.loggedProblems.add(failure.code);
+      const outcome = failure.healed ? 'saved after dropping cached inbox lists' : 'not saved';
+      this.deps.log.error(`storage refused the snapshot (${failure.code}): ${outcome}`);
+    }
+    const diagnostics = { ...this.snapshot.diagnostics, storageFailure: failure };
+    // Healed: saved again with the record. Not healed: shown only; the next change tries again (no write loop).
+    if (failure.healed) return this.update({ diagnostics });
+    this.snapshot = { ...this.snapshot, diagnostics };
+    this.deps.publish(this.snapshot);
   }
 }

@@ -22,6 +22,8 @@ export interface InboxContext {
   refetch(category: Category): Promise<void>;
   /** A 401/403 signs out, as on every REST call (protocol §7.4). */
   signOut(reason: ConnectionReason): void;
+  /** Items of a page dropped for a missing or unusable id: counted in diagnostics. */
+  countRefusedItems(count: number): void;
 }
 
 export interface Inbox {
@@ -62,8 +64,11 @@ export function createInbox(context: InboxContext): Inbox {
       for (const category of categories) setCount(category, () => 0);
     },
 
-    getItemPage: (category, page) =>
-      api.getCategoryPage(category, page, INBOX_PAGE_SIZE, signal).catch(signOutOnAuthError),
+    async getItemPage(category, page) {
+      const answer = await api.getCategoryPage(category, page, INBOX_PAGE_SIZE, signal).catch(signOutOnAuthError);
+      if (answer.refusedItems && !signal.aborted) context.countRefusedItems(answer.refusedItems);
+      return answer;
+    },
 
     async markItemsRead(category, ids) {
       const unique = [...new Set(ids)];

@@ -1,6 +1,6 @@
 /** Reads a `GET /notification/{category}` answer (protocol §5) as a page of inbox items; untrusted input. */
 import type { InboxItem, ItemPage } from '../snapshot/inbox-item';
-import { parseNotice } from './notice-event';
+import { parseWireNotice } from './notice-event';
 
 /** What a page answer says, or null when it is not the shape §5 gives (the caller reports it). */
 export function parseItemPage(body: Record<string, unknown>, page: number, limit: number): ItemPage | null {
@@ -8,14 +8,16 @@ export function parseItemPage(body: Record<string, unknown>, page: number, limit
   if (!Number.isInteger(unread) || (unread as number) < 0 || !Array.isArray(data)) return null;
   const items: InboxItem[] = [];
   const seen = new Set<string>();
+  let refusedItems = 0;
   for (const value of data.slice(0, limit) as unknown[]) {
-    const notice = parseNotice(value);
-    // An item without an id cannot be marked read; without text there is nothing to show.
+    const { notice, refused } = parseWireNotice(value);
+    // An item without a usable id cannot be marked read: dropped and counted. Without text there is nothing to show.
+    if (refused || (notice && notice.id === null)) refusedItems++;
     if (!notice?.id || seen.has(notice.id)) continue;
     seen.add(notice.id);
     items.push({ ...notice, id: notice.id, read: (value as { read?: unknown }).read === true });
   }
   const knownTotal = Number.isInteger(total) && (total as number) >= 0 ? (total as number) : null;
   const hasMore = knownTotal === null ? data.length >= limit : page * limit < knownTotal;
-  return { items, page, unreadCount: unread as number, total: knownTotal ?? items.length, hasMore };
+  return { items, page, unreadCount: unread as number, total: knownTotal ?? items.length, hasMore, refusedItems };
 }

@@ -4,7 +4,7 @@
  */
 import { getCategoryOfNoticeType, isNoticeType, type Category } from '../protocol/categories';
 import type { Notice } from '../snapshot/snapshot';
-import { parseCount } from './server-input';
+import { checkNotice, parseCount, type CheckedNotice } from './server-input';
 
 export interface NoticeEvent {
   category: Category;
@@ -12,6 +12,8 @@ export interface NoticeEvent {
   unreadCount: number | null;
   kind: 'notice' | 'read';
   notice: Notice | null;
+  /** The event came with a notice whose id Beacon cannot use: dropped (the count still applies), to be counted. */
+  refusedItem: boolean;
 }
 
 export type ParsedEvent =
@@ -37,6 +39,7 @@ export function parseNoticeEvent(data: string): ParsedEvent {
     };
   }
   const count = payload.unread_count;
+  const { notice, refused } = parseWireNotice(payload);
   // A count that is not a sane non-negative integer is treated as absent: the category is refetched instead.
   return {
     ok: true,
@@ -44,28 +47,20 @@ export function parseNoticeEvent(data: string): ParsedEvent {
       category: getCategoryOfNoticeType(payload.notice_type),
       unreadCount: parseCount(count),
       kind: payload.kind === 'read' ? 'read' : 'notice',
-      notice: parseNotice(payload),
+      notice,
+      refusedItem: refused,
     },
   };
 }
 
-const MAX_TITLE_CHARS = 300;
-const MAX_CONTENT_CHARS = 2000;
+/** Reads a notice from a REST item or an event payload, every field checked (server-input.ts). */
+export function parseWireNotice(value: unknown): CheckedNotice {
+  if (typeof value !== 'object' || value === null) return { notice: null, refused: false };
+  const { id, title, content, url, created_at: createdAt } = value as Record<string, unknown>;
+  return checkNotice({ id, title, content, url, createdAt });
+}
 
-/** Reads a notice from a REST item or an event payload; null if it has nothing to show. */
+/** A notice from a REST item or an event payload; null if it has nothing to show or an unusable id. */
 export function parseNotice(value: unknown): Notice | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const item = value as Record<string, unknown>;
-  const text = (field: string, max: number) =>
-    typeof item[field] === 'string' ? (item[field] as string).slice(0, max) : '';
-  const title = text('title', MAX_TITLE_CHARS);
-  const content = text('content', MAX_CONTENT_CHARS);
-  if (title === '' && content === '') return null;
-  return {
-    id: typeof item.id === 'string' ? item.id : null,
-    title,
-    content,
-    url: typeof item.url === 'string' && /^https?:\/\//i.test(item.url) ? item.url : null,
-    createdAt: typeof item.created_at === 'string' ? item.created_at : null,
-  };
+  return parseWireNotice(value).notice;
 }

@@ -1,9 +1,18 @@
 /**
  * Every value learned from a server, checked before Beacon uses it: event ids, counts, `retry:`, `Retry-After`, body
- * sizes (issue #14). A server may be old, buggy or hostile; nothing it sends may stop Beacon, make it storm the
- * server, or freeze a count. The limits are documented in docs/protocol.md §7.5.
+ * sizes (issue #14), and every field of a notice Beacon keeps (issue #22). A server may be old, buggy or hostile;
+ * nothing it sends may stop Beacon, make it storm the server, freeze a count or fill the browser's storage. The limits
+ * are documented in docs/protocol.md §7.5.
  */
-import { isValidEventId, MAX_EVENT_ID_LENGTH } from '../protocol/wire';
+import {
+  isValidEventId,
+  isValidItemId,
+  MAX_EVENT_ID_LENGTH,
+  MAX_ITEM_CONTENT_CHARS,
+  MAX_ITEM_TITLE_CHARS,
+  MAX_ITEM_URL_LENGTH,
+} from '../protocol/wire';
+import type { Notice } from '../snapshot/snapshot';
 
 /** `retry:` (protocol §7.1) is clamped to this range: a server can neither make Beacon hammer it nor vanish. */
 export const MIN_RETRY_FIELD_MS = 500;
@@ -90,4 +99,84 @@ export async function readBodyCapped(response: Response, maxBytes = MAX_REST_BOD
     }
     text += decoder.decode(value, { stream: true });
   }
+}
+
+/** A notice's fields as a server or storage gave them, not checked yet (`createdAt` is the wire's `created_at`). */
+export interface NoticeFields {
+  id?: unknown;
+  title?: unknown;
+  content?: unknown;
+  url?: unknown;
+  createdAt?: unknown;
+}
+
+/** A checked notice: null when there is nothing to show; `refused` when it came with an id Beacon cannot use. */
+export interface CheckedNotice {
+  notice: Notice | null;
+  refused: boolean;
+}
+
+/**
+ * A notice as Beacon keeps it (in memory, the snapshot and the inbox cache), every field within its cap: text cut,
+ * a URL or date that breaks its rule dropped. An id that is not text counts as absent, as for old servers; a text id
+ * that is empty or too long refuses the whole notice: cut, its mark read could hit another item.
+ */
+export function checkNotice(fields: NoticeFields): CheckedNotice {
+  const id = typeof fields.id === 'string' ? fields.id : null;
+  if (id !== null && !isValidItemId(id)) return { notice: null, refused: true };
+  const title = cutText(fields.title, MAX_ITEM_TITLE_CHARS);
+  const content = cutText(fields.content, MAX_ITEM_CONTENT_CHARS);
+  if (title === '' && content === '') return { notice: null, refused: false };
+  return {
+    notice: { id, title, content, url: parseItemUrl(fields.url), createdAt: parseTimestamp(fields.createdAt) },
+    refused: false,
+  };
+}
+
+/** Text cut to `max` UTF-16 units, never in the middle of a surrogate pair; '' for what is not text. */
+function cutText(value: unknown, max: number): string {
+  if (typeof value !== 'string') return '';
+  if (value.length <= max) return value;
+  const cut = value.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/** An item URL in its canonical form (`URL.href`): absolute http(s), at most MAX_ITEM_URL_LENGTH; else null. */
+function parseItemUrl(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > MAX_ITEM_URL_LENGTH || !/^https?:\/\//i.test(value)) return null;
+  let href: string;
+  try {
+    href = new URL(value).href;
+  } catch {
+    return null;
+  }
+  // Canonical form can be longer than what came (percent-encoding): the cap holds for what is kept.
+  return href.length <= MAX_ITEM_URL_LENGTH ? href : null;
+}
+
+/** ISO 8601 as servers write it: a date, optionally a time with seconds, a fraction and a zone (none means UTC). */
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+/** The range of a JavaScript date (ECMAScript §21.4.1.1). */
+const MAX_EPOCH_MS = 8.64e15;
+
+/**
+ * `created_at` as one canonical ISO 8601 UTC string (`toISOString`): from an ISO 8601 string or a number of epoch
+ * milliseconds; null for anything that is not a date, so no server can store text of its choice under that name.
+ */
+function parseTimestamp(value: unknown): string | null {
+  let ms = NaN;
+  if (typeof value === 'number') ms = Math.abs(value) <= MAX_EPOCH_MS ? value : NaN;
+  else if (typeof value === 'string') {
+    const match = ISO_8601.exec(value);
+    if (match) {
+      const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z'] = match;
+      const offset = zone.toUpperCase() === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+      // Rewritten to ECMAScript's own date-time format, the one form every engine parses the same way.
+      ms = Date.parse(
+        `${year}-${month}-${day}T${hour}:${minute}:${second}.${fraction.padEnd(3, '0').slice(0, 3)}${offset}`,
+      );
+    }
+  }
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }

@@ -38,6 +38,22 @@ const SENDABLE_ID = /^(?:[\x21-\x7e\x80-\xff](?:[\x20-\x7e\x80-\xff]*[\x21-\x7e\
 export function isValidEventId(value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_EVENT_ID_LENGTH && SENDABLE_ID.test(value);
 }
+/**
+ * An item id (protocol §5) is an opaque string of 1 to this many characters. A client drops an item with a longer id
+ * rather than cut it: marking a cut id read could hit another item.
+ */
+export const MAX_ITEM_ID_LENGTH = 128;
+/** An item URL (protocol §5) has at most this many characters as its canonical form (`URL.href`). */
+export const MAX_ITEM_URL_LENGTH = 2048;
+/** A client keeps at most this many characters of an item's title and content (protocol §7.5). */
+export const MAX_ITEM_TITLE_CHARS = 300;
+export const MAX_ITEM_CONTENT_CHARS = 2000;
+
+/** An item id a client can keep and send back in a mark read (protocol §5, §6). */
+export function isValidItemId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ITEM_ID_LENGTH;
+}
+
 /** `limit` on the list endpoint: 1…50, default 10 (protocol §5). */
 export const MAX_PAGE_LIMIT = 50;
 export const DEFAULT_PAGE_LIMIT = 10;

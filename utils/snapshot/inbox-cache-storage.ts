@@ -1,8 +1,13 @@
-/** The popup's last inbox lists in `storage.local` (`inboxCache`), read back checked (inbox-item.ts). */
+/**
+ * The popup's last inbox lists in `storage.local` (`inboxCache`), written within its size cap and read back checked
+ * (inbox-item.ts). It is only a cache: when storage is full, the background drops its lists to save the snapshot.
+ */
 import { storage } from '@wxt-dev/storage';
-import { normalizeInboxCache, type InboxCache } from './inbox-item';
+import { getCappedInboxCache, getWithoutOldestList, normalizeInboxCache, type InboxCache } from './inbox-item';
 
-const inboxCacheItem = storage.defineItem<InboxCache>('local:inboxCache', {
+const INBOX_CACHE_KEY = 'local:inboxCache';
+
+const inboxCacheItem = storage.defineItem<InboxCache>(INBOX_CACHE_KEY, {
   fallback: { accountKey: null, lists: {} },
   version: 1,
 });
@@ -11,6 +16,23 @@ export async function loadInboxCache(): Promise<InboxCache> {
   return normalizeInboxCache(await inboxCacheItem.getValue());
 }
 
+/**
+ * Writes the cache within its size cap, as plain data: the popup hands it Vue's reactive lists, and Firefox's
+ * `storage.local` (structured clone) refuses a Proxy with a DataCloneError, where Chrome's (JSON) takes it.
+ */
 export function saveInboxCache(cache: InboxCache): Promise<void> {
-  return inboxCacheItem.setValue(cache);
+  return inboxCacheItem.setValue(getCappedInboxCache(JSON.parse(JSON.stringify(cache)) as InboxCache));
+}
+
+/**
+ * Makes room in `storage.local`: drops the oldest cached list (the popup refetches it), or the whole stored value
+ * when no list is left. False when there was nothing to drop.
+ */
+export async function dropOldestCachedList(): Promise<boolean> {
+  const stored = await storage.getItem<unknown>(INBOX_CACHE_KEY);
+  if (stored === null) return false;
+  const smaller = getWithoutOldestList(normalizeInboxCache(stored));
+  if (Object.keys(smaller.lists).length === 0) await inboxCacheItem.removeValue();
+  else await inboxCacheItem.setValue(smaller);
+  return true;
 }

@@ -3,8 +3,10 @@
  * (snapshot-storage.ts) so a restarted worker or a new popup shows it at once.
  */
 import type { ConnectionReason } from '../connection/connection-reason';
+import { checkNotice } from '../connection/server-input';
 import { CATEGORIES, getVisibleCategories, getZeroCounts, type CategoryCounts } from '../protocol/categories';
 import { isValidEventId } from '../protocol/wire';
+import { isStorageFailure, type StorageFailure } from './storage-failure';
 
 export type ConnectionStatus =
   | 'unconfigured' // no server set up yet
@@ -43,9 +45,13 @@ export interface Diagnostics {
   rejectedEventIds: number;
   /** Requests that could not go out because of a value Beacon sends (a header): the value was dropped. */
   rejectedRequests: number;
+  /** Items (in pages or events) dropped because their id was missing or unusable (too long: it cannot be cut). */
+  refusedItems: number;
   reconnects: number;
   /** Errors and rejections nothing caught in the background: bugs, shown so they get reported. */
   unhandledErrors: number;
+  /** The last snapshot write `storage.local` refused, and whether making room healed it. */
+  storageFailure: StorageFailure | null;
 }
 
 export interface Snapshot {
@@ -83,8 +89,10 @@ export function getEmptySnapshot(): Snapshot {
       oversizedEvents: 0,
       rejectedEventIds: 0,
       rejectedRequests: 0,
+      refusedItems: 0,
       reconnects: 0,
       unhandledErrors: 0,
+      storageFailure: null,
     },
   };
 }
@@ -131,8 +139,9 @@ function isReason(value: unknown): value is ConnectionReason {
   return isRecord(value) && typeof value.code === 'string' && REASON_CODES.has(value.code);
 }
 
-function isNotice(value: unknown): value is Notice {
-  return isRecord(value) && typeof value.title === 'string' && typeof value.content === 'string';
+/** A stored notice, checked with the same caps as one from a server: an older version may have kept anything. */
+function getStoredNotice(value: unknown): Notice | null {
+  return isRecord(value) ? checkNotice(value).notice : null;
 }
 
 /**
@@ -156,7 +165,7 @@ export function normalizeSnapshot(value: unknown): Snapshot {
     ) as CategoryCounts,
     countsKnown: value.countsKnown === true,
     role: orNull(value.role, isString),
-    latest: { system: orNull(latest.system, isNotice), manager: orNull(latest.manager, isNotice) },
+    latest: { system: getStoredNotice(latest.system), manager: getStoredNotice(latest.manager) },
     connection: {
       status,
       retryAt: orNull(connection.retryAt, isEpoch),
@@ -167,12 +176,13 @@ export function normalizeSnapshot(value: unknown): Snapshot {
     lastError: orNull(value.lastError, isReason),
     lastSyncedAt: orNull(value.lastSyncedAt, isEpoch),
     diagnostics: {
-      workerStartedAt: orNull(diagnostics.workerStartedAt, isEpoch),
       ...(Object.fromEntries(
         (Object.keys(empty.diagnostics) as Array<keyof Diagnostics>)
-          .filter((key) => key !== 'workerStartedAt')
+          .filter((key) => key !== 'workerStartedAt' && key !== 'storageFailure')
           .map((key) => [key, isCount(diagnostics[key]) ? diagnostics[key] : 0]),
-      ) as Omit<Diagnostics, 'workerStartedAt'>),
+      ) as Omit<Diagnostics, 'workerStartedAt' | 'storageFailure'>),
+      workerStartedAt: orNull(diagnostics.workerStartedAt, isEpoch),
+      storageFailure: orNull(diagnostics.storageFailure, isStorageFailure),
     },
   };
 }

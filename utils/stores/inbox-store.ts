@@ -23,6 +23,8 @@ export interface CategoryList {
   loadingMore: boolean;
   /** Why the last load failed (the first page, or "Show more"). */
   error: string | null;
+  /** When a page of it last arrived (epoch ms): a full inbox cache drops the oldest lists first. */
+  loadedAt: number;
 }
 
 /** A mark read the server refused: the item is unread again, and the popup says why. */
@@ -100,6 +102,7 @@ export const useInboxStore = defineStore('inbox', () => {
       hasMore: result.hasMore,
       loadingMore: false,
       error: null,
+      loadedAt: Date.now(),
     };
     saveCache();
   }
@@ -151,7 +154,7 @@ export const useInboxStore = defineStore('inbox', () => {
 });
 
 function emptyList(): CategoryList {
-  return { status: 'ready', items: [], page: 0, hasMore: false, loadingMore: false, error: null };
+  return { status: 'ready', items: [], page: 0, hasMore: false, loadingMore: false, error: null, loadedAt: 0 };
 }
 
 function has(list: CategoryList | undefined, item: InboxItem): boolean {
