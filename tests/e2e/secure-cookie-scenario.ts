@@ -4,7 +4,7 @@
  * reach the server over http://127.0.0.1, which both treat as a secure origin for cookies (docs/security.md).
  */
 import { expect, it } from 'vitest';
-import { TestServer, USER, waitFor } from '../drivers/test-server';
+import { TestServer, USER, waitFor, withDeadline } from '../drivers/test-server';
 import type { BrowserBeacon, E2eFixture } from './scenarios';
 
 export function defineSecureCookieScenario(f: E2eFixture<BrowserBeacon>): void {
@@ -12,11 +12,12 @@ export function defineSecureCookieScenario(f: E2eFixture<BrowserBeacon>): void {
     const server = await TestServer.start({ publicUrl: 'https://beacon.example' });
     try {
       await server.publish({ notice_type: 0 });
-      const page = await f.beacon.openWebPage(`${server.url}/`);
+      // Under load this scenario once ran past the test's deadline without saying where: each page step names itself.
+      const page = await withDeadline(f.beacon.openWebPage(`${server.url}/`), 'opening the web page');
       const signInOnPage = async () => {
         await page.waitForSelector('[data-test=status][data-state=signed-out]');
-        await page.type('#token', USER.token);
-        await page.click('[data-test=sign-in] button');
+        await withDeadline(page.type('#token', USER.token), 'typing the token on the web page');
+        await withDeadline(page.click('[data-test=sign-in] button'), 'clicking sign-in on the web page');
         await page.waitForSelector('[data-test=status][data-state=signed-in]');
       };
       await signInOnPage();
@@ -27,7 +28,7 @@ export function defineSecureCookieScenario(f: E2eFixture<BrowserBeacon>): void {
       expect(streams.length).toBeGreaterThan(0);
       for (const request of streams) expect(request.headers.cookie).toMatch(/(^|; )__Host-beacon_session=/);
 
-      await page.click('[data-test=sign-out]');
+      await withDeadline(page.click('[data-test=sign-out]'), 'clicking sign-out on the web page');
       await waitFor(
         () => f.beacon.badge(),
         (badge) => badge.text === '!' && badge.title.startsWith('Beacon — Signed out'),
@@ -40,7 +41,7 @@ export function defineSecureCookieScenario(f: E2eFixture<BrowserBeacon>): void {
       await f.badgeIs('2', 10_000);
       await f.waitLive();
     } finally {
-      await server.dispose();
+      await withDeadline(server.dispose(), 'stopping the Secure server');
     }
   });
 }
