@@ -6,19 +6,28 @@
  */
 
 /**
+ * Which items are unread is an index beside them: a set of item numbers (`n-42` → 42, a compact intset) per user and
+ * category. The items themselves never change once stored, so a mark-read costs what it changes (one `SREM` per id,
+ * or one `DEL`), not a decode of every item the user holds (issue #22 point 5). The unread hash keeps the counts of
+ * the sets, changed in the same scripts.
+ */
+
+/**
  * Adds an unread item, drops the oldest beyond the limit, logs the event (`XADD … MAXLEN ~`) and fans it out.
- * KEYS: items list, unread hash, event log, item id counter.
+ * KEYS: items list, unread hash, event log, item id counter, unread index of the category.
  * ARGV: category, item JSON after its id, event JSON after its id up to `"unread_count":`, item limit, replay
  * limit, fan-out channel, username. Returns { item id, stream entry id, unread count }.
  */
 export const PUBLISH_SCRIPT = `
-local itemId = 'n-' .. redis.call('INCR', KEYS[4])
+local number = redis.call('INCR', KEYS[4])
+local itemId = 'n-' .. number
 redis.call('RPUSH', KEYS[1], '{"id":"' .. itemId .. '",' .. ARGV[2])
+redis.call('SADD', KEYS[5], number)
 local unread = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 local excess = redis.call('LLEN', KEYS[1]) - tonumber(ARGV[4])
 for _ = 1, excess do
-  local old = cjson.decode(redis.call('LPOP', KEYS[1]))
-  if not old.read then unread = redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
+  local old = string.match(redis.call('LPOP', KEYS[1]), '"id":"n%-(%d+)"')
+  if old and redis.call('SREM', KEYS[5], old) == 1 then unread = redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
 end
 local data = '{"id":"' .. itemId .. '",' .. ARGV[3] .. unread .. '}'
 local entry = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'd', data)
@@ -28,25 +37,19 @@ return { itemId, entry, unread }
 
 /**
  * Marks items read (all of the category, or the listed ids) and, when any changed, logs and fans out the
- * `kind: "read"` event with the new count. KEYS: items list, unread hash, event log.
+ * `kind: "read"` event with the new count. KEYS: unread index of the category, unread hash, event log.
  * ARGV: category, notice type, replay limit, fan-out channel, username, 'all' or 'ids', ids…
  * Returns { changed count, stream entry id or '', unread count }.
  */
 export const MARK_READ_SCRIPT = `
-local wanted = nil
-if ARGV[6] == 'ids' then
-  wanted = {}
-  for i = 7, #ARGV do wanted[ARGV[i]] = true end
-end
 local changed = 0
-for i, text in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-  if string.find(text, '"read":false', 1, true) then
-    local item = cjson.decode(text)
-    if item.read == false and (wanted == nil or wanted[item.id]) then
-      item.read = true
-      redis.call('LSET', KEYS[1], i - 1, cjson.encode(item))
-      changed = changed + 1
-    end
+if ARGV[6] == 'all' then
+  changed = redis.call('SCARD', KEYS[1])
+  redis.call('DEL', KEYS[1])
+else
+  for i = 7, #ARGV do
+    local number = string.match(ARGV[i], '^n%-(%d+)$')
+    if number then changed = changed + redis.call('SREM', KEYS[1], number) end
   end
 end
 if changed == 0 then return { 0, '', 0 } end
@@ -55,6 +58,40 @@ local data = '{"notice_type":' .. ARGV[2] .. ',"unread_count":' .. unread .. ',"
 local entry = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'd', data)
 redis.call('PUBLISH', ARGV[4], entry .. '\\n' .. data .. '\\n' .. ARGV[5])
 return { changed, entry, unread }
+`;
+
+/**
+ * One page of items with their read flags from the index, and the count, read together.
+ * KEYS: items list, unread index of the category, unread hash. ARGV: category, first index, last index (negative:
+ * from the end). Returns { item JSON texts (oldest first), 1/0 unread flags, total, unread count }.
+ */
+export const LIST_SCRIPT = `
+local texts = redis.call('LRANGE', KEYS[1], ARGV[2], ARGV[3])
+local unread = {}
+for i, text in ipairs(texts) do
+  local number = string.match(text, '"id":"n%-(%d+)"')
+  unread[i] = number and redis.call('SISMEMBER', KEYS[2], number) or 0
+end
+return { texts, unread, redis.call('LLEN', KEYS[1]), redis.call('HGET', KEYS[3], ARGV[1]) or '0' }
+`;
+
+/**
+ * Moves one items list of the earlier layout (the read flag inside each item's JSON) to the index: each unread item
+ * into the set, the flag out of the JSON, the count rebuilt from the set. Safe to run again on a migrated list: its
+ * items carry no flag, and the set is only added to. KEYS: items list, unread index, unread hash. ARGV: category.
+ */
+export const MIGRATE_ITEMS_SCRIPT = `
+for i, text in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  if string.find(text, '"read":', 1, true) then
+    local item = cjson.decode(text)
+    local number = string.match(tostring(item.id), '^n%-(%d+)$')
+    if item.read == false and number then redis.call('SADD', KEYS[2], number) end
+    item.read = nil
+    redis.call('LSET', KEYS[1], i - 1, cjson.encode(item))
+  end
+end
+redis.call('HSET', KEYS[3], ARGV[1], redis.call('SCARD', KEYS[2]))
+return 1
 `;
 
 /**

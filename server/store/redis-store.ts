@@ -14,7 +14,6 @@ import {
 } from '../../utils/protocol/categories';
 import type { CategoryPageBody } from '../../utils/protocol/wire';
 import {
-  BackendUnavailableError,
   type EventListener,
   type FoundSession,
   type Item,
@@ -28,7 +27,8 @@ import {
 } from './backend';
 import { RedisLink } from './redis-link';
 import { canReplayAfter, getReplay, parseEventId, readLogState } from './redis-log';
-import { MARK_READ_SCRIPT, PUBLISH_SCRIPT } from './redis-scripts';
+import { LIST_SCRIPT, MARK_READ_SCRIPT, PUBLISH_SCRIPT } from './redis-scripts';
+import { migrateItemLists } from './redis-migration';
 import { keyPart, RedisAccounts } from './redis-accounts';
 import { DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_SESSION_TTL_MS } from './session-store';
 
@@ -142,13 +142,14 @@ export class RedisStore implements NotificationBackend {
     const [itemId, entry, unreadCount] = (await this.link.run(() =>
       this.redis.eval(
         PUBLISH_SCRIPT,
-        4,
+        5,
         this.key('items', username, category),
         this.key('unread', username),
         this.key('log', username),
         `${this.prefix}item-seq`,
+        this.key('unread-ids', username, category),
         category,
-        `${fieldsJson},"read":false}`,
+        `${fieldsJson}}`,
         `${fieldsJson},"unread_count":`,
         this.options.itemLimit ?? 1000,
         this.logLength,
@@ -163,19 +164,21 @@ export class RedisStore implements NotificationBackend {
   }
 
   async list(username: string, category: Category, page: number, limit: number): Promise<CategoryPageBody> {
-    const items = this.key('items', username, category);
     // Oldest first in Redis: page 1 is the last `limit` entries (negative indices count from the end).
-    const results = await this.link.run(() =>
-      this.redis
-        .multi()
-        .lrange(items, -page * limit, -(page - 1) * limit - 1)
-        .llen(items)
-        .hget(this.key('unread', username), category)
-        .exec(),
-    );
-    const [texts, total, unread] = unwrap(results) as [string[], number, string | null];
-    const data = texts.map((text) => JSON.parse(text) as Item).reverse();
-    return { data, unread_count: Number(unread ?? 0), page, limit, total };
+    const [texts, unread, total, count] = (await this.link.run(() =>
+      this.redis.eval(
+        LIST_SCRIPT,
+        3,
+        this.key('items', username, category),
+        this.key('unread-ids', username, category),
+        this.key('unread', username),
+        category,
+        -page * limit,
+        -(page - 1) * limit - 1,
+      ),
+    )) as [string[], number[], number, string];
+    const data = texts.map((text, i): Item => ({ ...(JSON.parse(text) as Omit<Item, 'read'>), read: unread[i] !== 1 }));
+    return { data: data.reverse(), unread_count: Number(count), page, limit, total };
   }
 
   async markRead(username: string, category: Category, ids?: string[]): Promise<number> {
@@ -183,7 +186,7 @@ export class RedisStore implements NotificationBackend {
       this.redis.eval(
         MARK_READ_SCRIPT,
         3,
-        this.key('items', username, category),
+        this.key('unread-ids', username, category),
         this.key('unread', username),
         this.key('log', username),
         category,
@@ -258,11 +261,15 @@ export class RedisStore implements NotificationBackend {
     }
   }
 
-  /** The data set's id: made by the first instance, read by the others (again after every reconnect). */
+  /**
+   * The data set's id: made by the first instance, read by the others (again after every reconnect); and data of an
+   * earlier layout migrated before this instance answers.
+   */
   private async loadDataset(): Promise<void> {
     const key = `${this.prefix}dataset`;
     await this.redis.set(key, randomBytes(6).toString('hex'), 'NX');
     this.dataset = (await this.redis.get(key)) ?? '';
+    await migrateItemLists(this.redis, this.prefix);
   }
 
   private eventId(entry: string): string {
@@ -272,12 +279,4 @@ export class RedisStore implements NotificationBackend {
   private key(kind: string, username: string, category?: Category): string {
     return `${this.prefix}${kind}:${keyPart(username)}${category ? `:${category}` : ''}`;
   }
-}
-
-function unwrap(results: Array<[Error | null, unknown]> | null): unknown[] {
-  if (!results) throw new BackendUnavailableError('Redis transaction aborted');
-  return results.map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
 }
