@@ -202,7 +202,7 @@ async function measureMemory(url: string, server: ServerProcess): Promise<number
   const redis = new Redis(url);
   try {
     let bytes = 0;
-    for (const key of await redis.keys('beacon:*:sizing*')) bytes += Number(await redis.memory('USAGE', key));
+    for (const key of await redis.keys('beacon:{sizing}:*')) bytes += Number(await redis.memory('USAGE', key));
     return round(bytes / 1024, 1);
   } finally {
     redis.disconnect();

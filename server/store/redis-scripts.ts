@@ -1,8 +1,8 @@
 /**
  * Lua scripts of the Redis store. Redis runs a script alone, start to end, so a count, its items and the event that
  * reports it change together even with many instances writing at once (no lost update between a read and a write).
- * Keys other than the first ones are derived inside the scripts from the prefix: the store targets a standalone
- * Redis (or one behind Sentinel), not Redis Cluster, where every key would have to be declared.
+ * Every key a script touches is declared and in one user's hash slot (redis-keys.ts), so the same scripts run on
+ * a standalone Redis and on Redis Cluster.
  */
 
 /**
@@ -95,71 +95,44 @@ return 1
 `;
 
 /**
- * Creates or updates a user. A changed token (new or removed) deletes the user's sessions and tells every instance
- * to end the user's streams. ARGV: prefix, user key part, username, role, 'keep' | 'set' | 'clear', token digest,
- * revoke channel. Fails with "token already belongs to another user".
+ * Creates or updates a user, in the user's slot. A changed token (new or removed) signs out every session (the set of
+ * the user's sessions is what makes one valid) and tells every instance to end the user's streams. The token → user
+ * record is claimed before (redis-accounts.ts) and the old one deleted after: neither is in this slot.
+ * KEYS: user hash, sessions set. ARGV: username, role, 'keep' | 'set' | 'clear', token digest, revoke channel.
+ * Returns { old token digest or '', digests of the sessions signed out… }.
  */
 export const UPSERT_USER_SCRIPT = `
-local p = ARGV[1]
-local userKey = p .. 'user:' .. ARGV[2]
-local existed = redis.call('EXISTS', userKey) == 1
-local old = redis.call('HGET', userKey, 'tokenHash')
-if old == '' then old = false end
+local existed = redis.call('EXISTS', KEYS[1]) == 1
+local old = redis.call('HGET', KEYS[1], 'tokenHash') or ''
 local new = old
-if ARGV[5] == 'set' then new = ARGV[6] elseif ARGV[5] == 'clear' then new = false end
-if new then
-  local holder = redis.call('GET', p .. 'token:' .. new)
-  if holder and holder ~= ARGV[3] then return redis.error_reply('token already belongs to another user') end
-end
+if ARGV[3] == 'set' then new = ARGV[4] elseif ARGV[3] == 'clear' then new = '' end
+local result = { old }
 if existed and old ~= new then
-  if old then redis.call('DEL', p .. 'token:' .. old) end
-  local sessions = p .. 'sessions:' .. ARGV[2]
-  for _, key in ipairs(redis.call('ZRANGE', sessions, 0, -1)) do redis.call('DEL', p .. 'session:' .. key) end
-  redis.call('DEL', sessions)
-  redis.call('PUBLISH', ARGV[7], '\\n' .. ARGV[3])
+  for _, key in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do table.insert(result, key) end
+  redis.call('DEL', KEYS[2])
+  redis.call('PUBLISH', ARGV[5], '\\n' .. ARGV[1])
 end
-redis.call('HSET', userKey, 'role', ARGV[4], 'tokenHash', new or '')
-if new then redis.call('SET', p .. 'token:' .. new, ARGV[3]) end
-return 1
+redis.call('HSET', KEYS[1], 'role', ARGV[2], 'tokenHash', new)
+return result
 `;
 
 /**
- * Adds a session (by the digest of its id) that Redis forgets after its time to live, and signs the user's oldest
- * sessions out beyond the cap. ARGV: prefix, user key part, session key, username, created at, expires at, ttl ms,
- * max per user.
+ * Adds a session (by the digest of its id) to the user's set, the list of sessions that are valid, and signs the
+ * oldest out beyond the cap. The score orders them: expiry in ms × 1000 plus a counter, so sessions created in the
+ * same millisecond still go oldest first, and expired ones are removed by score.
+ * KEYS: sessions set, session counter. ARGV: session digest, expires at, now, ttl ms, max per user.
+ * Returns the digests signed out.
  */
 export const CREATE_SESSION_SCRIPT = `
-local p = ARGV[1]
-local sessionKey = p .. 'session:' .. ARGV[3]
-redis.call('HSET', sessionKey, 'username', ARGV[4], 'userPart', ARGV[2], 'createdAt', ARGV[5], 'expiresAt', ARGV[6])
-redis.call('PEXPIRE', sessionKey, ARGV[7])
-local sessions = p .. 'sessions:' .. ARGV[2]
--- A counter, not the clock, orders them: sessions created in the same millisecond still go oldest first.
-redis.call('ZADD', sessions, redis.call('INCR', p .. 'session-seq'), ARGV[3])
-redis.call('PEXPIRE', sessions, ARGV[7])
-for _, key in ipairs(redis.call('ZRANGE', sessions, 0, -1)) do
-  if redis.call('EXISTS', p .. 'session:' .. key) == 0 then redis.call('ZREM', sessions, key) end
-end
-local excess = redis.call('ZCARD', sessions) - tonumber(ARGV[8])
-if excess > 0 then
-  for _, key in ipairs(redis.call('ZRANGE', sessions, 0, excess - 1)) do
-    redis.call('DEL', p .. 'session:' .. key)
-    redis.call('ZREM', sessions, key)
-  end
-end
-return 1
-`;
-
-/**
- * Deletes a session and tells every instance to end the streams it opened. ARGV: prefix, session key, revoke
- * channel. Returns 1 when there was such a session.
- */
-export const DELETE_SESSION_SCRIPT = `
-local sessionKey = ARGV[1] .. 'session:' .. ARGV[2]
-local found = redis.call('HMGET', sessionKey, 'username', 'userPart')
-if not found[1] then return 0 end
-redis.call('DEL', sessionKey)
-redis.call('ZREM', ARGV[1] .. 'sessions:' .. found[2], ARGV[2])
-redis.call('PUBLISH', ARGV[3], ARGV[2] .. '\\n' .. found[1])
-return 1
+local order = redis.call('INCR', KEYS[2]) % 1000
+-- Formatted, not passed as a number: Redis would print it with 14 digits and lose the counter.
+redis.call('ZADD', KEYS[1], string.format('%.0f', tonumber(ARGV[2]) * 1000 + order), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', (tonumber(ARGV[3]) + 1) * 1000))
+local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[5])
+if excess <= 0 then return {} end
+local evicted = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
+for _, key in ipairs(evicted) do redis.call('ZREM', KEYS[1], key) end
+return evicted
 `;

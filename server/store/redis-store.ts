@@ -28,8 +28,9 @@ import {
 import { RedisLink } from './redis-link';
 import { canReplayAfter, getReplay, parseEventId, readLogState } from './redis-log';
 import { LIST_SCRIPT, MARK_READ_SCRIPT, PUBLISH_SCRIPT } from './redis-scripts';
-import { migrateItemLists } from './redis-migration';
-import { keyPart, RedisAccounts } from './redis-accounts';
+import { migrateLayout } from './redis-migration';
+import { RedisAccounts } from './redis-accounts';
+import { getUserKey, type UserKeyKind } from './redis-keys';
 import { DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_SESSION_TTL_MS } from './session-store';
 
 export interface RedisStoreOptions {
@@ -146,7 +147,7 @@ export class RedisStore implements NotificationBackend {
         this.key('items', username, category),
         this.key('unread', username),
         this.key('log', username),
-        `${this.prefix}item-seq`,
+        this.key('item-seq', username),
         this.key('unread-ids', username, category),
         category,
         `${fieldsJson}}`,
@@ -269,14 +270,14 @@ export class RedisStore implements NotificationBackend {
     const key = `${this.prefix}dataset`;
     await this.redis.set(key, randomBytes(6).toString('hex'), 'NX');
     this.dataset = (await this.redis.get(key)) ?? '';
-    await migrateItemLists(this.redis, this.prefix);
+    await migrateLayout(this.redis, this.prefix, false);
   }
 
   private eventId(entry: string): string {
     return `${this.dataset}.${entry}`;
   }
 
-  private key(kind: string, username: string, category?: Category): string {
-    return `${this.prefix}${kind}:${keyPart(username)}${category ? `:${category}` : ''}`;
+  private key(kind: UserKeyKind, username: string, category?: Category): string {
+    return getUserKey(this.prefix, username, kind, category);
   }
 }

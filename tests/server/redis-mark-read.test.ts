@@ -6,6 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSecret } from '../../server/secrets';
 import { RedisStore } from '../../server/store/redis-store';
 import { getRedisMissingReason, RedisProcess } from '../helpers/redis-server';
 
@@ -55,7 +56,7 @@ describe.skipIf(missing)(`mark read on Redis${missing ? ` (skipped: ${missing})`
     }
   });
 
-  it('migrates items saved with their read flag: counts, flags and later mark reads stay right', async () => {
+  it('migrates data of the earlier layouts (read flags in items, keys per kind): users, counts, flags and ids stay right', async () => {
     const prefix = `m${next++}:`;
     const item = (id: number, read: boolean) =>
       JSON.stringify({ id: `n-${id}`, notice_type: 0, title: `t${id}`, content: '', url: null, created_at: 'x', read });
@@ -63,14 +64,19 @@ describe.skipIf(missing)(`mark read on Redis${missing ? ` (skipped: ${missing})`
     // The saved count drifted from the items (it is rebuilt from them).
     await admin.hset(`${prefix}unread:bob%3Ax`, 'likes', 7);
     await admin.set(`${prefix}item-seq`, 4);
+    // The user and its token as layout 2 kept them, before the keys moved into one hash slot per user.
+    await admin.hset(`${prefix}user:bob%3Ax`, 'role', 'admin', 'tokenHash', hashSecret('bob-token-0123456'));
+    await admin.set(`${prefix}token:${hashSecret('bob-token-0123456')}`, 'bob:x');
     const store = await RedisStore.connect(redis.url, { prefix });
     try {
-      await store.upsertUser({ username: 'bob:x', role: 'user' });
+      expect(await store.findUserByToken('bob-token-0123456')).toEqual({ username: 'bob:x', role: 'admin' });
       expect((await store.unreadCounts('bob:x')).likes).toBe(2);
       const flags = async () => (await store.list('bob:x', 'likes', 1, 10)).data.map((it) => `${it.id}:${it.read}`);
       expect(await flags()).toEqual(['n-4:true', 'n-3:false', 'n-2:false', 'n-1:true']);
       expect(await store.markRead('bob:x', 'likes', ['n-1', 'n-2'])).toBe(1);
-      expect((await store.publish('bob:x', { notice_type: 0 })).unreadCount).toBe(2);
+      // The per-user item counter starts after the shared one: no id is given twice.
+      expect((await store.publish('bob:x', { notice_type: 0 })).item).toMatchObject({ id: 'n-5', read: false });
+      expect((await store.unreadCounts('bob:x')).likes).toBe(2);
       expect(await store.markRead('bob:x', 'likes')).toBe(2);
       expect((await flags()).every((flag) => flag.endsWith(':true'))).toBe(true);
     } finally {
