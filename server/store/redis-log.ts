@@ -2,7 +2,7 @@
  * Reading a user's event log, a Redis Stream: what the newest entry is, whether entries were trimmed, and the
  * entries after an id. Entry ids are `<ms>-<seq>`, ordered by Redis across every instance that adds to the stream.
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 const EMPTY_LOG: LogState = { lastId: '0-0', firstId: null, trimmed: false };
 
@@ -41,7 +41,7 @@ export function canReplayAfter(lastId: string, state: LogState): boolean {
 
 /** The log's state and its entries after `after`, read in one transaction so they agree (`XINFO STREAM`, 7.0+). */
 export async function getReplay(
-  redis: Redis,
+  redis: Redis | Cluster,
   log: string,
   after: string,
 ): Promise<{ state: LogState; entries: Array<[string, string]> }> {
@@ -59,7 +59,7 @@ export async function getReplay(
   return { state: toLogState(info as unknown[]), entries };
 }
 
-export async function readLogState(redis: Redis, log: string): Promise<LogState> {
+export async function readLogState(redis: Redis | Cluster, log: string): Promise<LogState> {
   try {
     return toLogState((await redis.xinfo('STREAM', log)) as unknown[]);
   } catch (error) {

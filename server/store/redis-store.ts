@@ -270,7 +270,7 @@ export class RedisStore implements NotificationBackend {
     const key = `${this.prefix}dataset`;
     await this.redis.set(key, randomBytes(6).toString('hex'), 'NX');
     this.dataset = (await this.redis.get(key)) ?? '';
-    await migrateLayout(this.redis, this.prefix, false);
+    await migrateLayout(this.redis, this.prefix, this.link.cluster);
   }
 
   private eventId(entry: string): string {
