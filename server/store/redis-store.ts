@@ -14,6 +14,7 @@ import {
 } from '../../utils/protocol/categories';
 import type { CategoryPageBody } from '../../utils/protocol/wire';
 import {
+  BackendUnavailableError,
   type EventListener,
   type FoundSession,
   type Item,
@@ -41,6 +42,13 @@ export interface RedisStoreOptions {
   itemLimit?: number;
   sessionTtlMs?: number;
   maxSessionsPerUser?: number;
+  /**
+   * Replicas that must have a publish or mark-read before it is answered `2xx` (`WAIT`), when the shard has that
+   * many connected: default 1 on a cluster (whose failover promotes a replica), 0 on a standalone Redis (whose
+   * durability is its append-only file).
+   */
+  waitReplicas?: number;
+  waitTimeoutMs?: number;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -141,7 +149,7 @@ export class RedisStore implements NotificationBackend {
     // The script puts the item id in front and the count at the end: the JSON is the memory store's, field for field.
     const fieldsJson = JSON.stringify(fields).slice(1, -1);
     const [itemId, entry, unreadCount] = (await this.link.run(() =>
-      this.redis.eval(
+      this.write(
         PUBLISH_SCRIPT,
         5,
         this.key('items', username, category),
@@ -184,7 +192,7 @@ export class RedisStore implements NotificationBackend {
 
   async markRead(username: string, category: Category, ids?: string[]): Promise<number> {
     const [changed] = (await this.link.run(() =>
-      this.redis.eval(
+      this.write(
         MARK_READ_SCRIPT,
         3,
         this.key('unread-ids', username, category),
@@ -248,6 +256,45 @@ export class RedisStore implements NotificationBackend {
     return this.link.close();
   }
 
+  /**
+   * Runs a script that changes a user's data; with `waitReplicas`, answers only once that many replicas of the
+   * user's shard have the change (`WAIT`), so a master lost right after the answer loses nothing a client was told.
+   * Each pipeline goes to the user's node (its first command has the user's key), on the one connection this
+   * instance holds to it, so `WAIT` covers the script. A shard with no replica connected (one lost, not yet back)
+   * is answered on the master's word alone, as a standalone Redis is; a replica connected that does not confirm
+   * within `waitTimeoutMs` makes the answer 503 (the change may or may not survive; a retry may repeat it).
+   */
+  private async write(
+    script: string,
+    keyCount: number,
+    key: string,
+    ...args: Array<string | number>
+  ): Promise<unknown> {
+    const replicas = this.options.waitReplicas ?? (this.link.cluster ? 1 : 0);
+    if (replicas === 0) return this.redis.eval(script, keyCount, key, ...args);
+    const [value, role] = unwrap(
+      await this.redis
+        .pipeline()
+        .eval(script, keyCount, key, ...args)
+        .role()
+        .exec(),
+    ) as [unknown, [string, number, unknown[]?]];
+    const connected = role[2]?.length ?? 0;
+    if (connected === 0) return value;
+    const wanted = Math.min(replicas, connected);
+    const [, confirmed] = unwrap(
+      await this.redis
+        .pipeline()
+        .exists(key)
+        .wait(wanted, this.options.waitTimeoutMs ?? 2000)
+        .exec(),
+    ) as [number, number];
+    if (confirmed < wanted) {
+      throw new BackendUnavailableError(`Redis: ${confirmed} of ${wanted} replicas confirmed the write in time`);
+    }
+    return value;
+  }
+
   /** Events come back to the instance that logged them through the channel too: one path, in Redis's order. */
   private handleMessage(channel: string, text: string): void {
     // `entry \n data \n username`: the entry id and the JSON have no raw newline, a username might.
@@ -280,4 +327,12 @@ export class RedisStore implements NotificationBackend {
   private key(kind: UserKeyKind, username: string, category?: Category): string {
     return getUserKey(this.prefix, username, kind, category);
   }
+}
+
+function unwrap(results: Array<[Error | null, unknown]> | null): unknown[] {
+  if (!results) throw new BackendUnavailableError('Redis pipeline aborted');
+  return results.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
 }

@@ -105,6 +105,39 @@ export class RedisCluster {
     return (await this.describe()).filter((node) => node.master).map((node) => node.port);
   }
 
+  /** The master serving `key`'s slot and its replicas, by port. */
+  async getShard(key: string): Promise<{ master: number; replicas: number[] }> {
+    const port = this.liveNodes()[0]!.port;
+    const redis = new Redis({ port, host: '127.0.0.1' });
+    try {
+      const slot = Number(await redis.call('CLUSTER', 'KEYSLOT', key));
+      const lines = String(await redis.call('CLUSTER', 'NODES'))
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' '));
+      const served = (fields: string[]) =>
+        fields.slice(8).some((range) => {
+          const [from, to = from] = range.split('-').map(Number) as [number, number?];
+          return slot >= from && slot <= to!;
+        });
+      const master = lines.find((fields) => fields[2]!.includes('master') && served(fields))!;
+      const portOf = (fields: string[]) => Number(/:(\d+)@/.exec(fields[1]!)![1]);
+      const replicas = lines.filter((fields) => fields[3] === master[0] && !fields[2]!.includes('fail'));
+      return { master: portOf(master), replicas: replicas.map(portOf) };
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  /** Stops a node's process without ending it (SIGSTOP): it holds its connections and answers nothing. */
+  pause(port: number): void {
+    this.node(port).child?.kill('SIGSTOP');
+  }
+
+  resume(port: number): void {
+    this.node(port).child?.kill('SIGCONT');
+  }
+
   /** Kills one node as a crash would (its append-only file keeps what it acknowledged). */
   async kill(port: number): Promise<void> {
     await this.node(port).kill();
