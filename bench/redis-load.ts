@@ -14,7 +14,7 @@ import { now, percentile, round } from './stats';
 import type { ClientCommand, ClientReply } from './stream-client';
 
 const ADMIN = 'bench-admin-token-0123';
-const USER = { username: 'bench', token: 'bench-user-token' };
+export const USER = { username: 'bench', token: 'bench-user-token' };
 /** Each load client stays under the 20,000 file descriptors one process may hold here. */
 const CLIENT_PROCESSES = 2;
 const REDIS_SERVER = process.env.BEACON_REDIS_SERVER ?? '/usr/bin/redis-server';
@@ -37,7 +37,7 @@ interface RedisLatencyResult {
   markReadUsec: number;
 }
 
-class LoadClient {
+export class LoadClient {
   private constructor(private readonly child: ChildProcess) {}
 
   static start(): LoadClient {
@@ -57,14 +57,14 @@ class LoadClient {
   }
 }
 
-async function startInstances(redisUrl: string, count: number): Promise<ServerProcess[]> {
+export async function startInstances(redisUrl: string, count: number): Promise<ServerProcess[]> {
   const args = ['--redis', redisUrl, '--admin-token', ADMIN, '--user', `${USER.username}:${USER.token}:user`];
   // Caps far above the load: what is measured is the machine, not the server's default limits.
   args.push('--max-streams-per-user', '100000', '--max-streams', '100000', '--max-connections', '100000');
   return Promise.all(Array.from({ length: count }, () => ServerProcess.start(args)));
 }
 
-async function publish(server: ServerProcess, title: string): Promise<void> {
+export async function publish(server: ServerProcess, title: string): Promise<void> {
   const response = await fetch(`${server.url}/admin/publish`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
