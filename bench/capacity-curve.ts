@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import type { ServerProcess } from '../tests/drivers/server-cluster';
 import { RedisCluster } from '../tests/helpers/redis-cluster';
 import { RedisProcess } from '../tests/helpers/redis-server';
@@ -110,7 +110,7 @@ function formatCurve(rows: CurveRow[], publishes: number): string {
     START,
     '## Capacity curve: one instance, 1 and 3 Redis shards',
     '',
-    `${new Date().toISOString()} · ${cpus().length} cores, ${round(totalmem() / 1024 ** 3, 1)} GB · Node ${process.version} · file descriptors per process: ${fdLimit} (hard limit) · ${publishes} publishes per step`,
+    `${new Date().toISOString()} · ${cpus().length} cores, ${round(totalmem() / 1024 ** 3, 1)} GB, load average ${round(loadavg()[0]!, 1)} at the end (other work shares the cores) · Node ${process.version} · file descriptors per process: ${fdLimit} (hard limit) · ${publishes} publishes per step`,
     '',
     '| shards | streams asked | held | instance RSS (MB) | RSS per stream (KB) | broadcast p50 (ms) | broadcast p99 (ms) | publish → first stream on the other instance p50 (ms) | p99 (ms) |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -6,7 +6,7 @@
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { Redis } from 'ioredis';
 import { ServerProcess } from '../tests/drivers/server-cluster';
 import { RedisProcess } from '../tests/helpers/redis-server';
@@ -281,7 +281,7 @@ type RedisBenchResult = Awaited<ReturnType<typeof runRedisBench>>;
  * bench/results.md (replacing the previous one), so `npm run bench -- --only redis` refreshes it alone.
  */
 function formatRedisSection({ loads, latency }: RedisBenchResult): string {
-  const header = `${new Date().toISOString()} · ${cpus().length} cores, ${round(totalmem() / 1024 ** 3, 1)} GB · Node ${process.version} · ${execFileSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`;
+  const header = `${new Date().toISOString()} · ${cpus().length} cores, ${round(totalmem() / 1024 ** 3, 1)} GB, load average ${round(loadavg()[0]!, 1)} at the end (other work shares the cores) · Node ${process.version} · ${execFileSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`;
   const lines = [
     REDIS_SECTION_START,
     '## Reference server on Redis (`--redis`), one and two instances',

@@ -68,25 +68,35 @@ class ClusterNode {
 export class RedisCluster {
   private constructor(private readonly nodes: ClusterNode[]) {}
 
-  /** Starts `masters` × 2 nodes and waits until every slot is served (`cluster_state:ok` on every node). */
+  /**
+   * Starts `masters` × 2 nodes and waits until every slot is served and every replica is in sync. Tried twice: a
+   * port the OS gave can be taken by another process before the node binds it (the machine is shared).
+   */
   static async start(masters = 3): Promise<RedisCluster> {
+    try {
+      return await RedisCluster.startOnce(masters);
+    } catch (error) {
+      console.warn(`redis cluster: first start failed, trying new ports: ${(error as Error).message}`);
+      return RedisCluster.startOnce(masters);
+    }
+  }
+
+  private static async startOnce(masters: number): Promise<RedisCluster> {
     const nodes: ClusterNode[] = [];
-    for (let i = 0; i < masters * 2; i++) {
-      const dir = await mkdtemp(join(tmpdir(), 'beacon-cluster-'));
-      nodes.push(new ClusterNode(await getFreePort(), await getFreePort(), dir));
+    const ports = new Set<number>();
+    while (ports.size < masters * 4) ports.add(await getFreePort());
+    const [dataPorts, busPorts] = [[...ports].slice(0, masters * 2), [...ports].slice(masters * 2)];
+    for (const [i, port] of dataPorts.entries()) {
+      nodes.push(new ClusterNode(port, busPorts[i]!, await mkdtemp(join(tmpdir(), 'beacon-cluster-'))));
     }
     const cluster = new RedisCluster(nodes);
     try {
       await Promise.all(nodes.map((node) => node.launch()));
       const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
-      await promisify(execFile)(REDIS_CLI_PATH, [
-        '--cluster',
-        'create',
-        ...addresses,
-        '--cluster-replicas',
-        '1',
-        '--cluster-yes',
-      ]);
+      const create = ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes'];
+      await promisify(execFile)(REDIS_CLI_PATH, create).catch((error: Error & { stdout?: string }) => {
+        throw new Error(`redis-cli --cluster create failed: ${error.stdout?.split('\n').slice(-5).join(' ')}`);
+      });
       await cluster.waitUntilServing();
     } catch (error) {
       await cluster.stop();
@@ -95,9 +105,9 @@ export class RedisCluster {
     return cluster;
   }
 
-  /** Any one node: the server finds the others. */
+  /** Any one live node: the server finds the others. */
   get url(): string {
-    return `redis://127.0.0.1:${this.nodes[0]!.port}`;
+    return `redis://127.0.0.1:${this.liveNodes()[0]!.port}`;
   }
 
   /** Ports of the nodes that are masters now, by asking a live node. */
@@ -148,12 +158,25 @@ export class RedisCluster {
     await this.node(port).launch();
   }
 
-  /** Every slot served again, every live node agreeing (after a failover or a restart). */
+  /** Ports of every node, masters and replicas. */
+  get ports(): number[] {
+    return this.nodes.map((node) => node.port);
+  }
+
+  /**
+   * Every slot served again, every live node agreeing, and every live replica in sync with its master (after the
+   * start, a failover or a restart): before that a master has no replica to confirm a write.
+   */
   async waitUntilServing(timeoutMs = 20_000): Promise<void> {
     const started = Date.now();
     for (;;) {
-      const states = await Promise.all(this.liveNodes().map((node) => this.ask(node.port, 'INFO')));
-      if (states.every((info) => info.includes('cluster_state:ok'))) return;
+      const nodes = this.liveNodes();
+      const states = await Promise.all(nodes.map((node) => this.ask(node.port, 'INFO')));
+      const replication = await Promise.all(nodes.map((node) => this.askReplication(node.port)));
+      const synced = replication.every(
+        (info) => !info.includes('role:slave') || info.includes('master_link_status:up'),
+      );
+      if (synced && states.every((info) => info.includes('cluster_state:ok'))) return;
       if (Date.now() - started > timeoutMs) throw new Error(`the cluster did not serve within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -179,6 +202,18 @@ export class RedisCluster {
     try {
       await redis.connect();
       return String(await redis.call('CLUSTER', what));
+    } catch {
+      return '';
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  private async askReplication(port: number): Promise<string> {
+    const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      await redis.connect();
+      return await redis.info('replication');
     } catch {
       return '';
     } finally {
