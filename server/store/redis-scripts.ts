@@ -13,24 +13,34 @@
  */
 
 /**
+ * An item is stored compactly, once: `[number,notice type,"title","content","url" or null,created at in ms]` (a JSON
+ * array, no key names; redis-item.ts reads it). Items of layout 3 and before are JSON objects with an `"id":"n-…"`.
+ */
+const ITEM_NUMBER = `local function itemNumber(text)
+  return string.match(text, '^%[(%d+),') or string.match(text, '"id":"n%-(%d+)"')
+end`;
+
+/**
  * Adds an unread item, drops the oldest beyond the limit, logs the event (`XADD … MAXLEN ~`) and fans it out.
  * KEYS: items list, unread hash, event log, item id counter, unread index of the category.
- * ARGV: category, item JSON after its id, event JSON after its id up to `"unread_count":`, item limit, replay
- * limit, fan-out channel, username. Returns { item id, stream entry id, unread count }.
+ * ARGV: category, the stored item after its number (see ITEM_NUMBER), event JSON after its id up to `"unread_count":`, item limit, replay
+ * limit, fan-out channel, username, notice type. Returns { item id, stream entry id, unread count }.
  */
 export const PUBLISH_SCRIPT = `
+${ITEM_NUMBER}
 local number = redis.call('INCR', KEYS[4])
 local itemId = 'n-' .. number
-redis.call('RPUSH', KEYS[1], '{"id":"' .. itemId .. '",' .. ARGV[2])
+redis.call('RPUSH', KEYS[1], '[' .. number .. ',' .. ARGV[2])
 redis.call('SADD', KEYS[5], number)
 local unread = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 local excess = redis.call('LLEN', KEYS[1]) - tonumber(ARGV[4])
 for _ = 1, excess do
-  local old = string.match(redis.call('LPOP', KEYS[1]), '"id":"n%-(%d+)"')
+  local old = itemNumber(redis.call('LPOP', KEYS[1]))
   if old and redis.call('SREM', KEYS[5], old) == 1 then unread = redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
 end
 local data = '{"id":"' .. itemId .. '",' .. ARGV[3] .. unread .. '}'
-local entry = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'd', data)
+-- The log keeps what the item does not: which item (by number) and the count after it (see REPLAY_SCRIPT).
+local entry = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 't', ARGV[8], 'n', number, 'u', unread)
 redis.call('PUBLISH', ARGV[6], entry .. '\\n' .. data .. '\\n' .. ARGV[7])
 return { itemId, entry, unread }
 `;
@@ -55,7 +65,7 @@ end
 if changed == 0 then return { 0, '', 0 } end
 local unread = redis.call('HINCRBY', KEYS[2], ARGV[1], -changed)
 local data = '{"notice_type":' .. ARGV[2] .. ',"unread_count":' .. unread .. ',"kind":"read"}'
-local entry = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'd', data)
+local entry = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 't', ARGV[2], 'u', unread)
 redis.call('PUBLISH', ARGV[4], entry .. '\\n' .. data .. '\\n' .. ARGV[5])
 return { changed, entry, unread }
 `;
@@ -66,13 +76,57 @@ return { changed, entry, unread }
  * from the end). Returns { item JSON texts (oldest first), 1/0 unread flags, total, unread count }.
  */
 export const LIST_SCRIPT = `
+${ITEM_NUMBER}
 local texts = redis.call('LRANGE', KEYS[1], ARGV[2], ARGV[3])
 local unread = {}
 for i, text in ipairs(texts) do
-  local number = string.match(text, '"id":"n%-(%d+)"')
+  local number = itemNumber(text)
   unread[i] = number and redis.call('SISMEMBER', KEYS[2], number) or 0
 end
 return { texts, unread, redis.call('LLEN', KEYS[1]), redis.call('HGET', KEYS[3], ARGV[1]) or '0' }
+`;
+
+/**
+ * The log's state and its events after an id, rebuilt: an entry `t n u` (notice type, item number, count) is the
+ * item's JSON with the count added, found among the newest items of its category (every item newer than it is in
+ * the replay too, so the newest k of a category are the k the replay names, unless the item limit dropped some);
+ * `t u` is a "read" event; `d` (layout 3 and before) holds the event's JSON itself.
+ * KEYS: log, then the items lists of notice types 0…5. ARGV: the entry id to replay after.
+ * Returns { XINFO STREAM of the log or false, { entry id, 'event', event JSON } or { entry id, 'item', stored
+ * item or false when it is gone, count }… }.
+ */
+export const REPLAY_SCRIPT = `
+${ITEM_NUMBER}
+if redis.call('EXISTS', KEYS[1]) == 0 then return { false } end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+')
+local wanted = {}
+local rows = {}
+for i, entry in ipairs(entries) do
+  local row = {}
+  for f = 1, #entry[2], 2 do row[entry[2][f]] = entry[2][f + 1] end
+  rows[i] = row
+  if row.n then wanted[row.t] = (wanted[row.t] or 0) + 1 end
+end
+local items = {}
+for t, count in pairs(wanted) do
+  for _, text in ipairs(redis.call('LRANGE', KEYS[2 + tonumber(t)], -count, -1)) do
+    local number = itemNumber(text)
+    if number then items[number] = text end
+  end
+end
+local result = { info }
+for i, entry in ipairs(entries) do
+  local row = rows[i]
+  if row.n then
+    result[i + 1] = { entry[1], 'item', items[row.n] or false, row.u }
+  elseif row.d then
+    result[i + 1] = { entry[1], 'event', row.d }
+  else
+    result[i + 1] = { entry[1], 'event', '{"notice_type":' .. row.t .. ',"unread_count":' .. row.u .. ',"kind":"read"}' }
+  end
+end
+return result
 `;
 
 /**

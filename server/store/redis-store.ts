@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  CATEGORIES,
   getCategoryOfNoticeType,
   getNoticeType,
   getZeroCounts,
@@ -18,6 +19,7 @@ import {
   type EventListener,
   type FoundSession,
   type Item,
+  type LoggedEvent,
   type NewNotification,
   type NotificationBackend,
   type Published,
@@ -27,10 +29,11 @@ import {
   type UserSpec,
 } from './backend';
 import { RedisLink } from './redis-link';
-import { canReplayAfter, getReplay, parseEventId, readLogState } from './redis-log';
-import { LIST_SCRIPT, MARK_READ_SCRIPT, PUBLISH_SCRIPT } from './redis-scripts';
+import { canReplayAfter, parseEventId, readLogState, toLogState } from './redis-log';
+import { LIST_SCRIPT, MARK_READ_SCRIPT, PUBLISH_SCRIPT, REPLAY_SCRIPT } from './redis-scripts';
 import { migrateLayout } from './redis-migration';
 import { RedisAccounts } from './redis-accounts';
+import { formatStoredItemTail, parseStoredItem } from './redis-item';
 import { getUserKey, type UserKeyKind } from './redis-keys';
 import { DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_SESSION_TTL_MS } from './session-store';
 
@@ -158,12 +161,13 @@ export class RedisStore implements NotificationBackend {
         this.key('item-seq', username),
         this.key('unread-ids', username, category),
         category,
-        `${fieldsJson}}`,
+        formatStoredItemTail(fields),
         `${fieldsJson},"unread_count":`,
         this.options.itemLimit ?? 1000,
         this.logLength,
         this.eventsChannel,
         username,
+        notification.notice_type,
       ),
     )) as [string, string, number];
     const item: Item = { id: itemId, ...fields, read: false };
@@ -186,7 +190,7 @@ export class RedisStore implements NotificationBackend {
         -(page - 1) * limit - 1,
       ),
     )) as [string[], number[], number, string];
-    const data = texts.map((text, i): Item => ({ ...(JSON.parse(text) as Omit<Item, 'read'>), read: unread[i] !== 1 }));
+    const data = texts.map((text, i): Item => ({ ...parseStoredItem(text), read: unread[i] !== 1 }));
     return { data: data.reverse(), unread_count: Number(count), page, limit, total };
   }
 
@@ -224,13 +228,28 @@ export class RedisStore implements NotificationBackend {
 
   async replaySince(username: string, lastEventId: string): Promise<ReplayResult> {
     const parsed = parseEventId(lastEventId);
-    const log = this.key('log', username);
-    const { state, entries } = await this.link.run(() => getReplay(this.redis, log, parsed?.entry ?? '0-0'));
+    const [info, ...entries] = (await this.link.run(() =>
+      this.redis.eval(
+        REPLAY_SCRIPT,
+        1 + CATEGORIES.length,
+        this.key('log', username),
+        ...CATEGORIES.map((category) => this.key('items', username, category)),
+        parsed?.entry ?? '0-0',
+      ),
+    )) as [unknown[] | null, ...ReplayEntry[]];
+    const state = toLogState(info);
     const resync: ReplayResult = { kind: 'resync', latestId: this.eventId(state.lastId) };
     if (!parsed || parsed.dataset !== this.dataset) return resync;
     // Newer than anything logged (forged, or from a Redis that lost its data), or events after it were trimmed.
     if (!canReplayAfter(parsed.entry, state)) return resync;
-    return { kind: 'replay', events: entries.map(([entry, data]) => ({ id: this.eventId(entry), data })) };
+    const events: LoggedEvent[] = [];
+    for (const [entry, kind, text, count] of entries) {
+      // An item the replay names was dropped by the item limit: the client refetches instead.
+      if (text === null) return resync;
+      const data = kind === 'event' ? text : JSON.stringify({ ...parseStoredItem(text), unread_count: Number(count) });
+      events.push({ id: this.eventId(entry), data });
+    }
+    return { kind: 'replay', events };
   }
 
   onEvent(listener: EventListener): () => void {
@@ -328,6 +347,9 @@ export class RedisStore implements NotificationBackend {
     return getUserKey(this.prefix, username, kind, category);
   }
 }
+
+/** A replayed log entry: an event as logged, or an item (null when gone) and the count after it. */
+type ReplayEntry = [string, 'event', string] | [string, 'item', string | null, number];
 
 function unwrap(results: Array<[Error | null, unknown]> | null): unknown[] {
   if (!results) throw new BackendUnavailableError('Redis pipeline aborted');
