@@ -31,8 +31,8 @@ const version = (path: string) =>
 async function main() {
   if (values.only === 'redis') return console.log(saveRedisSection(await runRedisBench(redisPlan, log), quick));
   if (values.only === 'capacity') {
-    const rows = await runCapacityCurve(capacityPlan, log);
-    return console.log(saveCapacityCurve(rows, capacityPlan.publishes, quick));
+    const curve = await runCapacityCurve(capacityPlan, log);
+    return console.log(saveCapacityCurve(curve, capacityPlan.publishes, quick));
   }
   if (values.only !== undefined) throw new Error(`--only takes "redis" or "capacity", got ${values.only}`);
   if (!values['skip-build']) {
