@@ -57,5 +57,9 @@ export function getBenchPlan() {
         // 60 s at 1,000 events/s, then on at the same rate to 100,000 events in all.
         sustained: { rate: 1000, seconds: 60, totalEvents: 100_000 },
       };
-  return { values, quick, browsers, plan, redisPlan };
+  // The capacity curve (bench/capacity-curve.ts): `npm run bench -- --only capacity`; the quick plan stays small.
+  const capacityPlan = quick
+    ? { targets: [100, 500], publishes: 5 }
+    : { targets: [1000, 5000, 10_000, 20_000], publishes: 20 };
+  return { values, quick, browsers, plan, redisPlan, capacityPlan };
 }

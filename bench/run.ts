@@ -11,6 +11,7 @@ import type { BenchBrowser } from './beacon-harness';
 import { runBrowserScenarios } from './browser-run';
 import { measureWorkerHeap } from './heap';
 import { getBenchPlan } from './plan';
+import { runCapacityCurve, saveCapacityCurve } from './capacity-curve';
 import { runRedisBench, saveRedisSection } from './redis-load';
 import { writeReport } from './report';
 import { addRows } from './table';
@@ -20,7 +21,7 @@ import { measureSustainedLoad, type SustainedResult } from './sustained';
 import { measureSustainedLoadInFirefox } from './sustained-firefox';
 import { round, type RunFigures } from './stats';
 
-const { values, quick, browsers, plan, redisPlan } = getBenchPlan();
+const { values, quick, browsers, plan, redisPlan, capacityPlan } = getBenchPlan();
 
 const started = Date.now();
 const log = (line: string) => console.log(`[bench] ${Math.round((Date.now() - started) / 1000)} s: ${line}`);
@@ -29,7 +30,11 @@ const version = (path: string) =>
 
 async function main() {
   if (values.only === 'redis') return console.log(saveRedisSection(await runRedisBench(redisPlan, log), quick));
-  if (values.only !== undefined) throw new Error(`--only takes "redis", got ${values.only}`);
+  if (values.only === 'capacity') {
+    const curve = await runCapacityCurve(capacityPlan, log);
+    return console.log(saveCapacityCurve(curve, capacityPlan.publishes, quick));
+  }
+  if (values.only !== undefined) throw new Error(`--only takes "redis" or "capacity", got ${values.only}`);
   if (!values['skip-build']) {
     log('building the Chrome and Firefox extensions');
     execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });

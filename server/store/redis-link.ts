@@ -2,12 +2,17 @@
  * The Redis store's two connections: one for commands, one subscribed to the fan-out channels (a subscribed
  * connection can do nothing else). One pair per instance, whatever the number of streams it holds.
  *
+ * `--redis` may name a standalone Redis or any node of a Redis Cluster: `connect` asks the node (`INFO cluster`).
+ * On a cluster, commands go through ioredis's `Cluster` (it follows the slots and failovers), and the subscriber is a
+ * plain connection to one node: a cluster delivers a classic `PUBLISH` to subscribers on every node, and when that
+ * node is lost the subscriber moves to another one the cluster knows.
+ *
  * Pub/sub delivers at most once: a message sent while the subscriber is disconnected is gone. So when either
  * connection is lost the store reports an interruption (the server ends its streams, clients reconnect with
  * Last-Event-ID and replay from the log, which is in Redis and complete), and new requests get 503 until both are
  * back and subscribed again. ioredis reconnects by itself with a capped backoff.
  */
-import { Redis, ReplyError, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, ReplyError, type RedisOptions } from 'ioredis';
 import { BackendUnavailableError } from './backend';
 
 export interface RedisLinkHandlers {
@@ -20,6 +25,8 @@ export interface RedisLinkHandlers {
   log: (line: string) => void;
 }
 
+const RETRY_DELAY = (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 5), 2000);
+
 /** Commands fail at once while disconnected (503 to the client) instead of waiting in a queue. */
 const CONNECTION_OPTIONS: RedisOptions = {
   lazyConnect: true,
@@ -28,40 +35,57 @@ const CONNECTION_OPTIONS: RedisOptions = {
   // A Redis that accepts connections but does not answer (stopped, swapping) fails requests instead of holding them.
   commandTimeout: 5000,
   connectTimeout: 5000,
-  retryStrategy: (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 5), 2000),
+  retryStrategy: RETRY_DELAY,
   autoResubscribe: false,
 };
 
+/** Replies that mean "not now" (503), not "no": out of memory, loading, read-only replica, a cluster mid-failover. */
+const UNAVAILABLE_REPLY = /^(OOM|LOADING|READONLY|MASTERDOWN|BUSY|CLUSTERDOWN|TRYAGAIN|MOVED|ASK)\b/;
+
 export class RedisLink {
-  readonly redis: Redis;
-  private readonly subscriber: Redis;
+  private client: Redis | Cluster | null = null;
+  private subscriber: Redis | null = null;
+  /** Cluster nodes the subscriber may move to, `host:port`. */
+  private nodes: string[] = [];
+  private clusterMode = false;
   private subscribed = false;
   private live = false;
   private closing = false;
 
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly channels: string[],
     private readonly handlers: RedisLinkHandlers,
-  ) {
-    this.redis = new Redis(url, CONNECTION_OPTIONS);
-    this.subscriber = new Redis(url, CONNECTION_OPTIONS);
-    this.subscriber.on('message', (channel: string, text: string) => handlers.message(channel, text));
-    for (const connection of [this.redis, this.subscriber]) {
-      // ioredis emits 'error' for every failed reconnect attempt; the outage is logged once, below.
-      connection.on('error', () => {});
-      connection.on('close', () => this.lost());
-      connection.on('ready', () => void this.resume());
-    }
+  ) {}
+
+  get redis(): Redis | Cluster {
+    if (!this.client) throw new BackendUnavailableError('Redis is not connected');
+    return this.client;
   }
 
   get available(): boolean {
     return this.live;
   }
 
+  get cluster(): boolean {
+    return this.clusterMode;
+  }
+
   /** Connects both; rejects when Redis cannot be reached at start (the operator sees why at once). */
   async connect(): Promise<void> {
-    await Promise.all([this.redis.connect(), this.subscriber.connect()]);
+    const probe = new Redis(this.url, { ...CONNECTION_OPTIONS, retryStrategy: () => null });
+    try {
+      await probe.connect();
+      this.clusterMode = /cluster_enabled:1/.test(await probe.info('cluster'));
+    } finally {
+      probe.disconnect();
+    }
+    const options = new URL(this.url);
+    this.nodes = [`${options.hostname}:${options.port || 6379}`];
+    this.client = this.clusterMode ? this.createCluster(options) : this.watch(new Redis(this.url, CONNECTION_OPTIONS));
+    await this.client.connect();
+    if (this.client instanceof Cluster) this.nodes = this.client.nodes('all').map((node) => getAddress(node));
+    await this.connectSubscriber();
     await this.resume();
     if (!this.live) throw new Error('Redis connection lost during start');
   }
@@ -73,8 +97,7 @@ export class RedisLink {
       return await commands();
     } catch (error) {
       const message = (error as Error).message;
-      // Redis out of memory (maxmemory noeviction), loading its file, or a read-only replica: try again later.
-      if (error instanceof ReplyError && !/^(OOM|LOADING|READONLY|MASTERDOWN|BUSY)\b/.test(message)) {
+      if (error instanceof ReplyError && !UNAVAILABLE_REPLY.test(message)) {
         throw new Error(message.replace(/^ERR /, ''));
       }
       throw new BackendUnavailableError(`Redis: ${message}`);
@@ -84,34 +107,103 @@ export class RedisLink {
   async close(): Promise<void> {
     this.closing = true;
     this.live = false;
-    await Promise.allSettled([this.redis.quit(), this.subscriber.quit()]);
-    this.redis.disconnect();
-    this.subscriber.disconnect();
+    const clients = [this.client, this.subscriber].filter((client) => client !== null);
+    await Promise.allSettled(clients.map((client) => client.quit()));
+    for (const client of clients) client.disconnect();
+  }
+
+  private createCluster(url: URL): Cluster {
+    const tls = url.protocol === 'rediss:' ? {} : undefined;
+    const cluster = new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      clusterRetryStrategy: RETRY_DELAY,
+      // A failover moves slots: ioredis follows MOVED and asks again, briefly; past that the request gets 503.
+      retryDelayOnFailover: 200,
+      retryDelayOnClusterDown: 200,
+      retryDelayOnTryAgain: 200,
+      slotsRefreshTimeout: 2000,
+      redisOptions: {
+        ...CONNECTION_OPTIONS,
+        username: decodeURIComponent(url.username) || undefined,
+        password: decodeURIComponent(url.password) || undefined,
+        tls,
+      },
+    });
+    return this.watch(cluster);
+  }
+
+  /** The subscriber on the URL's node, or on a cluster on the next node known to be there. */
+  private async connectSubscriber(): Promise<void> {
+    const url = new URL(this.url);
+    const [host, port] = this.nodes[0]!.split(':') as [string, string];
+    if (this.clusterMode) {
+      url.hostname = host;
+      url.port = port;
+    }
+    const subscriber = new Redis(url.toString(), {
+      ...CONNECTION_OPTIONS,
+      // On a cluster the node may be gone for good: after a few attempts move to another (below).
+      retryStrategy: this.clusterMode ? (attempt) => (attempt > 3 ? null : RETRY_DELAY(attempt)) : RETRY_DELAY,
+    });
+    this.subscriber = subscriber;
+    this.subscribed = false;
+    subscriber.on('message', (channel: string, text: string) => this.handlers.message(channel, text));
+    this.watch(subscriber);
+    subscriber.on('end', () => {
+      if (this.closing || this.subscriber !== subscriber || !this.clusterMode) return;
+      this.nodes.push(this.nodes.shift()!);
+      setTimeout(() => void this.connectSubscriber().catch(() => {}), 200);
+    });
+    await subscriber.connect();
+  }
+
+  private watch<T extends Redis | Cluster>(connection: T): T {
+    // ioredis emits 'error' for every failed reconnect attempt; the outage is logged once, below.
+    connection.on('error', () => {});
+    connection.on('close', () => this.lost());
+    connection.on('end', () => this.lost());
+    connection.on('ready', () => void this.resume());
+    if (connection instanceof Cluster) {
+      connection.on('+node', () => (this.nodes = connection.nodes('all').map((node) => getAddress(node))));
+      // A node lost: the slots it served answer nothing until a replica takes over. Streams end (their clients
+      // replay from the log), like any other interruption.
+      connection.on('-node', () => this.lost());
+    }
+    return connection;
   }
 
   private lost(): void {
-    this.subscribed = this.subscribed && this.subscriber.status === 'ready';
+    this.subscribed = this.subscribed && this.subscriber?.status === 'ready';
     if (!this.live || this.closing) return;
     this.live = false;
     this.handlers.log('redis: connection lost; streams end, requests get 503 until it is back');
     this.handlers.interrupted();
+    // A cluster that lost a node may still be "ready": check again once the failover had time.
+    if (this.clusterMode) setTimeout(() => void this.resume(), 500);
   }
 
   private async resume(): Promise<void> {
     if (this.closing || this.live) return;
-    if (this.redis.status !== 'ready' || this.subscriber.status !== 'ready') return;
+    if (this.client?.status !== 'ready' || this.subscriber?.status !== 'ready') return;
     try {
       if (!this.subscribed) {
         await this.subscriber.subscribe(...this.channels);
         this.subscribed = true;
       }
+      if (this.client instanceof Cluster) await this.client.get(this.channels[0]!); // every slot served again?
       await this.handlers.up();
     } catch {
+      if (this.clusterMode) setTimeout(() => void this.resume(), 500);
       return; // lost again meanwhile: the next 'ready' tries again
     }
-    if (this.redis.status === 'ready' && this.subscriber.status === 'ready' && !this.live) {
+    if (this.client.status === 'ready' && this.subscriber.status === 'ready' && !this.live) {
       this.live = true;
       this.handlers.log('redis: connected');
     }
   }
+}
+
+function getAddress(node: Redis): string {
+  return `${node.options.host}:${node.options.port}`;
 }

@@ -2,7 +2,7 @@
  * Reading a user's event log, a Redis Stream: what the newest entry is, whether entries were trimmed, and the
  * entries after an id. Entry ids are `<ms>-<seq>`, ordered by Redis across every instance that adds to the stream.
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 const EMPTY_LOG: LogState = { lastId: '0-0', firstId: null, trimmed: false };
 
@@ -39,27 +39,7 @@ export function canReplayAfter(lastId: string, state: LogState): boolean {
   return !state.trimmed || (state.firstId !== null && compareEntryIds(lastId, state.firstId) >= 0);
 }
 
-/** The log's state and its entries after `after`, read in one transaction so they agree (`XINFO STREAM`, 7.0+). */
-export async function getReplay(
-  redis: Redis,
-  log: string,
-  after: string,
-): Promise<{ state: LogState; entries: Array<[string, string]> }> {
-  const results = await redis.multi().xinfo('STREAM', log).xrange(log, `(${after}`, '+').exec();
-  if (!results) throw new Error('Redis transaction aborted');
-  const [[infoError, info], [rangeError, range]] = results as [[Error | null, unknown], [Error | null, unknown]];
-  if (rangeError) throw rangeError;
-  const entries = (range as Array<[string, string[]]>).map(
-    ([id, fields]) => [id, fields[1] ?? '{}'] as [string, string],
-  );
-  if (infoError) {
-    if (!/no such key/i.test(infoError.message)) throw infoError;
-    return { state: EMPTY_LOG, entries }; // the user has no events yet
-  }
-  return { state: toLogState(info as unknown[]), entries };
-}
-
-export async function readLogState(redis: Redis, log: string): Promise<LogState> {
+export async function readLogState(redis: Redis | Cluster, log: string): Promise<LogState> {
   try {
     return toLogState((await redis.xinfo('STREAM', log)) as unknown[]);
   } catch (error) {
@@ -68,7 +48,9 @@ export async function readLogState(redis: Redis, log: string): Promise<LogState>
   }
 }
 
-function toLogState(info: unknown[]): LogState {
+/** The state from `XINFO STREAM`'s reply; null (no log yet) is an empty log. */
+export function toLogState(info: unknown[] | null): LogState {
+  if (!info) return EMPTY_LOG;
   const fields = new Map<string, unknown>();
   for (let i = 0; i + 1 < info.length; i += 2) fields.set(String(info[i]), info[i + 1]);
   const first = fields.get('first-entry') as [string, unknown] | null | undefined;

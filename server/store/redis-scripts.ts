@@ -1,131 +1,196 @@
 /**
  * Lua scripts of the Redis store. Redis runs a script alone, start to end, so a count, its items and the event that
  * reports it change together even with many instances writing at once (no lost update between a read and a write).
- * Keys other than the first ones are derived inside the scripts from the prefix: the store targets a standalone
- * Redis (or one behind Sentinel), not Redis Cluster, where every key would have to be declared.
+ * Every key a script touches is declared and in one user's hash slot (redis-keys.ts), so the same scripts run on
+ * a standalone Redis and on Redis Cluster.
  */
 
 /**
+ * Which items are unread is an index beside them: a set of item numbers (`n-42` → 42, a compact intset) per user and
+ * category. The items themselves never change once stored, so a mark-read costs what it changes (one `SREM` per id,
+ * or one `DEL`), not a decode of every item the user holds (issue #22 point 5). The unread hash keeps the counts of
+ * the sets, changed in the same scripts.
+ */
+
+/**
+ * An item is stored compactly, once: `[number,notice type,"title","content","url" or null,created at in ms]` (a JSON
+ * array, no key names; redis-item.ts reads it). Items of layout 3 and before are JSON objects with an `"id":"n-…"`.
+ */
+const ITEM_NUMBER = `local function itemNumber(text)
+  return string.match(text, '^%[(%d+),') or string.match(text, '"id":"n%-(%d+)"')
+end`;
+
+/**
  * Adds an unread item, drops the oldest beyond the limit, logs the event (`XADD … MAXLEN ~`) and fans it out.
- * KEYS: items list, unread hash, event log, item id counter.
- * ARGV: category, item JSON after its id, event JSON after its id up to `"unread_count":`, item limit, replay
- * limit, fan-out channel, username. Returns { item id, stream entry id, unread count }.
+ * KEYS: items list, unread hash, event log, item id counter, unread index of the category.
+ * ARGV: category, the stored item after its number (see ITEM_NUMBER), event JSON after its id up to `"unread_count":`, item limit, replay
+ * limit, fan-out channel, username, notice type. Returns { item id, stream entry id, unread count }.
  */
 export const PUBLISH_SCRIPT = `
-local itemId = 'n-' .. redis.call('INCR', KEYS[4])
-redis.call('RPUSH', KEYS[1], '{"id":"' .. itemId .. '",' .. ARGV[2])
+${ITEM_NUMBER}
+local number = redis.call('INCR', KEYS[4])
+local itemId = 'n-' .. number
+redis.call('RPUSH', KEYS[1], '[' .. number .. ',' .. ARGV[2])
+redis.call('SADD', KEYS[5], number)
 local unread = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 local excess = redis.call('LLEN', KEYS[1]) - tonumber(ARGV[4])
 for _ = 1, excess do
-  local old = cjson.decode(redis.call('LPOP', KEYS[1]))
-  if not old.read then unread = redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
+  local old = itemNumber(redis.call('LPOP', KEYS[1]))
+  if old and redis.call('SREM', KEYS[5], old) == 1 then unread = redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
 end
 local data = '{"id":"' .. itemId .. '",' .. ARGV[3] .. unread .. '}'
-local entry = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'd', data)
+-- The log keeps what the item does not: which item (by number) and the count after it (see REPLAY_SCRIPT).
+local entry = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 't', ARGV[8], 'n', number, 'u', unread)
 redis.call('PUBLISH', ARGV[6], entry .. '\\n' .. data .. '\\n' .. ARGV[7])
 return { itemId, entry, unread }
 `;
 
 /**
  * Marks items read (all of the category, or the listed ids) and, when any changed, logs and fans out the
- * `kind: "read"` event with the new count. KEYS: items list, unread hash, event log.
+ * `kind: "read"` event with the new count. KEYS: unread index of the category, unread hash, event log.
  * ARGV: category, notice type, replay limit, fan-out channel, username, 'all' or 'ids', ids…
  * Returns { changed count, stream entry id or '', unread count }.
  */
 export const MARK_READ_SCRIPT = `
-local wanted = nil
-if ARGV[6] == 'ids' then
-  wanted = {}
-  for i = 7, #ARGV do wanted[ARGV[i]] = true end
-end
 local changed = 0
-for i, text in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-  if string.find(text, '"read":false', 1, true) then
-    local item = cjson.decode(text)
-    if item.read == false and (wanted == nil or wanted[item.id]) then
-      item.read = true
-      redis.call('LSET', KEYS[1], i - 1, cjson.encode(item))
-      changed = changed + 1
-    end
+if ARGV[6] == 'all' then
+  changed = redis.call('SCARD', KEYS[1])
+  redis.call('DEL', KEYS[1])
+else
+  for i = 7, #ARGV do
+    local number = string.match(ARGV[i], '^n%-(%d+)$')
+    if number then changed = changed + redis.call('SREM', KEYS[1], number) end
   end
 end
 if changed == 0 then return { 0, '', 0 } end
 local unread = redis.call('HINCRBY', KEYS[2], ARGV[1], -changed)
 local data = '{"notice_type":' .. ARGV[2] .. ',"unread_count":' .. unread .. ',"kind":"read"}'
-local entry = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'd', data)
+local entry = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 't', ARGV[2], 'u', unread)
 redis.call('PUBLISH', ARGV[4], entry .. '\\n' .. data .. '\\n' .. ARGV[5])
 return { changed, entry, unread }
 `;
 
 /**
- * Creates or updates a user. A changed token (new or removed) deletes the user's sessions and tells every instance
- * to end the user's streams; a changed role only ends the streams. ARGV: prefix, user key part, username, role, 'keep' | 'set' | 'clear', token digest,
- * revoke channel. Fails with "token already belongs to another user".
+ * One page of items with their read flags from the index, and the count, read together.
+ * KEYS: items list, unread index of the category, unread hash. ARGV: category, first index, last index (negative:
+ * from the end). Returns { item JSON texts (oldest first), 1/0 unread flags, total, unread count }.
  */
-export const UPSERT_USER_SCRIPT = `
-local p = ARGV[1]
-local userKey = p .. 'user:' .. ARGV[2]
-local existed = redis.call('EXISTS', userKey) == 1
-local old = redis.call('HGET', userKey, 'tokenHash')
-if old == '' then old = false end
-local new = old
-if ARGV[5] == 'set' then new = ARGV[6] elseif ARGV[5] == 'clear' then new = false end
-if new then
-  local holder = redis.call('GET', p .. 'token:' .. new)
-  if holder and holder ~= ARGV[3] then return redis.error_reply('token already belongs to another user') end
+export const LIST_SCRIPT = `
+${ITEM_NUMBER}
+local texts = redis.call('LRANGE', KEYS[1], ARGV[2], ARGV[3])
+local unread = {}
+for i, text in ipairs(texts) do
+  local number = itemNumber(text)
+  unread[i] = number and redis.call('SISMEMBER', KEYS[2], number) or 0
 end
-if existed and old ~= new then
-  if old then redis.call('DEL', p .. 'token:' .. old) end
-  local sessions = p .. 'sessions:' .. ARGV[2]
-  for _, key in ipairs(redis.call('ZRANGE', sessions, 0, -1)) do redis.call('DEL', p .. 'session:' .. key) end
-  redis.call('DEL', sessions)
-  redis.call('PUBLISH', ARGV[7], '\\n' .. ARGV[3])
-elseif existed and redis.call('HGET', userKey, 'role') ~= ARGV[4] then
-  -- A role change ends the user's streams too (they reconnect under the new role); sessions stay.
-  redis.call('PUBLISH', ARGV[7], '\\n' .. ARGV[3])
-end
-redis.call('HSET', userKey, 'role', ARGV[4], 'tokenHash', new or '')
-if new then redis.call('SET', p .. 'token:' .. new, ARGV[3]) end
-return 1
+return { texts, unread, redis.call('LLEN', KEYS[1]), redis.call('HGET', KEYS[3], ARGV[1]) or '0' }
 `;
 
 /**
- * Adds a session (by the digest of its id) that Redis forgets after its time to live, and signs the user's oldest
- * sessions out beyond the cap. ARGV: prefix, user key part, session key, username, created at, expires at, ttl ms,
- * max per user.
+ * The log's state and its events after an id, rebuilt: an entry `t n u` (notice type, item number, count) is the
+ * item's JSON with the count added, found among the newest items of its category (every item newer than it is in
+ * the replay too, so the newest k of a category are the k the replay names, unless the item limit dropped some);
+ * `t u` is a "read" event; `d` (layout 3 and before) holds the event's JSON itself.
+ * KEYS: log, then the items lists of notice types 0…5. ARGV: the entry id to replay after.
+ * Returns { XINFO STREAM of the log or false, { entry id, 'event', event JSON } or { entry id, 'item', stored
+ * item or false when it is gone, count }… }.
  */
-export const CREATE_SESSION_SCRIPT = `
-local p = ARGV[1]
-local sessionKey = p .. 'session:' .. ARGV[3]
-redis.call('HSET', sessionKey, 'username', ARGV[4], 'userPart', ARGV[2], 'createdAt', ARGV[5], 'expiresAt', ARGV[6])
-redis.call('PEXPIRE', sessionKey, ARGV[7])
-local sessions = p .. 'sessions:' .. ARGV[2]
--- A counter, not the clock, orders them: sessions created in the same millisecond still go oldest first.
-redis.call('ZADD', sessions, redis.call('INCR', p .. 'session-seq'), ARGV[3])
-redis.call('PEXPIRE', sessions, ARGV[7])
-for _, key in ipairs(redis.call('ZRANGE', sessions, 0, -1)) do
-  if redis.call('EXISTS', p .. 'session:' .. key) == 0 then redis.call('ZREM', sessions, key) end
+export const REPLAY_SCRIPT = `
+${ITEM_NUMBER}
+if redis.call('EXISTS', KEYS[1]) == 0 then return { false } end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+')
+local wanted = {}
+local rows = {}
+for i, entry in ipairs(entries) do
+  local row = {}
+  for f = 1, #entry[2], 2 do row[entry[2][f]] = entry[2][f + 1] end
+  rows[i] = row
+  if row.n then wanted[row.t] = (wanted[row.t] or 0) + 1 end
 end
-local excess = redis.call('ZCARD', sessions) - tonumber(ARGV[8])
-if excess > 0 then
-  for _, key in ipairs(redis.call('ZRANGE', sessions, 0, excess - 1)) do
-    redis.call('DEL', p .. 'session:' .. key)
-    redis.call('ZREM', sessions, key)
+local items = {}
+for t, count in pairs(wanted) do
+  for _, text in ipairs(redis.call('LRANGE', KEYS[2 + tonumber(t)], -count, -1)) do
+    local number = itemNumber(text)
+    if number then items[number] = text end
   end
 end
+local result = { info }
+for i, entry in ipairs(entries) do
+  local row = rows[i]
+  if row.n then
+    result[i + 1] = { entry[1], 'item', items[row.n] or false, row.u }
+  elseif row.d then
+    result[i + 1] = { entry[1], 'event', row.d }
+  else
+    result[i + 1] = { entry[1], 'event', '{"notice_type":' .. row.t .. ',"unread_count":' .. row.u .. ',"kind":"read"}' }
+  end
+end
+return result
+`;
+
+/**
+ * Moves one items list of the earlier layout (the read flag inside each item's JSON) to the index: each unread item
+ * into the set, the flag out of the JSON, the count rebuilt from the set. Safe to run again on a migrated list: its
+ * items carry no flag, and the set is only added to. KEYS: items list, unread index, unread hash. ARGV: category.
+ */
+export const MIGRATE_ITEMS_SCRIPT = `
+for i, text in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  if string.find(text, '"read":', 1, true) then
+    local item = cjson.decode(text)
+    local number = string.match(tostring(item.id), '^n%-(%d+)$')
+    if item.read == false and number then redis.call('SADD', KEYS[2], number) end
+    item.read = nil
+    redis.call('LSET', KEYS[1], i - 1, cjson.encode(item))
+  end
+end
+redis.call('HSET', KEYS[3], ARGV[1], redis.call('SCARD', KEYS[2]))
 return 1
 `;
 
 /**
- * Deletes a session and tells every instance to end the streams it opened. ARGV: prefix, session key, revoke
- * channel. Returns 1 when there was such a session.
+ * Creates or updates a user, in the user's slot. A changed token (new or removed) signs out every session (the set of
+ * the user's sessions is what makes one valid) and tells every instance to end the user's streams; a changed role
+ * only ends the streams. The token → user
+ * record is claimed before (redis-accounts.ts) and the old one deleted after: neither is in this slot.
+ * KEYS: user hash, sessions set. ARGV: username, role, 'keep' | 'set' | 'clear', token digest, revoke channel.
+ * Returns { old token digest or '', digests of the sessions signed out… }.
  */
-export const DELETE_SESSION_SCRIPT = `
-local sessionKey = ARGV[1] .. 'session:' .. ARGV[2]
-local found = redis.call('HMGET', sessionKey, 'username', 'userPart')
-if not found[1] then return 0 end
-redis.call('DEL', sessionKey)
-redis.call('ZREM', ARGV[1] .. 'sessions:' .. found[2], ARGV[2])
-redis.call('PUBLISH', ARGV[3], ARGV[2] .. '\\n' .. found[1])
-return 1
+export const UPSERT_USER_SCRIPT = `
+local existed = redis.call('EXISTS', KEYS[1]) == 1
+local old = redis.call('HGET', KEYS[1], 'tokenHash') or ''
+local new = old
+if ARGV[3] == 'set' then new = ARGV[4] elseif ARGV[3] == 'clear' then new = '' end
+local result = { old }
+if existed and old ~= new then
+  for _, key in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do table.insert(result, key) end
+  redis.call('DEL', KEYS[2])
+  redis.call('PUBLISH', ARGV[5], '\\n' .. ARGV[1])
+elseif existed and redis.call('HGET', KEYS[1], 'role') ~= ARGV[2] then
+  -- A role change ends the user's streams too (they reconnect under the new role); sessions stay.
+  redis.call('PUBLISH', ARGV[5], '\\n' .. ARGV[1])
+end
+redis.call('HSET', KEYS[1], 'role', ARGV[2], 'tokenHash', new)
+return result
+`;
+
+/**
+ * Adds a session (by the digest of its id) to the user's set, the list of sessions that are valid, and signs the
+ * oldest out beyond the cap. The score orders them: expiry in ms × 1000 plus a counter, so sessions created in the
+ * same millisecond still go oldest first, and expired ones are removed by score.
+ * KEYS: sessions set, session counter. ARGV: session digest, expires at, now, ttl ms, max per user.
+ * Returns the digests signed out.
+ */
+export const CREATE_SESSION_SCRIPT = `
+local order = redis.call('INCR', KEYS[2]) % 1000
+-- Formatted, not passed as a number: Redis would print it with 14 digits and lose the counter.
+redis.call('ZADD', KEYS[1], string.format('%.0f', tonumber(ARGV[2]) * 1000 + order), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', (tonumber(ARGV[3]) + 1) * 1000))
+local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[5])
+if excess <= 0 then return {} end
+local evicted = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
+for _, key in ipairs(evicted) do redis.call('ZREM', KEYS[1], key) end
+return evicted
 `;

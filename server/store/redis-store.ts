@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  CATEGORIES,
   getCategoryOfNoticeType,
   getNoticeType,
   getZeroCounts,
@@ -18,6 +19,7 @@ import {
   type EventListener,
   type FoundSession,
   type Item,
+  type LoggedEvent,
   type NewNotification,
   type NotificationBackend,
   type Published,
@@ -27,9 +29,12 @@ import {
   type UserSpec,
 } from './backend';
 import { RedisLink } from './redis-link';
-import { canReplayAfter, getReplay, parseEventId, readLogState } from './redis-log';
-import { MARK_READ_SCRIPT, PUBLISH_SCRIPT } from './redis-scripts';
-import { keyPart, RedisAccounts } from './redis-accounts';
+import { canReplayAfter, parseEventId, readLogState, toLogState } from './redis-log';
+import { LIST_SCRIPT, MARK_READ_SCRIPT, PUBLISH_SCRIPT, REPLAY_SCRIPT } from './redis-scripts';
+import { migrateLayout } from './redis-migration';
+import { RedisAccounts } from './redis-accounts';
+import { formatStoredItemTail, parseStoredItem } from './redis-item';
+import { getUserKey, type UserKeyKind } from './redis-keys';
 import { DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_SESSION_TTL_MS } from './session-store';
 
 export interface RedisStoreOptions {
@@ -40,6 +45,13 @@ export interface RedisStoreOptions {
   itemLimit?: number;
   sessionTtlMs?: number;
   maxSessionsPerUser?: number;
+  /**
+   * Replicas that must have a publish or mark-read before it is answered `2xx` (`WAIT`), when the shard has that
+   * many connected: default 1 on a cluster (whose failover promotes a replica), 0 on a standalone Redis (whose
+   * durability is its append-only file).
+   */
+  waitReplicas?: number;
+  waitTimeoutMs?: number;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -140,20 +152,22 @@ export class RedisStore implements NotificationBackend {
     // The script puts the item id in front and the count at the end: the JSON is the memory store's, field for field.
     const fieldsJson = JSON.stringify(fields).slice(1, -1);
     const [itemId, entry, unreadCount] = (await this.link.run(() =>
-      this.redis.eval(
+      this.write(
         PUBLISH_SCRIPT,
-        4,
+        5,
         this.key('items', username, category),
         this.key('unread', username),
         this.key('log', username),
-        `${this.prefix}item-seq`,
+        this.key('item-seq', username),
+        this.key('unread-ids', username, category),
         category,
-        `${fieldsJson},"read":false}`,
+        formatStoredItemTail(fields),
         `${fieldsJson},"unread_count":`,
         this.options.itemLimit ?? 1000,
         this.logLength,
         this.eventsChannel,
         username,
+        notification.notice_type,
       ),
     )) as [string, string, number];
     const item: Item = { id: itemId, ...fields, read: false };
@@ -163,27 +177,29 @@ export class RedisStore implements NotificationBackend {
   }
 
   async list(username: string, category: Category, page: number, limit: number): Promise<CategoryPageBody> {
-    const items = this.key('items', username, category);
     // Oldest first in Redis: page 1 is the last `limit` entries (negative indices count from the end).
-    const results = await this.link.run(() =>
-      this.redis
-        .multi()
-        .lrange(items, -page * limit, -(page - 1) * limit - 1)
-        .llen(items)
-        .hget(this.key('unread', username), category)
-        .exec(),
-    );
-    const [texts, total, unread] = unwrap(results) as [string[], number, string | null];
-    const data = texts.map((text) => JSON.parse(text) as Item).reverse();
-    return { data, unread_count: Number(unread ?? 0), page, limit, total };
+    const [texts, unread, total, count] = (await this.link.run(() =>
+      this.redis.eval(
+        LIST_SCRIPT,
+        3,
+        this.key('items', username, category),
+        this.key('unread-ids', username, category),
+        this.key('unread', username),
+        category,
+        -page * limit,
+        -(page - 1) * limit - 1,
+      ),
+    )) as [string[], number[], number, string];
+    const data = texts.map((text, i): Item => ({ ...parseStoredItem(text), read: unread[i] !== 1 }));
+    return { data: data.reverse(), unread_count: Number(count), page, limit, total };
   }
 
   async markRead(username: string, category: Category, ids?: string[]): Promise<number> {
     const [changed] = (await this.link.run(() =>
-      this.redis.eval(
+      this.write(
         MARK_READ_SCRIPT,
         3,
-        this.key('items', username, category),
+        this.key('unread-ids', username, category),
         this.key('unread', username),
         this.key('log', username),
         category,
@@ -212,13 +228,28 @@ export class RedisStore implements NotificationBackend {
 
   async replaySince(username: string, lastEventId: string): Promise<ReplayResult> {
     const parsed = parseEventId(lastEventId);
-    const log = this.key('log', username);
-    const { state, entries } = await this.link.run(() => getReplay(this.redis, log, parsed?.entry ?? '0-0'));
+    const [info, ...entries] = (await this.link.run(() =>
+      this.redis.eval(
+        REPLAY_SCRIPT,
+        1 + CATEGORIES.length,
+        this.key('log', username),
+        ...CATEGORIES.map((category) => this.key('items', username, category)),
+        parsed?.entry ?? '0-0',
+      ),
+    )) as [unknown[] | null, ...ReplayEntry[]];
+    const state = toLogState(info);
     const resync: ReplayResult = { kind: 'resync', latestId: this.eventId(state.lastId) };
     if (!parsed || parsed.dataset !== this.dataset) return resync;
     // Newer than anything logged (forged, or from a Redis that lost its data), or events after it were trimmed.
     if (!canReplayAfter(parsed.entry, state)) return resync;
-    return { kind: 'replay', events: entries.map(([entry, data]) => ({ id: this.eventId(entry), data })) };
+    const events: LoggedEvent[] = [];
+    for (const [entry, kind, text, count] of entries) {
+      // An item the replay names was dropped by the item limit: the client refetches instead.
+      if (text === null) return resync;
+      const data = kind === 'event' ? text : JSON.stringify({ ...parseStoredItem(text), unread_count: Number(count) });
+      events.push({ id: this.eventId(entry), data });
+    }
+    return { kind: 'replay', events };
   }
 
   onEvent(listener: EventListener): () => void {
@@ -244,6 +275,45 @@ export class RedisStore implements NotificationBackend {
     return this.link.close();
   }
 
+  /**
+   * Runs a script that changes a user's data; with `waitReplicas`, answers only once that many replicas of the
+   * user's shard have the change (`WAIT`), so a master lost right after the answer loses nothing a client was told.
+   * Each pipeline goes to the user's node (its first command has the user's key), on the one connection this
+   * instance holds to it, so `WAIT` covers the script. A shard with no replica connected (one lost, not yet back)
+   * is answered on the master's word alone, as a standalone Redis is; a replica connected that does not confirm
+   * within `waitTimeoutMs` makes the answer 503 (the change may or may not survive; a retry may repeat it).
+   */
+  private async write(
+    script: string,
+    keyCount: number,
+    key: string,
+    ...args: Array<string | number>
+  ): Promise<unknown> {
+    const replicas = this.options.waitReplicas ?? (this.link.cluster ? 1 : 0);
+    if (replicas === 0) return this.redis.eval(script, keyCount, key, ...args);
+    const [value, role] = unwrap(
+      await this.redis
+        .pipeline()
+        .eval(script, keyCount, key, ...args)
+        .role()
+        .exec(),
+    ) as [unknown, [string, number, unknown[]?]];
+    const connected = role[2]?.length ?? 0;
+    if (connected === 0) return value;
+    const wanted = Math.min(replicas, connected);
+    const [, confirmed] = unwrap(
+      await this.redis
+        .pipeline()
+        .exists(key)
+        .wait(wanted, this.options.waitTimeoutMs ?? 2000)
+        .exec(),
+    ) as [number, number];
+    if (confirmed < wanted) {
+      throw new BackendUnavailableError(`Redis: ${confirmed} of ${wanted} replicas confirmed the write in time`);
+    }
+    return value;
+  }
+
   /** Events come back to the instance that logged them through the channel too: one path, in Redis's order. */
   private handleMessage(channel: string, text: string): void {
     // `entry \n data \n username`: the entry id and the JSON have no raw newline, a username might.
@@ -258,24 +328,31 @@ export class RedisStore implements NotificationBackend {
     }
   }
 
-  /** The data set's id: made by the first instance, read by the others (again after every reconnect). */
+  /**
+   * The data set's id: made by the first instance, read by the others (again after every reconnect); and data of an
+   * earlier layout migrated before this instance answers.
+   */
   private async loadDataset(): Promise<void> {
     const key = `${this.prefix}dataset`;
     await this.redis.set(key, randomBytes(6).toString('hex'), 'NX');
     this.dataset = (await this.redis.get(key)) ?? '';
+    await migrateLayout(this.redis, this.prefix, this.link.cluster);
   }
 
   private eventId(entry: string): string {
     return `${this.dataset}.${entry}`;
   }
 
-  private key(kind: string, username: string, category?: Category): string {
-    return `${this.prefix}${kind}:${keyPart(username)}${category ? `:${category}` : ''}`;
+  private key(kind: UserKeyKind, username: string, category?: Category): string {
+    return getUserKey(this.prefix, username, kind, category);
   }
 }
 
+/** A replayed log entry: an event as logged, or an item (null when gone) and the count after it. */
+type ReplayEntry = [string, 'event', string] | [string, 'item', string | null, number];
+
 function unwrap(results: Array<[Error | null, unknown]> | null): unknown[] {
-  if (!results) throw new BackendUnavailableError('Redis transaction aborted');
+  if (!results) throw new BackendUnavailableError('Redis pipeline aborted');
   return results.map(([error, value]) => {
     if (error) throw error;
     return value;

@@ -55,6 +55,11 @@ export class ServerProcess {
     return server;
   }
 
+  /** The instance's process id (the bench reads its memory from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get port(): number {
     return Number(new URL(this.url).port);
   }

@@ -24,7 +24,7 @@ export function getRedisMissingReason(): string | null {
 }
 
 /** A port no one listens on now (the OS picks it). */
-async function getFreePort(): Promise<number> {
+export async function getFreePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -89,7 +89,7 @@ export class RedisProcess {
   }
 }
 
-function isListening(port: number): Promise<boolean> {
+export function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
     socket.once('connect', () => {

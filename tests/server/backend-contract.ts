@@ -8,6 +8,7 @@ import type { LoggedEvent, NotificationBackend } from '../../server/store/backen
 
 interface ContractOptions {
   replayLimit?: number;
+  itemLimit?: number;
   now?: () => number;
   sessionTtlMs?: number;
   maxSessionsPerUser?: number;
@@ -173,6 +174,30 @@ export function describeBackendContract(name: string, create: BackendFactory): v
         { notice_type: 0, unread_count: 2, kind: 'read' },
         { notice_type: 0, unread_count: 0, kind: 'read' },
       ]);
+    });
+
+    it('keeps read flags and counts right through marks by id, mark all, trimming and new items', async () => {
+      const store = await open({ itemLimit: 4 });
+      const ids = [];
+      for (let i = 0; i < 4; i++) ids.push((await store.publish('alice', { notice_type: 2, title: `c${i}` })).item.id);
+      // One read by id, one id of another category, one repeated: only the first changes anything.
+      await store.publish('alice', { notice_type: 0, title: 'like' });
+      const like = (await store.list('alice', 'likes', 1, 1)).data[0]!.id;
+      expect(await store.markRead('alice', 'comments', [ids[1]!, ids[1]!, like])).toBe(1);
+      const flags = async (category: 'comments' | 'likes') =>
+        (await store.list('alice', category, 1, 10)).data.map((item) => `${item.title}:${item.read}`);
+      expect(await flags('comments')).toEqual(['c3:false', 'c2:false', 'c1:true', 'c0:false']);
+      expect(await flags('likes')).toEqual(['like:false']);
+      // Trimming the two oldest drops one unread (c0) and one read (c1) item.
+      await store.publish('alice', { notice_type: 2, title: 'c4' });
+      expect((await store.publish('alice', { notice_type: 2, title: 'c5' })).unreadCount).toBe(4);
+      expect(await flags('comments')).toEqual(['c5:false', 'c4:false', 'c3:false', 'c2:false']);
+      expect(await store.markRead('alice', 'comments', [ids[0]!, ids[1]!])).toBe(0);
+      expect(await store.markRead('alice', 'comments')).toBe(4);
+      await store.publish('alice', { notice_type: 2, title: 'c6' });
+      expect(await flags('comments')).toEqual(['c6:false', 'c5:true', 'c4:true', 'c3:true']);
+      expect(await store.unreadCounts('alice')).toMatchObject({ comments: 1, likes: 1 });
+      expect((await store.list('alice', 'comments', 1, 1)).unread_count).toBe(1);
     });
 
     it('keeps counts exact under concurrent publishes and mark reads', async () => {

@@ -1,0 +1,134 @@
+// @vitest-environment node
+/**
+ * The server on a real Redis Cluster (3 masters with one replica each, started here on loopback ports): the backend
+ * contract and the scale-out tests of one Redis pass unchanged with `--redis` naming one node; users spread over
+ * every shard; a publish is answered 2xx only once a replica has it; and a master killed mid-stream is replaced by its
+ * replica while the instances answer 503, then recover by themselves with nothing acknowledged lost; the same when
+ * the whole cluster goes down and comes back.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisStore } from '../../server/store/redis-store';
+import { getClusterMissingReason, RedisCluster } from '../helpers/redis-cluster';
+import { ALICE, auth, publish, stream } from '../helpers/server-fixture';
+import { getEventIds } from '../helpers/sse-client';
+import { describeBackendContract } from './backend-contract';
+import { defineScaleOutTests, getUnreadCount, startPair } from './scale-out-scenarios';
+
+const missing = getClusterMissingReason();
+let cluster: RedisCluster;
+let next = 0;
+
+describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  beforeAll(async () => {
+    cluster = await RedisCluster.start(3);
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  describeBackendContract('redis cluster', (options) =>
+    RedisStore.connect(cluster.url, { ...options, prefix: `c${next++}:` }),
+  );
+
+  defineScaleOutTests(() => cluster.url);
+
+  it('spreads users over every shard: each user in one slot, every master holding some', async () => {
+    const [a] = await startPair(cluster.url);
+    for (let i = 0; i < 30; i++) {
+      await a.store.upsertUser({ username: `user ${i}`, role: 'user' });
+      expect((await publish(a, { username: `user ${i}`, notice_type: i % 6 })).status).toBe(201);
+    }
+    const sizes = await Promise.all(
+      (await cluster.getMasterPorts()).map(async (port) => {
+        const node = new Redis({ port, host: '127.0.0.1' });
+        try {
+          return await node.dbsize();
+        } finally {
+          node.disconnect();
+        }
+      }),
+    );
+    expect(sizes).toHaveLength(3);
+    for (const size of sizes) expect(size).toBeGreaterThan(10);
+  });
+
+  it('answers a publish 503 with Retry-After, not 201, when the shard replica does not confirm it in time', async () => {
+    const [a] = await startPair(cluster.url);
+    const { replicas } = await cluster.getShard('{alice}');
+    cluster.pause(replicas[0]!);
+    try {
+      const refused = await publish(a, { username: 'alice', notice_type: 0, title: 'unconfirmed' });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+    } finally {
+      cluster.resume(replicas[0]!);
+    }
+    expect((await publish(a, { username: 'alice', notice_type: 0, title: 'confirmed' })).status).toBe(201);
+  });
+
+  it('a master killed: streams end, 503 while its slots are down, its replica takes over, nothing acknowledged lost', async () => {
+    const [a, b] = await startPair(cluster.url);
+    const onA = await stream(a);
+    await onA.waitFor(': connected');
+    await publish(b, { username: 'alice', notice_type: 0, title: 'before' });
+    const [before] = getEventIds(await onA.waitFor('"title":"before"'));
+    expect((await publish(b, { username: 'alice', notice_type: 0, title: 'acknowledged' })).status).toBe(201);
+
+    const { master } = await cluster.getShard('{alice}');
+    await cluster.kill(master);
+    try {
+      await onA.ended;
+      const during = await publish(a, { username: 'alice', notice_type: 0, title: 'during' });
+      expect(during.status).toBe(503);
+      expect(during.headers.get('retry-after')).toBe('5');
+
+      const started = Date.now();
+      while ((await fetch(`${a.url}/healthz`)).status !== 200 || (await fetch(`${b.url}/healthz`)).status !== 200) {
+        expect(Date.now() - started, 'instances back within 15 s').toBeLessThan(15_000);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const resumed = await stream(b, { ...auth(ALICE.token), 'Last-Event-ID': before! });
+      await resumed.waitFor('"title":"acknowledged"');
+      expect(resumed.text()).not.toContain('resync');
+      expect((await publish(a, { username: 'alice', notice_type: 0, title: 'after' })).status).toBe(201);
+      await resumed.waitFor('"title":"after"');
+      expect(await getUnreadCount(a)).toBe(3);
+    } finally {
+      // The old master comes back as a replica of the new one; the cluster serves every slot again.
+      await cluster.restart(master);
+      await cluster.waitUntilServing();
+    }
+  }, 40_000);
+
+  it('the whole cluster down and back: 503 meanwhile, then recovery by itself with every acknowledged event kept', async () => {
+    const [a, b] = await startPair(cluster.url);
+    const onA = await stream(a);
+    await onA.waitFor(': connected');
+    await publish(b, { username: 'alice', notice_type: 1, title: 'before' });
+    const [before] = getEventIds(await onA.waitFor('"title":"before"'));
+    expect((await publish(b, { username: 'alice', notice_type: 1, title: 'acknowledged' })).status).toBe(201);
+
+    await Promise.all(cluster.ports.map((port) => cluster.kill(port)));
+    await onA.ended;
+    for (const server of [a, b]) {
+      const refused = await publish(server, { username: 'alice', notice_type: 1 });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
+    }
+
+    // Every node again with its files (append-only, fsynced): the same cluster, the same masters.
+    await Promise.all(cluster.ports.map((port) => cluster.restart(port)));
+    await cluster.waitUntilServing();
+    const started = Date.now();
+    while ((await fetch(`${a.url}/healthz`)).status !== 200 || (await fetch(`${b.url}/healthz`)).status !== 200) {
+      expect(Date.now() - started, 'instances back within 15 s').toBeLessThan(15_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const resumed = await stream(a, { ...auth(ALICE.token), 'Last-Event-ID': before! });
+    await resumed.waitFor('"title":"acknowledged"');
+    expect(resumed.text()).not.toContain('resync');
+    expect((await publish(b, { username: 'alice', notice_type: 1, title: 'after' })).status).toBe(201);
+    await resumed.waitFor('"title":"after"');
+    expect(await getUnreadCount(a, 'stars')).toBe(3);
+  }, 60_000);
+});
