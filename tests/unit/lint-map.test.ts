@@ -165,6 +165,20 @@ describe('the lint holds the map (eslint.config.js, docs/architecture.md)', () =
     expect(await lintAs(file, fixtureCode(file, source, kind))).toEqual([]);
   });
 
+  it.each([
+    ['utils/popup/x.ts', 'export function paint(app: HTMLElement, html: string) {\n  app.innerHTML = html;\n}\n'],
+    ['entrypoints/x.ts', "document.body.outerHTML = '<p>x</p>';\n"],
+    ['components/x.ts', "document.body.insertAdjacentHTML('beforeend', '<p>x</p>');\n"],
+    ['entrypoints/popup-prepaint.ts', 'export function load(entry: string) {\n  return import(entry);\n}\n'],
+  ])('%s may not write markup or import a computed URL', async (file, code) => {
+    expect((await lintAs(file, code)).map(({ ruleId }) => ruleId)).toEqual(['no-restricted-syntax']);
+  });
+
+  it('lets a page build nodes and set their text', async () => {
+    const code = 'export function paint(app: HTMLElement, text: string) {\n  app.textContent = text;\n}\n';
+    expect(await lintAs('utils/popup/x.ts', code)).toEqual([]);
+  });
+
   it('refuses a file in a folder the map does not name', async () => {
     const messages = await lintAs('utils/helpers/x.ts', 'export const probe = 1;\n');
     expect(messages.map(({ ruleId }) => ruleId)).toEqual(['boundaries/no-unknown-files']);
