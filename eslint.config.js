@@ -44,10 +44,12 @@ const ROWS = {
   'background-entry': { type: 'entrypoints', fileInternalPath: 'background.ts' },
   'prepaint-entry': { type: 'entrypoints', fileInternalPath: 'popup-prepaint.ts' },
   'page-entry': { type: 'entrypoints', fileInternalPath: '{popup,options}/**' },
+  // The field rules stored values are read back with: the one connection module the snapshot uses for its values.
+  'connection/server-input': { type: 'connection', fileInternalPath: 'server-input.ts' },
 };
 const row = (name) => ROWS[name] ?? { type: name };
 const ALL_ROWS = [...new Set([...Object.keys(FOLDERS), ...Object.keys(ROWS)])].filter(
-  (name) => !['entrypoints', 'tooling', 'server'].includes(name),
+  (name) => !['entrypoints', 'tooling', 'server', 'connection/server-input'].includes(name),
 );
 
 /**
@@ -63,7 +65,7 @@ const MAY_IMPORT = {
     types: ['notifications', 'messaging'],
     packages: ['eventsource-parser'],
   },
-  snapshot: { local: ['protocol', 'connection'] },
+  snapshot: { local: ['protocol', 'connection/server-input'], types: ['connection'] },
   'snapshot-storage': { local: ['protocol', 'lib', 'connection', 'snapshot'], packages: ['@wxt-dev/storage'] },
   settings: { local: ['protocol', 'lib', 'labels'] },
   'settings-storage': { local: ['protocol', 'lib', 'labels', 'settings'], packages: ['@wxt-dev/storage', 'wxt'] },
@@ -97,7 +99,7 @@ const MAY_IMPORT = {
     packages: ['vue', 'pinia'],
   },
   'background-entry': {
-    local: ALL_ROWS.filter((name) => !name.endsWith('-entry') && name !== 'components'),
+    local: ALL_ROWS.filter((name) => !name.endsWith('-entry') && !['components', 'stores', 'popup'].includes(name)),
     packages: ['wxt'],
   },
   'prepaint-entry': { local: ['protocol', 'labels', 'popup'], packages: ['wxt'] },
