@@ -10,7 +10,6 @@ import { useSnoozeStore } from '@/utils/stores/snooze-store';
 import { loadSnooze } from '@/utils/settings/snooze-storage';
 import { loadSnoozePresets } from '@/utils/settings/settings-storage';
 import { usePopupStore } from '@/utils/stores/popup-store';
-import { POPUP_SHELL_KEY } from '@/utils/popup/popup-shell';
 import '@/components/theme.css';
 import App from './App.vue';
 
@@ -36,11 +35,8 @@ async function main() {
   // popup-prepaint.js may have painted the counts already; then this frame only takes over.
   if (performance.getEntriesByName('beacon:painted').length === 0) performance.mark('beacon:painted');
   performance.mark('beacon:mounted');
-  // The next open's first frame (utils/popup/popup-shell.ts): this markup, as mounted, before anything is expanded.
-  if (store.counts && !store.isFirstLoad) {
-    const shell = { html: container.innerHTML, version: import.meta.url, account: store.snapshot?.accountKey ?? null };
-    void browser.storage.local.set({ [POPUP_SHELL_KEY]: shell }).catch(() => undefined);
-  }
+  // Earlier builds kept this page's markup for the next first frame; the first frame is built from the counts now.
+  void browser.storage.local.remove('popupShell').catch(() => undefined);
   await ready;
 }
 

@@ -28,14 +28,17 @@ describe('planNotifications', () => {
   });
 
   it('never floods on catch-up: one single or one summary', () => {
-    expect(planNotifications([notice('system', true)], DEFAULT_SETTINGS, noon)).toHaveLength(1);
+    expect(planNotifications([notice('system', true, 'Maintenance')], DEFAULT_SETTINGS, noon)).toEqual([
+      { kind: 'single', category: 'system', id: null, title: 'Maintenance', content: 'C', url: null },
+    ]);
     const replay = Array.from({ length: 50 }, () => notice('comments', true));
     expect(planNotifications(replay, DEFAULT_SETTINGS, noon)).toEqual([
       { kind: 'summary', count: 50, categories: ['comments'] },
     ]);
+    // Live and catch-up together: one summary that counts both.
     expect(
-      planNotifications([notice('likes'), notice('likes', true), notice('likes', true)], DEFAULT_SETTINGS, noon),
-    ).toHaveLength(1);
+      planNotifications([notice('likes'), notice('stars', true), notice('likes', true)], DEFAULT_SETTINGS, noon),
+    ).toEqual([{ kind: 'summary', count: 3, categories: ['likes', 'stars'] }]);
   });
 
   it('counts an entry that stands for several events, and never shows it as a single', () => {

@@ -1,55 +1,66 @@
-import { describe, expect, it } from 'vitest';
-import { fillShell, getStoredShell, paintPlainCounts } from '@/utils/popup/popup-shell';
-import { getZeroCounts } from '@/utils/protocol/categories';
+/**
+ * The popup's first frame (utils/popup/popup-shell.ts) against the real popup: for the same snapshot, the plain list
+ * painted before Vue mounts must show the rows the mounted components show, with the same labels and counts, so a
+ * change to the components that the first frame does not follow turns this red.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { getCategoryLabel } from '@/utils/labels/category-labels';
+import type { MessageKey } from '@/utils/labels/message-key';
+import { paintPlainCounts } from '@/utils/popup/popup-shell';
+import { getVisibleCategories, getZeroCounts } from '@/utils/protocol/categories';
+import type { Snapshot } from '@/utils/snapshot/snapshot';
+import { mountPopup, snapshotWith } from '../helpers/popup-fixture';
+import { getMessage, useLocale } from '../setup';
 
-const SHELL = `<main><h1>Beacon <span data-test="total">3 unread</span></h1><ul>
-<li class="row" data-category="likes"><span data-test="count">1</span></li>
-<li class="row row--zero" data-category="stars"><span data-test="count">0</span></li></ul></main>`;
-
-function container(html: string): HTMLElement {
-  const element = document.createElement('div');
-  element.innerHTML = html;
-  return element;
-}
-
-describe('popup shell', () => {
-  it('writes the current counts and total into the last markup', () => {
-    const app = container(SHELL);
-    expect(fillShell(app, { counts: { ...getZeroCounts(), likes: 120, stars: 2 } })).toBe(true);
-    expect(app.querySelector('[data-category=likes] [data-test=count]')!.textContent).toBe('99+');
-    expect(app.querySelector('[data-category=stars]')!.classList.contains('row--zero')).toBe(false);
-    expect(app.querySelector('[data-test=total]')!.textContent).toBe('99+ unread');
-    expect(app.querySelector('main')!.hasAttribute('inert')).toBe(true);
-  });
-
-  it('refuses a shell that cannot show the state as the popup would', () => {
-    expect(fillShell(container(SHELL), { counts: getZeroCounts() })).toBe(false);
-    expect(fillShell(container('<p>unconfigured</p>'), { counts: getZeroCounts() })).toBe(false);
-  });
-
-  it('paints a plain list when there is no shell yet', () => {
-    const app = container('');
-    paintPlainCounts(app, { counts: { ...getZeroCounts(), comments: 4 } }, ['likes', 'comments'], (c) => c);
-    expect([...app.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['likes: 0', 'comments: 4']);
-  });
+afterEach(() => {
+  document.body.innerHTML = '';
 });
 
-describe('getStoredShell', () => {
-  const version = 'chrome-extension://id/chunks/popup-1.js';
-  const account = 'http://127.0.0.1:8787|token|alice';
+/** The first frame as popup-prepaint.ts paints it: labels through `i18n.getMessage`, rows of the snapshot's role. */
+function paintFirstFrame(snapshot: Snapshot): string[] {
+  const container = document.createElement('div');
+  const t = (key: MessageKey) => getMessage(key) || key;
+  paintPlainCounts(container, snapshot, getVisibleCategories(snapshot.role), (category) =>
+    getCategoryLabel(category, t),
+  );
+  return [...container.querySelectorAll('li')].map((item) => item.textContent ?? '');
+}
 
-  it('gives the shell this build kept for this account', () => {
-    expect(getStoredShell({ html: '<ul></ul>', version, account }, version, account)).toBe('<ul></ul>');
+/** The mounted popup's rows, as "label: count". */
+async function mountedRows(snapshot: Snapshot): Promise<string[]> {
+  const { wrapper } = await mountPopup(snapshot);
+  const rows = wrapper
+    .findAll('li[data-category]')
+    .map((row) => `${row.get('.row__label').text()}: ${row.get('[data-test=count]').text()}`);
+  wrapper.unmount();
+  return rows;
+}
+
+describe('popup first frame', () => {
+  it.each([
+    ['a user', snapshotWith({}, { likes: 2, comments: 150, system: 1 })],
+    ['a manager', snapshotWith({ role: 'manager' }, { stars: 99, manager: 100 })],
+  ])('shows the rows, labels and counts the mounted popup shows, for %s', async (_who, snapshot) => {
+    const firstFrame = paintFirstFrame(snapshot);
+    expect(firstFrame.length).toBeGreaterThan(0);
+    expect(firstFrame).toEqual(await mountedRows(snapshot));
   });
 
-  it("gives nothing for another build's, another account's or a broken value", () => {
-    const other = 'chrome-extension://id/chunks/popup-0.js';
-    expect(getStoredShell({ html: '<ul></ul>', version: other, account }, version, account)).toBeNull();
-    expect(getStoredShell({ html: '<ul></ul>', version, account: 'bob' }, version, account)).toBeNull();
-    expect(getStoredShell({ html: '<ul></ul>', version, account }, version, null)).toBeNull();
-    for (const broken of [null, 'html', 42, { html: 7, version, account }, { version, account }, []]) {
-      expect(getStoredShell(broken, version, account)).toBeNull();
-    }
-    expect(getStoredShell({ html: '<ul></ul>', version: undefined, account }, undefined, account)).toBeNull();
+  it('says the same in another locale', async () => {
+    useLocale('zh_CN');
+    const snapshot = snapshotWith({}, { likes: 5 });
+    expect(paintFirstFrame(snapshot)).toEqual(await mountedRows(snapshot));
+  });
+
+  it('is built from text, never parsed as markup', () => {
+    const container = document.createElement('div');
+    paintPlainCounts(container, { counts: { ...getZeroCounts(), comments: 4 } }, ['likes', 'comments'], (c) =>
+      c === 'likes' ? '<img src=x onerror=alert(1)>' : c,
+    );
+    expect([...container.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      '<img src=x onerror=alert(1)>: 0',
+      'comments: 4',
+    ]);
+    expect(container.querySelector('img')).toBeNull();
   });
 });
