@@ -68,6 +68,11 @@ export class FirefoxBeacon {
     for (;;) {
       const loaded = await page.evaluate(() => [location.href, document.readyState] as const).catch(() => null);
       if (loaded?.[0] === url && loaded[1] === 'complete') return page;
+      // Firefox loads a tab an extension opens into an empty one: the options page Beacon opens on install can take
+      // this new tab before our navigation commits. Navigate again.
+      if (loaded && loaded[1] === 'complete' && loaded[0] !== url && loaded[0] !== 'about:blank') {
+        void page.goto(url).catch(() => {});
+      }
       if (Date.now() > deadline) throw new Error(`${url} did not load (last state: ${JSON.stringify(loaded)})`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
