@@ -1,16 +1,50 @@
 import vue from '@vitejs/plugin-vue';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
+/** Server-side units that start no server and no Redis: they belong to the fast loop. */
+const PURE_SERVER_TESTS = ['tests/server/sse-hub.test.ts', 'tests/server/backend-memory.test.ts'];
+/** Runs `npm run zip` (two production builds); `npm test` reuses its `.output` for the browser suites. */
+const BUILD_TESTS = ['tests/integration/zip.test.ts'];
+
+/**
+ * Three projects, each file in exactly one (`npx vitest --project unit` watches one):
+ * - unit: pure modules, the background with a fake browser and a fake fetch, the Vue components. No server, no Redis,
+ *   no build; `npm run test:fast` (with the type check) in well under a minute.
+ * - server: the reference server on a real port, Redis processes, the extension's code against a real server.
+ * - build: the store zips.
+ * Real browsers are vitest.e2e.config.ts.
+ */
 export default defineConfig({
   plugins: [vue(), WxtVitest()],
   test: {
     environment: 'happy-dom',
-    include: ['tests/unit/**/*.test.ts', 'tests/server/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     restoreMocks: true,
     setupFiles: ['tests/setup.ts'],
     // The background wiring tests import the whole entrypoint (1.5–3 s on a loaded 2-core machine) before they wait
     // for the badge: the default 5 s failed there. A hung test still fails, later.
     testTimeout: 15_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts', ...PURE_SERVER_TESTS],
+          // One module graph and one happy-dom per worker instead of per file: 90 s → 15 s on 2 loaded cores (the
+          // environment and the imports were 80% of it). Each test resets what it touches (fakeBrowser.reset(), real
+          // timers); `npx vitest run --project unit --isolate` checks that every file still passes alone.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['tests/server/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...PURE_SERVER_TESTS, ...BUILD_TESTS],
+        },
+      },
+      { extends: true, test: { name: 'build', include: BUILD_TESTS } },
+    ],
   },
 });

@@ -73,7 +73,10 @@ export function writeReport(results: BenchResults): string {
   return table;
 }
 
-/** Why a goal is missed, in words next to the numbers of this run, and what the legacy rows mean. */
+/**
+ * Which goals this run missed and by how much. What the code does (caps, throttles, the prepaint) is said in the code
+ * and docs/architecture.md, not restated here, where it would go stale.
+ */
 function getNotes(rows: Row[]): string[] {
   const notes: string[] = [];
   for (const r of rows) {
@@ -89,30 +92,5 @@ function getNotes(rows: Row[]): string[] {
       );
     }
   }
-  const cell = (prefix: string, browser: BenchBrowser) => rows.find((r) => r.metric.startsWith(prefix))?.cells[browser];
-  const firstSave = (browser: BenchBrowser) => fmt(cell('First Save', browser)?.beacon);
-  notes.push(
-    `- Popup: popup.html runs a 1 KB classic script in its head (entrypoints/popup-prepaint.ts) that paints the counts from`,
-    '  `storage.local` into the markup the popup had after its last mount (a plain list on the first open after install),',
-    '  then imports the Vue module, which mounts over it with the same markup. The floor page does the same storage read and',
-    '  writes five list items, so the ratio is what the first frame costs beyond the browser itself. Each first open is',
-    '  the first extension page of its own fresh profile; warm opens alternate popup and floor page in one profile.',
-    `- First Save after install → first stream request: ${firstSave('chromium')} ms in Chromium, ${firstSave('firefox')} ms in Firefox. In`,
-    '  Chromium the first `storage.managed` read after each browser start answers after about 3 s; Beacon used to wait for',
-    '  it (2,933 ms here before). Now the last known policy stands in after 100 ms (utils/settings/policy-source.ts).',
-    '- Not measured in Firefox: the background heap and the CPU time per event (WebDriver BiDi offers no heap reading or',
-    "  profiler for an extension's background page); they are Chromium figures from CDP. The rest of the sustained load",
-    '  (badge after it, notifications, popup during it) is measured in both. The CPU time is sampled over the first',
-    "  quarter of the load only: the profiler's 1 kHz sampling of the worker also slowed the pages opened after it.",
-    '- The badge renderer (utils/badge/badge-renderer.ts) makes up to 4 rounds of `action` calls at once, then one per',
-    '  16 ms. One `setTitle` per event, 1,000 a second, kept the browser busy enough to slow every extension page opened',
-    '  meanwhile.',
-  );
-  notes.push(
-    `- Without \`unread_count\` in the event (legacy servers), Beacon refetches the category's count: the first event at once,`,
-    `  then at most one request per 275 ms per category (a trailing request after the last event), so at any event rate the`,
-    `  badge is at most about 275 ms plus one round trip behind, at no more than 4 requests a second per category. With the`,
-    `  count in the payload, as docs/protocol.md recommends, the badge follows within milliseconds (the payload rows).`,
-  );
   return [...notes, ''];
 }

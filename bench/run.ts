@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --quick] [-- --runs N] [-- --browsers chromium,firefox]`: Beacon against the web app's original
  * strategy, in real Chromium and real Firefox in the same run, with the reference server on loopback. Writes
- * bench/results.json and bench/results.md. Figures are medians over the runs; each Beacon figure that has a baseline
- * counterpart is also given as a ratio measured in the same run and browser.
+ * bench/results.md (and bench/results.json with every figure, generated and not committed). Figures are medians over
+ * the runs; each Beacon figure that has a baseline counterpart is also given as a ratio measured in the same run and
+ * browser.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';

@@ -1,6 +1,9 @@
 /**
  * The short, fixed-seed reliability run: every fault once, in real Chromium (all of them) and Firefox (those its
  * automation allows), with the invariants of tests/reliability/soak.ts. `npm run soak` is the long, random one.
+ * The misbehaving-server faults of issue #14 (tests/reliability/hostile-faults.ts) are among them: this is their one
+ * real-browser run. `BEACON_FAULTS=rest-hang,odd-event-ids` runs only those (to measure one fault, e.g. against an
+ * older build with `BEACON_CHROME_EXTENSION_DIR`); `BEACON_BROWSERS=firefox` runs one browser.
  */
 import { describe, expect, it } from 'vitest';
 import { FAULTS } from '../reliability/faults';
@@ -18,13 +21,16 @@ function shuffled<T>(items: T[], random: () => number): T[] {
   }
   return copy;
 }
+const only = process.env.BEACON_FAULTS?.split(',');
 const ORDER = shuffled(
-  FAULTS.filter((fault) => !fault.soakOnly),
+  FAULTS.filter((fault) => !fault.soakOnly && (!only || only.includes(fault.name))),
   createRandom(SEED),
 );
+const browsers = process.env.BEACON_BROWSERS?.split(',') ?? ['chromium', 'firefox'];
+const runsIn = (browser: 'chromium' | 'firefox') => browsers.includes(browser) && hasBrowser(browser);
 const log = (line: string) => console.log(`[reliability] ${line}`);
 
-describe.skipIf(!hasBrowser('chromium'))('reliability, Chromium', () => {
+describe.skipIf(!runsIn('chromium'))('reliability, Chromium', () => {
   it(
     'recovers from every fault with the badge right, no storm, no flood, nothing lost',
     { timeout: 600_000 },
@@ -40,7 +46,7 @@ describe.skipIf(!hasBrowser('chromium'))('reliability, Chromium', () => {
   );
 });
 
-describe.skipIf(!hasBrowser('firefox'))('reliability, Firefox', () => {
+describe.skipIf(!runsIn('firefox'))('reliability, Firefox', () => {
   it('recovers from every server-side fault with the badge right and nothing lost', { timeout: 600_000 }, async () => {
     const faults = ORDER.filter((fault) => !fault.only && fault.name !== 'stall'); // the 45 s stall runs in Chromium and in the soak
     const report = await runSoak({ browser: 'firefox', seed: SEED, faults, scale: 'short', log });
