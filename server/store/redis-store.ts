@@ -1,7 +1,7 @@
 /**
  * The shared backend: everything in one Redis, so any instance answers any request (docs/deploying.md). Each user's
- * events are a Redis Stream; the SSE id is `<data set>.<stream entry id>`, increasing across instances because
- * Redis orders the entries. Counts change only inside Lua scripts (redis-scripts.ts), atomically. Live events reach
+ * events are a log of short lines with stream-style ids; the SSE id is `<data set>.<ms>-<seq>`, increasing across
+ * instances because Redis orders the lines (redis-scripts.ts). Counts change only inside Lua scripts (redis-scripts.ts), atomically. Live events reach
  * every instance through one pub/sub channel (redis-link.ts).
  */
 import { randomBytes } from 'node:crypto';
@@ -29,7 +29,7 @@ import {
   type UserSpec,
 } from './backend';
 import { RedisLink } from './redis-link';
-import { canReplayAfter, parseEventId, readLogState, toLogState } from './redis-log';
+import { canReplayAfter, parseEventId, readLastId } from './redis-log';
 import { LIST_SCRIPT, MARK_READ_SCRIPT, PUBLISH_SCRIPT, REPLAY_SCRIPT } from './redis-scripts';
 import { migrateLayout } from './redis-migration';
 import { RedisAccounts } from './redis-accounts';
@@ -40,7 +40,7 @@ import { DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_SESSION_TTL_MS } from './session
 export interface RedisStoreOptions {
   /** Prefix of every key and channel (default `beacon:`). */
   prefix?: string;
-  /** Events kept per user for replay: `XADD … MAXLEN ~ N` keeps at least N. */
+  /** Events kept per user for replay (exactly N lines of the log). */
   replayLimit?: number;
   itemLimit?: number;
   sessionTtlMs?: number;
@@ -104,12 +104,9 @@ export class RedisStore implements NotificationBackend {
     return store;
   }
 
-  /**
-   * Entries kept per log: the replay limit and one more, the last event a client saw before missing `replayLimit`
-   * (a client's id must still be in a trimmed log to be replayed, redis-log.ts). `MAXLEN ~` keeps at least that many.
-   */
+  /** Lines kept per log: a client that missed `replayLimit` events is at the newest line trimmed (redis-log.ts). */
   private get logLength(): number {
-    return (this.options.replayLimit ?? 100) + 1;
+    return this.options.replayLimit ?? 100;
   }
 
   private get redis() {
@@ -222,22 +219,22 @@ export class RedisStore implements NotificationBackend {
   }
 
   async latestEventId(username: string): Promise<string> {
-    const state = await this.link.run(() => readLogState(this.redis, this.key('log', username)));
-    return this.eventId(state.lastId);
+    return this.eventId(await this.link.run(() => readLastId(this.redis, this.key('log', username))));
   }
 
   async replaySince(username: string, lastEventId: string): Promise<ReplayResult> {
     const parsed = parseEventId(lastEventId);
-    const [info, ...entries] = (await this.link.run(() =>
+    const [[lastId, trimmedThrough], ...entries] = (await this.link.run(() =>
       this.redis.eval(
         REPLAY_SCRIPT,
-        1 + CATEGORIES.length,
+        2 + CATEGORIES.length,
         this.key('log', username),
+        this.key('unread', username),
         ...CATEGORIES.map((category) => this.key('items', username, category)),
         parsed?.entry ?? '0-0',
       ),
-    )) as [unknown[] | null, ...ReplayEntry[]];
-    const state = toLogState(info);
+    )) as [[string, string | null], ...ReplayEntry[]];
+    const state = { lastId, trimmedThrough };
     const resync: ReplayResult = { kind: 'resync', latestId: this.eventId(state.lastId) };
     if (!parsed || parsed.dataset !== this.dataset) return resync;
     // Newer than anything logged (forged, or from a Redis that lost its data), or events after it were trimmed.
