@@ -4,7 +4,7 @@
  * what the item does not already hold (its number, the count after it); replay rebuilds the event from the item,
  * byte for byte the event sent live.
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../server/store/redis-store';
 import { getClusterMissingReason, RedisCluster } from '../helpers/redis-cluster';
@@ -133,6 +133,32 @@ describe.skipIf(clusterMissing)(
         expect((await measureUser(cluster.url, node, 'mem4:')).kb).toBeLessThanOrEqual(25);
       } finally {
         node.disconnect();
+      }
+    });
+
+    it('moves layout 3 logs to lines on every master of the cluster, ids kept', async () => {
+      const prefix = 'mem5:';
+      const users = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay'];
+      const admin = new Cluster([{ host: '127.0.0.1', port: (await cluster.getMasterPorts())[0]! }]);
+      try {
+        for (const user of users) await admin.xadd(`${prefix}{${user}}:log`, '5-0', 't', '2', 'u', '0');
+        await admin.set(`${prefix}layout`, 3);
+        const store = await RedisStore.connect(cluster.url, { prefix });
+        try {
+          const dataset = (await store.latestEventId('ann')).split('.')[0]!;
+          for (const user of users) {
+            expect(await admin.type(`${prefix}{${user}}:log`)).toBe('list');
+            expect(await store.latestEventId(user)).toBe(`${dataset}.5-0`);
+            expect(await store.replaySince(user, `${dataset}.4-0`)).toEqual({
+              kind: 'replay',
+              events: [{ id: `${dataset}.5-0`, data: '{"notice_type":2,"unread_count":0,"kind":"read"}' }],
+            });
+          }
+        } finally {
+          await store.close();
+        }
+      } finally {
+        admin.disconnect();
       }
     });
   },
