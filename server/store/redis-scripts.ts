@@ -50,7 +50,8 @@ end`;
  * Adds an unread item, drops the oldest beyond the limit, logs the event (LOG_APPEND) and fans it out.
  * KEYS: items list, unread hash, event log, item id counter, unread index of the category.
  * ARGV: category, the stored item after its number (see ITEM_NUMBER), event JSON after its id up to `"unread_count":`, item limit, replay
- * limit, fan-out channel, username, notice type. Returns { item id, stream entry id, unread count }.
+ * limit, fan-out channel, username, notice type, 'PUBLISH' or 'SPUBLISH' (a cluster: the channel is in the user's
+ * slot, redis-shard-channels.ts). Returns { item id, log entry id, unread count }.
  */
 export const PUBLISH_SCRIPT = `
 ${ITEM_NUMBER}
@@ -68,24 +69,24 @@ end
 local data = '{"id":"' .. itemId .. '",' .. ARGV[3] .. unread .. '}'
 -- The log keeps what the item does not: which item (by number) and the count after it (see REPLAY_SCRIPT).
 local entry = logAppend(KEYS[3], KEYS[2], ARGV[5], ARGV[8] .. ' ' .. number .. ' ' .. unread)
-redis.call('PUBLISH', ARGV[6], entry .. '\\n' .. data .. '\\n' .. ARGV[7])
+redis.call(ARGV[9], ARGV[6], entry .. '\\n' .. data .. '\\n' .. ARGV[7])
 return { itemId, entry, unread }
 `;
 
 /**
  * Marks items read (all of the category, or the listed ids) and, when any changed, logs and fans out the
  * `kind: "read"` event with the new count. KEYS: unread index of the category, unread hash, event log.
- * ARGV: category, notice type, replay limit, fan-out channel, username, 'all' or 'ids', ids…
+ * ARGV: category, notice type, replay limit, fan-out channel, username, 'PUBLISH' or 'SPUBLISH', 'all' or 'ids', ids…
  * Returns { changed count, stream entry id or '', unread count }.
  */
 export const MARK_READ_SCRIPT = `
 ${LOG_APPEND}
 local changed = 0
-if ARGV[6] == 'all' then
+if ARGV[7] == 'all' then
   changed = redis.call('SCARD', KEYS[1])
   redis.call('DEL', KEYS[1])
 else
-  for i = 7, #ARGV do
+  for i = 8, #ARGV do
     local number = string.match(ARGV[i], '^n%-(%d+)$')
     if number then changed = changed + redis.call('SREM', KEYS[1], number) end
   end
@@ -94,7 +95,7 @@ if changed == 0 then return { 0, '', 0 } end
 local unread = redis.call('HINCRBY', KEYS[2], ARGV[1], -changed)
 local data = '{"notice_type":' .. ARGV[2] .. ',"unread_count":' .. unread .. ',"kind":"read"}'
 local entry = logAppend(KEYS[3], KEYS[2], ARGV[3], ARGV[2] .. ' ' .. unread)
-redis.call('PUBLISH', ARGV[4], entry .. '\\n' .. data .. '\\n' .. ARGV[5])
+redis.call(ARGV[6], ARGV[4], entry .. '\\n' .. data .. '\\n' .. ARGV[5])
 return { changed, entry, unread }
 `;
 

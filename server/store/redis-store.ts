@@ -35,6 +35,7 @@ import { migrateLayout } from './redis-migration';
 import { RedisAccounts } from './redis-accounts';
 import { formatStoredItemTail, parseStoredItem } from './redis-item';
 import { getUserKey, type UserKeyKind } from './redis-keys';
+import { getAllShardChannels, getShardChannel } from './redis-shard-channels';
 import { DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_SESSION_TTL_MS } from './session-store';
 
 export interface RedisStoreOptions {
@@ -75,7 +76,7 @@ export class RedisStore implements NotificationBackend {
     this.prefix = options.prefix ?? 'beacon:';
     this.eventsChannel = `${this.prefix}events`;
     this.revokeChannel = `${this.prefix}revoke`;
-    this.link = new RedisLink(url, [this.eventsChannel, this.revokeChannel], {
+    this.link = new RedisLink(url, [this.eventsChannel, this.revokeChannel], () => getAllShardChannels(this.prefix), {
       message: (channel, text) => this.handleMessage(channel, text),
       up: () => this.loadDataset(),
       interrupted: () => {
@@ -162,9 +163,10 @@ export class RedisStore implements NotificationBackend {
         `${fieldsJson},"unread_count":`,
         this.options.itemLimit ?? 1000,
         this.logLength,
-        this.eventsChannel,
+        this.getEventsChannel(username),
         username,
         notification.notice_type,
+        this.publishCommand,
       ),
     )) as [string, string, number];
     const item: Item = { id: itemId, ...fields, read: false };
@@ -202,8 +204,9 @@ export class RedisStore implements NotificationBackend {
         category,
         getNoticeType(category),
         this.logLength,
-        this.eventsChannel,
+        this.getEventsChannel(username),
         username,
+        this.publishCommand,
         ids ? 'ids' : 'all',
         ...(ids ?? []),
       ),
@@ -316,7 +319,7 @@ export class RedisStore implements NotificationBackend {
     // `entry \n data \n username`: the entry id and the JSON have no raw newline, a username might.
     const first = text.indexOf('\n');
     const second = text.indexOf('\n', first + 1);
-    if (channel === this.eventsChannel) {
+    if (channel === this.eventsChannel || channel.startsWith(`${this.eventsChannel}{`)) {
       const event = { id: this.eventId(text.slice(0, first)), data: text.slice(first + 1, second) };
       for (const listener of this.listeners) listener(text.slice(second + 1), event);
     } else if (channel === this.revokeChannel) {
@@ -334,6 +337,18 @@ export class RedisStore implements NotificationBackend {
     await this.redis.set(key, randomBytes(6).toString('hex'), 'NX');
     this.dataset = (await this.redis.get(key)) ?? '';
     await migrateLayout(this.redis, this.prefix, this.link.cluster);
+  }
+
+  /**
+   * Fan-out: on a cluster sharded pub/sub, on the channel of the user's slot (only that shard carries the event);
+   * on a standalone Redis the one classic channel.
+   */
+  private getEventsChannel(username: string): string {
+    return this.link.cluster ? getShardChannel(this.prefix, this.key('user', username)) : this.eventsChannel;
+  }
+
+  private get publishCommand(): string {
+    return this.link.cluster ? 'SPUBLISH' : 'PUBLISH';
   }
 
   private eventId(entry: string): string {
