@@ -1,8 +1,8 @@
 /**
  * The shared backend: everything in one Redis, so any instance answers any request (docs/deploying.md). Each user's
  * events are a log of short lines with stream-style ids; the SSE id is `<data set>.<ms>-<seq>`, increasing across
- * instances because Redis orders the lines (redis-scripts.ts). Counts change only inside Lua scripts (redis-scripts.ts), atomically. Live events reach
- * every instance through one pub/sub channel (redis-link.ts).
+ * instances because Redis orders the lines. Counts change only inside Lua scripts (redis-scripts.ts), atomically.
+ * Live events reach every instance through pub/sub, sharded on a cluster (redis-link.ts).
  */
 import { randomBytes } from 'node:crypto';
 import {
