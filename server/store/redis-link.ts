@@ -138,6 +138,9 @@ export class RedisLink {
       retryDelayOnClusterDown: 200,
       retryDelayOnTryAgain: 200,
       slotsRefreshTimeout: 2000,
+      // A reshard moves slots without a MOVED reaching an instance that sends nothing there: ask every 2 s (one
+      // `CLUSTER SLOTS`), so the sharded subscribers follow within that (the 'refresh' handler below).
+      slotsRefreshInterval: 2000,
       redisOptions: {
         ...CONNECTION_OPTIONS,
         username: decodeURIComponent(url.username) || undefined,
@@ -154,6 +157,10 @@ export class RedisLink {
       },
       () => this.lost(),
     );
+    // ioredis refreshes its slot map on MOVED and every 2 s: a slot that moved is no longer subscribed.
+    cluster.on('refresh', () => {
+      if (this.live && !this.shardSubscribers?.matches(cluster.slots)) this.lost();
+    });
     return this.watch(cluster);
   }
 

@@ -1,15 +1,17 @@
 /**
  * Sharded pub/sub's subscribers on Redis Cluster: one connection per master of the slot map, each `SSUBSCRIBE`d to
  * the events channel of every slot that master serves (redis-shard-channels.ts). A message published with
- * `SPUBLISH` goes to its shard's nodes only, so these connections follow the slots: any of them lost reports an
- * interruption, and the link subscribes all again from the slot map of the moment (after a failover, the promoted
- * replica's). ioredis's own `shardedSubscribers` was tried first: its first subscriptions sometimes hung until the
+ * `SPUBLISH` goes to its shard's nodes only, so these connections follow the slots: any of them lost, or a slot
+ * map that moved a slot (a failover, a reshard: `matches`), is an interruption, and the link subscribes all again
+ * from the slot map of the moment. ioredis's own `shardedSubscribers` was tried first: its first subscriptions sometimes hung until the
  * command timeout (a race between its two ways of connecting a subscriber), so this is the small, explicit version.
  */
 import { Redis, type RedisOptions } from 'ioredis';
 
 export class ShardSubscribers {
   private connections: Redis[] = [];
+  /** The master of each slot when subscribed. */
+  private masters: string[] = [];
 
   constructor(
     private readonly options: RedisOptions,
@@ -21,6 +23,7 @@ export class ShardSubscribers {
   /** Drops the current connections and subscribes anew; `slots[slot][0]` is the slot's master, `host:port`. */
   async subscribe(slots: string[][]): Promise<void> {
     this.stop();
+    this.masters = slots.map((nodes) => nodes?.[0] ?? '');
     const slotsOfMaster = new Map<string, number[]>();
     slots.forEach((nodes, slot) => {
       const master = nodes?.[0];
@@ -47,6 +50,11 @@ export class ShardSubscribers {
       await Promise.all(owned.map((slot) => connection.ssubscribe(channels[slot]!)));
     });
     await Promise.all(subscriptions);
+  }
+
+  /** Whether every slot is still where it was when subscribed (a reshard or a failover moves some). */
+  matches(slots: string[][]): boolean {
+    return this.masters.length === slots.length && slots.every((nodes, slot) => nodes?.[0] === this.masters[slot]);
   }
 
   stop(): void {

@@ -93,6 +93,27 @@ describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missi
     }
   });
 
+  it('a slot moved to another master (reshard): streams end, the event is replayed, live events follow the slot', async () => {
+    const [a, b] = await startPair(cluster.url);
+    const onB = await stream(b);
+    await onB.waitFor(': connected');
+    await publish(a, { username: 'alice', notice_type: 0, title: 'before move' });
+    const [before] = getEventIds(await onB.waitFor('"title":"before move"'));
+    await moveSlot('{alice}');
+    expect((await publish(a, { username: 'alice', notice_type: 0, title: 'moved' })).status).toBe(201);
+    // b's subscription was on the old master: it must notice (its streams end), not wait for an event that never comes.
+    await onB.ended;
+    const started = Date.now();
+    while ((await fetch(`${b.url}/healthz`)).status !== 200) {
+      expect(Date.now() - started, 'instance back within 15 s').toBeLessThan(15_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const resumed = await stream(b, { ...auth(ALICE.token), 'Last-Event-ID': before! });
+    await resumed.waitFor('"title":"moved"');
+    expect((await publish(a, { username: 'alice', notice_type: 0, title: 'after move' })).status).toBe(201);
+    await resumed.waitFor('"title":"after move"');
+  }, 30_000);
+
   it('answers a publish 503 with Retry-After, not 201, when the shard replica does not confirm it in time', async () => {
     const [a] = await startPair(cluster.url);
     const { replicas } = await cluster.getShard('{alice}');
@@ -174,6 +195,30 @@ describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missi
     expect(await getUnreadCount(a, 'stars')).toBe(3);
   }, 60_000);
 });
+
+/** Moves the slot of `key` to another master, keys and all (what `redis-cli --cluster reshard` does for one slot). */
+async function moveSlot(key: string): Promise<void> {
+  const { master } = await cluster.getShard(key);
+  const masters = await cluster.getMasterPorts();
+  const target = masters.find((port) => port !== master)!;
+  const nodes = new Map(masters.map((port) => [port, new Redis({ host: '127.0.0.1', port })]));
+  try {
+    const source = nodes.get(master)!;
+    const destination = nodes.get(target)!;
+    const slot = Number(await source.call('CLUSTER', 'KEYSLOT', key));
+    const sourceId = String(await source.call('CLUSTER', 'MYID'));
+    const targetId = String(await destination.call('CLUSTER', 'MYID'));
+    await destination.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', sourceId);
+    await source.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', targetId);
+    const keys = (await source.call('CLUSTER', 'GETKEYSINSLOT', slot, 1000)) as string[];
+    if (keys.length > 0) await source.call('MIGRATE', '127.0.0.1', target, '', 0, 5000, 'KEYS', ...keys);
+    for (const node of [destination, source, ...nodes.values()]) {
+      await node.call('CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
+    }
+  } finally {
+    for (const node of nodes.values()) node.disconnect();
+  }
+}
 
 /** Calls of PUBLISH and SPUBLISH a node has run (`INFO commandstats`, scripts' calls included). */
 async function getPublishCalls(port: number): Promise<{ publish: number; spublish: number }> {
