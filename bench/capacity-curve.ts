@@ -12,6 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import type { ServerProcess } from '../tests/drivers/server-cluster';
 import { RedisCluster } from '../tests/helpers/redis-cluster';
 import { RedisProcess } from '../tests/helpers/redis-server';
+import { RedisStore } from '../server/store/redis-store';
 import { LoadClient, publish, startInstances, USER } from './redis-load';
 import { now, percentile, round } from './stats';
 
@@ -95,14 +96,16 @@ async function measureCurve(shards: 1 | 3, targets: number[], publishes: number)
 
 /** Redis CPU per 1000 events on each node of a 3-shard cluster, as `M*` (the publishing master), `M`, `r` (replicas). */
 interface PubSubCost {
-  mechanism: 'PUBLISH' | 'SPUBLISH';
+  mechanism: string;
   cpuMsPer1000: string;
 }
 
 /**
  * What fan-out costs each node of a 3-shard cluster: 20,000 events of 300 bytes published on one master, received
  * by two subscribers (two instances). Classic `PUBLISH` with subscribers on the other masters (a cluster forwards it
- * to every node); sharded `SPUBLISH` to a channel of the publishing shard with both subscribers on it.
+ * to every node); sharded `SPUBLISH` to a channel of the publishing shard with both subscribers on it. Then the
+ * server's own publish (the script and its `SPUBLISH`), 6,000 events for 300 users spread over the shards, received
+ * by two store instances.
  */
 async function measurePubSubCost(): Promise<PubSubCost[]> {
   const cluster = await RedisCluster.start(3);
@@ -126,7 +129,14 @@ async function measurePubSubCost(): Promise<PubSubCost[]> {
         }),
       );
     const publisher = connect(origin);
-    const run = async (mechanism: PubSubCost['mechanism'], channel: string, ports: number[]) => {
+    const perNode = (before: number[], after: number[], count: number) =>
+      cluster.ports
+        .map((port, i) => {
+          const role = port === origin ? 'M*' : masters.includes(port) ? 'M' : 'r';
+          return `${role} ${round(((after[i]! - before[i]!) * 1000) / (count / 1000), 1)}`;
+        })
+        .join(', ');
+    const run = async (mechanism: 'PUBLISH' | 'SPUBLISH', channel: string, ports: number[]) => {
       let received = 0;
       for (const port of ports) {
         const subscriber = connect(port);
@@ -142,12 +152,32 @@ async function measurePubSubCost(): Promise<PubSubCost[]> {
         );
       }
       while (received < events * ports.length) await new Promise((resolve) => setTimeout(resolve, 50));
-      const after = await readCpu();
-      const perNode = cluster.ports.map((port, i) => {
-        const role = port === origin ? 'M*' : masters.includes(port) ? 'M' : 'r';
-        return `${role} ${round(((after[i]! - before[i]!) * 1000) / (events / 1000), 1)}`;
-      });
-      return { mechanism, cpuMsPer1000: perNode.join(', ') };
+      return { mechanism, cpuMsPer1000: perNode(before, await readCpu(), events) };
+    };
+    const runServer = async (): Promise<PubSubCost> => {
+      const count = 6000;
+      const stores = await Promise.all(
+        [0, 1].map(() => RedisStore.connect(cluster.url, { prefix: 'cost:', waitReplicas: 0 })),
+      );
+      try {
+        let received = 0;
+        for (const store of stores) store.onEvent(() => received++);
+        const before = await readCpu();
+        for (let i = 0; i < count; i += 100) {
+          await Promise.all(
+            Array.from({ length: 100 }, (_, j) =>
+              stores[0]!.publish(`user ${(i + j) % 300}`, { notice_type: 0, content: message }),
+            ),
+          );
+        }
+        while (received < count * 2) await new Promise((resolve) => setTimeout(resolve, 50));
+        return {
+          mechanism: 'server publish (script + SPUBLISH), 300 users',
+          cpuMsPer1000: perNode(before, await readCpu(), count),
+        };
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
     };
     let channel = '';
     for (let i = 0; !channel; i++)
@@ -155,6 +185,7 @@ async function measurePubSubCost(): Promise<PubSubCost[]> {
     return [
       await run('PUBLISH', 'events', [masters[1]!, masters[2]!]),
       await run('SPUBLISH', channel, [origin, origin]),
+      await runServer(),
     ];
   } finally {
     for (const client of clients) client.disconnect();
@@ -208,9 +239,10 @@ function formatCurve({ rows, pubsub }: CapacityCurve, publishes: number): string
     '|---|---|',
     ...pubsub.map((cost) => `| ${cost.mechanism} | ${cost.cpuMsPer1000} |`),
     '',
-    '- Classic `PUBLISH` (what the server uses) is forwarded to every node of the cluster, so every node pays for every',
-    '  event: fan-out does not scale with shards. Sharded `SPUBLISH` costs only the publishing shard (its master and its',
-    '  replica), so total fan-out capacity grows with shards (docs/deploying.md).',
+    '- Classic `PUBLISH` is forwarded to every node of the cluster, so every node pays for every event: fan-out does',
+    '  not scale with shards. Sharded `SPUBLISH` (what the server uses on a cluster) costs only the publishing shard (its',
+    "  master and its replica), so total fan-out capacity grows with shards (docs/deploying.md). The server's row is the",
+    '  whole publish (items, counts, log and fan-out) with users on every shard: each shard carries its own users.',
     END,
   ];
   return lines.join('\n');

@@ -6,7 +6,7 @@
 import type { Category } from '../../utils/protocol/categories';
 
 /** The key layout this code writes (the `layout` key; redis-migration.ts moves older ones). */
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 /** Per-user kinds of key. */
 export type UserKeyKind = 'user' | 'items' | 'unread-ids' | 'unread' | 'log' | 'item-seq' | 'sessions' | 'session-seq';

@@ -3,17 +3,22 @@
  * connection can do nothing else). One pair per instance, whatever the number of streams it holds.
  *
  * `--redis` may name a standalone Redis or any node of a Redis Cluster: `connect` asks the node (`INFO cluster`).
- * On a cluster, commands go through ioredis's `Cluster` (it follows the slots and failovers), and the subscriber is a
- * plain connection to one node: a cluster delivers a classic `PUBLISH` to subscribers on every node, and when that
- * node is lost the subscriber moves to another one the cluster knows.
+ * On a cluster, commands go through ioredis's `Cluster` (it follows the slots and failovers). Events use sharded
+ * pub/sub: one subscriber connection per master, subscribed to the events channel of each of its slots
+ * (redis-shard-subscribers.ts), made again after every interruption; before the link counts as up, a probe through
+ * each master's channel must come back.
+ * The rarer revocations stay classic `PUBLISH`, to a plain connection to one node (a cluster delivers a classic
+ * message on every node); when that node is lost it moves to another one the cluster knows.
  *
  * Pub/sub delivers at most once: a message sent while the subscriber is disconnected is gone. So when either
  * connection is lost the store reports an interruption (the server ends its streams, clients reconnect with
  * Last-Event-ID and replay from the log, which is in Redis and complete), and new requests get 503 until both are
  * back and subscribed again. ioredis reconnects by itself with a capped backoff.
  */
+import { randomBytes } from 'node:crypto';
 import { Cluster, Redis, ReplyError, type RedisOptions } from 'ioredis';
 import { BackendUnavailableError } from './backend';
+import { ShardSubscribers } from './redis-shard-subscribers';
 
 export interface RedisLinkHandlers {
   /** A message on a subscribed channel. */
@@ -24,6 +29,10 @@ export interface RedisLinkHandlers {
   interrupted: () => void;
   log: (line: string) => void;
 }
+
+/** Marks a probe message (an event starts with its log id, a digit). */
+const PROBE = 'probe:';
+const PROBE_TIMEOUT_MS = 2000;
 
 const RETRY_DELAY = (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 5), 2000);
 
@@ -49,12 +58,17 @@ export class RedisLink {
   private nodes: string[] = [];
   private clusterMode = false;
   private subscribed = false;
+  private shardSubscribers: ShardSubscribers | null = null;
+  /** Probes sent through the sharded channels, not yet back: nonce → its callback. */
+  private readonly probes = new Map<string, () => void>();
   private live = false;
   private closing = false;
 
   constructor(
     private readonly url: string,
     private readonly channels: string[],
+    /** The sharded events channels, subscribed on a cluster. */
+    private readonly shardChannels: () => string[],
     private readonly handlers: RedisLinkHandlers,
   ) {}
 
@@ -107,6 +121,7 @@ export class RedisLink {
   async close(): Promise<void> {
     this.closing = true;
     this.live = false;
+    this.shardSubscribers?.stop();
     const clients = [this.client, this.subscriber].filter((client) => client !== null);
     await Promise.allSettled(clients.map((client) => client.quit()));
     for (const client of clients) client.disconnect();
@@ -123,6 +138,9 @@ export class RedisLink {
       retryDelayOnClusterDown: 200,
       retryDelayOnTryAgain: 200,
       slotsRefreshTimeout: 2000,
+      // A reshard moves slots without a MOVED reaching an instance that sends nothing there: ask every 2 s (one
+      // `CLUSTER SLOTS`), so the sharded subscribers follow within that (the 'refresh' handler below).
+      slotsRefreshInterval: 2000,
       redisOptions: {
         ...CONNECTION_OPTIONS,
         username: decodeURIComponent(url.username) || undefined,
@@ -130,7 +148,52 @@ export class RedisLink {
         tls,
       },
     });
+    this.shardSubscribers = new ShardSubscribers(
+      cluster.options.redisOptions ?? {},
+      this.shardChannels,
+      (channel, text) => {
+        if (!text.startsWith(PROBE)) this.handlers.message(channel, text);
+        else this.probes.get(text.slice(PROBE.length))?.();
+      },
+      () => this.lost(),
+    );
+    // ioredis refreshes its slot map on MOVED and every 2 s: a slot that moved is no longer subscribed.
+    cluster.on('refresh', () => {
+      if (this.live && !this.shardSubscribers?.matches(cluster.slots)) this.lost();
+    });
     return this.watch(cluster);
+  }
+
+  /**
+   * Sends one message through the events channel of one slot of each master and waits for each to come back to this
+   * instance: the sharded subscribers are connected and subscribed where the slots are now.
+   */
+  private async probeShards(cluster: Cluster): Promise<void> {
+    const slots = cluster.slots;
+    const slotOfMaster = new Map<string, number>();
+    slots.forEach((nodes, slot) => {
+      if (nodes?.[0] && !slotOfMaster.has(nodes[0])) slotOfMaster.set(nodes[0], slot);
+    });
+    const channels = this.shardChannels();
+    const arrivals = [...slotOfMaster.values()].map(async (slot) => {
+      const nonce = randomBytes(8).toString('hex');
+      const arrived = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no sharded subscriber for slot ${slot}`)), PROBE_TIMEOUT_MS);
+        this.probes.set(nonce, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      try {
+        await cluster.spublish(channels[slot]!, PROBE + nonce);
+        await arrived;
+      } finally {
+        this.probes.delete(nonce);
+      }
+    });
+    const results = await Promise.allSettled(arrivals);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 
   /** The subscriber on the URL's node, or on a cluster on the next node known to be there. */
@@ -191,7 +254,11 @@ export class RedisLink {
         await this.subscriber.subscribe(...this.channels);
         this.subscribed = true;
       }
-      if (this.client instanceof Cluster) await this.client.get(this.channels[0]!); // every slot served again?
+      if (this.client instanceof Cluster) {
+        await this.client.get(this.channels[0]!); // every slot served again?
+        await this.shardSubscribers!.subscribe(this.client.slots);
+        await this.probeShards(this.client);
+      }
       await this.handlers.up();
     } catch {
       if (this.clusterMode) setTimeout(() => void this.resume(), 500);

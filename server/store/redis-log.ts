@@ -1,18 +1,15 @@
 /**
- * Reading a user's event log, a Redis Stream: what the newest entry is, whether entries were trimmed, and the
- * entries after an id. Entry ids are `<ms>-<seq>`, ordered by Redis across every instance that adds to the stream.
+ * Reading a user's event log (a list of lines, LOG_APPEND in redis-scripts.ts): what the newest entry is, whether
+ * entries were trimmed, and which. Entry ids are `<ms>-<seq>`, ordered by Redis across every instance that adds to
+ * the log (each line is added by a script, alone).
  */
 import type { Cluster, Redis } from 'ioredis';
-
-const EMPTY_LOG: LogState = { lastId: '0-0', firstId: null, trimmed: false };
 
 export interface LogState {
   /** The newest id ever added (`0-0` for a user without events). */
   lastId: string;
-  /** The oldest id still kept, or null when the log is empty. */
-  firstId: string | null;
-  /** Whether `MAXLEN` has trimmed entries away (more were added than are kept). */
-  trimmed: boolean;
+  /** The id of the newest line trimmed away, or null when the log was never trimmed. */
+  trimmedThrough: string | null;
 }
 
 /** Splits `<data set>.<ms>-<seq>`; null for anything else (an id of the memory store, garbage). */
@@ -29,34 +26,17 @@ function compareEntryIds(a: string, b: string): number {
 }
 
 /**
- * Whether a client whose last event is `lastId` can be given everything after it: the id was logged, and it is still
- * in the log when the log was trimmed (`MAXLEN` trims from the oldest end, so everything after a kept id is kept).
- * A client whose id was the last one trimmed gets resync too, though nothing after it is missing: the log does not
- * tell which id came right before the oldest one kept.
+ * Whether a client whose last event is `lastId` can be given everything after it: the id was logged, and nothing
+ * after it was trimmed (the log trims from the oldest end, so a client at or after the newest line trimmed has all
+ * it missed still in the log).
  */
 export function canReplayAfter(lastId: string, state: LogState): boolean {
   if (compareEntryIds(lastId, state.lastId) > 0) return false;
-  return !state.trimmed || (state.firstId !== null && compareEntryIds(lastId, state.firstId) >= 0);
+  return state.trimmedThrough === null || compareEntryIds(lastId, state.trimmedThrough) >= 0;
 }
 
-export async function readLogState(redis: Redis | Cluster, log: string): Promise<LogState> {
-  try {
-    return toLogState((await redis.xinfo('STREAM', log)) as unknown[]);
-  } catch (error) {
-    if (/no such key/i.test((error as Error).message)) return EMPTY_LOG;
-    throw error;
-  }
-}
-
-/** The state from `XINFO STREAM`'s reply; null (no log yet) is an empty log. */
-export function toLogState(info: unknown[] | null): LogState {
-  if (!info) return EMPTY_LOG;
-  const fields = new Map<string, unknown>();
-  for (let i = 0; i + 1 < info.length; i += 2) fields.set(String(info[i]), info[i + 1]);
-  const first = fields.get('first-entry') as [string, unknown] | null | undefined;
-  return {
-    lastId: String(fields.get('last-generated-id') ?? '0-0'),
-    firstId: first ? first[0] : null,
-    trimmed: Number(fields.get('entries-added') ?? 0) > Number(fields.get('length') ?? 0),
-  };
+/** The newest id in the log (`0-0` for a user without events). */
+export async function readLastId(redis: Redis | Cluster, log: string): Promise<string> {
+  const line = await redis.lindex(log, -1);
+  return line ? line.slice(0, line.indexOf(' ')) : '0-0';
 }

@@ -6,13 +6,15 @@
  * - Layout 2 moved the read flags out of the items into a set of unread item numbers (issue #22 point 5).
  * - Layout 3 put each user's keys in one hash slot (`<prefix>{<user>}:<kind>`, for Redis Cluster), made the item
  *   counter per user (starting at the old shared counter, so no id is given twice) and ordered sessions by expiry.
+ * - Layout 4 moved each user's log from a Redis Stream to a list of lines (a fifth of a user's memory less), ids
+ *   kept. It runs on a cluster too, on the keys of every master.
  *
- * Only a standalone Redis can hold an older layout (the cluster support came with layout 3): to move such data to a
- * cluster, start this version once on the single Redis, then move the keys.
+ * Only a standalone Redis can hold a layout before 3 (the cluster support came with layout 3): to move such data to
+ * a cluster, start this version once on the single Redis, then move the keys.
  */
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { getSessionKey, LAYOUT_VERSION } from './redis-keys';
-import { MIGRATE_ITEMS_SCRIPT } from './redis-scripts';
+import { MIGRATE_ITEMS_SCRIPT, MIGRATE_LOG_SCRIPT } from './redis-scripts';
 
 /** Brings the data set to LAYOUT_VERSION. A cluster holding an older layout is refused (see above). */
 export async function migrateLayout(redis: Redis | Cluster, prefix: string, cluster: boolean): Promise<void> {
@@ -21,12 +23,15 @@ export async function migrateLayout(redis: Redis | Cluster, prefix: string, clus
   const version = Number(found ?? 0);
   if (version >= LAYOUT_VERSION) return;
   if (cluster) {
-    if (found !== null) throw new Error(`the data set has key layout ${version}: migrate it on a single Redis first`);
+    if (found !== null && version < 3) {
+      throw new Error(`the data set has key layout ${version}: migrate it on a single Redis first`);
+    }
   } else {
     const standalone = redis as Redis;
     if (version < 2) await migrateItemFlags(standalone, prefix);
-    await moveToUserSlots(standalone, prefix);
+    if (version < 3) await moveToUserSlots(standalone, prefix);
   }
+  if (found !== null || !cluster) await moveLogsToLists(redis, prefix);
   await redis.set(versionKey, LAYOUT_VERSION);
 }
 
@@ -58,6 +63,17 @@ async function moveToUserSlots(redis: Redis, prefix: string): Promise<void> {
       if (kind === 'sessions') await reorderSessions(redis, prefix, key, target);
       else await redis.renamenx(key, target).catch(ignoreMissing);
       if (kind === 'user') await redis.set(`${prefix}{${userPart}}:item-seq`, itemSeq, 'NX');
+    }
+  }
+}
+
+/** Layout 3 → 4: every user's log, on every master of a cluster (MIGRATE_LOG_SCRIPT). */
+async function moveLogsToLists(redis: Redis | Cluster, prefix: string): Promise<void> {
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const node of nodes) {
+    for (const key of await scanKeys(node, `${escapeGlob(prefix)}{*}:log`)) {
+      const userPart = key.slice(prefix.length + 1, -'}:log'.length);
+      await redis.eval(MIGRATE_LOG_SCRIPT, 2, key, `${prefix}{${userPart}}:unread`);
     }
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The shared backend: everything in one Redis, so any instance answers any request (docs/deploying.md). Each user's
- * events are a Redis Stream; the SSE id is `<data set>.<stream entry id>`, increasing across instances because
- * Redis orders the entries. Counts change only inside Lua scripts (redis-scripts.ts), atomically. Live events reach
- * every instance through one pub/sub channel (redis-link.ts).
+ * events are a log of short lines with stream-style ids; the SSE id is `<data set>.<ms>-<seq>`, increasing across
+ * instances because Redis orders the lines. Counts change only inside Lua scripts (redis-scripts.ts), atomically.
+ * Live events reach every instance through pub/sub, sharded on a cluster (redis-link.ts).
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -29,18 +29,19 @@ import {
   type UserSpec,
 } from './backend';
 import { RedisLink } from './redis-link';
-import { canReplayAfter, parseEventId, readLogState, toLogState } from './redis-log';
+import { canReplayAfter, parseEventId, readLastId } from './redis-log';
 import { LIST_SCRIPT, MARK_READ_SCRIPT, PUBLISH_SCRIPT, REPLAY_SCRIPT } from './redis-scripts';
 import { migrateLayout } from './redis-migration';
 import { RedisAccounts } from './redis-accounts';
 import { formatStoredItemTail, parseStoredItem } from './redis-item';
 import { getUserKey, type UserKeyKind } from './redis-keys';
+import { getAllShardChannels, getShardChannel } from './redis-shard-channels';
 import { DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_SESSION_TTL_MS } from './session-store';
 
 export interface RedisStoreOptions {
   /** Prefix of every key and channel (default `beacon:`). */
   prefix?: string;
-  /** Events kept per user for replay: `XADD … MAXLEN ~ N` keeps at least N. */
+  /** Events kept per user for replay (exactly N lines of the log). */
   replayLimit?: number;
   itemLimit?: number;
   sessionTtlMs?: number;
@@ -75,7 +76,7 @@ export class RedisStore implements NotificationBackend {
     this.prefix = options.prefix ?? 'beacon:';
     this.eventsChannel = `${this.prefix}events`;
     this.revokeChannel = `${this.prefix}revoke`;
-    this.link = new RedisLink(url, [this.eventsChannel, this.revokeChannel], {
+    this.link = new RedisLink(url, [this.eventsChannel, this.revokeChannel], () => getAllShardChannels(this.prefix), {
       message: (channel, text) => this.handleMessage(channel, text),
       up: () => this.loadDataset(),
       interrupted: () => {
@@ -104,12 +105,9 @@ export class RedisStore implements NotificationBackend {
     return store;
   }
 
-  /**
-   * Entries kept per log: the replay limit and one more, the last event a client saw before missing `replayLimit`
-   * (a client's id must still be in a trimmed log to be replayed, redis-log.ts). `MAXLEN ~` keeps at least that many.
-   */
+  /** Lines kept per log: a client that missed `replayLimit` events is at the newest line trimmed (redis-log.ts). */
   private get logLength(): number {
-    return (this.options.replayLimit ?? 100) + 1;
+    return this.options.replayLimit ?? 100;
   }
 
   private get redis() {
@@ -165,9 +163,10 @@ export class RedisStore implements NotificationBackend {
         `${fieldsJson},"unread_count":`,
         this.options.itemLimit ?? 1000,
         this.logLength,
-        this.eventsChannel,
+        this.getEventsChannel(username),
         username,
         notification.notice_type,
+        this.publishCommand,
       ),
     )) as [string, string, number];
     const item: Item = { id: itemId, ...fields, read: false };
@@ -205,8 +204,9 @@ export class RedisStore implements NotificationBackend {
         category,
         getNoticeType(category),
         this.logLength,
-        this.eventsChannel,
+        this.getEventsChannel(username),
         username,
+        this.publishCommand,
         ids ? 'ids' : 'all',
         ...(ids ?? []),
       ),
@@ -222,22 +222,22 @@ export class RedisStore implements NotificationBackend {
   }
 
   async latestEventId(username: string): Promise<string> {
-    const state = await this.link.run(() => readLogState(this.redis, this.key('log', username)));
-    return this.eventId(state.lastId);
+    return this.eventId(await this.link.run(() => readLastId(this.redis, this.key('log', username))));
   }
 
   async replaySince(username: string, lastEventId: string): Promise<ReplayResult> {
     const parsed = parseEventId(lastEventId);
-    const [info, ...entries] = (await this.link.run(() =>
+    const [[lastId, trimmedThrough], ...entries] = (await this.link.run(() =>
       this.redis.eval(
         REPLAY_SCRIPT,
-        1 + CATEGORIES.length,
+        2 + CATEGORIES.length,
         this.key('log', username),
+        this.key('unread', username),
         ...CATEGORIES.map((category) => this.key('items', username, category)),
         parsed?.entry ?? '0-0',
       ),
-    )) as [unknown[] | null, ...ReplayEntry[]];
-    const state = toLogState(info);
+    )) as [[string, string | null], ...ReplayEntry[]];
+    const state = { lastId, trimmedThrough };
     const resync: ReplayResult = { kind: 'resync', latestId: this.eventId(state.lastId) };
     if (!parsed || parsed.dataset !== this.dataset) return resync;
     // Newer than anything logged (forged, or from a Redis that lost its data), or events after it were trimmed.
@@ -319,7 +319,7 @@ export class RedisStore implements NotificationBackend {
     // `entry \n data \n username`: the entry id and the JSON have no raw newline, a username might.
     const first = text.indexOf('\n');
     const second = text.indexOf('\n', first + 1);
-    if (channel === this.eventsChannel) {
+    if (channel === this.eventsChannel || channel.startsWith(`${this.eventsChannel}{`)) {
       const event = { id: this.eventId(text.slice(0, first)), data: text.slice(first + 1, second) };
       for (const listener of this.listeners) listener(text.slice(second + 1), event);
     } else if (channel === this.revokeChannel) {
@@ -337,6 +337,18 @@ export class RedisStore implements NotificationBackend {
     await this.redis.set(key, randomBytes(6).toString('hex'), 'NX');
     this.dataset = (await this.redis.get(key)) ?? '';
     await migrateLayout(this.redis, this.prefix, this.link.cluster);
+  }
+
+  /**
+   * Fan-out: on a cluster sharded pub/sub, on the channel of the user's slot (only that shard carries the event);
+   * on a standalone Redis the one classic channel.
+   */
+  private getEventsChannel(username: string): string {
+    return this.link.cluster ? getShardChannel(this.prefix, this.key('user', username)) : this.eventsChannel;
+  }
+
+  private get publishCommand(): string {
+    return this.link.cluster ? 'SPUBLISH' : 'PUBLISH';
   }
 
   private eventId(entry: string): string {

@@ -9,6 +9,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../server/store/redis-store';
+import { getKeySlot, getShardChannel } from '../../server/store/redis-shard-channels';
 import { getClusterMissingReason, RedisCluster } from '../helpers/redis-cluster';
 import { ALICE, auth, publish, stream } from '../helpers/server-fixture';
 import { getEventIds } from '../helpers/sse-client';
@@ -50,6 +51,68 @@ describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missi
     expect(sizes).toHaveLength(3);
     for (const size of sizes) expect(size).toBeGreaterThan(10);
   });
+
+  it("fans out with sharded pub/sub: only the user's shard carries a publish, which still reaches the other instance", async () => {
+    const [a, b] = await startPair(cluster.url);
+    const onB = await stream(b);
+    await onB.waitFor(': connected');
+    const { master } = await cluster.getShard('{alice}');
+    const masters = await cluster.getMasterPorts();
+    const before = await Promise.all(masters.map((port) => getPublishCalls(port)));
+    for (let i = 0; i < 10; i++) {
+      expect((await publish(a, { username: 'alice', notice_type: 0, title: `sharded ${i}` })).status).toBe(201);
+    }
+    await onB.waitFor('"title":"sharded 9"');
+    const after = await Promise.all(masters.map((port) => getPublishCalls(port)));
+    masters.forEach((port, i) => {
+      // Classic PUBLISH: none on any node. SPUBLISH: ten, on the user's master alone.
+      expect(after[i]!.publish - before[i]!.publish, `PUBLISH on ${port}`).toBe(0);
+      expect(after[i]!.spublish - before[i]!.spublish, `SPUBLISH on ${port}`).toBe(port === master ? 10 : 0);
+    });
+  });
+
+  it("computes hash slots as Redis does (the events channel of a user is in the user's slot)", async () => {
+    const node = new Redis({ host: '127.0.0.1', port: (await cluster.getMasterPorts())[0]! });
+    try {
+      for (const key of [
+        'beacon:{alice}:log',
+        'x',
+        'a{}b',
+        '{}{b}',
+        'beacon:{%E2%9C%93}:items:likes',
+        'events{1ekh}',
+      ]) {
+        expect(getKeySlot(key), key).toBe(Number(await node.call('CLUSTER', 'KEYSLOT', key)));
+      }
+      const channel = getShardChannel('beacon:', 'beacon:{alice}:user');
+      expect(Number(await node.call('CLUSTER', 'KEYSLOT', channel))).toBe(
+        Number(await node.call('CLUSTER', 'KEYSLOT', 'beacon:{alice}:user')),
+      );
+    } finally {
+      node.disconnect();
+    }
+  });
+
+  it('a slot moved to another master (reshard): streams end, the event is replayed, live events follow the slot', async () => {
+    const [a, b] = await startPair(cluster.url);
+    const onB = await stream(b);
+    await onB.waitFor(': connected');
+    await publish(a, { username: 'alice', notice_type: 0, title: 'before move' });
+    const [before] = getEventIds(await onB.waitFor('"title":"before move"'));
+    await moveSlot('{alice}');
+    expect((await publish(a, { username: 'alice', notice_type: 0, title: 'moved' })).status).toBe(201);
+    // b's subscription was on the old master: it must notice (its streams end), not wait for an event that never comes.
+    await onB.ended;
+    const started = Date.now();
+    while ((await fetch(`${b.url}/healthz`)).status !== 200) {
+      expect(Date.now() - started, 'instance back within 15 s').toBeLessThan(15_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const resumed = await stream(b, { ...auth(ALICE.token), 'Last-Event-ID': before! });
+    await resumed.waitFor('"title":"moved"');
+    expect((await publish(a, { username: 'alice', notice_type: 0, title: 'after move' })).status).toBe(201);
+    await resumed.waitFor('"title":"after move"');
+  }, 30_000);
 
   it('answers a publish 503 with Retry-After, not 201, when the shard replica does not confirm it in time', async () => {
     const [a] = await startPair(cluster.url);
@@ -132,3 +195,39 @@ describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missi
     expect(await getUnreadCount(a, 'stars')).toBe(3);
   }, 60_000);
 });
+
+/** Moves the slot of `key` to another master, keys and all (what `redis-cli --cluster reshard` does for one slot). */
+async function moveSlot(key: string): Promise<void> {
+  const { master } = await cluster.getShard(key);
+  const masters = await cluster.getMasterPorts();
+  const target = masters.find((port) => port !== master)!;
+  const nodes = new Map(masters.map((port) => [port, new Redis({ host: '127.0.0.1', port })]));
+  try {
+    const source = nodes.get(master)!;
+    const destination = nodes.get(target)!;
+    const slot = Number(await source.call('CLUSTER', 'KEYSLOT', key));
+    const sourceId = String(await source.call('CLUSTER', 'MYID'));
+    const targetId = String(await destination.call('CLUSTER', 'MYID'));
+    await destination.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', sourceId);
+    await source.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', targetId);
+    const keys = (await source.call('CLUSTER', 'GETKEYSINSLOT', slot, 1000)) as string[];
+    if (keys.length > 0) await source.call('MIGRATE', '127.0.0.1', target, '', 0, 5000, 'KEYS', ...keys);
+    for (const node of [destination, source, ...nodes.values()]) {
+      await node.call('CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
+    }
+  } finally {
+    for (const node of nodes.values()) node.disconnect();
+  }
+}
+
+/** Calls of PUBLISH and SPUBLISH a node has run (`INFO commandstats`, scripts' calls included). */
+async function getPublishCalls(port: number): Promise<{ publish: number; spublish: number }> {
+  const node = new Redis({ host: '127.0.0.1', port });
+  try {
+    const stats = await node.info('commandstats');
+    const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+    return { publish: calls('publish'), spublish: calls('spublish') };
+  } finally {
+    node.disconnect();
+  }
+}
