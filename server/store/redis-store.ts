@@ -95,6 +95,8 @@ export class RedisStore implements NotificationBackend {
   }
 
   static async connect(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
+    // A brace in the prefix would be every key's hash tag: all users in one slot, the per-user tag ignored.
+    if (/[{}]/.test(options.prefix ?? '')) throw new Error('the Redis key prefix may not contain braces ({ or })');
     const store = new RedisStore(url, options);
     try {
       await store.link.connect();
