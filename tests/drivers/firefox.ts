@@ -91,11 +91,14 @@ export class FirefoxBeacon {
     return page.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, selector);
   }
 
-  /** Clicks an element of the popup once it is there, as a user would (Playwright's click waits the same way). */
+  /**
+   * Clicks an element of the popup once it is there and holds still, as a user would (Playwright's click waits the
+   * same way). A plain `page.click` computes the point first: a line above that changes height meanwhile (the
+   * "Reconnecting in N s" countdown) moved the row, and a loaded CI run clicked beside the toggle.
+   */
   async popupClick(selector: string): Promise<void> {
     const page = await this.apiPage();
-    await page.waitForSelector(selector, { visible: true, timeout: 10_000 });
-    await page.click(selector);
+    await page.locator(selector).setTimeout(10_000).click();
   }
 
   async tabUrls(): Promise<string[]> {
