@@ -13,8 +13,8 @@ import type { ServerProcess } from '../tests/drivers/server-cluster';
 import { RedisCluster } from '../tests/helpers/redis-cluster';
 import { RedisProcess } from '../tests/helpers/redis-server';
 import { RedisStore } from '../server/store/redis-store';
-import { LoadClient, publish, startInstances, USER } from './redis-load';
-import { now, percentile, round } from './stats';
+import { LoadClient, publishAndCollect, startInstances, USER } from './redis-load';
+import { percentile, round } from './stats';
 
 interface CurveRow {
   shards: number;
@@ -38,17 +38,7 @@ async function measureEvents(loaders: LoadClient[], publisher: ServerProcess, he
   const first: number[] = [];
   const last: number[] = [];
   for (let i = 0; i < publishes; i++) {
-    await Promise.all(loaders.map((loader) => loader.send({ type: 'reset' })));
-    const sent = now();
-    await publish(publisher, `curve ${i}`);
-    const deadline = Date.now() + 30_000;
-    let received: number[] = [];
-    while (Date.now() < deadline) {
-      const reports = await Promise.all(loaders.map((loader) => loader.send({ type: 'report' })));
-      received = reports.flatMap((reply) => (reply.type === 'report' ? reply.received : []));
-      if (received.length >= held) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const { publishedAt: sent, received } = await publishAndCollect(loaders, publisher, `curve ${i}`, held);
     if (received.length === 0) continue;
     first.push(Math.min(...received) - sent);
     last.push(Math.max(...received) - sent);

@@ -67,7 +67,7 @@ export async function startInstances(redisUrl: string, count: number): Promise<S
   return Promise.all(Array.from({ length: count }, () => ServerProcess.start(args, secrets)));
 }
 
-export async function publish(server: ServerProcess, title: string): Promise<void> {
+async function publish(server: ServerProcess, title: string): Promise<void> {
   const response = await fetch(`${server.url}/admin/publish`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
@@ -95,17 +95,7 @@ async function measureRedisLoad(instances: number, clients: number): Promise<Red
       ),
     );
     const held = opened.reduce((sum, reply) => sum + (reply.type === 'opened' ? reply.held : 0), 0);
-    await Promise.all(loaders.map((loader) => loader.send({ type: 'reset' })));
-    const publishedAt = now();
-    await publish(publisher, 'broadcast');
-    const deadline = Date.now() + 30_000;
-    let received: number[] = [];
-    while (Date.now() < deadline) {
-      const reports = await Promise.all(loaders.map((loader) => loader.send({ type: 'report' })));
-      received = reports.flatMap((reply) => (reply.type === 'report' ? reply.received : []));
-      if (received.length >= held) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const { publishedAt, received } = await publishAndCollect(loaders, publisher, 'broadcast', held);
     const delays = received.map((at) => at - publishedAt);
     return {
       instances,
@@ -118,6 +108,30 @@ async function measureRedisLoad(instances: number, clients: number): Promise<Red
     await Promise.all([...servers, publisher].map((server) => server.kill()));
     await redis.stop();
   }
+}
+
+/**
+ * Publishes one event and collects when the load clients' streams got it, until all `held` did or 30 s passed.
+ * Returns the publish time and the arrival times (as many as arrived).
+ */
+export async function publishAndCollect(
+  loaders: LoadClient[],
+  publisher: ServerProcess,
+  title: string,
+  held: number,
+): Promise<{ publishedAt: number; received: number[] }> {
+  await Promise.all(loaders.map((loader) => loader.send({ type: 'reset' })));
+  const publishedAt = now();
+  await publish(publisher, title);
+  const deadline = Date.now() + 30_000;
+  let received: number[] = [];
+  while (Date.now() < deadline) {
+    const reports = await Promise.all(loaders.map((loader) => loader.send({ type: 'report' })));
+    received = reports.flatMap((reply) => (reply.type === 'report' ? reply.received : []));
+    if (received.length >= held) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { publishedAt, received };
 }
 
 /** Reads one stream until `count` message events arrived; resolves with the time of the last one. */

@@ -4,16 +4,15 @@
  * `redis-cli --cluster create`. Nodes can be killed (SIGKILL, as a crash) and started again; `stop` ends them all and
  * removes their folders.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { getFreePort, getRedisMissingReason, isListening } from './redis-server';
+import { getFreePort, getRedisMissingReason, spawnRedisServer } from './redis-server';
 
-const REDIS_SERVER_PATH = process.env.BEACON_REDIS_SERVER ?? '/usr/bin/redis-server';
 const REDIS_CLI_PATH = process.env.BEACON_REDIS_CLI ?? '/usr/bin/redis-cli';
 
 /**
@@ -44,14 +43,7 @@ class ClusterNode {
     args.push('--dir', this.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always');
     // A replica promoted at once, whatever its lag: the test decides what is lost, not a timer.
     args.push('--cluster-replica-validity-factor', '0');
-    const child = spawn(REDIS_SERVER_PATH, args, { stdio: 'ignore' });
-    this.child = child;
-    const started = Date.now();
-    while (!(await isListening(this.port))) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-      if (Date.now() - started > 10_000) throw new Error(`redis-server did not listen on ${this.port} within 10 s`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    this.child = await spawnRedisServer(args, this.port);
   }
 
   async kill(): Promise<void> {

@@ -78,18 +78,23 @@ export class RedisProcess {
   private async launch(): Promise<void> {
     const persistence = this.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir, ...persistence];
-    const child = spawn(REDIS_SERVER_PATH, args, { stdio: 'ignore' });
-    this.child = child;
-    const started = Date.now();
-    while (!(await isListening(this.port))) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-      if (Date.now() - started > 10_000) throw new Error(`redis-server did not listen on ${this.port} within 10 s`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    this.child = await spawnRedisServer(args, this.port);
   }
 }
 
-export function isListening(port: number): Promise<boolean> {
+/** Starts `redis-server` with these arguments and waits until it listens on `port` (10 s at most). */
+export async function spawnRedisServer(args: string[], port: number): Promise<ChildProcess> {
+  const child = spawn(REDIS_SERVER_PATH, args, { stdio: 'ignore' });
+  const started = Date.now();
+  while (!(await isListening(port))) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+    if (Date.now() - started > 10_000) throw new Error(`redis-server did not listen on ${port} within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return child;
+}
+
+function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
     socket.once('connect', () => {
