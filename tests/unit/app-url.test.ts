@@ -1,6 +1,7 @@
 /** The one rule for every URL Beacon opens (utils/settings/app-url.ts), against what a hostile server may send. */
 import { describe, expect, it } from 'vitest';
-import { getOpenUrl, MAX_OPEN_URL_CHARS } from '@/utils/settings/app-url';
+import { MAX_ITEM_URL_LENGTH } from '@/utils/protocol/wire';
+import { getOpenUrl } from '@/utils/settings/app-url';
 
 const settings = { serverUrl: 'https://api.example.com/v1', appUrl: 'https://app.example.com/n/{category}' };
 const open = (url: string) => getOpenUrl(settings, { kind: 'url', url, category: 'comments' });
@@ -36,7 +37,7 @@ describe('getOpenUrl', () => {
       'chrome://settings',
       'about:blank',
       'view-source:https://app.example.com/',
-      'https://app.example.com/' + 'a'.repeat(MAX_OPEN_URL_CHARS), // too long to open
+      'https://app.example.com/' + 'a'.repeat(MAX_ITEM_URL_LENGTH), // too long to open
       'https://app.example.com/' + 'a'.repeat(100_000),
       '',
       'x',

@@ -4,10 +4,8 @@
  * be opened; anything else a server sends opens the category page instead.
  */
 import { isCategory, type Category } from '../protocol/categories';
+import { MAX_ITEM_URL_LENGTH } from '../protocol/wire';
 import type { Settings } from './settings';
-
-/** Longer notice URLs are not opened (the category page is): no server-chosen megabyte reaches the tab bar. */
-export const MAX_OPEN_URL_CHARS = 2048;
 
 /** What a click asks to open: a URL a server sent (with its category), or a category's page of the web app. */
 export type OpenTarget =
@@ -32,14 +30,15 @@ type UrlSettings = Pick<Settings, 'serverUrl' | 'appUrl'>;
 
 /**
  * Where a click leads: a server's URL only when it is an http(s) URL on the web app's origin or the server's, without
- * user name or password and at most MAX_OPEN_URL_CHARS long; otherwise (and for a category target) the category's
+ * user name or password and at most MAX_ITEM_URL_LENGTH long (the limit Beacon keeps too, so no server-chosen
+ * megabyte reaches the tab bar); otherwise (and for a category target) the category's
  * page of the web app. Null when not even that can be opened (no server set). Pass the settings in force.
  */
 export function getOpenUrl(settings: UrlSettings, target: OpenTarget): OpenableUrl | null {
   const appPage = parseWebUrl(getAppPageUrl(settings, target.category));
   if (target.kind === 'url') {
     const trusted = [getAppPageUrl(settings, null), settings.serverUrl].map((url) => parseWebUrl(url)?.origin);
-    const wanted = target.url.length <= MAX_OPEN_URL_CHARS ? parseWebUrl(target.url) : null;
+    const wanted = target.url.length <= MAX_ITEM_URL_LENGTH ? parseWebUrl(target.url) : null;
     if (wanted && wanted.username === '' && wanted.password === '' && trusted.includes(wanted.origin)) {
       return wanted.href as OpenableUrl;
     }
