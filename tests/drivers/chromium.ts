@@ -159,6 +159,11 @@ export class ChromiumBeacon {
     await (await this.popupPage()).click(selector);
   }
 
+  async reopenPopup(): Promise<void> {
+    if (this.popup && !this.popup.isClosed()) await this.popup.close();
+    this.popup = null;
+  }
+
   /** The popup page kept open between calls; opened again after it closed itself (it does after opening a tab). */
   private async popupPage(): Promise<Page> {
     if (!this.popup || this.popup.isClosed()) this.popup = await this.openPage('popup.html');

@@ -78,6 +78,11 @@ export class FirefoxBeacon {
     }
   }
 
+  async reopenPopup(): Promise<void> {
+    if (this.page && !this.page.isClosed()) await this.page.close();
+    this.page = null;
+  }
+
   /** An extension page kept open to call extension APIs from. */
   private async apiPage(): Promise<Page> {
     // Opened again when the popup closed itself (it does after opening a tab).
@@ -98,7 +103,16 @@ export class FirefoxBeacon {
    */
   async popupClick(selector: string): Promise<void> {
     const page = await this.apiPage();
-    await page.locator(selector).setTimeout(10_000).click();
+    try {
+      await page.locator(selector).setTimeout(10_000).click();
+    } catch (error) {
+      // The popup closes itself after it asked the background to open a page, a moment after the tab appears: a
+      // click that met that closing page ("no such frame") is made again on a fresh popup. Anything else fails.
+      const closing = Date.now() + 2000;
+      while (!page.isClosed() && Date.now() < closing) await new Promise((resolve) => setTimeout(resolve, 50));
+      if (!page.isClosed()) throw error;
+      await (await this.apiPage()).locator(selector).setTimeout(10_000).click();
+    }
   }
 
   async tabUrls(): Promise<string[]> {

@@ -40,6 +40,8 @@ export interface BrowserBeacon {
   popupText(selector: string): Promise<string | null>;
   /** Clicks an element in the open popup page, as a user's click or Enter would. */
   popupClick(selector: string): Promise<void>;
+  /** Closes the popup page kept open (if any): the next popup call opens it anew, as a user reopening the popup. */
+  reopenPopup(): Promise<void>;
   /** The URLs of the browser's open tabs. */
   tabUrls(): Promise<string[]>;
   /** A key of `storage.local` (or `storage.sync`). */
