@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { getFreePort, getRedisMissingReason, spawnRedisServer } from './redis-server';
+import { getFreePort, getRedisMissingReason, killRedisServer, spawnRedisServer } from './redis-server';
 
 const REDIS_CLI_PATH = process.env.BEACON_REDIS_CLI ?? '/usr/bin/redis-cli';
 
@@ -49,11 +49,7 @@ class ClusterNode {
   async kill(): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    await killRedisServer(child);
   }
 }
 

@@ -57,11 +57,7 @@ export class RedisProcess {
   async kill(): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    await killRedisServer(child);
   }
 
   /** Starts again on the same port and folder (so with the same append-only file). */
@@ -80,6 +76,15 @@ export class RedisProcess {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir, ...persistence];
     this.child = await spawnRedisServer(args, this.port);
   }
+}
+
+/** Ends a `redis-server` at once (SIGKILL, as a crash would) and waits for it to exit. */
+export async function killRedisServer(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 }
 
 /** Starts `redis-server` with these arguments and waits until it listens on `port` (10 s at most). */
