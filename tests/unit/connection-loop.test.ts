@@ -11,12 +11,18 @@ function setup(random = () => 0.5) {
   const server = new FakeFetch();
   const states: ConnectionInfo[] = [];
   const events: string[] = [];
+  // The loop's owner keeps the id (in Beacon, the reducer); this one keeps every id it sees.
+  let lastEventId: string | null = null;
   const loop = new ConnectionLoop({
-    open: (lastEventId, handlers, signal) =>
-      openEventStream({ url: URL, headers: {}, credentials: 'omit', lastEventId }, handlers, signal, server.fetch),
+    open: (id, handlers, signal) =>
+      openEventStream({ url: URL, headers: {}, credentials: 'omit', lastEventId: id }, handlers, signal, server.fetch),
+    getLastEventId: () => lastEventId,
     onStateChange: (state) => void states.push(state),
     onOpen: () => {},
-    onEvent: (event) => void events.push(event.data),
+    onEvent: (event) => {
+      if (event.id !== undefined) lastEventId = event.id;
+      events.push(event.data);
+    },
     onOversizedEvent: () => {},
     onActivity: () => {},
     random,
@@ -30,7 +36,7 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe('ConnectionLoop', () => {
-  it('goes live, follows events, and remembers the last event id for the next attempt', async () => {
+  it('goes live, follows events, and opens the next attempt with the last event id its owner keeps', async () => {
     const { server, loop, events, status } = setup();
     loop.start();
     const stream = await server.nextStream();
@@ -204,6 +210,7 @@ describe('ConnectionLoop', () => {
                 throw new TypeError('Failed to fetch');
               },
         ),
+      getLastEventId: () => null,
       onStateChange: (state) => void states.push(state),
       onOpen: () => {},
       onEvent: () => {},
