@@ -194,6 +194,36 @@ describe('ConnectionLoop', () => {
     loop.stop();
   });
 
+  it.each([
+    ['Last-Event-ID', 'reconnects at once without it', 2, 'connecting'],
+    ['Authorization', 'stops until the settings change', 1, 'stopped'],
+  ])('a refused %s header: %s', async (header, _outcome, attempts, status) => {
+    let lastEventId: string | null = 'e.7';
+    const opened: Array<string | null> = [];
+    const states: ConnectionInfo[] = [];
+    const loop = new ConnectionLoop({
+      open: async (id) => {
+        opened.push(id);
+        return opened.length === 1 ? { type: 'request-rejected', header } : new Promise<never>(() => {});
+      },
+      getLastEventId: () => lastEventId,
+      onStateChange: (state) => void states.push(state),
+      onOpen: () => {},
+      onEvent: () => {},
+      onOversizedEvent: () => {},
+      onActivity: () => {},
+      // The owner (the reducer) drops a refused Last-Event-ID.
+      onRequestRejected: (name) => {
+        if (name === 'Last-Event-ID') lastEventId = null;
+      },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(opened).toEqual(attempts === 2 ? ['e.7', null] : ['e.7']);
+    expect(states.at(-1)!.status).toBe(status);
+    loop.stop();
+  });
+
   it('shows offline while the browser is offline, and reconnects within a second of the network coming back, even without an online event', async () => {
     let online = false;
     const server = new FakeFetch();

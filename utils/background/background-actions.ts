@@ -12,13 +12,13 @@ import type { ConnectionInfo, Notice, Snapshot } from '../snapshot/snapshot';
 import type { StorageFailure } from '../snapshot/storage-failure';
 
 /** An account in force: its key, and the role the settings fix ('auto': the server says). */
-export interface ConfiguredAccount {
+interface ConfiguredAccount {
   key: string;
   role: string;
 }
 
 /** A category's count and newest item as a request returned them, and the count version the request started at. */
-export interface FetchedCount {
+interface FetchedCount {
   category: Category;
   version: number;
   unreadCount: number;

@@ -19,8 +19,9 @@ import type { Action, Effect } from './background-actions';
 import { reduce } from './background-reducer';
 import { getSnapshot, getStateFromSnapshot, type BackgroundState } from './background-state';
 import { AccountSession } from './account-session';
+import { isSignInCookie } from './browser-event-rules';
 
-export interface Logger {
+interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
@@ -137,6 +138,17 @@ export class BackgroundCore {
   /** The browser is online again, or the watchdog alarm fired: make sure every connection is running. */
   wake(): void {
     for (const session of this.sessions.values()) session.wake();
+  }
+
+  /**
+   * A cookie changed: a signed-out account that signs in with the browser session tries again when the web app sets
+   * a cookie for its server (browser-event-rules.ts).
+   */
+  onCookieChanged(change: { removed: boolean; cookieDomain: string }): void {
+    for (const session of this.sessions.values()) {
+      const status = this.state.accounts[session.key]?.connection.status;
+      if (status && isSignInCookie(change, status, session.settings)) session.start();
+    }
   }
 
   async markRead(target: MarkReadTarget): Promise<void> {

@@ -16,7 +16,7 @@ type LatestCategory = keyof Snapshot['latest'];
 const isLatestCategory = (category: Category): category is LatestCategory =>
   category === 'system' || category === 'manager';
 
-export type EventEffect =
+type EventEffect =
   /** Raise an OS notification for this notice (the notifier decides whether and how). */
   | { type: 'announce'; category: Category; notice: Notice | null; catchUp: boolean }
   /** Refetch the category's count; `announceAfter`: then announce its newest item (legacy events carry none). */

@@ -47,7 +47,7 @@ export function getFailureReason(error: unknown): ConnectionReason {
 }
 
 /** What the badge needs of one category: its unread count and newest item. */
-export interface CategorySummary {
+interface CategorySummary {
   unreadCount: number;
   latest: Notice | null;
 }
