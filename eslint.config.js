@@ -70,7 +70,7 @@ const MAY_IMPORT = {
   settings: { local: ['protocol', 'lib', 'labels'] },
   'settings-storage': { local: ['protocol', 'lib', 'labels', 'settings'], packages: ['@wxt-dev/storage', 'wxt'] },
   notifications: { local: ['protocol', 'lib', 'labels', 'settings'] },
-  badge: { local: ['protocol', 'lib', 'labels', 'snapshot'] },
+  badge: { local: ['protocol', 'lib', 'labels', 'settings', 'snapshot'] },
   labels: { local: ['protocol'], types: ['connection', 'snapshot', 'settings', 'locales'] },
   i18n: { local: ['labels'], packages: ['wxt'] },
   messaging: { local: ['protocol', 'lib', 'connection', 'settings', 'snapshot'] },

@@ -1,10 +1,11 @@
 /**
- * Background: wires browser APIs to BackgroundCore. Chrome runs this as an MV3 service worker, Firefox as an MV2
- * background page; the code is the same.
+ * Background: wires browser APIs to BackgroundCore, and browser events to the rules in utils/. No rules, timers or
+ * clock here. Chrome runs this as an MV3 service worker, Firefox as an MV2 background page; the code is the same.
  */
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { BackgroundCore } from '@/utils/background/background-core';
+import { needsSetupOnInstall } from '@/utils/background/browser-event-rules';
 import { createBadgeRenderer, type ActionApi } from '@/utils/badge/badge-renderer';
 import { t } from '@/utils/labels/i18n';
 import { realClock } from '@/utils/lib/clock';
@@ -13,22 +14,19 @@ import { throttleLatest } from '@/utils/lib/throttle';
 import { isNoReceiverError, onMessage, sendMessage } from '@/utils/messaging/messaging';
 import { createNotificationActions } from '@/utils/notifications/notification-actions';
 import { OsNotifier } from '@/utils/notifications/os-notifier';
-import { SNOOZE_ALARM, scheduleSnoozeEnd } from '@/utils/notifications/snooze-schedule';
-import { formatSnooze, formatSnoozeEnd } from '@/utils/labels/snooze-text';
-import { isSnoozed, normalizeSnooze, type Snooze } from '@/utils/settings/snooze';
+import { createSnoozeKeeper, SNOOZE_ALARM } from '@/utils/notifications/snooze-schedule';
+import { normalizeSnooze } from '@/utils/settings/snooze';
 import { loadSnooze, saveSnooze, snoozeItem } from '@/utils/settings/snooze-storage';
-import { getAccountKey } from '@/utils/settings/account-key';
 import { getOpenUrl, parseOpenTarget, type OpenTarget } from '@/utils/settings/app-url';
-import { getOriginPattern, isCookieForServer } from '@/utils/settings/host-permission';
+import { getOriginPattern } from '@/utils/settings/host-permission';
 import {
+  loadEffectiveSettings,
   loadManagedSettings,
-  loadSettings,
   retryUnsyncedPreferences,
   watchSettings,
 } from '@/utils/settings/settings-storage';
 import { loadLastPolicy, saveLastPolicy } from '@/utils/settings/last-policy-storage';
 import { createPolicySource } from '@/utils/settings/policy-source';
-import { getEffectiveSettings } from '@/utils/settings/settings';
 import { dropOldestCachedList } from '@/utils/snapshot/inbox-cache-storage';
 import { loadSnapshot, saveSnapshot } from '@/utils/snapshot/snapshot-storage';
 import type { Snapshot } from '@/utils/snapshot/snapshot';
@@ -36,6 +34,8 @@ import { openOrFocusTab } from '@/utils/tabs/open-or-focus-tab';
 
 /** Chrome may stop an MV3 worker at any time; the alarm wakes it to reconnect (minimum period 30 s). */
 const WATCHDOG_ALARM = 'beacon-watchdog';
+/** Popup pushes: at most one per this many ms, with the latest snapshot (a flood of events is one redraw a frame). */
+const POPUP_PUSH_MS = 50;
 
 export default defineBackground({
   // Firefox MV2: a persistent page; Chrome MV3 ignores this (service worker).
@@ -60,29 +60,18 @@ export default defineBackground({
       onChanged: () => reload(),
       clock: realClock,
     });
-    const loadSettingsInForce = async () =>
-      Promise.all([loadSettings(), policy.get()]).then(([local, managed]) => getEffectiveSettings(local, managed));
+    const loadSettingsInForce = () => loadEffectiveSettings(policy.get);
     // Every page Beacon opens, from the popup or a notification: the one URL rule, with the settings in force.
     const openPage = async (target: OpenTarget) => {
       const url = getOpenUrl(await loadSettingsInForce(), target);
       if (url) await openOrFocusTab(url);
     };
-    // Snooze: no OS notifications until it ends (an alarm ends it on time, even for a stopped worker).
-    let snooze: Snooze | null = null;
-    const badge = createBadgeRenderer(action, t, formatTime, () =>
-      isSnoozed(snooze, Date.now()) ? formatSnooze(snooze!, t, (end) => formatSnoozeEnd(end, Date.now())) : null,
-    );
-    const applySnooze = async (value: Snooze | null) => {
-      snooze = await scheduleSnoozeEnd(browser.alarms, value, Date.now());
-      if (value !== null && snooze === null) await saveSnooze(null); // it ended while nothing ran
-      await badge.render(core.getSnapshot());
-    };
-    const snoozeLoaded = loadSnooze().then(applySnooze).catch(logFailure('snooze'));
+    const badge = createBadgeRenderer(action, t, formatTime);
     const publish = throttleLatest((snapshot: Snapshot) => {
       sendMessage('snapshotChanged', snapshot).catch((error: unknown) => {
         if (!isNoReceiverError(error)) logFailure('popup update')(error);
       });
-    }, 50);
+    }, POPUP_PUSH_MS);
 
     const core = new BackgroundCore({
       fetch: (input, init) => fetch(input, init),
@@ -91,13 +80,10 @@ export default defineBackground({
       saveSnapshot,
       // The inbox cache is only a cache: when storage is full, its lists make room for the snapshot.
       makeStorageRoom: dropOldestCachedList,
-      render: (snapshot) => badge.render(snapshot),
+      render: (snapshot, snooze) => badge.render(snapshot, snooze),
       publish,
       notifications: {
-        add: (notice, settings) =>
-          void snoozeLoaded.then(() => {
-            if (!isSnoozed(snooze, Date.now())) notifier.add(notice, settings);
-          }),
+        add: (notice, settings) => notifier.add(notice, settings),
         showSignIn: () => void notifier.showSignIn().catch(logFailure('sign-in notification')),
         clearAll: () => void notifier.clearAll().catch(logFailure('clearing notifications')),
       },
@@ -106,7 +92,18 @@ export default defineBackground({
       keepAlive: () => void browser.runtime.getPlatformInfo(),
       log,
       isOnline: () => navigator.onLine,
+      clock: realClock,
     });
+    // Snooze: no OS notifications until it ends (an alarm ends it on time, even for a stopped worker).
+    const snooze = createSnoozeKeeper({
+      alarms: browser.alarms,
+      load: loadSnooze,
+      save: saveSnooze,
+      clock: realClock,
+      onChange: (value) => core.setSnooze(value),
+    });
+    const refreshSnooze = (reported?: unknown) =>
+      void snooze.refresh(reported === undefined ? undefined : normalizeSnooze(reported)).catch(logFailure('snooze'));
 
     // An error nothing caught is a bug: logged and counted in diagnostics, where bug reports and the reliability
     // tests look.
@@ -138,23 +135,18 @@ export default defineBackground({
     });
     browser.permissions.onAdded.addListener(reload);
     globalThis.addEventListener?.('online', () => core.wake());
-    // Browser-session sign-in: signed out (a 401 waits for something to change, protocol §7.4), Beacon tries again
-    // when the web app sets a cookie for the server, i.e. when the user signs in there again.
-    browser.cookies.onChanged.addListener(({ removed, cookie }) => {
-      if (removed || core.connectionStatus !== 'signed-out') return;
-      void loadSettingsInForce().then((settings) => {
-        if (settings.authMethod === 'cookie' && isCookieForServer(cookie.domain, settings.serverUrl)) core.reconnect();
-      });
-    });
+    browser.cookies.onChanged.addListener(({ removed, cookie }) =>
+      core.onCookieChanged({ removed, cookieDomain: cookie.domain }),
+    );
 
     void browser.alarms.get(WATCHDOG_ALARM).then((alarm) => {
       if (!alarm) void browser.alarms.create(WATCHDOG_ALARM, { periodInMinutes: 0.5 });
     });
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === WATCHDOG_ALARM) core.wake();
-      if (alarm.name === SNOOZE_ALARM) void loadSnooze().then(applySnooze).catch(logFailure('snooze'));
+      if (alarm.name === SNOOZE_ALARM) refreshSnooze();
     });
-    snoozeItem.watch((value) => void applySnooze(normalizeSnooze(value)).catch(logFailure('snooze')));
+    snoozeItem.watch((value) => refreshSnooze(value));
 
     const notificationActions = createNotificationActions({
       notifier,
@@ -174,15 +166,17 @@ export default defineBackground({
     // The end-to-end tests call what the listeners call: automation cannot click an OS notification.
     Object.assign(globalThis, { beaconNotificationHandlers: { onNotificationClicked, onNotificationButtonClicked } });
 
-    // First install: lead the user to a working setup, unless an administrator already set it up.
+    // The browser's own policy answer: a stand-in could mislead "is Beacon set up by policy?".
     browser.runtime.onInstalled.addListener(({ reason }) => {
-      if (reason !== 'install') return;
-      void Promise.all([loadSettings(), policy.getFromBrowser()]).then(([local, managed]) => {
-        const settings = getEffectiveSettings(local, managed);
-        if (getAccountKey(settings) === null) void browser.runtime.openOptionsPage();
+      void loadEffectiveSettings(policy.getFromBrowser).then((settings) => {
+        if (needsSetupOnInstall(reason, settings)) void browser.runtime.openOptionsPage();
       });
     });
 
-    void core.start();
+    // The snooze first: a notice announced at start must already see it.
+    void snooze
+      .refresh()
+      .catch(logFailure('snooze'))
+      .then(() => core.start());
   },
 });

@@ -11,12 +11,18 @@ function setup(random = () => 0.5) {
   const server = new FakeFetch();
   const states: ConnectionInfo[] = [];
   const events: string[] = [];
+  // The loop's owner keeps the id (in Beacon, the reducer); this one keeps every id it sees.
+  let lastEventId: string | null = null;
   const loop = new ConnectionLoop({
-    open: (lastEventId, handlers, signal) =>
-      openEventStream({ url: URL, headers: {}, credentials: 'omit', lastEventId }, handlers, signal, server.fetch),
+    open: (id, handlers, signal) =>
+      openEventStream({ url: URL, headers: {}, credentials: 'omit', lastEventId: id }, handlers, signal, server.fetch),
+    getLastEventId: () => lastEventId,
     onStateChange: (state) => void states.push(state),
     onOpen: () => {},
-    onEvent: (event) => void events.push(event.data),
+    onEvent: (event) => {
+      if (event.id !== undefined) lastEventId = event.id;
+      events.push(event.data);
+    },
     onOversizedEvent: () => {},
     onActivity: () => {},
     random,
@@ -30,7 +36,7 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe('ConnectionLoop', () => {
-  it('goes live, follows events, and remembers the last event id for the next attempt', async () => {
+  it('goes live, follows events, and opens the next attempt with the last event id its owner keeps', async () => {
     const { server, loop, events, status } = setup();
     loop.start();
     const stream = await server.nextStream();
@@ -188,6 +194,36 @@ describe('ConnectionLoop', () => {
     loop.stop();
   });
 
+  it.each([
+    ['Last-Event-ID', 'reconnects at once without it', 2, 'connecting'],
+    ['Authorization', 'stops until the settings change', 1, 'stopped'],
+  ])('a refused %s header: %s', async (header, _outcome, attempts, status) => {
+    let lastEventId: string | null = 'e.7';
+    const opened: Array<string | null> = [];
+    const states: ConnectionInfo[] = [];
+    const loop = new ConnectionLoop({
+      open: async (id) => {
+        opened.push(id);
+        return opened.length === 1 ? { type: 'request-rejected', header } : new Promise<never>(() => {});
+      },
+      getLastEventId: () => lastEventId,
+      onStateChange: (state) => void states.push(state),
+      onOpen: () => {},
+      onEvent: () => {},
+      onOversizedEvent: () => {},
+      onActivity: () => {},
+      // The owner (the reducer) drops a refused Last-Event-ID.
+      onRequestRejected: (name) => {
+        if (name === 'Last-Event-ID') lastEventId = null;
+      },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(opened).toEqual(attempts === 2 ? ['e.7', null] : ['e.7']);
+    expect(states.at(-1)!.status).toBe(status);
+    loop.stop();
+  });
+
   it('shows offline while the browser is offline, and reconnects within a second of the network coming back, even without an online event', async () => {
     let online = false;
     const server = new FakeFetch();
@@ -204,6 +240,7 @@ describe('ConnectionLoop', () => {
                 throw new TypeError('Failed to fetch');
               },
         ),
+      getLastEventId: () => null,
       onStateChange: (state) => void states.push(state),
       onOpen: () => {},
       onEvent: () => {},

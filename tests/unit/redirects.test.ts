@@ -105,6 +105,7 @@ describe('no request follows a redirect', () => {
       const loop = new ConnectionLoop({
         open: (id, loopHandlers, signal) =>
           openEventStream(api.getStreamRequest(id), loopHandlers, signal, server.fetchFn),
+        getLastEventId: () => null,
         onStateChange: (state) => states.push(state),
         onOpen() {},
         onEvent() {},

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { clampTimerDelay, MAX_TIMER_DELAY_MS, withSafeDelays } from '@/utils/lib/clock';
+import { clampTimerDelay, MAX_TIMER_DELAY_MS, realClock } from '@/utils/lib/clock';
 import { createApiClientForSettings } from '@/utils/connection/api-client';
 import { getUnsendableHeader, redactHeaderValues } from '@/utils/connection/request-check';
 import {
@@ -28,10 +28,14 @@ describe('every delay is a delay a timer can hold', () => {
     expect(clampTimerDelay(1500)).toBe(1500);
   });
 
-  it('applies to any clock it wraps', () => {
-    const setTimeout = vi.fn();
-    withSafeDelays({ now: () => 0, setTimeout, clearTimeout: () => {} }).setTimeout(() => {}, 999_999_999_000);
-    expect(setTimeout).toHaveBeenCalledWith(expect.any(Function), MAX_TIMER_DELAY_MS);
+  it('applies to every timer of the clock Beacon runs on', () => {
+    const setTimeout = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      realClock.clearTimeout(realClock.setTimeout(() => {}, 999_999_999_000));
+      expect(setTimeout).toHaveBeenLastCalledWith(expect.any(Function), MAX_TIMER_DELAY_MS);
+    } finally {
+      setTimeout.mockRestore();
+    }
   });
 });
 

@@ -1,25 +1,31 @@
 /**
- * The background's core: owns the snapshot and the current account session, and drives the badge, the OS
- * notifications, the popup and persistence through injected effects. The entrypoint only wires browser APIs to it.
+ * The background's core: keeps the state, sends every change through the reducer (background-reducer.ts), shows the
+ * result (badge, popup, storage) and carries out the effects the reducer asks for, itself or through the account
+ * sessions. Browser APIs come in as injected effects; the entrypoint only wires them.
  */
 import { describeError } from '../lib/errors';
-import { realClock, withSafeDelays, type Clock } from '../lib/clock';
+import { realClock, type Clock } from '../lib/clock';
 import type { Category } from '../protocol/categories';
 import type { ArrivedNotice } from '../notifications/notification-plan';
 import { getAccountKey } from '../settings/account-key';
 import { getBaseUrl } from '../settings/server-url';
 import { isSameSession, type Settings } from '../settings/settings';
-import {
-  getEmptySnapshot,
-  normalizeSnapshot,
-  type ConnectionInfo,
-  type Notice,
-  type Snapshot,
-} from '../snapshot/snapshot';
+import type { Snooze } from '../settings/snooze';
+import { getEmptySnapshot, normalizeSnapshot, type ConnectionInfo, type Snapshot } from '../snapshot/snapshot';
 import type { MarkReadTarget } from '../messaging/protocol-map';
 import type { ItemPage } from '../snapshot/inbox-item';
-import { saveMakingRoom, type StorageFailure } from '../snapshot/storage-failure';
-import { AccountSession, type IgnoredCounter, type Logger } from './account-session';
+import { saveMakingRoom } from '../snapshot/storage-failure';
+import type { Action, Effect } from './background-actions';
+import { reduce } from './background-reducer';
+import { getSnapshot, getStateFromSnapshot, type BackgroundState } from './background-state';
+import { AccountSession } from './account-session';
+import { isSignInCookie } from './browser-event-rules';
+
+interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
 
 export interface BackgroundCoreDeps {
   fetch: typeof fetch;
@@ -30,7 +36,7 @@ export interface BackgroundCoreDeps {
   /** Frees `storage.local` for the snapshot (drops the oldest cached inbox list); false when nothing is left to drop. */
   makeStorageRoom?(): Promise<boolean>;
   /** Badge; called with every change, must be cheap when nothing visible changed. */
-  render(snapshot: Snapshot): Promise<void>;
+  render(snapshot: Snapshot, snooze: Snooze | null): Promise<void>;
   /** Pushes the snapshot to an open popup; a closed popup is normal. */
   publish(snapshot: Snapshot): void;
   notifications: {
@@ -55,34 +61,31 @@ export interface BackgroundCoreDeps {
 const KEEP_ALIVE_INTERVAL_MS = 5000;
 
 export class BackgroundCore {
-  private snapshot: Snapshot = getEmptySnapshot();
-  private settings: Settings | null = null;
-  private session: AccountSession | null = null;
+  private state: BackgroundState = getStateFromSnapshot(getEmptySnapshot());
+  private readonly sessions = new Map<string, AccountSession>();
   /** Aborted when newer settings arrive while these are still being applied. */
   private applying: AbortController | null = null;
   private persistTimer: unknown = null;
   private lastKeepAlive = -Infinity;
-  private loggedProblems = new Set<IgnoredCounter | StorageFailure['code']>();
   private readonly clock: Clock;
 
   constructor(private readonly deps: BackgroundCoreDeps) {
-    // Every delay of the core and its sessions goes through this clock: none can overflow and fire at once.
-    this.clock = withSafeDelays(deps.clock ?? realClock);
+    this.clock = deps.clock ?? realClock;
   }
 
   getSnapshot(): Snapshot {
-    return structuredClone(this.snapshot);
+    return structuredClone(getSnapshot(this.state));
   }
 
-  /** The connection state alone, without copying the snapshot (for listeners that fire often). */
+  /** The shown account's connection state, without copying the snapshot (for listeners that fire often). */
   get connectionStatus(): ConnectionInfo['status'] {
-    return this.snapshot.connection.status;
+    const account = this.state.shown === null ? undefined : this.state.accounts[this.state.shown];
+    return account?.connection.status ?? 'unconfigured';
   }
 
   /** Worker start: show the persisted numbers at once, then connect and resync. */
   async start(): Promise<void> {
-    this.snapshot = normalizeSnapshot(await this.deps.loadSnapshot());
-    this.snapshot.diagnostics = { ...this.snapshot.diagnostics, workerStartedAt: this.clock.now() };
+    this.dispatch({ type: 'started', snapshot: normalizeSnapshot(await this.deps.loadSnapshot()) });
     await this.applySettings(await this.deps.loadSettings());
   }
 
@@ -92,122 +95,132 @@ export class BackgroundCore {
    * written again) keep the open stream: a reconnect would be churn, and an event in its gap gets no notification.
    */
   async applySettings(settings: Settings): Promise<void> {
-    if (this.session && this.settings && isSameSession(this.settings, settings)) {
-      this.settings = settings; // the next notice is announced with these
+    const key = getAccountKey(settings);
+    const open = key === null ? undefined : this.sessions.get(key);
+    if (open && isSameSession(open.settings, settings)) {
+      open.settings = settings;
       return;
     }
     this.applying?.abort();
     const applying = (this.applying = new AbortController());
-    this.session?.close();
-    this.session = null;
-    this.settings = settings;
-    const accountKey = getAccountKey(settings);
-    if (accountKey !== this.snapshot.accountKey) {
-      this.snapshot = { ...getEmptySnapshot(), accountKey, diagnostics: this.snapshot.diagnostics };
-    }
-    if (accountKey === null) {
-      this.deps.notifications.clearAll();
-      this.update({ connection: { status: 'unconfigured', retryAt: null, reason: null } });
-      return;
-    }
-    if (settings.role !== 'auto') this.snapshot.role = settings.role;
+    for (const session of this.sessions.values()) session.close();
+    this.sessions.clear();
+    this.dispatch({ type: 'accountsConfigured', accounts: key === null ? [] : [{ key, role: settings.role }] });
+    if (key === null) return;
     const permitted = (await this.deps.hasHostPermission?.(settings.serverUrl)) ?? true;
     if (applying.signal.aborted) return; // newer settings arrived meanwhile
     const server = getBaseUrl(settings.serverUrl);
     if (!permitted) {
       this.deps.log.warn(`no host permission for ${server}`);
-      this.update({ connection: { status: 'stopped', retryAt: null, reason: { code: 'no-permission' } } });
-      return;
+      const connection = { status: 'stopped', retryAt: null, reason: { code: 'no-permission' } } as const;
+      return this.dispatch({ type: 'connectionChanged', account: key, connection });
     }
     this.deps.log.info(`connecting to ${server} (sign-in: ${settings.authMethod})`);
-    this.session = new AccountSession(settings, this.snapshot.lastEventId, this.createSessionHost(), {
+    const session = new AccountSession(key, settings, this.createSessionHost(), {
       fetch: this.deps.fetch,
       clock: this.clock,
       random: this.deps.random,
       isOnline: this.deps.isOnline,
     });
-    this.session.start();
+    this.sessions.set(key, session);
+    session.start();
+  }
+
+  setSnooze(snooze: Snooze | null): void {
+    this.dispatch({ type: 'snoozeChanged', snooze });
   }
 
   /** "Retry now", or leaving a signed-out/stopped state. */
   reconnect(): void {
-    this.session?.start();
+    for (const session of this.sessions.values()) session.start();
   }
 
-  /** The browser is online again, or the watchdog alarm fired: make sure a connection is running. */
+  /** The browser is online again, or the watchdog alarm fired: make sure every connection is running. */
   wake(): void {
-    this.session?.wake();
+    for (const session of this.sessions.values()) session.wake();
+  }
+
+  /**
+   * A cookie changed: a signed-out account that signs in with the browser session tries again when the web app sets
+   * a cookie for its server (browser-event-rules.ts).
+   */
+  onCookieChanged(change: { removed: boolean; cookieDomain: string }): void {
+    for (const session of this.sessions.values()) {
+      const status = this.state.accounts[session.key]?.connection.status;
+      if (status && isSignInCookie(change, status, session.settings)) session.start();
+    }
   }
 
   async markRead(target: MarkReadTarget): Promise<void> {
-    if (!this.session) throw new Error('Beacon is not connected to a server');
-    await this.session.inbox.markRead(target);
+    await this.getShownSession().inbox.markRead(target);
   }
 
   /** The popup's inbox: one page of a category's items from the server (the token stays in the background). */
   async getItems(category: Category, page: number): Promise<ItemPage> {
-    if (!this.session) throw new Error('Beacon is not connected to a server');
-    return this.session.inbox.getItemPage(category, page);
+    return this.getShownSession().inbox.getItemPage(category, page);
   }
 
   /** The popup's inbox: marks items read; the badge drops at once and comes back if the server refuses. */
   async markItemsRead(category: Category, ids: string[]): Promise<void> {
-    if (!this.session) throw new Error('Beacon is not connected to a server');
-    await this.session.inbox.markItemsRead(category, ids);
+    await this.getShownSession().inbox.markItemsRead(category, ids);
   }
 
   /** An error nothing caught (a bug): logged every time, and counted in diagnostics for bug reports. */
   recordUnhandledError(description: string): void {
-    this.deps.log.error(`unhandled: ${description}`);
-    const { diagnostics } = this.snapshot;
-    this.update({ diagnostics: { ...diagnostics, unhandledErrors: diagnostics.unhandledErrors + 1 } });
+    this.dispatch({ type: 'unhandledError', description });
+  }
+
+  private getShownSession(): AccountSession {
+    const session = this.state.shown === null ? undefined : this.sessions.get(this.state.shown);
+    if (!session) throw new Error('Beacon is not connected to a server');
+    return session;
   }
 
   private createSessionHost() {
     return {
-      getSnapshot: () => this.snapshot,
-      update: (change: Partial<Snapshot>) => this.update(change),
-      setConnection: (connection: ConnectionInfo) => this.setConnection(connection),
-      announce: (category: Category, notice: Notice | null, catchUp: boolean, count?: number) =>
-        this.announce(category, notice, catchUp, count),
-      countIgnored: (counter: IgnoredCounter, message: string, amount?: number) =>
-        this.countIgnored(counter, message, amount),
+      dispatch: (action: Action) => this.dispatch(action),
+      getAccount: (key: string) => this.state.accounts[key],
       onActivity: () => this.keepAlive(),
-      log: this.deps.log,
     };
   }
 
-  private setConnection(connection: ConnectionInfo): void {
-    const previous = this.snapshot.connection.status;
-    const recovered = connection.status === 'live' || connection.status === 'connecting';
-    this.update({ connection, lastError: recovered ? this.snapshot.lastError : connection.reason });
-    if (connection.status === 'signed-out' && previous !== 'signed-out') this.deps.notifications.showSignIn();
-  }
-
-  private announce(category: Category, notice: Notice | null, catchUp: boolean, count = 1): void {
-    if (!this.settings) return;
-    this.deps.notifications.add(
-      {
-        category,
-        id: notice?.id ?? null,
-        title: notice?.title ?? '',
-        content: notice?.content ?? '',
-        url: notice?.url ?? null,
-        catchUp,
-        ...(count > 1 ? { count } : {}),
-      },
-      this.settings,
-    );
-  }
-
-  private countIgnored(counter: IgnoredCounter, message: string, amount = 1): void {
-    const { diagnostics } = this.snapshot;
-    this.update({ diagnostics: { ...diagnostics, [counter]: diagnostics[counter] + amount } });
-    // Logged once per kind per worker lifetime: a misbehaving server must not flood the console.
-    if (!this.loggedProblems.has(counter)) {
-      this.loggedProblems.add(counter);
-      this.deps.log.warn(`${message} (further ones are only counted in diagnostics)`);
+  /** The one way the state changes: the reducer's result is shown, then its effects are carried out. */
+  private dispatch(action: Action): void {
+    const { state, effects, persist } = reduce(this.state, action, this.clock.now());
+    if (state !== this.state) {
+      this.state = state;
+      this.show(persist);
     }
+    for (const effect of effects) this.run(effect);
+  }
+
+  private run(effect: Effect): void {
+    switch (effect.type) {
+      case 'announce': {
+        const session = this.sessions.get(effect.account);
+        return session && this.deps.notifications.add(effect.notice, session.settings);
+      }
+      case 'showSignIn':
+        return this.deps.notifications.showSignIn();
+      case 'clearNotifications':
+        return this.deps.notifications.clearAll();
+      case 'log':
+        return this.deps.log[effect.level](effect.message);
+      default:
+        this.sessions.get(effect.account)?.handle(effect);
+    }
+  }
+
+  private show(persist: boolean): void {
+    const snapshot = getSnapshot(this.state);
+    const rendered = this.deps.render(snapshot, this.state.snooze);
+    void rendered.catch((error: unknown) => this.deps.log.error(`badge: ${describeError(error)}`));
+    this.deps.publish(snapshot);
+    if (!persist) return;
+    this.persistTimer ??= this.clock.setTimeout(() => {
+      this.persistTimer = null;
+      void this.persist();
+    }, this.deps.persistDelayMs ?? 200);
   }
 
   private keepAlive(): void {
@@ -217,34 +230,13 @@ export class BackgroundCore {
     this.deps.keepAlive();
   }
 
-  private update(change: Partial<Snapshot>): void {
-    this.snapshot = { ...this.snapshot, ...change };
-    const snapshot = this.snapshot;
-    void this.deps.render(snapshot).catch((error: unknown) => this.deps.log.error(`badge: ${describeError(error)}`));
-    this.deps.publish(snapshot);
-    this.persistTimer ??= this.clock.setTimeout(() => {
-      this.persistTimer = null;
-      void this.persist();
-    }, this.deps.persistDelayMs ?? 200);
-  }
-
-  /** Saves the snapshot; storage that is full gets room made (cached lists dropped), a failure goes to diagnostics. */
+  /** Saves the snapshot; storage that is full gets room made (cached lists dropped), a failure goes to the reducer. */
   private async persist(): Promise<void> {
     const failure = await saveMakingRoom(
-      () => this.deps.saveSnapshot(this.snapshot),
+      () => this.deps.saveSnapshot(getSnapshot(this.state)),
       this.deps.makeStorageRoom ?? (async () => false),
       () => this.clock.now(),
     );
-    if (!failure) return;
-    if (!this.loggedProblems.has(failure.code)) {
-      this.loggedProblems.add(failure.code);
-      const outcome = failure.healed ? 'saved after dropping cached inbox lists' : 'not saved';
-      this.deps.log.error(`storage refused the snapshot (${failure.code}): ${outcome}`);
-    }
-    const diagnostics = { ...this.snapshot.diagnostics, storageFailure: failure };
-    // Healed: saved again with the record. Not healed: shown only; the next change tries again (no write loop).
-    if (failure.healed) return this.update({ diagnostics });
-    this.snapshot = { ...this.snapshot, diagnostics };
-    this.deps.publish(this.snapshot);
+    if (failure) this.dispatch({ type: 'storageFailed', failure });
   }
 }

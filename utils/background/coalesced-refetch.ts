@@ -6,7 +6,7 @@
  * (3.6 with the default), the badge is never more than about `minIntervalMs` plus one round trip behind, and the last
  * answer reflects the server's state after the last ask.
  */
-import { realClock, withSafeDelays, type Clock } from '../lib/clock';
+import { realClock, type Clock } from '../lib/clock';
 
 export interface RefetchLimitOptions {
   minIntervalMs?: number;
@@ -33,7 +33,7 @@ export const DEFAULT_MIN_INTERVAL_MS = 275;
 
 export function createCoalescedRefetch<K>(run: (key: K) => Promise<void>, options: RefetchLimitOptions = {}) {
   const minIntervalMs = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
-  const clock = withSafeDelays(options.clock ?? realClock);
+  const clock = options.clock ?? realClock;
   const states = new Map<K, KeyState>();
 
   const start = (key: K, state: KeyState): Promise<void> => {

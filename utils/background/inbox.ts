@@ -1,29 +1,25 @@
 /**
  * The popup's inbox, on the background side: pages of a category's items, and marking items read optimistically.
  * The badge drops at once; the server's `kind: "read"` event (protocol §6) or a refetch confirms the count; a failed
- * request puts the count back and rethrows, so the popup rolls its row back. Runs inside an account session, whose
- * abort signal drops answers that arrive for an account no longer in use.
+ * request puts the count back and rethrows, so the popup rolls its row back. Whole categories are marked read once
+ * the server agrees. Every change goes to the reducer as an action; the inbox keeps nothing.
  */
-import { ApiError, type ApiClient } from '../connection/api-client';
-import type { ConnectionReason } from '../connection/connection-reason';
+import { getFailureReason, type ApiClient } from '../connection/api-client';
 import type { MarkReadTarget } from '../messaging/protocol-map';
 import { getVisibleCategories, type Category } from '../protocol/categories';
 import { INBOX_PAGE_SIZE, type ItemPage } from '../snapshot/inbox-item';
-import type { Snapshot } from '../snapshot/snapshot';
+import type { SessionAction } from './background-actions';
+import type { AccountState } from './background-state';
 
 /** What the inbox needs of the account session it runs in. */
 export interface InboxContext {
   api: ApiClient;
+  /** Aborted when the session closes: its answers no longer apply. */
   signal: AbortSignal;
-  host: { getSnapshot(): Snapshot; update(change: Partial<Snapshot>): void };
-  /** Marks the category's count as set now, so a refetch that started earlier cannot overwrite it. */
-  bumpVersion(category: Category): void;
+  dispatch(action: SessionAction): void;
+  getAccount(): AccountState | undefined;
   /** Refetches the category's count (coalesced); rejects when that fails. */
   refetch(category: Category): Promise<void>;
-  /** A 401/403 signs out, as on every REST call (protocol §7.4). */
-  signOut(reason: ConnectionReason): void;
-  /** Items of a page dropped for a missing or unusable id: counted in diagnostics. */
-  countRefusedItems(count: number): void;
 }
 
 export interface Inbox {
@@ -35,57 +31,51 @@ export interface Inbox {
 }
 
 export function createInbox(context: InboxContext): Inbox {
-  const { api, signal, host } = context;
-
-  /** Sets one category's count from its current value; returns by how much it went down. */
-  const setCount = (category: Category, next: (count: number) => number): number => {
-    const { counts } = host.getSnapshot();
-    const before = counts[category];
-    const after = next(before);
-    context.bumpVersion(category);
-    host.update({ counts: { ...counts, [category]: after } });
-    return before - after;
-  };
-
-  const signOutOnAuthError = (error: unknown): never => {
-    if (error instanceof ApiError && error.isAuthError && !signal.aborted) context.signOut(error.reason);
+  const { api, signal, dispatch } = context;
+  const countOf = (category: Category) => context.getAccount()?.counts[category] ?? 0;
+  /** Every failure is reported (a 401/403 signs out, protocol §7.4) and rethrown to the popup. */
+  const fail = (error: unknown): never => {
+    dispatch({ type: 'requestFailed', reason: getFailureReason(error), retry: false });
     throw error;
+  };
+  const confirm = (category: Category) => {
+    if (!signal.aborted) void context.refetch(category).catch(() => {});
   };
 
   return {
     async markRead(target) {
-      const snapshot = host.getSnapshot();
+      const account = context.getAccount();
+      if (!account) return;
       const categories =
         target === 'all'
-          ? getVisibleCategories(snapshot.role).filter((category) => snapshot.counts[category] > 0)
+          ? getVisibleCategories(account.role).filter((category) => account.counts[category] > 0)
           : [target];
-      await Promise.all(categories.map((category) => api.markRead(category))).catch(signOutOnAuthError);
-      if (signal.aborted) return;
-      for (const category of categories) setCount(category, () => 0);
+      await Promise.all(categories.map((category) => api.markRead(category))).catch(fail);
+      dispatch({ type: 'categoriesRead', categories });
     },
 
     async getItemPage(category, page) {
-      const answer = await api.getCategoryPage(category, page, INBOX_PAGE_SIZE, signal).catch(signOutOnAuthError);
-      if (answer.refusedItems && !signal.aborted) context.countRefusedItems(answer.refusedItems);
+      const answer = await api.getCategoryPage(category, page, INBOX_PAGE_SIZE, signal).catch(fail);
+      if (answer.refusedItems) dispatch({ type: 'itemsRefused', count: answer.refusedItems });
       return answer;
     },
 
     async markItemsRead(category, ids) {
       const unique = [...new Set(ids)];
       if (unique.length === 0) return;
-      const dropped = setCount(category, (count) => Math.max(0, count - unique.length));
+      const before = countOf(category);
+      dispatch({ type: 'countAdjusted', category, by: -unique.length });
+      const dropped = before - countOf(category);
       try {
         await api.markItemsRead(category, unique);
       } catch (error) {
-        if (!signal.aborted) {
-          setCount(category, (count) => count + dropped);
-          // Another client may have changed the count meanwhile: the server's number settles it.
-          void context.refetch(category).catch(() => {});
-        }
-        signOutOnAuthError(error);
+        dispatch({ type: 'countAdjusted', category, by: dropped });
+        // Another client may have changed the count meanwhile: the server's number settles it.
+        confirm(category);
+        fail(error);
       }
       // The server's read event normally confirms the count; a server that sends none is confirmed by a refetch.
-      if (!signal.aborted) void context.refetch(category).catch(() => {});
+      confirm(category);
     },
   };
 }

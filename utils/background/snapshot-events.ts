@@ -1,6 +1,6 @@
 /**
- * What a message event or a count fetch does to the snapshot: pure functions from (snapshot, input) to the change and
- * the effects it asks for. The account session runs the effects (notifications, refetches); nothing here does I/O.
+ * What a message event or a count fetch does to an account's numbers: pure functions from (numbers, input) to the
+ * change and the effects it asks for, used by the reducer (background-reducer.ts); nothing here does I/O.
  */
 import type { NoticeEvent } from '../connection/notice-event';
 import { canSeeCategory, type Category } from '../protocol/categories';
@@ -16,14 +16,14 @@ type LatestCategory = keyof Snapshot['latest'];
 const isLatestCategory = (category: Category): category is LatestCategory =>
   category === 'system' || category === 'manager';
 
-export type EventEffect =
+type EventEffect =
   /** Raise an OS notification for this notice (the notifier decides whether and how). */
   | { type: 'announce'; category: Category; notice: Notice | null; catchUp: boolean }
   /** Refetch the category's count; `announceAfter`: then announce its newest item (legacy events carry none). */
   | { type: 'refetch'; category: Category; announceAfter: { catchUp: boolean } | null };
 
 export interface EventOutcome {
-  change: Partial<Snapshot>;
+  change: Partial<Pick<Snapshot, 'counts' | 'latest'>>;
   /** The event set the count: a refetch that started before it must not overwrite it. */
   countSet: boolean;
   /** The category's newest notice, when the event carried one. */
@@ -46,7 +46,11 @@ export function isCatchUp(notice: Notice | null, timing: ConnectionTiming): bool
 }
 
 /** A parsed message event (protocol §7.3) applied to the snapshot. */
-export function applyNoticeEvent(snapshot: Snapshot, event: NoticeEvent, catchUp: boolean): EventOutcome {
+export function applyNoticeEvent(
+  snapshot: Pick<Snapshot, 'counts' | 'latest' | 'role'>,
+  event: NoticeEvent,
+  catchUp: boolean,
+): EventOutcome {
   const { category, notice } = event;
   const outcome: EventOutcome = { change: {}, countSet: false, latest: null, effects: [] };
   if (!canSeeCategory(category, snapshot.role)) return outcome;
@@ -76,7 +80,11 @@ export interface FetchedCategory {
 }
 
 /** Fetched counts and newest notices, applied in one change so the badge never shows a half-synced total. */
-export function applyFetchedCategories(snapshot: Snapshot, fetched: FetchedCategory[], now: number): Partial<Snapshot> {
+export function applyFetchedCategories(
+  snapshot: Pick<Snapshot, 'counts' | 'latest'>,
+  fetched: FetchedCategory[],
+  now: number,
+): Pick<Snapshot, 'counts' | 'latest' | 'lastSyncedAt'> {
   const counts = { ...snapshot.counts };
   const latest = { ...snapshot.latest };
   for (const entry of fetched) {

@@ -1,6 +1,8 @@
 /** Sets the badge text, colour, tooltip and icon through the `action` API: only what changed, and paced. */
 import { realClock, type Clock } from '../lib/clock';
 import type { Translate } from '../labels/message-key';
+import { formatSnooze, formatSnoozeEnd } from '../labels/snooze-text';
+import { isSnoozed, type Snooze } from '../settings/snooze';
 import type { Snapshot } from '../snapshot/snapshot';
 import { BADGE_COLORS, getBadgeText, getBadgeTitle, getIconPaths, isLive } from './badge';
 
@@ -13,8 +15,11 @@ export interface ActionApi {
 }
 
 export interface BadgeRenderer {
-  /** Resolves once what this snapshot shows is set (at once, or at the end of the current interval). */
-  render(snapshot: Snapshot): Promise<void>;
+  /**
+   * Resolves once what this snapshot shows is set (at once, or at the end of the current interval). A snooze in force
+   * adds a line under the tooltip's status.
+   */
+  render(snapshot: Snapshot, snooze?: Snooze | null): Promise<void>;
 }
 
 /**
@@ -39,13 +44,12 @@ interface BadgeState {
 /**
  * Renders only what changed since the last call, paced like a token bucket: up to BURST_ROUNDS rounds of calls at once,
  * then one per INTERVAL_MS. A change that has to wait is set when the next round is due, with the latest snapshot
- * rendered by then. `getNote` adds a line under the tooltip's status (the snooze); render again when it changes.
+ * rendered by then.
  */
 export function createBadgeRenderer(
   action: ActionApi,
   t: Translate,
   formatTime: (epochMs: number) => string,
-  getNote: () => string | null = () => null,
   clock: Clock = realClock,
 ): BadgeRenderer {
   let shown: Partial<BadgeState> = {};
@@ -55,10 +59,11 @@ export function createBadgeRenderer(
   let creditAt = clock.now();
   // A wall clock set back must not hold the badge: time never counts as negative.
   const creditNow = () => Math.min(BURST_ROUNDS, credit + Math.max(0, clock.now() - creditAt) / INTERVAL_MS);
-  let waiting: { snapshot: Snapshot; done: Promise<void> } | null = null;
+  let waiting: { snapshot: Snapshot; snooze: Snooze | null; done: Promise<void> } | null = null;
 
-  const getState = (snapshot: Snapshot): BadgeState => {
-    const note = getNote();
+  const getState = (snapshot: Snapshot, snooze: Snooze | null): BadgeState => {
+    const now = clock.now();
+    const note = isSnoozed(snooze, now) ? formatSnooze(snooze!, t, (end) => formatSnoozeEnd(end, now)) : null;
     const [status, ...rest] = getBadgeTitle(snapshot, t, formatTime).split('\n');
     return {
       text: getBadgeText(snapshot),
@@ -89,20 +94,20 @@ export function createBadgeRenderer(
 
   return {
     // Async, so that a throw while rendering is a rejection the caller logs, never an exception in its update.
-    async render(snapshot) {
+    async render(snapshot, snooze = null) {
       if (waiting) {
-        waiting.snapshot = snapshot;
+        Object.assign(waiting, { snapshot, snooze });
         return waiting.done;
       }
-      const state = getState(snapshot);
+      const state = getState(snapshot, snooze);
       if (isShown(state)) return;
       const wait = (1 - creditNow()) * INTERVAL_MS;
       if (wait <= 0) return set(state);
-      const next = { snapshot, done: Promise.resolve() };
+      const next = { snapshot, snooze, done: Promise.resolve() };
       next.done = new Promise<void>((resolve, reject) => {
         clock.setTimeout(() => {
           waiting = null;
-          (async () => set(getState(next.snapshot)))().then(resolve, reject);
+          (async () => set(getState(next.snapshot, next.snooze)))().then(resolve, reject);
         }, wait);
       });
       waiting = next;

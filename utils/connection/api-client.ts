@@ -1,5 +1,5 @@
 /** The REST half of the protocol (docs/protocol.md §4–§6), with auth applied per settings. */
-import { realClock, withSafeDelays, type Clock } from '../lib/clock';
+import { realClock, type Clock } from '../lib/clock';
 import { describeError } from '../lib/errors';
 import type { Category } from '../protocol/categories';
 import { PATHS, type MarkReadBody, type MeBody } from '../protocol/wire';
@@ -7,7 +7,7 @@ import type { AuthMethod, Settings } from '../settings/settings';
 import { getBaseUrl } from '../settings/server-url';
 import type { Notice } from '../snapshot/snapshot';
 import type { ItemPage } from '../snapshot/inbox-item';
-import type { ConnectionReason } from './connection-reason';
+import { isSignInRefused, type ConnectionReason } from './connection-reason';
 import { getErrorSentence } from './error-body';
 import { parseItemPage } from './item-page';
 import { parseNotice } from './notice-event';
@@ -37,12 +37,17 @@ export class ApiError extends Error {
   }
 
   get isAuthError(): boolean {
-    return this.status === 401 || this.status === 403;
+    return isSignInRefused(this.reason);
   }
 }
 
+/** Why a call failed, for any error it threw: an ApiError says; anything else is a network failure. */
+export function getFailureReason(error: unknown): ConnectionReason {
+  return error instanceof ApiError ? error.reason : { code: 'network', detail: String(error) };
+}
+
 /** What the badge needs of one category: its unread count and newest item. */
-export interface CategorySummary {
+interface CategorySummary {
   unreadCount: number;
   latest: Notice | null;
 }
@@ -61,7 +66,7 @@ export interface ApiClient {
 /** The API client for the server and sign-in in these settings. */
 export function createApiClientForSettings(settings: Settings, fetchFn: typeof fetch, clock?: Clock): ApiClient {
   const auth = { method: settings.authMethod, token: settings.token, username: settings.username };
-  return createApiClient(getBaseUrl(settings.serverUrl), auth, fetchFn, withSafeDelays(clock ?? realClock));
+  return createApiClient(getBaseUrl(settings.serverUrl), auth, fetchFn, clock ?? realClock);
 }
 
 function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetch, clock: Clock): ApiClient {

@@ -4,12 +4,12 @@
  * stream itself are injected, so the whole state machine runs under fake timers in unit tests.
  */
 import type { EventSourceMessage } from 'eventsource-parser';
-import { realClock, withSafeDelays, type Clock } from '../lib/clock';
-import { STALL_TIMEOUT_MS } from '../protocol/wire';
+import { realClock, type Clock } from '../lib/clock';
+import { isLastEventIdHeader, STALL_TIMEOUT_MS } from '../protocol/wire';
 import type { ConnectionInfo } from '../snapshot/snapshot';
 import { BASE_DELAY_MS, getBackoffDelay, MAX_DELAY_MS } from './backoff';
-import { getStreamEndReason, type ConnectionReason } from './connection-reason';
-import { getEventIdProblem, getRetryFieldDelay, parseRetryAfter, type EventIdProblem } from './server-input';
+import { getStreamEndReason, isSignInRefused, type ConnectionReason } from './connection-reason';
+import { getRetryFieldDelay, parseRetryAfter } from './server-input';
 import type { StreamEnd, StreamHandlers } from './sse-stream';
 
 /** The abort reason of an attempt the stall watchdog ended (45 s without a byte: three missed heartbeats). */
@@ -26,24 +26,26 @@ const ONLINE_POLL_MS = 1_000;
 export interface ConnectionLoopDeps {
   /** Opens one stream with this Last-Event-ID; resolves when it ends. */
   open(lastEventId: string | null, handlers: StreamHandlers, signal: AbortSignal): Promise<StreamEnd>;
+  /** The id to resume with: the loop's owner keeps it (it is part of the account's state). */
+  getLastEventId(): string | null;
   onStateChange(state: ConnectionInfo): void;
-  onOpen(): void;
+  /** The stream is open; `resumed`: it was opened with a Last-Event-ID (the server may replay). */
+  onOpen(resumed: boolean): void;
   onEvent(event: EventSourceMessage): void;
   onOversizedEvent(size: number): void;
   /** Bytes arrived: the background uses this to keep an MV3 worker alive. */
   onActivity(): void;
   /** Each attempt's end, for logs and diagnostics. */
   onEnd?(reason: ConnectionReason, nextDelayMs: number | null): void;
-  /** An `id:` that cannot be sent back as Last-Event-ID was ignored; the last good id is kept. */
-  onRejectedEventId?(problem: EventIdProblem, length: number): void;
-  /** An attempt could not go out because of a header Beacon sends; the Last-Event-ID is dropped for a resync. */
+  /**
+   * An attempt could not go out because of a header Beacon sends. The owner drops a refused Last-Event-ID (the loop
+   * then reconnects at once without it); any other header means settings to fix (the loop stops).
+   */
   onRequestRejected?(header: string): void;
   isOnline?(): boolean;
   clock?: Clock;
   random?: () => number;
 }
-
-const HALTING_STATUSES = new Set([401, 403]);
 
 export class ConnectionLoop {
   private attempt = 0;
@@ -57,15 +59,10 @@ export class ConnectionLoop {
   private running = false;
   private readonly clock: Clock;
   private readonly random: () => number;
-  lastEventId: string | null;
 
-  constructor(
-    private readonly deps: ConnectionLoopDeps,
-    lastEventId: string | null = null,
-  ) {
-    this.clock = withSafeDelays(deps.clock ?? realClock);
+  constructor(private readonly deps: ConnectionLoopDeps) {
+    this.clock = deps.clock ?? realClock;
     this.random = deps.random ?? Math.random;
-    this.lastEventId = lastEventId !== null && getEventIdProblem(lastEventId) === null ? lastEventId : null;
   }
 
   /** Connects now (again), dropping any attempt or wait in progress. Also leaves a signed-out or stopped state. */
@@ -109,22 +106,16 @@ export class ConnectionLoop {
     };
     armStallTimer();
 
+    const lastEventId = this.deps.getLastEventId();
     const end = await this.deps.open(
-      this.lastEventId,
+      lastEventId,
       {
         onOpen: () => {
           openedAt = this.clock.now();
           this.deps.onStateChange({ status: 'live', retryAt: null, reason: null });
-          this.deps.onOpen();
+          this.deps.onOpen(lastEventId !== null);
         },
-        onEvent: (event) => {
-          // [spec] the last event ID is set from any dispatched event that carried an `id:`; one that could not be
-          // sent back (protocol §7.2) is ignored, so it can never fail every later attempt.
-          const problem = event.id === undefined ? null : getEventIdProblem(event.id);
-          if (problem !== null) this.deps.onRejectedEventId?.(problem, event.id!.length);
-          else if (event.id !== undefined) this.lastEventId = event.id;
-          this.deps.onEvent(event);
-        },
+        onEvent: (event) => this.deps.onEvent(event),
         onOversizedEvent: (size) => this.deps.onOversizedEvent(size),
         onRetry: (ms) => {
           // [spec] `retry:` sets the reconnection time; clamped so a server cannot make us hammer or vanish.
@@ -165,7 +156,7 @@ export class ConnectionLoop {
         // often passing (a maintenance page, a proxy being set up).
         return this.scheduleRetry(reason, this.nextBackoff(), 'error');
       case 'http-error':
-        if (HALTING_STATUSES.has(end.status)) return halt('signed-out');
+        if (isSignInRefused(reason)) return halt('signed-out');
         return this.scheduleRetry(reason, this.getDelayFor(end), end.status === 429 ? 'reconnecting' : 'error');
       default:
         return this.scheduleRetry(reason, this.nextBackoff());
@@ -178,9 +169,9 @@ export class ConnectionLoop {
    * from the settings: wait for the user to fix them rather than fail the same way forever.
    */
   private handleRejectedRequest(header: string, reason: ConnectionReason): void {
+    const retryWithoutId = isLastEventIdHeader(header) && this.deps.getLastEventId() !== null;
     this.deps.onRequestRejected?.(header);
-    if (header.toLowerCase() === 'last-event-id' && this.lastEventId !== null) {
-      this.lastEventId = null;
+    if (retryWithoutId) {
       void this.connect();
       return;
     }

@@ -53,3 +53,8 @@ export function getStreamEndReason(end: StreamEnd): ConnectionReason | null {
 export function getReasonTag(reason: ConnectionReason): string {
   return (reason.path ? `${reason.path} ` : '') + (reason.code === 'http' ? `http-${reason.status}` : reason.code);
 }
+
+/** The server refused the sign-in (401/403): Beacon is signed out until something changes (protocol §7.4). */
+export function isSignInRefused(reason: ConnectionReason): boolean {
+  return reason.code === 'http' && (reason.status === 401 || reason.status === 403);
+}

@@ -2,6 +2,7 @@
  * "Test connection" in the options page: each step of what the background does, reported as codes and numbers the
  * page translates. Runs with the settings being edited, before they are saved.
  */
+import { realClock, type Clock } from '../lib/clock';
 import { describeError } from '../lib/errors';
 import { getVisibleCategories, type Category } from '../protocol/categories';
 import type { Settings } from '../settings/settings';
@@ -37,8 +38,9 @@ export async function runConnectionTest(
   settings: Settings,
   fetchFn: typeof fetch,
   onStep: (result: TestStepResult) => void,
+  clock: Clock = realClock,
 ): Promise<boolean> {
-  const api = createApiClientForSettings(settings, fetchFn);
+  const api = createApiClientForSettings(settings, fetchFn, clock);
   const report = (step: TestStep, ok: boolean, outcome: TestOutcome) => {
     onStep({ step, ok, outcome });
     return ok;
@@ -72,7 +74,7 @@ export async function runConnectionTest(
   }
 
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), STREAM_TEST_MS);
+  const timer = clock.setTimeout(() => controller.abort(), STREAM_TEST_MS);
   let opened = false;
   const end = await openEventStream(
     api.getStreamRequest(null),
@@ -90,7 +92,7 @@ export async function runConnectionTest(
     controller.signal,
     fetchFn,
   );
-  clearTimeout(timer);
+  clock.clearTimeout(timer);
   if (opened) return report('stream', true, { kind: 'stream-open' });
   const reason = getStreamEndReason(end) ?? { code: 'timeout', seconds: STREAM_TEST_MS / 1000 };
   return report('stream', false, { kind: 'failed', reason });

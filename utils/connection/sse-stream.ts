@@ -4,7 +4,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describeError } from '../lib/errors';
-import { MAX_EVENT_DATA_BYTES } from '../protocol/wire';
+import { LAST_EVENT_ID_HEADER, MAX_EVENT_DATA_BYTES } from '../protocol/wire';
 import { readErrorMessage } from './error-body';
 import { getUnsendableHeader, redactHeaderValues } from './request-check';
 import { fetchFromServer, RedirectError } from './server-fetch';
@@ -51,7 +51,7 @@ export async function openEventStream(
 ): Promise<StreamEnd> {
   const headers: Record<string, string> = { Accept: 'text/event-stream', ...request.headers };
   // [spec] "If the event source's last event ID string is not the empty string, set `Last-Event-ID`".
-  if (request.lastEventId) headers['Last-Event-ID'] = request.lastEventId;
+  if (request.lastEventId) headers[LAST_EVENT_ID_HEADER] = request.lastEventId;
   // Checked here, not left to fetch: its TypeError looks like a network error (retried forever) and may quote the value.
   const unsendable = getUnsendableHeader(headers);
   if (unsendable !== null) return { type: 'request-rejected', header: unsendable };

@@ -19,18 +19,12 @@ export function clampTimerDelay(ms: number): number {
   return Math.min(Math.max(ms, 0), MAX_TIMER_DELAY_MS);
 }
 
-/** The same clock with every delay clamped, so no timer can fire early because of overflow. */
-export function withSafeDelays(clock: Clock): Clock {
-  return {
-    now: () => clock.now(),
-    setTimeout: (callback, ms) => clock.setTimeout(callback, clampTimerDelay(ms)),
-    clearTimeout: (handle) => clock.clearTimeout(handle),
-  };
-}
-
-/** The global clock and timers, looked up at call time (so test fakes installed later still apply). */
-export const realClock: Clock = withSafeDelays({
+/**
+ * The global clock and timers, looked up at call time (so test fakes installed later still apply). Every delay is
+ * clamped here, where the clock is made, so no timer of Beacon's can fire early because of overflow.
+ */
+export const realClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  setTimeout: (callback, ms) => setTimeout(callback, clampTimerDelay(ms)),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-});
+};

@@ -34,6 +34,14 @@ export const MAX_EVENT_ID_LENGTH = 128;
  */
 const SENDABLE_ID = /^(?:[\x21-\x7e\x80-\xff](?:[\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
 
+/** The header a client resumes a stream with (protocol §7.2). */
+export const LAST_EVENT_ID_HEADER = 'Last-Event-ID';
+
+/** Header names are case-insensitive: a refusal may name it in any case. */
+export function isLastEventIdHeader(name: string): boolean {
+  return name.toLowerCase() === LAST_EVENT_ID_HEADER.toLowerCase();
+}
+
 /** An event id a client can keep and send back as `Last-Event-ID` (protocol §7.2); the empty id resets it. */
 export function isValidEventId(value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_EVENT_ID_LENGTH && SENDABLE_ID.test(value);

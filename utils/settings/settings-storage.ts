@@ -137,8 +137,10 @@ export async function loadManagedSettings(): Promise<ManagedSettings> {
   }
 }
 
-/** The settings the background runs with. */
-export async function loadEffectiveSettings(): Promise<Settings> {
-  const [local, managed] = await Promise.all([loadSettings(), loadManagedSettings()]);
+/** The settings in force: the user's, with what policy sets in their place (`getPolicy`: the browser's by default). */
+export async function loadEffectiveSettings(
+  getPolicy: () => Promise<ManagedSettings> = loadManagedSettings,
+): Promise<Settings> {
+  const [local, managed] = await Promise.all([loadSettings(), getPolicy()]);
   return getEffectiveSettings(local, managed);
 }
