@@ -71,6 +71,14 @@ describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missi
     });
   });
 
+  it('subscribes each slot once at start: one resubscription at a time, whatever events ask for one', async () => {
+    // Two at once (the connections' 'ready' and the start itself) each dropped the other's subscribers midway: the
+    // probe of one failed, and the start with it.
+    const before = await getCommandCalls('ssubscribe');
+    await RedisStore.connect(cluster.url, { prefix: `c${next++}:` }).then((store) => store.close());
+    expect((await getCommandCalls('ssubscribe')) - before).toBe(16_384);
+  });
+
   it("computes hash slots as Redis does (the events channel of a user is in the user's slot)", async () => {
     const node = new Redis({ host: '127.0.0.1', port: (await cluster.getMasterPorts())[0]! });
     try {
@@ -127,6 +135,26 @@ describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missi
     }
     expect((await publish(a, { username: 'alice', notice_type: 0, title: 'confirmed' })).status).toBe(201);
   });
+
+  it('a master slow to answer the start probe (SPUBLISH held past its 2 s deadline): a clear error, no unhandled rejection', async () => {
+    // An unhandled rejection ends a Node process: a master slow during a probe would take the instance down.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    const masters = await cluster.getMasterPorts();
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // Long enough for the probe to be sent inside it, however slow the subscriptions before it are.
+      await Promise.all(masters.map((port) => cluster.pauseWrites(port, 20_000)));
+      await expect(startPair(cluster.url)).rejects.toThrow(/cannot reach Redis/);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await Promise.all(masters.map((port) => cluster.resumeWrites(port)));
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled.map(String)).toEqual([]);
+    const [a] = await startPair(cluster.url);
+    expect((await publish(a, { username: 'alice', notice_type: 0 })).status).toBe(201);
+  }, 40_000);
 
   it('a master killed: streams end, 503 while its slots are down, its replica takes over, nothing acknowledged lost', async () => {
     const [a, b] = await startPair(cluster.url);
@@ -220,13 +248,24 @@ async function moveSlot(key: string): Promise<void> {
   }
 }
 
-/** Calls of PUBLISH and SPUBLISH a node has run (`INFO commandstats`, scripts' calls included). */
+/** Calls of `command` all masters have run. */
+async function getCommandCalls(command: string): Promise<number> {
+  const calls = await Promise.all((await cluster.getMasterPorts()).map((port) => getCallCounter(port)));
+  return calls.reduce((sum, count) => sum + count(command), 0);
+}
+
+/** Calls of PUBLISH and SPUBLISH a node has run. */
 async function getPublishCalls(port: number): Promise<{ publish: number; spublish: number }> {
+  const calls = await getCallCounter(port);
+  return { publish: calls('publish'), spublish: calls('spublish') };
+}
+
+/** The calls of each command a node has run so far (`INFO commandstats`, scripts' calls included). */
+async function getCallCounter(port: number): Promise<(command: string) => number> {
   const node = new Redis({ host: '127.0.0.1', port });
   try {
     const stats = await node.info('commandstats');
-    const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-    return { publish: calls('publish'), spublish: calls('spublish') };
+    return (name) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
   } finally {
     node.disconnect();
   }
