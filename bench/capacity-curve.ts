@@ -14,7 +14,7 @@ import { RedisCluster } from '../tests/helpers/redis-cluster';
 import { RedisProcess } from '../tests/helpers/redis-server';
 import { RedisStore } from '../server/store/redis-store';
 import { LoadClient, publishAndCollect, startInstances, USER } from './redis-load';
-import { saveSection } from './report';
+import { resultsFile, saveSection } from './report';
 import { percentile, round } from './stats';
 
 interface CurveRow {
@@ -223,6 +223,6 @@ function formatCurve({ rows, pubsub }: CapacityCurve, publishes: number): string
 /** Writes the section into bench/results(-quick).md (replacing the previous one); returns it. */
 export function saveCapacityCurve(curve: CapacityCurve, publishes: number, quick: boolean): string {
   const section = formatCurve(curve, publishes);
-  saveSection(quick, 'capacity-curve', section);
+  saveSection(resultsFile(quick), 'capacity-curve', section);
   return section;
 }

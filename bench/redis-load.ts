@@ -9,7 +9,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { Redis } from 'ioredis';
 import { ServerProcess } from '../tests/drivers/server-cluster';
 import { RedisProcess } from '../tests/helpers/redis-server';
-import { saveSection } from './report';
+import { resultsFile, saveSection } from './report';
 import { now, percentile, round } from './stats';
 import type { ClientCommand, ClientReply } from './stream-client';
 
@@ -330,6 +330,6 @@ function formatRedisSection({ loads, latency }: RedisBenchResult): string {
 /** Writes the section into bench/results(-quick).md (replacing the previous one); returns it. */
 export function saveRedisSection(result: RedisBenchResult, quick: boolean): string {
   const section = formatRedisSection(result);
-  saveSection(quick, 'redis-bench', section);
+  saveSection(resultsFile(quick), 'redis-bench', section);
   return section;
 }

@@ -73,16 +73,18 @@ export function writeReport(results: BenchResults): string {
     '',
     ...getNotes(rows),
   ].join('\n');
-  saveSection(quick, 'browser-bench', table);
+  saveSection(resultsFile(quick), 'browser-bench', table);
   return table;
 }
 
+/** The Markdown report: results.md (committed) for a full run, results-quick.md (ignored) for --quick. */
+export const resultsFile = (quick: boolean) => `bench/${quick ? 'results-quick' : 'results'}.md`;
+
 /**
- * Puts `body` into bench/results(-quick).md between `<!-- name -->` and `<!-- /name -->`, replacing what was there;
+ * Puts `body` into `file` (resultsFile) between `<!-- name -->` and `<!-- /name -->`, replacing what was there;
  * a new section goes after the others (the browser table before them). The other sections are kept.
  */
-export function saveSection(quick: boolean, name: string, body: string): void {
-  const file = `bench/${quick ? 'results-quick' : 'results'}.md`;
+export function saveSection(file: string, name: string, body: string): void {
   const [start, end] = [`<!-- ${name} -->`, `<!-- /${name} -->`];
   const section = `${start}\n${body.trim()}\n${end}`;
   const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
