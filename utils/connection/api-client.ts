@@ -66,7 +66,9 @@ export function createApiClientForSettings(settings: Settings, fetchFn: typeof f
 
 function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetch, clock: Clock): ApiClient {
   const headers: Record<string, string> = {};
-  if (auth.method === 'token') headers.Authorization = `Bearer ${auth.token}`;
+  // Trimmed as the options page saves it; without a token no header at all (the server answers 401: signed out).
+  const token = auth.token.trim();
+  if (auth.method === 'token' && token !== '') headers.Authorization = `Bearer ${token}`;
   const credentials: RequestCredentials = auth.method === 'cookie' ? 'include' : 'omit';
   const urlFor = (path: string, query: Record<string, string> = {}) => {
     const url = new URL(baseUrl + path);
