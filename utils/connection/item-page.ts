@@ -1,11 +1,13 @@
 /** Reads a `GET /notification/{category}` answer (protocol §5) as a page of inbox items; untrusted input. */
 import type { InboxItem, ItemPage } from '../snapshot/inbox-item';
 import { parseWireNotice } from './notice-event';
+import { parseCount } from './server-input';
 
 /** What a page answer says, or null when it is not the shape §5 gives (the caller reports it). */
 export function parseItemPage(body: Record<string, unknown>, page: number, limit: number): ItemPage | null {
   const { unread_count: unread, total, data } = body;
-  if (!Number.isInteger(unread) || (unread as number) < 0 || !Array.isArray(data)) return null;
+  const unreadCount = parseCount(unread);
+  if (unreadCount === null || !Array.isArray(data)) return null;
   const items: InboxItem[] = [];
   const seen = new Set<string>();
   let refusedItems = 0;
@@ -17,7 +19,7 @@ export function parseItemPage(body: Record<string, unknown>, page: number, limit
     seen.add(notice.id);
     items.push({ ...notice, id: notice.id, read: (value as { read?: unknown }).read === true });
   }
-  const knownTotal = Number.isInteger(total) && (total as number) >= 0 ? (total as number) : null;
+  const knownTotal = parseCount(total);
   const hasMore = knownTotal === null ? data.length >= limit : page * limit < knownTotal;
-  return { items, page, unreadCount: unread as number, total: knownTotal ?? items.length, hasMore, refusedItems };
+  return { items, page, unreadCount, total: knownTotal ?? items.length, hasMore, refusedItems };
 }
