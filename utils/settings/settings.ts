@@ -8,7 +8,8 @@ import { getServerUrlProblem } from './server-url';
 import { DEFAULT_SNOOZE_PRESETS, parseSnoozePresets, type SnoozePresets } from './snooze';
 
 export type AuthMethod = 'cookie' | 'token' | 'username';
-type RoleSetting = 'auto' | 'user' | 'admin';
+/** `auto` takes the role the server names (`GET /notification/me`); the others override it. */
+export type RoleSetting = 'auto' | 'user' | 'admin';
 
 export interface QuietHours {
   enabled: boolean;
@@ -130,6 +131,14 @@ export function parseManagedSettings(value: Record<string, unknown> | null | und
 /** What Beacon runs with: the user's settings, with every policy-set field winning. */
 export function getEffectiveSettings(local: Settings, managed: ManagedSettings): Settings {
   return { ...local, ...managed };
+}
+
+/**
+ * The role Beacon counts with: the setting, or with `auto` the server's (null until it has said: counted as `user`).
+ * Which categories that role sees is the protocol's rule, `getVisibleCategories`.
+ */
+export function getEffectiveRole(setting: RoleSetting, serverRole: string | null): string | null {
+  return setting === 'auto' ? serverRole : setting;
 }
 
 /** Fills fields a partial (preset or older) value lacks with the defaults. */
