@@ -2,6 +2,7 @@
 import type { MessageKey } from '../labels/message-key';
 import { isTimeOfDay } from '../lib/time-of-day';
 import { isHeaderSafe } from '../protocol/wire';
+import { getAppUrlProblem } from './app-url';
 import { getServerUrlProblem, type ServerUrlProblem } from './server-url';
 import type { Settings } from './settings';
 
@@ -20,10 +21,8 @@ export function validateSettings(settings: Settings): SettingsErrors {
   const errors: SettingsErrors = {};
   const server = getServerUrlProblem(settings.serverUrl);
   if (server) errors.serverUrl = URL_PROBLEMS[server];
-  if (settings.appUrl.trim() !== '') {
-    const app = getServerUrlProblem(settings.appUrl.replaceAll('{category}', 'likes'), { allowQuery: true });
-    if (app) errors.appUrl = URL_PROBLEMS[app];
-  }
+  const app = getAppUrlProblem(settings.appUrl);
+  if (app) errors.appUrl = URL_PROBLEMS[app];
   if (settings.authMethod === 'token' && settings.token.trim() === '') errors.token = 'errorTokenEmpty';
   else if (settings.authMethod === 'token' && !isHeaderSafe(settings.token.trim())) errors.token = 'errorTokenInvalid';
   if (settings.authMethod === 'username' && settings.username.trim() === '') errors.username = 'errorUsernameEmpty';

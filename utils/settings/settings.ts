@@ -4,6 +4,7 @@
  * the user through `storage.sync`. Missing fields take the defaults.
  */
 import type { Category } from '../protocol/categories';
+import { getAppUrlProblem } from './app-url';
 import { getServerUrlProblem } from './server-url';
 import { DEFAULT_SNOOZE_PRESETS, parseSnoozePresets, type SnoozePresets } from './snooze';
 
@@ -116,12 +117,7 @@ export function parseManagedSettings(value: Record<string, unknown> | null | und
   // A policy URL the options page would refuse (credentials, a query, plain HTTP) is not applied either.
   if (typeof value.serverUrl === 'string' && getServerUrlProblem(value.serverUrl) === null)
     managed.serverUrl = value.serverUrl;
-  if (
-    typeof value.appUrl === 'string' &&
-    (value.appUrl.trim() === '' ||
-      getServerUrlProblem(value.appUrl.replaceAll('{category}', 'likes'), { allowQuery: true }) === null)
-  )
-    managed.appUrl = value.appUrl;
+  if (typeof value.appUrl === 'string' && getAppUrlProblem(value.appUrl) === null) managed.appUrl = value.appUrl;
   if (typeof value.username === 'string') managed.username = value.username;
   if (AUTH_METHODS.includes(value.authMethod as AuthMethod)) managed.authMethod = value.authMethod as AuthMethod;
   if (ROLES.includes(value.role as RoleSetting)) managed.role = value.role as RoleSetting;
