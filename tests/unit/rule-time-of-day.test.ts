@@ -31,6 +31,8 @@ const TIMES: Array<[text: unknown, minutes: number | null, why: string]> = [
 ];
 
 const MINUTES_OF_A_DAY = Array.from({ length: 24 * 60 }, (_, minute) => new Date(2026, 0, 15, 0, minute));
+/** Every quarter of an hour: where a looser parser would have been quiet (7:30, "12:75" as 13:15), cheaply. */
+const QUARTERS_OF_A_DAY = MINUTES_OF_A_DAY.filter((date) => date.getMinutes() % 15 === 0);
 const quietAt = (from: unknown, to: unknown, date: Date) =>
   isQuietTime({ enabled: true, from: from as string, to: to as string }, date);
 
@@ -51,10 +53,10 @@ describe('a time of day', () => {
 
   it.each(TIMES)('%j starts and ends quiet hours only when valid (else never quiet)', (text, minutes) => {
     if (minutes === null) {
-      for (const date of MINUTES_OF_A_DAY) {
-        expect(quietAt(text, '00:00', date), date.toTimeString()).toBe(false);
-        expect(quietAt('00:00', text, date), date.toTimeString()).toBe(false);
-      }
+      const quietMinutes = QUARTERS_OF_A_DAY.filter(
+        (date) => quietAt(text, '00:00', date) || quietAt('00:00', text, date),
+      );
+      expect(quietMinutes).toEqual([]);
       return;
     }
     const at = MINUTES_OF_A_DAY[minutes]!;
