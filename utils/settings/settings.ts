@@ -124,9 +124,23 @@ export function parseManagedSettings(value: Record<string, unknown> | null | und
   return managed;
 }
 
-/** What Beacon runs with: the user's settings, with every policy-set field winning. */
+/**
+ * The one rule for the settings in force, what Beacon runs with: the user's settings, with every field a policy sets
+ * winning. Only the managed fields, and only those with a value, whatever object a caller hands over.
+ */
 export function getEffectiveSettings(local: Settings, managed: ManagedSettings): Settings {
-  return { ...local, ...managed };
+  const effective = { ...local };
+  for (const field of MANAGED_FIELDS) {
+    const value = managed[field];
+    if (value !== undefined) Object.assign(effective, { [field]: value });
+  }
+  return effective;
+}
+
+/** The settings in force and the policy they came with (the options page locks the fields it sets). */
+export interface SettingsInForce {
+  settings: Settings;
+  managed: ManagedSettings;
 }
 
 /**
