@@ -156,7 +156,7 @@ function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetc
       const path = PATHS.category(category);
       const query = { page: String(page), limit: String(limit) };
       const parsed = parseItemPage(readJson(await request(path, { signal, query }), path), page, limit);
-      if (!parsed) throw new ApiError({ code: 'invalid-response', detail: 'unread_count, data', path });
+      if (!parsed) throw new ApiError({ code: 'invalid-response', detail: 'data', path });
       return parsed;
     },
     async markItemsRead(category, ids) {

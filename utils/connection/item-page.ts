@@ -3,11 +3,13 @@ import type { InboxItem, ItemPage } from '../snapshot/inbox-item';
 import { parseWireNotice } from './notice-event';
 import { parseCount } from './server-input';
 
-/** What a page answer says, or null when it is not the shape §5 gives (the caller reports it). */
+/**
+ * A page answer's items and whether more follow, or null when it has no list of items (the caller reports it). Its
+ * `unread_count` is not read: counts come from the count requests and the stream.
+ */
 export function parseItemPage(body: Record<string, unknown>, page: number, limit: number): ItemPage | null {
-  const { unread_count: unread, total, data } = body;
-  const unreadCount = parseCount(unread);
-  if (unreadCount === null || !Array.isArray(data)) return null;
+  const { total, data } = body;
+  if (!Array.isArray(data)) return null;
   const items: InboxItem[] = [];
   const seen = new Set<string>();
   let refusedItems = 0;
@@ -21,5 +23,5 @@ export function parseItemPage(body: Record<string, unknown>, page: number, limit
   }
   const knownTotal = parseCount(total);
   const hasMore = knownTotal === null ? data.length >= limit : page * limit < knownTotal;
-  return { items, page, unreadCount, total: knownTotal ?? items.length, hasMore, refusedItems };
+  return { items, page, hasMore, refusedItems };
 }
