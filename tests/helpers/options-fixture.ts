@@ -4,18 +4,26 @@ import { createPinia, setActivePinia } from 'pinia';
 import { vi } from 'vitest';
 import App from '@/entrypoints/options/App.vue';
 import type { TestStepResult } from '@/utils/connection/connection-test';
-import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '@/utils/settings/settings';
+import {
+  DEFAULT_SETTINGS,
+  getEffectiveSettings,
+  type ManagedSettings,
+  type Settings,
+  type SettingsInForce,
+} from '@/utils/settings/settings';
 import type { SettingsClient } from '@/utils/messaging/settings-client';
 import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
 import { useSettingsStore } from '@/utils/stores/settings-store';
 
 export function fakeClient(settings: Settings = structuredClone(DEFAULT_SETTINGS), managed: ManagedSettings = {}) {
-  let watcher: (settings: Settings) => void = () => {};
+  let watcher: (loaded: SettingsInForce) => void = () => {};
+  // As the real loader does (settings-storage.ts loadSettingsInForce): the settings in force, with the policy.
+  const inForce = (local: Settings): SettingsInForce => ({ settings: getEffectiveSettings(local, managed), managed });
   const client = {
-    load: vi.fn(async () => ({ settings: structuredClone(settings), managed })),
+    load: vi.fn(async () => inForce(structuredClone(settings))),
     save: vi.fn(async (_: Settings) => ({ preferencesSynced: true })),
     requestPermission: vi.fn(async (_: string) => true),
-    watch: (callback: (settings: Settings) => void) => {
+    watch: (callback: (loaded: SettingsInForce) => void) => {
       watcher = callback;
       return () => {};
     },
@@ -38,7 +46,7 @@ export function fakeClient(settings: Settings = structuredClone(DEFAULT_SETTINGS
     getShortcut: vi.fn(async (): Promise<string | null> => 'Alt+Shift+U'),
     openShortcutSettings: vi.fn(async () => {}),
     canSilenceNotifications: true,
-    emit: (next: Settings) => watcher(next),
+    emit: (next: Settings) => watcher(inForce(next)),
   } satisfies SettingsClient & { emit(next: Settings): void };
   return client;
 }

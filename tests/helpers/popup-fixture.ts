@@ -32,7 +32,7 @@ function fakeClient(snapshot: Snapshot) {
     getSnapshot: vi.fn(async () => snapshot),
     markRead: vi.fn(async () => {}),
     reconnect: vi.fn(async () => {}),
-    getItems: vi.fn(async (): Promise<ItemPage> => ({ items: [], page: 1, unreadCount: 0, total: 0, hasMore: false })),
+    getItems: vi.fn(async (): Promise<ItemPage> => ({ items: [], page: 1, hasMore: false })),
     markItemsRead: vi.fn(async () => {}),
     saveInboxCache: vi.fn(async () => {}),
     setSnooze: vi.fn(async () => {}),

@@ -1,6 +1,8 @@
 /**
  * Pages of items as servers send them (issue #24 item 1, protocol §5 "What clients accept"): ids that are JSON numbers
- * (SQL keys), `read` as 0/1, and `data` as one object instead of an array.
+ * (SQL keys), `read` as 0/1, and `data` as one object instead of an array. Beacon reads a page's items and whether
+ * more follow; its `unread_count` is not used (counts come from the count requests and events), so it neither blocks
+ * a page nor is kept (#23 item 6).
  */
 import { describe, expect, it } from 'vitest';
 import { parseItemPage } from '@/utils/connection/item-page';
@@ -62,12 +64,44 @@ describe('parseItemPage', () => {
 
   it('reads a `data` that is one object as a page of that one item (the original web app read it so)', () => {
     const page = pageOf(item(42, { read: 0 }), 1);
-    expect(page).toMatchObject({ items: [{ id: 42, title: 'item 42', read: false }], unreadCount: 1, total: 3 });
+    expect(page).toMatchObject({ items: [{ id: 42, title: 'item 42', read: false }], hasMore: false });
   });
 
-  it('still refuses a page whose `data` is neither an array nor an object, or whose count is not a count', () => {
+  it('still refuses a page whose `data` is neither an array nor an object', () => {
     for (const data of [null, 'items', 42, undefined]) expect(pageOf(data), String(data)).toBeNull();
-    expect(pageOf([], -1)).toBeNull();
-    expect(pageOf([], 1.5)).toBeNull();
+  });
+});
+
+const ITEM = {
+  id: 'i1',
+  notice_type: 2,
+  title: 'Bob commented',
+  content: '',
+  url: null,
+  created_at: null,
+  read: false,
+};
+
+const PAGES: Array<[why: string, extra: Record<string, unknown>, hasMore: boolean]> = [
+  ['a full answer', { unread_count: 1, total: 12 }, true],
+  ['no unread_count', { total: 12 }, true],
+  ['an unread_count that is not a count', { unread_count: 'many', total: 12 }, true],
+  ['no total: a short page is the last', { unread_count: 1 }, false],
+  ['a total that is not a count', { unread_count: 1, total: -3 }, false],
+];
+
+describe('a page of items', () => {
+  it.each(PAGES)('%s: its items are read', (_why, extra, hasMore) => {
+    const page = parseItemPage({ data: [ITEM], ...extra }, 1, 10);
+    expect(page).toEqual({
+      items: [{ id: 'i1', title: 'Bob commented', content: '', url: null, createdAt: null, read: false }],
+      page: 1,
+      hasMore,
+      refusedItems: 0,
+    });
+  });
+
+  it.each([{}, { data: 'x' }, { data: null }])('%j without a list of items is not a page', (body) => {
+    expect(parseItemPage(body, 1, 10)).toBeNull();
   });
 });

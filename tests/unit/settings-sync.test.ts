@@ -134,8 +134,8 @@ describe('settings split between storage.local and storage.sync', () => {
     // What a browser's policy gives (fakeBrowser's managed area is read-only, like the real one).
     const policy = { serverUrl: 'https://policy.example.test', authMethod: 'cookie' };
     vi.spyOn(fakeBrowser.storage.managed, 'get').mockImplementation(async () => policy);
-    const { loadEffectiveSettings } = await loadStorageModule();
-    expect(await loadEffectiveSettings()).toMatchObject({
+    const { loadSettingsInForce } = await loadStorageModule();
+    expect((await loadSettingsInForce()).settings).toMatchObject({
       serverUrl: 'https://policy.example.test',
       authMethod: 'cookie',
       token: TOKEN,

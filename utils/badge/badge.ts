@@ -6,10 +6,18 @@ import { getStatusLabel } from '../labels/status-labels';
 import { getVisibleCategories } from '../protocol/categories';
 import { getTotal, type ConnectionStatus, type Snapshot } from '../snapshot/snapshot';
 
-/** About four characters fit on a badge. */
+/**
+ * The one way a count is written, on the badge and in the popup: about four characters fit on a badge, so "99+"
+ * above 99; nothing for zero (an empty badge is "all read") or for what is not a count.
+ */
 export function formatCount(total: number): string {
-  if (total <= 0) return '';
+  if (!(total > 0)) return '';
   return total > 99 ? '99+' : String(total);
+}
+
+/** A count on a popup row (and its first frame): as on the badge, but a row says "0". */
+export function formatRowCount(count: number): string {
+  return formatCount(count) || '0';
 }
 
 export function getBadgeText(snapshot: Snapshot): string {

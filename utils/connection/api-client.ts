@@ -71,7 +71,9 @@ export function createApiClientForSettings(settings: Settings, fetchFn: typeof f
 
 function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetch, clock: Clock): ApiClient {
   const headers: Record<string, string> = {};
-  if (auth.method === 'token') headers.Authorization = `Bearer ${auth.token}`;
+  // Trimmed as the options page saves it; without a token no header at all (the server answers 401: signed out).
+  const token = auth.token.trim();
+  if (auth.method === 'token' && token !== '') headers.Authorization = `Bearer ${token}`;
   const credentials: RequestCredentials = auth.method === 'cookie' ? 'include' : 'omit';
   const urlFor = (path: string, query: Record<string, string> = {}) => {
     const url = new URL(baseUrl + path);
@@ -158,7 +160,7 @@ function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetc
       const path = PATHS.category(category);
       const query = { page: String(page), limit: String(limit) };
       const parsed = parseItemPage(readJson(await request(path, { signal, query }), path), page, limit);
-      if (!parsed) throw new ApiError({ code: 'invalid-response', detail: 'unread_count, data', path });
+      if (!parsed) throw new ApiError({ code: 'invalid-response', detail: 'data', path });
       return parsed;
     },
     async markItemsRead(category, ids) {

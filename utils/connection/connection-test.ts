@@ -5,7 +5,7 @@
 import { realClock, type Clock } from '../lib/clock';
 import { describeError } from '../lib/errors';
 import { getVisibleCategories, type Category } from '../protocol/categories';
-import type { Settings } from '../settings/settings';
+import { getEffectiveRole, type Settings } from '../settings/settings';
 import { ApiError, createApiClientForSettings } from './api-client';
 import { getStreamEndReason, type ConnectionReason } from './connection-reason';
 import { openEventStream } from './sse-stream';
@@ -46,12 +46,12 @@ export async function runConnectionTest(
     return ok;
   };
 
-  let role: string;
+  let role: string | null;
   try {
     const me = await api.getMe();
     report('server', true, { kind: 'reached' });
     report('signIn', true, { kind: 'signed-in', username: me.username, role: me.role });
-    role = settings.role === 'auto' ? me.role : settings.role;
+    role = getEffectiveRole(settings.role, me.role);
   } catch (error) {
     const reason = getReason(error);
     // A redirect fails the first step: Beacon never reached a server at the configured address.

@@ -13,11 +13,13 @@ export function getWireItems(data: unknown): unknown[] | null {
   return typeof data === 'object' && data !== null ? [data] : null;
 }
 
-/** What a page answer says, or null when it is not the shape §5 gives (the caller reports it). */
+/**
+ * A page answer's items and whether more follow, or null when it has no list of items (the caller reports it). Its
+ * `unread_count` is not read: counts come from the count requests and the stream.
+ */
 export function parseItemPage(body: Record<string, unknown>, page: number, limit: number): ItemPage | null {
-  const unread = parseCount(body.unread_count);
   const data = getWireItems(body.data);
-  if (unread === null || data === null) return null;
+  if (data === null) return null;
   const items: InboxItem[] = [];
   // 42 and "42" are two ids (wire.ts `ItemId`): a Set keeps them apart, as every later comparison (===) does.
   const seen = new Set<ItemId>();
@@ -30,8 +32,7 @@ export function parseItemPage(body: Record<string, unknown>, page: number, limit
     seen.add(notice.id);
     items.push({ ...notice, id: notice.id, read: parseReadFlag((value as { read?: unknown }).read) });
   }
-  const { total } = body;
-  const knownTotal = Number.isInteger(total) && (total as number) >= 0 ? (total as number) : null;
+  const knownTotal = parseCount(body.total);
   const hasMore = knownTotal === null ? data.length >= limit : page * limit < knownTotal;
-  return { items, page, unreadCount: unread, total: knownTotal ?? items.length, hasMore, refusedItems };
+  return { items, page, hasMore, refusedItems };
 }

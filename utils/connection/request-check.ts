@@ -3,13 +3,11 @@
  * it reaches the network, every time, so it must be found and dropped rather than retried (issue #14). And what a
  * failing fetch says must never quote a header back into logs, tooltips or diagnostics.
  */
+import { isHeaderSafe } from '../protocol/wire';
 
-/** Fetch "header value": Latin-1, no NUL, CR or LF (and no other control characters a server would refuse). */
-const SENDABLE_HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
-/** The name of the first header whose value cannot be sent, or null when all can. */
+/** The name of the first header whose value cannot be sent as it is (`isHeaderSafe`), or null when all can. */
 export function getUnsendableHeader(headers: Record<string, string>): string | null {
-  for (const [name, value] of Object.entries(headers)) if (!SENDABLE_HEADER_VALUE.test(value)) return name;
+  for (const [name, value] of Object.entries(headers)) if (!isHeaderSafe(value)) return name;
   return null;
 }
 

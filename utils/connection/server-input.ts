@@ -37,11 +37,17 @@ export function getEventIdProblem(id: string): EventIdProblem | null {
   return isValidEventId(id) ? null : 'not-sendable';
 }
 
-/** A count from the server (`unread_count`): an integer from 0 to MAX_COUNT, else null. */
+/**
+ * The one rule for a count, from a server (`unread_count`, a page's `total`) or from storage (counts, diagnostics):
+ * an integer from 0 to MAX_COUNT.
+ */
+export function isValidCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_COUNT;
+}
+
+/** A count by {@link isValidCount} (minus zero as zero), else null. */
 export function parseCount(value: unknown): number | null {
-  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_COUNT
-    ? (value as number)
-    : null;
+  return isValidCount(value) ? value + 0 : null;
 }
 
 /** The base reconnection delay a `retry:` field asks for, clamped; null for a value that is not a delay. */

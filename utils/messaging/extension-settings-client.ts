@@ -4,24 +4,16 @@ import { runConnectionTest } from '../connection/connection-test';
 import { getOriginPattern } from '../settings/host-permission';
 import { DEFAULT_SETTINGS, pickConnection } from '../settings/settings';
 import { getPopupShortcut } from '../settings/shortcut';
-import {
-  loadManagedSettings,
-  loadSettings,
-  saveSettings,
-  settingsItem,
-  watchSettings,
-} from '../settings/settings-storage';
+import { loadSettingsInForce, saveSettings, settingsItem, watchSettings } from '../settings/settings-storage';
 import { onMessage, sendMessage } from './messaging';
 import type { SettingsClient } from './settings-client';
 
 export function createSettingsClient(): SettingsClient {
   return {
-    async load() {
-      return { settings: await loadSettings(), managed: await loadManagedSettings() };
-    },
+    load: () => loadSettingsInForce(),
     save: async (settings) => ({ preferencesSynced: await saveSettings(settings) }),
     requestPermission: (url) => browser.permissions.request({ origins: [getOriginPattern(url)] }),
-    watch: (callback) => watchSettings(() => void loadSettings().then(callback)),
+    watch: (callback) => watchSettings(() => void loadSettingsInForce().then(callback)),
     testConnection: (settings, onStep) => runConnectionTest(settings, (input, init) => fetch(input, init), onStep),
     // The server and sign-in only: the preferences belong to the user, in every browser.
     forget: () => settingsItem.setValue(pickConnection(DEFAULT_SETTINGS)),

@@ -1,17 +1,17 @@
 /** What the options page needs from the browser and the background; the edge its store is tested through. */
 import type { TestStepResult } from '../connection/connection-test';
-import type { ManagedSettings, Settings } from '../settings/settings';
+import type { Settings, SettingsInForce } from '../settings/settings';
 import type { Snapshot } from '../snapshot/snapshot';
 
 export interface SettingsClient {
-  /** The user's settings and the fields an administrator set by policy. */
-  load(): Promise<{ settings: Settings; managed: ManagedSettings }>;
+  /** The settings in force (policy applied) and the fields an administrator set by policy. */
+  load(): Promise<SettingsInForce>;
   /** Saves; `preferencesSynced` is false when `storage.sync` refused the preferences (kept here, sent later). */
   save(settings: Settings): Promise<{ preferencesSynced: boolean }>;
   /** Asks for host permission to reach `url`; must be called straight from a click (a user gesture). */
   requestPermission(url: string): Promise<boolean>;
   /** Settings changed elsewhere (another window, the background, another browser's synced preferences). */
-  watch(callback: (settings: Settings) => void): () => void;
+  watch(callback: (loaded: SettingsInForce) => void): () => void;
   testConnection(settings: Settings, onStep: (result: TestStepResult) => void): Promise<boolean>;
   /** Forgets the server and sign-in (preferences stay); the background clears counts, notices and notifications. */
   forget(): Promise<void>;

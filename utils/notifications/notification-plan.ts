@@ -1,4 +1,5 @@
 /** Which OS notifications a batch of arrived events becomes: singles, or one summary instead of a flood. */
+import { getMinutesOfDay } from '../lib/time-of-day';
 import type { Category } from '../protocol/categories';
 import type { ItemId } from '../protocol/wire';
 import type { QuietHours, Settings } from '../settings/settings';
@@ -23,18 +24,11 @@ export type PlannedNotification =
 /** Up to this many live events in one batch get a notification each; more become one summary. */
 export const MAX_SINGLES_PER_BATCH = 3;
 
-function toMinutes(time: string): number | null {
-  const match = /^(\d{1,2}):(\d{2})$/.exec(time);
-  if (!match) return null;
-  const minutes = Number(match[1]) * 60 + Number(match[2]);
-  return minutes < 24 * 60 ? minutes : null;
-}
-
-/** Quiet hours may wrap midnight (22:00–07:00); `from === to` means never quiet. */
+/** Quiet hours may wrap midnight (22:00–07:00); `from === to`, or a time that is not "HH:MM", means never quiet. */
 export function isQuietTime(quiet: QuietHours, date: Date): boolean {
   if (!quiet.enabled) return false;
-  const from = toMinutes(quiet.from);
-  const to = toMinutes(quiet.to);
+  const from = getMinutesOfDay(quiet.from);
+  const to = getMinutesOfDay(quiet.to);
   if (from === null || to === null || from === to) return false;
   const now = date.getHours() * 60 + date.getMinutes();
   return from < to ? now >= from && now < to : now >= from || now < to;

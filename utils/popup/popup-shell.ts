@@ -2,10 +2,10 @@
  * The popup's first frame without the framework: the persisted counts as a plain list, built with DOM calls (no
  * markup is stored or parsed), painted by entrypoints/popup-prepaint.ts as soon as `storage.local` answers, before
  * Vue has even been evaluated; Vue then mounts over it. Labels and counts come from the rules the popup's rows use
- * (`getCategoryLabel`, `formatCount`), so both frames say the same. bench/results.md has the effect (popup rows,
+ * (`getCategoryLabel`, `formatRowCount`), so both frames say the same. bench/results.md has the effect (popup rows,
  * against the framework-free page).
  */
-import { formatCount } from '../badge/badge';
+import { formatRowCount } from '../badge/badge';
 import type { Category, CategoryCounts } from '../protocol/categories';
 
 /** What the first frame needs from the persisted snapshot. */
@@ -25,7 +25,7 @@ export function paintPlainCounts(
   for (const category of categories) {
     const item = container.ownerDocument.createElement('li');
     item.dataset.category = category;
-    item.textContent = `${label(category)}: ${formatCount(snapshot.counts[category] ?? 0) || '0'}`;
+    item.textContent = `${label(category)}: ${formatRowCount(snapshot.counts[category] ?? 0)}`;
     list.append(item);
   }
   container.replaceChildren(list);

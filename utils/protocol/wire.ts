@@ -28,11 +28,20 @@ export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 /** Event ids are opaque strings of at most this many characters (protocol §7.2). */
 export const MAX_EVENT_ID_LENGTH = 128;
 /**
- * What a header value can carry unchanged (Fetch "header value", RFC 9110 §5.5): Latin-1 bytes without control
- * characters, and no space at either end (fetch would strip it). Anything else makes `fetch` throw, or the server
- * reject the request, before a byte of the answer arrives.
+ * What a header value can carry unchanged (Fetch "header value", RFC 9110 §5.5): Latin-1 without control characters
+ * (a tab included: servers differ on it), and no space at either end (fetch would strip it: the server would get
+ * another value). Anything else makes `fetch` throw, or the server reject the request, before a byte of the answer
+ * arrives.
  */
-const SENDABLE_ID = /^(?:[\x21-\x7e\x80-\xff](?:[\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
+const HEADER_SAFE = /^(?:[\x21-\x7e\x80-\xff](?:[\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
+
+/**
+ * A value Beacon can send in a header as it is (protocol §7.2): the one rule for the Last-Event-ID it keeps, the
+ * token the options page accepts and every header checked before `fetch`.
+ */
+export function isHeaderSafe(value: string): boolean {
+  return HEADER_SAFE.test(value);
+}
 
 /** The header a client resumes a stream with (protocol §7.2). */
 export const LAST_EVENT_ID_HEADER = 'Last-Event-ID';
@@ -44,7 +53,7 @@ export function isLastEventIdHeader(name: string): boolean {
 
 /** An event id a client can keep and send back as `Last-Event-ID` (protocol §7.2); the empty id resets it. */
 export function isValidEventId(value: unknown): value is string {
-  return typeof value === 'string' && value.length <= MAX_EVENT_ID_LENGTH && SENDABLE_ID.test(value);
+  return typeof value === 'string' && value.length <= MAX_EVENT_ID_LENGTH && isHeaderSafe(value);
 }
 /**
  * An item id (protocol §5) is an opaque string of 1 to this many characters. A client drops an item with a longer id

@@ -5,6 +5,7 @@
  */
 import { isCategory, type Category } from '../protocol/categories';
 import { MAX_ITEM_URL_LENGTH } from '../protocol/wire';
+import { getServerUrlProblem, type ServerUrlProblem } from './server-url';
 import type { Settings } from './settings';
 
 /** What a click asks to open: a URL a server sent (with its category), or a category's page of the web app. */
@@ -47,11 +48,22 @@ export function getOpenUrl(settings: UrlSettings, target: OpenTarget): OpenableU
 }
 
 /**
+ * The one rule for the app URL setting, wherever one comes from (the options page, a policy, storage): empty (the
+ * server's origin then), or an http(s) URL, HTTPS but on loopback, without user name or password; unlike the server's
+ * `{base}` it may carry a query or fragment, and `{category}` anywhere.
+ */
+export function getAppUrlProblem(appUrl: string): ServerUrlProblem | null {
+  if (appUrl.trim() === '') return null;
+  return getServerUrlProblem(appUrl.replaceAll('{category}', 'likes'), { allowQuery: true });
+}
+
+/**
  * The web app page for a category (or its start page for null): the app URL setting with `{category}` filled in, or
- * the server's origin when no app URL is set.
+ * the server's origin when no app URL is set, or the one set breaks the rule (an older version, a hand-edited store).
  */
 function getAppPageUrl(settings: UrlSettings, category: Category | null): string {
-  const appUrl = settings.appUrl.trim() !== '' ? settings.appUrl.trim() : getOriginUrl(settings.serverUrl);
+  const usable = settings.appUrl.trim() !== '' && getAppUrlProblem(settings.appUrl) === null;
+  const appUrl = usable ? settings.appUrl.trim() : getOriginUrl(settings.serverUrl);
   return appUrl.replaceAll('{category}', category ?? '');
 }
 

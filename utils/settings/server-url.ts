@@ -38,8 +38,3 @@ export function getServerUrlProblem(value: string, { allowQuery = false } = {}):
 export function getBaseUrl(serverUrl: string): string {
   return serverUrl.trim().replace(/\/+$/, '');
 }
-
-/** A token that can go into an `Authorization` header as typed: Latin-1, no control characters (no CR, LF, NUL). */
-export function isSendableToken(token: string): boolean {
-  return /^[\x20-\x7e\x80-\xff]*$/.test(token);
-}

@@ -18,6 +18,7 @@ import {
   type ManagedSettings,
   type Preferences,
   type Settings,
+  type SettingsInForce,
 } from './settings';
 import type { SnoozePresets } from './snooze';
 
@@ -137,10 +138,14 @@ export async function loadManagedSettings(): Promise<ManagedSettings> {
   }
 }
 
-/** The settings in force: the user's, with what policy sets in their place (`getPolicy`: the browser's by default). */
-export async function loadEffectiveSettings(
-  getPolicy: () => Promise<ManagedSettings> = loadManagedSettings,
-): Promise<Settings> {
-  const [local, managed] = await Promise.all([loadSettings(), getPolicy()]);
-  return getEffectiveSettings(local, managed);
+/**
+ * The one loader of the settings in force, for the options page and the background: the user's settings with the
+ * policy `loadPolicy` gives (by default the browser's `storage.managed`; the background passes its policy source,
+ * which does not wait for a slow first read).
+ */
+export async function loadSettingsInForce(
+  loadPolicy: () => Promise<ManagedSettings> = loadManagedSettings,
+): Promise<SettingsInForce> {
+  const [local, managed] = await Promise.all([loadSettings(), loadPolicy()]);
+  return { settings: getEffectiveSettings(local, managed), managed };
 }

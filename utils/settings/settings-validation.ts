@@ -1,7 +1,9 @@
 /** Checks a settings form before saving: one message per field, so nothing is saved half-way. */
 import type { MessageKey } from '../labels/message-key';
 import { isTimeOfDay } from '../lib/time-of-day';
-import { getServerUrlProblem, isSendableToken, type ServerUrlProblem } from './server-url';
+import { isHeaderSafe } from '../protocol/wire';
+import { getAppUrlProblem } from './app-url';
+import { getServerUrlProblem, type ServerUrlProblem } from './server-url';
 import type { Settings } from './settings';
 
 type SettingsField = 'serverUrl' | 'appUrl' | 'token' | 'username' | 'quietFrom' | 'quietTo' | 'snoozeTomorrowAt';
@@ -19,13 +21,10 @@ export function validateSettings(settings: Settings): SettingsErrors {
   const errors: SettingsErrors = {};
   const server = getServerUrlProblem(settings.serverUrl);
   if (server) errors.serverUrl = URL_PROBLEMS[server];
-  if (settings.appUrl.trim() !== '') {
-    const app = getServerUrlProblem(settings.appUrl.replaceAll('{category}', 'likes'), { allowQuery: true });
-    if (app) errors.appUrl = URL_PROBLEMS[app];
-  }
+  const app = getAppUrlProblem(settings.appUrl);
+  if (app) errors.appUrl = URL_PROBLEMS[app];
   if (settings.authMethod === 'token' && settings.token.trim() === '') errors.token = 'errorTokenEmpty';
-  else if (settings.authMethod === 'token' && !isSendableToken(settings.token.trim()))
-    errors.token = 'errorTokenInvalid';
+  else if (settings.authMethod === 'token' && !isHeaderSafe(settings.token.trim())) errors.token = 'errorTokenInvalid';
   if (settings.authMethod === 'username' && settings.username.trim() === '') errors.username = 'errorUsernameEmpty';
   if (settings.quietHours.enabled) {
     if (!isTimeOfDay(settings.quietHours.from)) errors.quietFrom = 'errorTimeInvalid';

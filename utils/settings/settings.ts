@@ -4,11 +4,13 @@
  * the user through `storage.sync`. Missing fields take the defaults.
  */
 import type { Category } from '../protocol/categories';
+import { getAppUrlProblem } from './app-url';
 import { getServerUrlProblem } from './server-url';
 import { DEFAULT_SNOOZE_PRESETS, parseSnoozePresets, type SnoozePresets } from './snooze';
 
 export type AuthMethod = 'cookie' | 'token' | 'username';
-type RoleSetting = 'auto' | 'user' | 'admin';
+/** `auto` takes the role the server names (`GET /notification/me`); the others override it. */
+export type RoleSetting = 'auto' | 'user' | 'admin';
 
 export interface QuietHours {
   enabled: boolean;
@@ -115,21 +117,38 @@ export function parseManagedSettings(value: Record<string, unknown> | null | und
   // A policy URL the options page would refuse (credentials, a query, plain HTTP) is not applied either.
   if (typeof value.serverUrl === 'string' && getServerUrlProblem(value.serverUrl) === null)
     managed.serverUrl = value.serverUrl;
-  if (
-    typeof value.appUrl === 'string' &&
-    (value.appUrl.trim() === '' ||
-      getServerUrlProblem(value.appUrl.replaceAll('{category}', 'likes'), { allowQuery: true }) === null)
-  )
-    managed.appUrl = value.appUrl;
+  if (typeof value.appUrl === 'string' && getAppUrlProblem(value.appUrl) === null) managed.appUrl = value.appUrl;
   if (typeof value.username === 'string') managed.username = value.username;
   if (AUTH_METHODS.includes(value.authMethod as AuthMethod)) managed.authMethod = value.authMethod as AuthMethod;
   if (ROLES.includes(value.role as RoleSetting)) managed.role = value.role as RoleSetting;
   return managed;
 }
 
-/** What Beacon runs with: the user's settings, with every policy-set field winning. */
+/**
+ * The one rule for the settings in force, what Beacon runs with: the user's settings, with every field a policy sets
+ * winning. Only the managed fields, and only those with a value, whatever object a caller hands over.
+ */
 export function getEffectiveSettings(local: Settings, managed: ManagedSettings): Settings {
-  return { ...local, ...managed };
+  const effective = { ...local };
+  for (const field of MANAGED_FIELDS) {
+    const value = managed[field];
+    if (value !== undefined) Object.assign(effective, { [field]: value });
+  }
+  return effective;
+}
+
+/** The settings in force and the policy they came with (the options page locks the fields it sets). */
+export interface SettingsInForce {
+  settings: Settings;
+  managed: ManagedSettings;
+}
+
+/**
+ * The role Beacon counts with: the setting, or with `auto` the server's (null until it has said: counted as `user`).
+ * Which categories that role sees is the protocol's rule, `getVisibleCategories`.
+ */
+export function getEffectiveRole(setting: RoleSetting, serverRole: string | null): string | null {
+  return setting === 'auto' ? serverRole : setting;
 }
 
 /** Fills fields a partial (preset or older) value lacks with the defaults. */

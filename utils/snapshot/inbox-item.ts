@@ -17,10 +17,6 @@ export interface InboxItem extends Notice {
 export interface ItemPage {
   items: InboxItem[];
   page: number;
-  /** The category's unread items, as the server counted them when it answered. */
-  unreadCount: number;
-  /** All items of the category, read or not. */
-  total: number;
   /** More items on later pages. */
   hasMore: boolean;
   /** Items of the answer dropped because their id was missing or unusable (counted in diagnostics). */

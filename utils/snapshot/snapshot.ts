@@ -3,7 +3,7 @@
  * (snapshot-storage.ts) so a restarted worker or a new popup shows it at once.
  */
 import type { ConnectionReason } from '../connection/connection-reason';
-import { checkNotice } from '../connection/server-input';
+import { checkNotice, parseCount } from '../connection/server-input';
 import { CATEGORIES, getVisibleCategories, getZeroCounts, type CategoryCounts } from '../protocol/categories';
 import { isValidEventId, type ItemId } from '../protocol/wire';
 import { isStorageFailure, type StorageFailure } from './storage-failure';
@@ -131,7 +131,6 @@ const REASON_CODES: ReadonlySet<string> = new Set<ConnectionReason['code']>([
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 const orNull = <T>(value: unknown, check: (value: unknown) => value is T): T | null => (check(value) ? value : null);
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isEpoch = (value: unknown): value is number => Number.isFinite(value);
@@ -162,7 +161,7 @@ export function normalizeSnapshot(value: unknown): Snapshot {
   return {
     accountKey: orNull(value.accountKey, isString),
     counts: Object.fromEntries(
-      CATEGORIES.map((category) => [category, isCount(counts[category]) ? counts[category] : 0]),
+      CATEGORIES.map((category) => [category, parseCount(counts[category]) ?? 0]),
     ) as CategoryCounts,
     countsKnown: value.countsKnown === true,
     role: orNull(value.role, isString),
@@ -180,7 +179,7 @@ export function normalizeSnapshot(value: unknown): Snapshot {
       ...(Object.fromEntries(
         (Object.keys(empty.diagnostics) as Array<keyof Diagnostics>)
           .filter((key) => key !== 'workerStartedAt' && key !== 'storageFailure')
-          .map((key) => [key, isCount(diagnostics[key]) ? diagnostics[key] : 0]),
+          .map((key) => [key, parseCount(diagnostics[key]) ?? 0]),
       ) as Omit<Diagnostics, 'workerStartedAt' | 'storageFailure'>),
       workerStartedAt: orNull(diagnostics.workerStartedAt, isEpoch),
       storageFailure: orNull(diagnostics.storageFailure, isStorageFailure),

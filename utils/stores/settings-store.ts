@@ -52,10 +52,11 @@ export const useSettingsStore = defineStore('settings', () => {
     );
     const loaded = await settingsClient.load();
     managed.value = loaded.managed;
-    stored = getEffectiveSettings(loaded.settings, loaded.managed);
+    stored = loaded.settings;
     draft.value = structuredClone(stored);
-    const stopWatching = settingsClient.watch((settings) => {
-      stored = getEffectiveSettings(settings, managed.value);
+    const stopWatching = settingsClient.watch((next) => {
+      managed.value = next.managed;
+      stored = next.settings;
       draft.value = structuredClone(stored);
       errors.value = {};
     });

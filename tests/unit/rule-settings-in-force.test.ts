@@ -1,0 +1,95 @@
+/**
+ * One rule for the settings in force (the user's, with every field a policy sets winning): `getEffectiveSettings`,
+ * applied by one loader, `loadSettingsInForce`, that the options page and the background both use.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createSettingsClient } from '@/utils/messaging/extension-settings-client';
+import { loadSettingsInForce } from '@/utils/settings/settings-storage';
+import {
+  DEFAULT_SETTINGS,
+  getEffectiveSettings,
+  parseManagedSettings,
+  type ManagedSettings,
+  type Settings,
+  type SettingsInForce,
+} from '@/utils/settings/settings';
+
+vi.mock('@/utils/messaging/messaging', () => ({ sendMessage: vi.fn(async () => {}), onMessage: vi.fn() }));
+
+const LOCAL: Settings = {
+  ...DEFAULT_SETTINGS,
+  serverUrl: 'https://mine.example',
+  appUrl: 'https://app.mine.example/',
+  authMethod: 'username',
+  token: 'my-token',
+  username: 'alice',
+  role: 'user',
+};
+
+const POLICIES: Array<[why: string, policy: Record<string, unknown>, wins: Partial<Settings>]> = [
+  ['no policy', {}, {}],
+  ['a server', { serverUrl: 'https://corp.example/api' }, { serverUrl: 'https://corp.example/api' }],
+  ['an app URL', { appUrl: 'https://app.corp.example/{category}' }, { appUrl: 'https://app.corp.example/{category}' }],
+  ['an empty app URL (the server origin)', { appUrl: '' }, { appUrl: '' }],
+  ['a sign-in method', { authMethod: 'cookie' }, { authMethod: 'cookie' }],
+  ['a user name', { username: 'corp-alice' }, { username: 'corp-alice' }],
+  ['a role', { role: 'admin' }, { role: 'admin' }],
+  // What no policy may set, whatever a caller hands over: only the managed fields, only with a value.
+  ['a field set to undefined', { serverUrl: undefined, role: undefined }, {}],
+  ['a token', { token: 'corp-token' }, {}],
+  ['preferences', { sound: false, notify: { likes: false } }, {}],
+];
+
+describe('the settings in force', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it.each(POLICIES)('%s: the policy wins where it sets a field, the user elsewhere', (_why, policy, wins) => {
+    expect(getEffectiveSettings(LOCAL, policy as ManagedSettings)).toEqual({ ...LOCAL, ...wins });
+  });
+
+  it.each(POLICIES)('%s: what a browser policy says is applied the same way', (_why, policy, wins) => {
+    // parseManagedSettings drops ill-typed values: it can only narrow what wins.
+    const applied = getEffectiveSettings(LOCAL, parseManagedSettings(policy));
+    for (const [field, value] of Object.entries(applied))
+      expect([LOCAL[field as keyof Settings], wins[field as keyof Settings]]).toContainEqual(value);
+  });
+
+  /** The user's settings in storage, and a policy in `storage.managed` (read-only in fakeBrowser, as in browsers). */
+  async function store(policy: Record<string, unknown>) {
+    await fakeBrowser.storage.local.set({ settings: LOCAL });
+    return vi.spyOn(fakeBrowser.storage.managed, 'get').mockImplementation(async () => policy);
+  }
+
+  it.each(POLICIES)('%s: loadSettingsInForce reads storage and applies the browser policy', async (_, policy) => {
+    await store(policy);
+    const loaded = await loadSettingsInForce();
+    const managed = parseManagedSettings(policy);
+    expect(loaded).toEqual({ settings: getEffectiveSettings(LOCAL, managed), managed });
+  });
+
+  it('loadSettingsInForce takes the policy from the reader it is given (the background: without the slow read)', async () => {
+    const managedRead = await store({ serverUrl: 'https://slow.example' });
+    const standIn: ManagedSettings = { serverUrl: 'https://last-known.example' };
+    const loaded = await loadSettingsInForce(async () => standIn);
+    expect(loaded.settings.serverUrl).toBe('https://last-known.example');
+    expect(loaded.managed).toEqual(standIn);
+    expect(managedRead).not.toHaveBeenCalled();
+  });
+
+  it('the options page loads the settings in force, and gets them again on every change', async () => {
+    await store({ serverUrl: 'https://corp.example/api', role: 'admin' });
+    const client = createSettingsClient();
+    const inForce = {
+      settings: { ...LOCAL, serverUrl: 'https://corp.example/api', role: 'admin' },
+      managed: { serverUrl: 'https://corp.example/api', role: 'admin' },
+    } satisfies SettingsInForce;
+    expect(await client.load()).toEqual(inForce);
+    const seen: SettingsInForce[] = [];
+    const stop = client.watch((loaded) => seen.push(loaded));
+    await fakeBrowser.storage.local.set({ settings: { ...LOCAL, username: 'bob' } });
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    expect(seen[0]).toEqual({ ...inForce, settings: { ...inForce.settings, username: 'bob' } });
+    stop();
+  });
+});
