@@ -20,8 +20,8 @@ import { loadSnooze, saveSnooze, snoozeItem } from '@/utils/settings/snooze-stor
 import { getOpenUrl, parseOpenTarget, type OpenTarget } from '@/utils/settings/app-url';
 import { getOriginPattern } from '@/utils/settings/host-permission';
 import {
-  loadEffectiveSettings,
   loadManagedSettings,
+  loadSettingsInForce,
   retryUnsyncedPreferences,
   watchSettings,
 } from '@/utils/settings/settings-storage';
@@ -60,10 +60,10 @@ export default defineBackground({
       onChanged: () => reload(),
       clock: realClock,
     });
-    const loadSettingsInForce = () => loadEffectiveSettings(policy.get);
+    const loadSettings = () => loadSettingsInForce(policy.get).then(({ settings }) => settings);
     // Every page Beacon opens, from the popup or a notification: the one URL rule, with the settings in force.
     const openPage = async (target: OpenTarget) => {
-      const url = getOpenUrl(await loadSettingsInForce(), target);
+      const url = getOpenUrl(await loadSettings(), target);
       if (url) await openOrFocusTab(url);
     };
     const badge = createBadgeRenderer(action, t, formatTime);
@@ -75,7 +75,7 @@ export default defineBackground({
 
     const core = new BackgroundCore({
       fetch: (input, init) => fetch(input, init),
-      loadSettings: loadSettingsInForce,
+      loadSettings,
       loadSnapshot,
       saveSnapshot,
       // The inbox cache is only a cache: when storage is full, its lists make room for the snapshot.
@@ -125,7 +125,7 @@ export default defineBackground({
     // Settings saved anywhere (preferences also in the user's other browsers), a policy change, or a newly granted
     // permission: apply what is in force now (the core reconnects only when server or sign-in changed).
     function reload() {
-      void loadSettingsInForce().then((settings) => core.applySettings(settings));
+      void loadSettings().then((settings) => core.applySettings(settings));
     }
     watchSettings(reload);
     // Preferences storage.sync refused earlier (quota, sync off) are sent again.
@@ -168,7 +168,7 @@ export default defineBackground({
 
     // The browser's own policy answer: a stand-in could mislead "is Beacon set up by policy?".
     browser.runtime.onInstalled.addListener(({ reason }) => {
-      void loadEffectiveSettings(policy.getFromBrowser).then((settings) => {
+      void loadSettingsInForce(policy.getFromBrowser).then(({ settings }) => {
         if (needsSetupOnInstall(reason, settings)) void browser.runtime.openOptionsPage();
       });
     });

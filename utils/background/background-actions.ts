@@ -7,6 +7,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { ConnectionReason } from '../connection/connection-reason';
 import type { Category } from '../protocol/categories';
 import type { ArrivedNotice } from '../notifications/notification-plan';
+import type { RoleSetting } from '../settings/settings';
 import type { Snooze } from '../settings/snooze';
 import type { ConnectionInfo, Notice, Snapshot } from '../snapshot/snapshot';
 import type { StorageFailure } from '../snapshot/storage-failure';
@@ -14,7 +15,7 @@ import type { StorageFailure } from '../snapshot/storage-failure';
 /** An account in force: its key, and the role the settings fix ('auto': the server says). */
 interface ConfiguredAccount {
   key: string;
-  role: string;
+  role: RoleSetting;
 }
 
 /** A category's count and newest item as a request returned them, and the count version the request started at. */

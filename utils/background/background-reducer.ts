@@ -7,6 +7,7 @@ import { parseNoticeEvent } from '../connection/notice-event';
 import { getEventIdProblem, MAX_COUNT } from '../connection/server-input';
 import { canSeeCategory, getVisibleCategories, type Category } from '../protocol/categories';
 import { isLastEventIdHeader, MESSAGE_EVENT, RESYNC_EVENT } from '../protocol/wire';
+import { getEffectiveRole } from '../settings/settings';
 import { isSnoozed } from '../settings/snooze';
 import type { Diagnostics, Notice } from '../snapshot/snapshot';
 import type { AccountAction, Action, Effect } from './background-actions';
@@ -39,9 +40,9 @@ export function reduce(state: BackgroundState, action: Action, now: number): Red
       break;
     case 'accountsConfigured': {
       const accounts: Record<string, AccountState> = {};
-      for (const { key, role } of action.accounts) {
+      for (const { key, role: roleSetting } of action.accounts) {
         const account = state.accounts[key] ?? getEmptyAccount();
-        accounts[key] = role === 'auto' ? account : { ...account, role };
+        accounts[key] = withRole({ ...account, roleSetting });
       }
       step.state = { ...state, accounts, shown: action.accounts[0]?.key ?? null };
       if (action.accounts.length === 0) step.effects.push({ type: 'clearNotifications' });
@@ -103,12 +104,8 @@ function reduceAccount(step: Step, action: AccountAction): void {
       const outcome = dropped ? 'dropped it, resyncing' : 'waiting for new settings';
       return step.ignore('rejectedRequests', `a ${action.header} header could not be sent; ${outcome}`);
     }
-    case 'roleFetched': {
-      if (action.role === account.role) return;
-      const counts = { ...account.counts };
-      if (!canSeeCategory('report_email', action.role)) counts.report_email = 0;
-      return set({ role: action.role, counts });
-    }
+    case 'roleFetched':
+      return step.setAccount(key, withRole({ ...account, serverRole: action.role }));
     case 'countsFetched': {
       const newest = { ...account.newest };
       const fetched = action.counts.map(({ category, version, unreadCount, latest }) => {
@@ -195,6 +192,15 @@ function signOut(step: Step, key: string, account: AccountState, reason: Connect
   step.setAccount(key, { connection: { status: 'signed-out', retryAt: null, reason }, lastError: reason });
   step.effects.push({ type: 'stopConnection', account: key });
   if (account.connection.status !== 'signed-out') step.effects.push({ type: 'showSignIn', account: key });
+}
+
+/** The role counted with, from the setting and the server's (one rule, `getEffectiveRole`); counts it hides are 0. */
+function withRole(account: AccountState): AccountState {
+  const role = getEffectiveRole(account.roleSetting, account.serverRole);
+  if (role === account.role) return account;
+  const counts = { ...account.counts };
+  if (!canSeeCategory('report_email', role)) counts.report_email = 0;
+  return { ...account, role, counts };
 }
 
 const bump = (account: AccountState, categories: Category[]) => {

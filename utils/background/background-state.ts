@@ -3,6 +3,7 @@
  * does. The snapshot the badge, the popup and storage see is a view of it (`getSnapshot`).
  */
 import { CATEGORIES, type Category, type CategoryCounts } from '../protocol/categories';
+import type { RoleSetting } from '../settings/settings';
 import type { Snooze } from '../settings/snooze';
 import { getEmptySnapshot, type Diagnostics, type Notice, type Snapshot } from '../snapshot/snapshot';
 
@@ -10,7 +11,11 @@ import { getEmptySnapshot, type Diagnostics, type Notice, type Snapshot } from '
 export interface AccountState {
   counts: CategoryCounts;
   countsKnown: boolean;
+  /** The role counted with: `getEffectiveRole(roleSetting, serverRole)`, kept by the reducer. */
   role: string | null;
+  roleSetting: RoleSetting;
+  /** What the server said (`GET /notification/me`); null until it has. */
+  serverRole: string | null;
   latest: Snapshot['latest'];
   connection: Snapshot['connection'];
   lastEventId: string | null;
@@ -47,6 +52,8 @@ export function getEmptyAccount(): AccountState {
     counts: empty.counts,
     countsKnown: false,
     role: null,
+    roleSetting: 'auto',
+    serverRole: null,
     latest: empty.latest,
     connection: { status: 'connecting', retryAt: null, reason: null },
     lastEventId: null,
@@ -70,6 +77,7 @@ export function getStateFromSnapshot(snapshot: Snapshot): BackgroundState {
     accounts[accountKey] = {
       ...getEmptyAccount(),
       ...{ counts, countsKnown, role, latest, lastEventId, lastError, lastSyncedAt },
+      serverRole: role,
     };
   }
   return { accounts, shown: accountKey, diagnostics, snooze: null, logged: [] };
