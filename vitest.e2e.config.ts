@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './tests/e2e/longest-first-sequencer';
 
-/** Real-browser suites: one browser per file, two files at a time on a 2-core machine. */
+/** Real-browser suites: two files at a time on a 2-core machine, the longest first. */
 export default defineConfig({
   test: {
     environment: 'node',
@@ -10,5 +11,6 @@ export default defineConfig({
     hookTimeout: 90_000,
     maxWorkers: 2,
     fileParallelism: true,
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });

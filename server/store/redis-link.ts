@@ -63,6 +63,9 @@ export class RedisLink {
   private readonly probes = new Map<string, () => void>();
   private live = false;
   private closing = false;
+  /** The resubscription under way, and whether it was asked for again meanwhile (`resume`). */
+  private resuming: Promise<void> | null = null;
+  private resumeAgain = false;
 
   constructor(
     private readonly url: string,
@@ -100,7 +103,9 @@ export class RedisLink {
     await this.client.connect();
     if (this.client instanceof Cluster) this.nodes = this.client.nodes('all').map((node) => getAddress(node));
     await this.connectSubscriber();
+    // The connections' 'ready' may have begun a resubscription: this waits for it, and for one more if it failed.
     await this.resume();
+    if (!this.live) await this.resume();
     if (!this.live) throw new Error('Redis connection lost during start');
   }
 
@@ -185,8 +190,9 @@ export class RedisLink {
         });
       });
       try {
-        await cluster.spublish(channels[slot]!, PROBE + nonce);
-        await arrived;
+        // Awaited together: a deadline passed while SPUBLISH is still unanswered (a slow master) must not be an
+        // unhandled rejection, which ends the process.
+        await Promise.all([cluster.spublish(channels[slot]!, PROBE + nonce), arrived]);
       } finally {
         this.probes.delete(nonce);
       }
@@ -246,7 +252,25 @@ export class RedisLink {
     if (this.clusterMode) setTimeout(() => void this.resume(), 500);
   }
 
-  private async resume(): Promise<void> {
+  /**
+   * One resubscription at a time: two at once (the connections' 'ready' and the start, or a timer) would each drop
+   * the other's sharded subscribers midway and fail each other's probe. Asked for meanwhile, another one follows
+   * if the current one did not bring the link up.
+   */
+  private resume(): Promise<void> {
+    if (this.resuming) {
+      this.resumeAgain = true;
+      return this.resuming;
+    }
+    this.resumeAgain = false;
+    this.resuming = this.resumeOnce().finally(() => {
+      this.resuming = null;
+      if (this.resumeAgain && !this.live && !this.closing) void this.resume();
+    });
+    return this.resuming;
+  }
+
+  private async resumeOnce(): Promise<void> {
     if (this.closing || this.live) return;
     if (this.client?.status !== 'ready' || this.subscriber?.status !== 'ready') return;
     try {
@@ -264,7 +288,8 @@ export class RedisLink {
       if (this.clusterMode) setTimeout(() => void this.resume(), 500);
       return; // lost again meanwhile: the next 'ready' tries again
     }
-    if (this.client.status === 'ready' && this.subscriber.status === 'ready' && !this.live) {
+    // `subscribed` too: a subscriber that reconnected meanwhile lost its channels (its 'ready' asked for a follow-up).
+    if (this.client.status === 'ready' && this.subscriber.status === 'ready' && this.subscribed && !this.live) {
       this.live = true;
       this.handlers.log('redis: connected');
     }

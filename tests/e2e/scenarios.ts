@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, expect, it, onTestFailed } from 'vitest';
 import type { Settings } from '../../utils/settings/settings';
 import type { BadgeState } from '../drivers/chromium';
-import { ADMIN_USER, TestServer, USER, waitFor } from '../drivers/test-server';
+import { TestServer, USER, waitFor } from '../drivers/test-server';
 import { isLiveTitle } from '../drivers/badge-title';
 
 const LIVE_RED = [217, 48, 37, 255];
@@ -186,15 +186,6 @@ export function defineSharedScenarios(
     expect(badge.title).not.toContain('Report emails');
   });
 
-  it('counts report emails for a role other than user', async () => {
-    await f.server.publish({ username: ADMIN_USER.username, notice_type: 5, title: 'r1' });
-    await f.signIn(ADMIN_USER);
-    await f.badgeIs('1');
-    await f.server.publish({ username: ADMIN_USER.username, notice_type: 5, title: 'r2' });
-    await f.badgeIs('2');
-    expect((await f.beacon.badge()).title).toContain('Report emails: 2');
-  });
-
   it('never shows a user report emails published to them, and follows a role change at once, both ways', async () => {
     await f.signIn();
     await f.waitLive();
@@ -209,6 +200,11 @@ export function defineSharedScenarios(
     await f.badgeIs('2');
     expect((await f.beacon.badge()).title).toContain('Report emails: 1');
     await f.popupShows('li[data-category=report_email] [data-test=count]', /^1$/);
+    // A report published while Beacon knows the role is counted live. (A role other than user from the first sync:
+    // the admin of storage-caps.e2e.test.ts, whose badge and popup count report emails in both browsers.)
+    await f.server.publish({ notice_type: 5, title: 'a report for a manager' });
+    await f.badgeIs('3');
+    expect((await f.beacon.badge()).title).toContain('Report emails: 2');
     // And back: report e-mails leave the badge at once.
     await f.server.upsertUser({ ...USER, role: 'user' });
     await f.badgeIs('1');
@@ -245,15 +241,13 @@ export function defineSharedScenarios(
     await f.popupShows('[data-test=connection-label]', /^Live$/);
   });
 
-  it('after a 401: signed-out badge and no retry storm', async () => {
+  // No retry after the 401 (none for 3–4 s) is the `token-revoked-401` fault of the reliability run, in both browsers.
+  it('after a 401: the signed-out badge, tooltip and popup', async () => {
     await f.signIn();
     await f.waitLive();
     await f.server.live.store.upsertUser({ ...USER, token: 'rotated-token-999' });
     f.server.live.dropStreams();
     await f.badgeIs('!');
-    const attempts = f.server.streamRequests().length;
-    await new Promise((resolve) => setTimeout(resolve, 4000));
-    expect(f.server.streamRequests().length).toBe(attempts);
     expect((await f.beacon.badge()).title).toMatch(/^Beacon — Signed out\n/);
     await f.popupShows('[data-test=connection-label]', /^Signed out$/);
     await f.popupShows('[data-test=signed-out]', /Sign in \/ open settings/);

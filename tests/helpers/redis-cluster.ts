@@ -136,6 +136,15 @@ export class RedisCluster {
     this.node(port).child?.kill('SIGCONT');
   }
 
+  /** Holds a node's writes (`SPUBLISH` and scripts too) for at most `ms` (`CLIENT PAUSE … WRITE`); reads go on. */
+  async pauseWrites(port: number, ms: number): Promise<void> {
+    await this.call(port, 'CLIENT', 'PAUSE', ms, 'WRITE');
+  }
+
+  async resumeWrites(port: number): Promise<void> {
+    await this.call(port, 'CLIENT', 'UNPAUSE');
+  }
+
   /** Kills one node as a crash would (its append-only file keeps what it acknowledged). */
   async kill(port: number): Promise<void> {
     await this.node(port).kill();
@@ -183,6 +192,15 @@ export class RedisCluster {
       .map((line) => line.split(' '))
       .filter((fields) => !fields[2]!.includes('fail'))
       .map((fields) => ({ port: Number(/:(\d+)@/.exec(fields[1]!)![1]), master: fields[2]!.includes('master') }));
+  }
+
+  private async call(port: number, ...args: Array<string | number>): Promise<unknown> {
+    const redis = new Redis({ port, host: '127.0.0.1' });
+    try {
+      return await redis.call(String(args[0]), ...args.slice(1));
+    } finally {
+      redis.disconnect();
+    }
   }
 
   private async ask(port: number, what: 'INFO' | 'NODES'): Promise<string> {

@@ -52,6 +52,23 @@ export async function publish(server: BeaconServer, body: Record<string, unknown
   });
 }
 
+/**
+ * Publishes as a publisher client does (protocol §7.4): a `503` (the store cannot write now: Redis lost, a failover,
+ * an instance subscribing again after a reshard) is sent again after its `Retry-After`, while that fits in `withinMs`.
+ * Returns the last answer: a `503` without `Retry-After`, or one still there at the deadline, is returned as it is.
+ */
+export async function publishWithRetryAfter(server: BeaconServer, body: Record<string, unknown>, withinMs = 15_000) {
+  const started = Date.now();
+  for (;;) {
+    const response = await publish(server, body);
+    const retryAfterMs = Number(response.headers.get('retry-after') ?? NaN) * 1000;
+    if (response.status !== 503 || !(retryAfterMs >= 0)) return response;
+    if (Date.now() - started + retryAfterMs > withinMs) return response;
+    await response.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
+  }
+}
+
 export async function stream(server: BeaconServer, headers: Record<string, string> = auth(ALICE.token)) {
   const opened = await openStream(`${server.url}/notification/socket_connection`, headers);
   trackStream(opened);

@@ -9,7 +9,7 @@ import { getVisibleCategories, type Category } from '../../utils/protocol/catego
 import { getExpectedBadgeText, getTitleCount, isLiveTitle } from '../drivers/badge-title';
 import { ChromiumBeacon, type BadgeState } from '../drivers/chromium';
 import { FirefoxBeacon } from '../drivers/firefox';
-import { TestServer, USER } from '../drivers/test-server';
+import { TestServer, USER, waitFor } from '../drivers/test-server';
 import { startFaultProxy, type FaultProxy, type ProxiedRequest } from './fault-proxy';
 
 export type RigBrowserName = 'chromium' | 'firefox';
@@ -60,7 +60,13 @@ function createRigBrowser(
     storage: (key) => beacon.storage(key),
     async pressRetry() {
       const page = await beacon.openPage('popup.html');
-      await page.click('.connection__retry');
+      // Loaded is not yet mounted: a loaded Firefox run clicked before Vue had put the button there ("No element
+      // found"). Playwright's click waits for the element by itself; puppeteer's fails at once, so it is tried again.
+      await waitFor(
+        () => page.click('.connection__retry').then(() => true),
+        (clicked) => clicked,
+        'the Retry button in the popup',
+      );
       await new Promise((resolve) => setTimeout(resolve, 200)); // the click's message is on its way
       await page.close();
     },

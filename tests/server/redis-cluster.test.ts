@@ -8,10 +8,11 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BeaconServer } from '../../server/app';
 import { RedisStore } from '../../server/store/redis-store';
 import { getKeySlot, getShardChannel } from '../../server/store/redis-shard-channels';
 import { getClusterMissingReason, RedisCluster } from '../helpers/redis-cluster';
-import { ALICE, auth, publish, stream } from '../helpers/server-fixture';
+import { ALICE, auth, publish, publishWithRetryAfter, stream } from '../helpers/server-fixture';
 import { getEventIds } from '../helpers/sse-client';
 import { describeBackendContract } from './backend-contract';
 import { defineScaleOutTests, getUnreadCount, startPair } from './scale-out-scenarios';
@@ -71,6 +72,14 @@ describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missi
     });
   });
 
+  it('subscribes each slot once at start: one resubscription at a time, whatever events ask for one', async () => {
+    // Two at once (the connections' 'ready' and the start itself) each dropped the other's subscribers midway: the
+    // probe of one failed, and the start with it.
+    const before = await getCommandCalls('ssubscribe');
+    await RedisStore.connect(cluster.url, { prefix: `c${next++}:` }).then((store) => store.close());
+    expect((await getCommandCalls('ssubscribe')) - before).toBe(16_384);
+  });
+
   it("computes hash slots as Redis does (the events channel of a user is in the user's slot)", async () => {
     const node = new Redis({ host: '127.0.0.1', port: (await cluster.getMasterPorts())[0]! });
     try {
@@ -100,19 +109,19 @@ describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missi
     await publish(a, { username: 'alice', notice_type: 0, title: 'before move' });
     const [before] = getEventIds(await onB.waitFor('"title":"before move"'));
     await moveSlot('{alice}');
-    expect((await publish(a, { username: 'alice', notice_type: 0, title: 'moved' })).status).toBe(201);
+    // a notices the move (the MOVED its first request for the slot meets, or its slot refresh every 2 s) as any
+    // interruption: until it has subscribed where the slot is now, requests get 503 + Retry-After with nothing
+    // written (docs/deploying.md). A publisher sends again after Retry-After.
+    expect((await publishWithRetryAfter(a, { username: 'alice', notice_type: 0, title: 'moved' })).status).toBe(201);
     // b's subscription was on the old master: it must notice (its streams end), not wait for an event that never comes.
     await onB.ended;
-    const started = Date.now();
-    while ((await fetch(`${b.url}/healthz`)).status !== 200) {
-      expect(Date.now() - started, 'instance back within 15 s').toBeLessThan(15_000);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitUntilHealthy([b]);
     const resumed = await stream(b, { ...auth(ALICE.token), 'Last-Event-ID': before! });
     await resumed.waitFor('"title":"moved"');
-    expect((await publish(a, { username: 'alice', notice_type: 0, title: 'after move' })).status).toBe(201);
+    const afterMove = await publishWithRetryAfter(a, { username: 'alice', notice_type: 0, title: 'after move' });
+    expect(afterMove.status).toBe(201);
     await resumed.waitFor('"title":"after move"');
-  }, 30_000);
+  }, 45_000);
 
   it('answers a publish 503 with Retry-After, not 201, when the shard replica does not confirm it in time', async () => {
     const [a] = await startPair(cluster.url);
@@ -125,8 +134,31 @@ describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missi
     } finally {
       cluster.resume(replicas[0]!);
     }
-    expect((await publish(a, { username: 'alice', notice_type: 0, title: 'confirmed' })).status).toBe(201);
-  });
+    // Paused past the node timeout (1 s), the replica may have been marked failed and a's link interrupted (any node
+    // lost counts): 503 + Retry-After until a has subscribed again. A publisher sends again after Retry-After.
+    const confirmed = await publishWithRetryAfter(a, { username: 'alice', notice_type: 0, title: 'confirmed' });
+    expect(confirmed.status).toBe(201);
+  }, 30_000);
+
+  it('a master slow to answer the start probe (SPUBLISH held past its 2 s deadline): a clear error, no unhandled rejection', async () => {
+    // An unhandled rejection ends a Node process: a master slow during a probe would take the instance down.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    const masters = await cluster.getMasterPorts();
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // Long enough for the probe to be sent inside it, however slow the subscriptions before it are.
+      await Promise.all(masters.map((port) => cluster.pauseWrites(port, 20_000)));
+      await expect(startPair(cluster.url)).rejects.toThrow(/cannot reach Redis/);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await Promise.all(masters.map((port) => cluster.resumeWrites(port)));
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled.map(String)).toEqual([]);
+    const [a] = await startPair(cluster.url);
+    expect((await publish(a, { username: 'alice', notice_type: 0 })).status).toBe(201);
+  }, 40_000);
 
   it('a master killed: streams end, 503 while its slots are down, its replica takes over, nothing acknowledged lost', async () => {
     const [a, b] = await startPair(cluster.url);
@@ -144,15 +176,12 @@ describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missi
       expect(during.status).toBe(503);
       expect(during.headers.get('retry-after')).toBe('5');
 
-      const started = Date.now();
-      while ((await fetch(`${a.url}/healthz`)).status !== 200 || (await fetch(`${b.url}/healthz`)).status !== 200) {
-        expect(Date.now() - started, 'instances back within 15 s').toBeLessThan(15_000);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitUntilHealthy([a, b]);
       const resumed = await stream(b, { ...auth(ALICE.token), 'Last-Event-ID': before! });
       await resumed.waitFor('"title":"acknowledged"');
       expect(resumed.text()).not.toContain('resync');
-      expect((await publish(a, { username: 'alice', notice_type: 0, title: 'after' })).status).toBe(201);
+      // The link interrupted once more after /healthz answered (any node lost counts) gives 503 + Retry-After too.
+      expect((await publishWithRetryAfter(a, { username: 'alice', notice_type: 0, title: 'after' })).status).toBe(201);
       await resumed.waitFor('"title":"after"');
       expect(await getUnreadCount(a)).toBe(3);
     } finally {
@@ -182,19 +211,36 @@ describe.skipIf(missing)(`Redis Cluster, 3 shards${missing ? ` (skipped: ${missi
     // Every node again with its files (append-only, fsynced): the same cluster, the same masters.
     await Promise.all(cluster.ports.map((port) => cluster.restart(port)));
     await cluster.waitUntilServing();
-    const started = Date.now();
-    while ((await fetch(`${a.url}/healthz`)).status !== 200 || (await fetch(`${b.url}/healthz`)).status !== 200) {
-      expect(Date.now() - started, 'instances back within 15 s').toBeLessThan(15_000);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitUntilHealthy([a, b]);
     const resumed = await stream(a, { ...auth(ALICE.token), 'Last-Event-ID': before! });
     await resumed.waitFor('"title":"acknowledged"');
     expect(resumed.text()).not.toContain('resync');
-    expect((await publish(b, { username: 'alice', notice_type: 1, title: 'after' })).status).toBe(201);
+    expect((await publishWithRetryAfter(b, { username: 'alice', notice_type: 1, title: 'after' })).status).toBe(201);
     await resumed.waitFor('"title":"after"');
     expect(await getUnreadCount(a, 'stars')).toBe(3);
   }, 60_000);
 });
+
+/**
+ * Polls `/healthz` as a load balancer does until every server answers 200 within 15 s: a connection reset or refused
+ * is a failed check, not the end (a reused keep-alive connection met a reset on a loaded machine).
+ */
+async function waitUntilHealthy(servers: BeaconServer[]): Promise<void> {
+  const isHealthy = async (server: BeaconServer) => {
+    try {
+      const response = await fetch(`${server.url}/healthz`);
+      await response.arrayBuffer();
+      return response.status === 200;
+    } catch {
+      return false;
+    }
+  };
+  const started = Date.now();
+  while (!(await Promise.all(servers.map(isHealthy))).every(Boolean)) {
+    expect(Date.now() - started, 'instances back within 15 s').toBeLessThan(15_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 /** Moves the slot of `key` to another master, keys and all (what `redis-cli --cluster reshard` does for one slot). */
 async function moveSlot(key: string): Promise<void> {
@@ -220,13 +266,24 @@ async function moveSlot(key: string): Promise<void> {
   }
 }
 
-/** Calls of PUBLISH and SPUBLISH a node has run (`INFO commandstats`, scripts' calls included). */
+/** Calls of `command` all masters have run. */
+async function getCommandCalls(command: string): Promise<number> {
+  const calls = await Promise.all((await cluster.getMasterPorts()).map((port) => getCallCounter(port)));
+  return calls.reduce((sum, count) => sum + count(command), 0);
+}
+
+/** Calls of PUBLISH and SPUBLISH a node has run. */
 async function getPublishCalls(port: number): Promise<{ publish: number; spublish: number }> {
+  const calls = await getCallCounter(port);
+  return { publish: calls('publish'), spublish: calls('spublish') };
+}
+
+/** The calls of each command a node has run so far (`INFO commandstats`, scripts' calls included). */
+async function getCallCounter(port: number): Promise<(command: string) => number> {
   const node = new Redis({ host: '127.0.0.1', port });
   try {
     const stats = await node.info('commandstats');
-    const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-    return { publish: calls('publish'), spublish: calls('spublish') };
+    return (name) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
   } finally {
     node.disconnect();
   }

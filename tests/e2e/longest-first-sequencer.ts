@@ -1,0 +1,30 @@
+/**
+ * Runs the e2e files longest first, so that the two workers finish together. Vitest's own order puts files it has no
+ * timings for (every fresh CI machine) largest in bytes first: the reliability run, a small file with the longest
+ * test, then started last and ran alone for minutes (874 s instead of about 620 s, simulated from the figures below).
+ */
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Seconds each file took in a run on the 2-core machine under load (2026-12-05, load 15); only the order matters.
+ * A file missing here runs first: its cost is unknown.
+ */
+const EXPECTED_SECONDS: Record<string, number> = {
+  'tests/e2e/firefox.e2e.test.ts': 317,
+  'tests/e2e/reliability-chromium.e2e.test.ts': 311,
+  'tests/e2e/reliability-firefox.e2e.test.ts': 257,
+  'tests/e2e/chromium.e2e.test.ts': 165,
+  'tests/e2e/chromium-lifetime.e2e.test.ts': 131,
+  'tests/e2e/storage-caps.e2e.test.ts': 35,
+  'tests/e2e/chromium-instances.e2e.test.ts': 11,
+  'tests/e2e/chromium-attacker.e2e.test.ts': 10,
+};
+
+export class LongestFirstSequencer extends BaseSequencer {
+  override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const cost = (file: TestSpecification) =>
+      EXPECTED_SECONDS[relative(file.project.config.root, file.moduleId).replaceAll('\\', '/')] ?? Infinity;
+    return Promise.resolve([...files].sort((a, b) => cost(b) - cost(a)));
+  }
+}
