@@ -7,6 +7,7 @@ import type { Settings } from '../../utils/settings/settings';
 import type { BadgeState } from '../drivers/chromium';
 import { TestServer, USER, waitFor } from '../drivers/test-server';
 import { isLiveTitle } from '../drivers/badge-title';
+import { defineNumericIdsScenario } from './numeric-ids-scenario';
 
 const LIVE_RED = [217, 48, 37, 255];
 const GREY = [128, 134, 139, 255];
@@ -283,4 +284,6 @@ export function defineSharedScenarios(
       'the item opened in a tab',
     );
   });
+
+  defineNumericIdsScenario(f);
 }

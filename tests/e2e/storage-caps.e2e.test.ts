@@ -136,7 +136,7 @@ function defineStorageCapsScenario<B extends BrowserBeacon>(
       // Every field kept within its cap; the hostile ones dropped, not kept and not cut.
       for (const list of Object.values(cache.lists)) {
         for (const item of list.items) {
-          expect(item.id.length).toBeLessThanOrEqual(MAX_ITEM_ID_LENGTH);
+          expect(String(item.id).length).toBeLessThanOrEqual(MAX_ITEM_ID_LENGTH);
           expect(item.title.length).toBeLessThanOrEqual(300);
           expect(item.content.length).toBeLessThanOrEqual(2000);
           expect((item.url ?? '').length).toBeLessThanOrEqual(MAX_ITEM_URL_LENGTH);
@@ -144,7 +144,7 @@ function defineStorageCapsScenario<B extends BrowserBeacon>(
         }
       }
       const kept = cache.lists.report_email!.items;
-      expect(kept.some((item) => item.id.length > MAX_ITEM_ID_LENGTH)).toBe(false);
+      expect(kept.some((item) => String(item.id).length > MAX_ITEM_ID_LENGTH)).toBe(false);
       // The newest page's items: n is their position on it.
       expect(kept.find((item) => item.id === idOf('report_email', HUGE_URL_AT))).toMatchObject({ url: null });
       expect(kept.find((item) => item.id === idOf('report_email', JUNK_DATE_AT))).toMatchObject({ createdAt: null });

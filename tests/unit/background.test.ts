@@ -142,6 +142,25 @@ describe('background entrypoint', () => {
     expect(tabs).not.toHaveBeenCalled();
   });
 
+  it('an event whose item id is a JSON number: the notification\'s "Mark read" sends that number back', async () => {
+    await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, token: 'tok-tok-tok' } });
+    await startBackground();
+    await waitFor(async () => expect(await badgeText()).toBe('4'));
+    const bodies: unknown[] = [];
+    server.route('/notification/comments/read', (_url, init) => {
+      bodies.push(JSON.parse(String(init.body)));
+      return new Response(null, { status: 204 });
+    });
+    server.streams[0]!.push('id: 1\ndata: {"notice_type":2,"unread_count":1,"id":42,"title":"Bob commented"}\n\n');
+    await waitFor(async () => expect(await badgeText()).toBe('5'));
+    await waitFor(async () =>
+      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-comments']),
+    );
+    await fakeBrowser.notifications.onButtonClicked.trigger('beacon-cat-comments', 1);
+    await waitFor(async () => expect(await badgeText()).toBe('4'));
+    expect(bodies).toEqual([{ ids: [42] }]);
+  });
+
   it('a refused "Mark read" puts the count back and says so in a notification', async () => {
     await fakeBrowser.storage.local.set({ settings: { serverUrl: SERVER, token: 'tok-tok-tok' } });
     await startBackground();

@@ -3,11 +3,14 @@ import { CATEGORIES, type Category } from '@/utils/protocol/categories';
 import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
 import { createHarness, makeSettings } from '../helpers/service-harness';
 
-/** A fake server with comment items; the test decides how each mark-read POST is answered. */
-function inboxServer(comments: number) {
+/**
+ * A fake server with comment items; the test decides how each mark-read POST is answered. `sql`: ids as JSON numbers
+ * and `read` as 0/1, as SQL-backed servers send them (issue #24 item 1).
+ */
+function inboxServer(comments: number, shapes: 'canonical' | 'sql' = 'canonical') {
   const server = new FakeFetch();
   const items = Array.from({ length: comments }, (_, i) => ({
-    id: `c-${i + 1}`,
+    id: shapes === 'sql' ? i + 1 : (`c-${i + 1}` as string | number),
     notice_type: 2,
     title: `comment ${i + 1}`,
     content: 'body',
@@ -23,7 +26,8 @@ function inboxServer(comments: number) {
     server.route(`/notification/${category}`, (url) => {
       const page = Number(url.searchParams.get('page'));
       const limit = Number(url.searchParams.get('limit'));
-      const data = list.slice((page - 1) * limit, page * limit);
+      const shown = list.slice((page - 1) * limit, page * limit);
+      const data = shapes === 'sql' ? shown.map((item) => ({ ...item, read: item.read ? 1 : 0 })) : shown;
       const unread = list.filter((item) => !item.read).length;
       return jsonResponse(200, { data, unread_count: unread, page, limit, total: list.length });
     });
@@ -33,7 +37,7 @@ function inboxServer(comments: number) {
       posts.push({ path: `${category}/read`, contentType: headers['Content-Type'], body });
       const response = await answerPost();
       if (response.ok) {
-        const ids = (body as { ids?: string[] }).ids;
+        const ids = (body as { ids?: Array<string | number> }).ids;
         for (const item of list) if (!ids || ids.includes(item.id)) item.read = true;
       }
       return response;
@@ -44,8 +48,8 @@ function inboxServer(comments: number) {
 
 const flush = () => vi.advanceTimersByTimeAsync(0);
 
-async function started(comments: number) {
-  const fake = inboxServer(comments);
+async function started(comments: number, shapes?: 'canonical' | 'sql') {
+  const fake = inboxServer(comments, shapes);
   const h = createHarness(fake.server.fetch, makeSettings());
   await h.core.start();
   const stream = await fake.server.nextStream();
@@ -93,6 +97,42 @@ describe('inbox in the background', () => {
     await flush();
     expect(h.badge()).toBe('2');
     expect(h.notices).toEqual([]); // a read event raises no notification
+  });
+
+  it('a server with numeric ids and read as 0/1: its items are listed, and mark read sends the numbers back', async () => {
+    const { h, posts, items } = await started(3, 'sql');
+    expect(h.badge()).toBe('3');
+    const page = await h.core.getItems('comments', 1);
+    expect(page.items.map(({ id, read }) => [id, read])).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+    ]);
+    expect(page.refusedItems ?? 0).toBe(0);
+    expect(h.snapshot().diagnostics.refusedItems).toBe(0);
+    await h.core.markItemsRead('comments', [page.items[1]!.id]);
+    await flush();
+    expect(posts).toEqual([{ path: 'comments/read', contentType: 'application/json', body: { ids: [2] } }]);
+    expect(items.map((item) => item.read)).toEqual([false, true, false]);
+    expect(h.badge()).toBe('2');
+    expect((await h.core.getItems('comments', 1)).items.map((item) => item.read)).toEqual([false, true, false]);
+  });
+
+  it('a count answer whose data is one object gives the latest notice (the original web app read res.data so)', async () => {
+    const server = new FakeFetch();
+    server.route('/notification/me', () => jsonResponse(200, { username: 'alice', role: 'user' }));
+    for (const category of CATEGORIES) {
+      const data = category === 'system' ? { id: 9, title: 'Maintenance tonight', read: 0 } : [];
+      server.route(`/notification/${category}`, () =>
+        jsonResponse(200, { data, unread_count: category === 'system' ? 1 : 0 }),
+      );
+    }
+    const h = createHarness(server.fetch, makeSettings());
+    await h.core.start();
+    await server.nextStream();
+    await flush();
+    expect(h.badge()).toBe('1');
+    expect(h.snapshot().latest.system).toMatchObject({ id: 9, title: 'Maintenance tonight' });
   });
 
   it('mark read refused: the count comes back and the popup gets the error', async () => {

@@ -46,4 +46,27 @@ describe('parseNoticeEvent', () => {
     const parsed = parseNoticeEvent('{"notice_type":0,"unread_count":-3,"title":"x","url":"javascript:alert(1)"}');
     expect(parsed).toMatchObject({ ok: true, event: { unreadCount: null, notice: { url: null } } });
   });
+
+  it('keeps an item id that is a JSON number as a number (SQL keys), 0 included', () => {
+    for (const id of [42, 0, Number.MAX_SAFE_INTEGER]) {
+      expect(parseNoticeEvent(JSON.stringify({ notice_type: 2, unread_count: 3, id, title: 'Bob' }))).toMatchObject({
+        ok: true,
+        event: { unreadCount: 3, notice: { id, title: 'Bob' }, refusedItem: false },
+      });
+    }
+  });
+
+  it('refuses (drops and counts) a notice whose id is a number Beacon could not send back unchanged; the count applies', () => {
+    for (const id of ['1.5', '-7', '9007199254740993', '1e300', 'true', '{}', '[]', '""']) {
+      expect(parseNoticeEvent(`{"notice_type":2,"unread_count":3,"id":${id},"title":"Bob"}`), id).toMatchObject({
+        ok: true,
+        event: { unreadCount: 3, notice: null, refusedItem: true },
+      });
+    }
+    // No id at all (or null) is an old server's notice: kept, without a "Mark read".
+    expect(parseNoticeEvent('{"notice_type":2,"id":null,"title":"Bob"}')).toMatchObject({
+      ok: true,
+      event: { notice: { id: null, title: 'Bob' }, refusedItem: false },
+    });
+  });
 });

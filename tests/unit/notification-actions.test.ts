@@ -1,7 +1,10 @@
 /** Notification clicks and buttons: where they lead (only trusted origins) and what "Mark read" does on failure. */
 import { describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { t } from '@/utils/labels/i18n';
+import { realClock } from '@/utils/lib/clock';
 import { createNotificationActions } from '@/utils/notifications/notification-actions';
-import type { ButtonAction, ClickTarget } from '@/utils/notifications/os-notifier';
+import { OsNotifier, type ButtonAction, type ClickTarget } from '@/utils/notifications/os-notifier';
 import { getOpenUrl, type OpenTarget } from '@/utils/settings/app-url';
 import { DEFAULT_SETTINGS } from '@/utils/settings/settings';
 
@@ -79,5 +82,24 @@ describe('notification actions', () => {
     await actions.onButtonClicked('other', 1);
     expect(deps.openTab).not.toHaveBeenCalled();
     expect(deps.markItemsRead).not.toHaveBeenCalled();
+  });
+
+  it('"Mark read" of an item whose id is a number (0 included) is offered, and sends that number back', async () => {
+    const noon = { ...realClock, now: () => new Date(2026, 10, 24, 12, 0).getTime() };
+    for (const id of [42, 0, '42']) {
+      fakeBrowser.reset();
+      const create = vi.spyOn(fakeBrowser.notifications, 'create');
+      const notifier = new OsNotifier(fakeBrowser.notifications, t, { silent: true, buttons: true }, noon);
+      notifier.add({ category: 'likes', id, title: 'Ann liked', content: '', url: null, catchUp: false }, SETTINGS);
+      await notifier.flush();
+      expect(create.mock.lastCall?.[1], String(id)).toMatchObject({
+        buttons: [{ title: 'Open' }, { title: 'Mark read' }],
+      });
+      const { deps } = setup({});
+      const actions = createNotificationActions({ ...deps, notifier });
+      await actions.onButtonClicked(String(create.mock.lastCall![0]), 1);
+      expect(deps.markItemsRead).toHaveBeenCalledWith('likes', [id]);
+      expect(deps.notifier.showActionFailed).not.toHaveBeenCalled();
+    }
   });
 });

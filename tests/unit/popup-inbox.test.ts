@@ -1,6 +1,6 @@
 import { flushPromises } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { InboxItem, ItemPage } from '@/utils/snapshot/inbox-item';
+import { normalizeInboxCache, type InboxItem, type ItemPage } from '@/utils/snapshot/inbox-item';
 import { mountPopup, snapshotWith, type FakeClient, type Mounted } from '../helpers/popup-fixture';
 import { useLocale } from '../setup';
 
@@ -240,5 +240,45 @@ describe('popup inbox', () => {
     expect(document.activeElement?.getAttribute('data-test')).toBe('item-open');
     expect(popup.wrapper.get('[data-test=item-mark-read]').text()).toBe('标为已读');
     expect(popup.wrapper.get('[data-test=open-category]').text()).toBe('在网页应用中打开评论');
+  });
+
+  it('numeric ids: 42 and "42" are two rows; each marks only itself, sent back in its own type; a cached list keeps them', async () => {
+    // What inbox-cache-storage hands a reopened popup: the stored cache, read back through its checks.
+    const cache = normalizeInboxCache({
+      accountKey: 'https://notify.test|token|',
+      lists: {
+        comments: { items: [item(1, { id: 42 }), item(2, { id: '42' })], page: 1, hasMore: false, loadedAt: 1 },
+      },
+    });
+    const refreshed = deferred<ItemPage>();
+    const popup = await mountPopup(snapshotWith({}, { comments: 2 }), undefined, {
+      cache,
+      setup: (client) => {
+        vi.mocked(client.getItems).mockReturnValueOnce(refreshed.promise);
+        vi.mocked(client.markItemsRead).mockResolvedValueOnce().mockRejectedValueOnce(new Error('HTTP 500: boom'));
+      },
+    });
+    await expand(popup);
+    expect(itemTitles(popup.wrapper)).toEqual(['Unread Comment 1', 'Unread Comment 2']);
+    refreshed.resolve(page([item(1, { id: 42 }), item(2, { id: '42' })]));
+    await flushPromises();
+    const rows = () => popup.wrapper.findAll('[data-test=item]');
+    const unread = () => rows().map((row) => row.find('[data-test=unread-marker]').exists());
+
+    await rows()[0]!.get('[data-test=item-mark-read]').trigger('click');
+    await flushPromises();
+    expect(popup.client.markItemsRead).toHaveBeenLastCalledWith('comments', [42]);
+    expect(unread()).toEqual([false, true]);
+
+    await rows()[1]!.get('[data-test=item-mark-read]').trigger('click');
+    await flushPromises();
+    expect(popup.client.markItemsRead).toHaveBeenLastCalledWith('comments', ['42']);
+    expect(unread()).toEqual([false, true]); // refused: "42" is unread again, 42 stays read
+    expect(popup.wrapper.get('[data-test=rolled-back]').text()).toContain('HTTP 500: boom');
+    const saved = vi.mocked(popup.client.saveInboxCache).mock.lastCall![0];
+    expect(saved.lists.comments!.items.map(({ id, read }) => [id, read])).toEqual([
+      [42, true],
+      ['42', false],
+    ]);
   });
 });

@@ -14,6 +14,8 @@ import {
   parseRetryAfter,
   readBodyCapped,
 } from '@/utils/connection/server-input';
+import { isValidItemId } from '@/utils/protocol/wire';
+import { normalizeInboxCache } from '@/utils/snapshot/inbox-item';
 import { normalizeSnapshot } from '@/utils/snapshot/snapshot';
 import { makeSettings } from '../helpers/service-harness';
 
@@ -76,6 +78,38 @@ describe('event ids (protocol §7.2)', () => {
     expect(normalizeSnapshot({ lastEventId: 'évènement-✓' }).lastEventId).toBeNull();
     expect(normalizeSnapshot({ lastEventId: 'i'.repeat(20 * 1024) }).lastEventId).toBeNull();
     expect(normalizeSnapshot({ lastEventId: 'e.7' }).lastEventId).toBe('e.7');
+  });
+});
+
+describe('item ids (protocol §5, §7.5)', () => {
+  it('are text of 1 to 128 characters, or a JSON number that is a safe integer of at least 0', () => {
+    for (const id of ['n-42', '42', 'k'.repeat(128), 0, 42, Number.MAX_SAFE_INTEGER]) {
+      expect(isValidItemId(id), String(id)).toBe(true);
+    }
+    for (const id of ['', 'k'.repeat(129), -1, 1.5, 2 ** 53, NaN, Infinity, null, true, {}, [1]]) {
+      expect(isValidItemId(id), String(id)).toBe(false);
+    }
+  });
+
+  it('come back from storage in the type the server used: the latest notices and the inbox cache', () => {
+    const notice = (id: unknown) => ({ id, title: 'Maintenance', content: '', url: null, createdAt: null });
+    const snapshot = normalizeSnapshot({ latest: { system: notice(42), manager: notice('42') } });
+    expect([snapshot.latest.system?.id, snapshot.latest.manager?.id]).toEqual([42, '42']);
+    const cache = normalizeInboxCache({
+      accountKey: 'https://notify.test|token|',
+      lists: {
+        comments: {
+          items: [notice(42), notice('42'), notice(0), notice(1.5), notice(-1)].map((item) => ({
+            ...item,
+            read: false,
+          })),
+          page: 1,
+          hasMore: false,
+          loadedAt: 1,
+        },
+      },
+    });
+    expect(cache.lists.comments?.items.map((item) => item.id)).toEqual([42, '42', 0]);
   });
 });
 

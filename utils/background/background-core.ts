@@ -6,6 +6,7 @@
 import { describeError } from '../lib/errors';
 import { realClock, type Clock } from '../lib/clock';
 import type { Category } from '../protocol/categories';
+import type { ItemId } from '../protocol/wire';
 import type { ArrivedNotice } from '../notifications/notification-plan';
 import { getAccountKey } from '../settings/account-key';
 import { getBaseUrl } from '../settings/server-url';
@@ -161,7 +162,7 @@ export class BackgroundCore {
   }
 
   /** The popup's inbox: marks items read; the badge drops at once and comes back if the server refuses. */
-  async markItemsRead(category: Category, ids: string[]): Promise<void> {
+  async markItemsRead(category: Category, ids: ItemId[]): Promise<void> {
     await this.getShownSession().inbox.markItemsRead(category, ids);
   }
 

@@ -7,6 +7,7 @@
 import { getFailureReason, type ApiClient } from '../connection/api-client';
 import type { MarkReadTarget } from '../messaging/protocol-map';
 import { getVisibleCategories, type Category } from '../protocol/categories';
+import type { ItemId } from '../protocol/wire';
 import { INBOX_PAGE_SIZE, type ItemPage } from '../snapshot/inbox-item';
 import type { SessionAction } from './background-actions';
 import type { AccountState } from './background-state';
@@ -27,7 +28,7 @@ export interface Inbox {
   markRead(target: MarkReadTarget): Promise<void>;
   getItemPage(category: Category, page: number): Promise<ItemPage>;
   /** Marks unread items read: the count drops before the request and comes back if it fails (rethrown). */
-  markItemsRead(category: Category, ids: string[]): Promise<void>;
+  markItemsRead(category: Category, ids: ItemId[]): Promise<void>;
 }
 
 export function createInbox(context: InboxContext): Inbox {

@@ -2,14 +2,14 @@
 import { realClock, type Clock } from '../lib/clock';
 import { describeError } from '../lib/errors';
 import type { Category } from '../protocol/categories';
-import { PATHS, type MarkReadBody, type MeBody } from '../protocol/wire';
+import { PATHS, type ItemId, type MarkReadBody, type MeBody } from '../protocol/wire';
 import type { AuthMethod, Settings } from '../settings/settings';
 import { getBaseUrl } from '../settings/server-url';
 import type { Notice } from '../snapshot/snapshot';
 import type { ItemPage } from '../snapshot/inbox-item';
 import { isSignInRefused, type ConnectionReason } from './connection-reason';
 import { getErrorSentence } from './error-body';
-import { parseItemPage } from './item-page';
+import { getWireItems, parseItemPage } from './item-page';
 import { parseNotice } from './notice-event';
 import { getUnsendableHeader, redactHeaderValues } from './request-check';
 import { fetchFromServer, RedirectError } from './server-fetch';
@@ -58,8 +58,8 @@ export interface ApiClient {
   markRead(category: Category): Promise<void>;
   /** One page of a category's items, newest first (protocol §5). */
   getCategoryPage(category: Category, page: number, limit: number, signal?: AbortSignal): Promise<ItemPage>;
-  /** Marks these items read (protocol §6, `{"ids": [...]}`). */
-  markItemsRead(category: Category, ids: string[]): Promise<void>;
+  /** Marks these items read (protocol §6, `{"ids": [...]}`), each id in the type the server gave it. */
+  markItemsRead(category: Category, ids: ItemId[]): Promise<void>;
   getStreamRequest(lastEventId: string | null): StreamRequest;
 }
 
@@ -149,8 +149,7 @@ function createApiClient(baseUrl: string, auth: AuthConfig, fetchFn: typeof fetc
       const body = await readJson(await request(path, { signal, query: { page: '1', limit: '1' } }), path);
       const count = parseCount(body.unread_count);
       if (count === null) throw new ApiError({ code: 'invalid-response', detail: 'unread_count', path });
-      const first = Array.isArray(body.data) ? (body.data[0] as unknown) : undefined;
-      return { unreadCount: count, latest: parseNotice(first) };
+      return { unreadCount: count, latest: parseNotice(getWireItems(body.data)?.[0]) };
     },
     async markRead(category) {
       await request(PATHS.markRead(category), markReadPost({}));

@@ -118,11 +118,12 @@ export interface CheckedNotice {
 
 /**
  * A notice as Beacon keeps it (in memory, the snapshot and the inbox cache), every field within its cap: text cut,
- * a URL or date that breaks its rule dropped. An id that is not text counts as absent, as for old servers; a text id
- * that is empty or too long refuses the whole notice: cut, its mark read could hit another item.
+ * a URL or date that breaks its rule dropped. No id (absent or null) is an old server's notice, kept without one; an
+ * id Beacon cannot send back unchanged (`isValidItemId`: empty or too long text, a number that is no safe integer
+ * of at least 0, any other JSON) refuses the whole notice: cut or rounded, its mark read could hit another item.
  */
 export function checkNotice(fields: NoticeFields): CheckedNotice {
-  const id = typeof fields.id === 'string' ? fields.id : null;
+  const id = fields.id ?? null;
   if (id !== null && !isValidItemId(id)) return { notice: null, refused: true };
   const title = cutText(fields.title, MAX_ITEM_TITLE_CHARS);
   const content = cutText(fields.content, MAX_ITEM_CONTENT_CHARS);
@@ -131,6 +132,14 @@ export function checkNotice(fields: NoticeFields): CheckedNotice {
     notice: { id, title, content, url: parseItemUrl(fields.url), createdAt: parseTimestamp(fields.createdAt) },
     refused: false,
   };
+}
+
+/**
+ * An item's `read` (protocol §5): `true` or `1` (how SQL servers send booleans) is read; `false`, `0` and anything
+ * else unread, so an item whose state is unclear keeps its "Mark read".
+ */
+export function parseReadFlag(value: unknown): boolean {
+  return value === true || value === 1;
 }
 
 /** Text cut to `max` UTF-16 units, never in the middle of a surrogate pair; '' for what is not text. */

@@ -1,6 +1,7 @@
 /** What the popup needs from the background and the browser: the edge its store is tested through. */
 import type { MarkReadTarget } from './protocol-map';
 import type { Category } from '../protocol/categories';
+import type { ItemId } from '../protocol/wire';
 import type { OpenTarget } from '../settings/app-url';
 import type { Snapshot } from '../snapshot/snapshot';
 import type { InboxCache, ItemPage } from '../snapshot/inbox-item';
@@ -12,7 +13,8 @@ export interface PopupClient {
   reconnect(): Promise<void>;
   /** One page of a category's items (the background fetches it: the token stays there). */
   getItems(category: Category, page: number): Promise<ItemPage>;
-  markItemsRead(category: Category, ids: string[]): Promise<void>;
+  /** Marks items read, each id in the type the server gave it. */
+  markItemsRead(category: Category, ids: ItemId[]): Promise<void>;
   /** Keeps the lists shown, so a reopened popup shows them at once. */
   saveInboxCache(cache: InboxCache): Promise<void>;
   /** Starts (or, with null, ends) a snooze; the background follows the stored value. */

@@ -1,5 +1,6 @@
 /** The messages between the extension pages and the background: types only, shared by both sides. */
 import type { Category } from '../protocol/categories';
+import type { ItemId } from '../protocol/wire';
 import type { OpenTarget } from '../settings/app-url';
 import type { Snapshot } from '../snapshot/snapshot';
 import type { ItemPage } from '../snapshot/inbox-item';
@@ -15,7 +16,7 @@ export interface ProtocolMap {
   /** One page of a category's items, fetched by the background (which holds the token). */
   getItems(request: { category: Category; page: number }): ItemPage;
   /** Marks items read; the badge drops at once; rejects (and the count comes back) when the server refuses. */
-  markItemsRead(request: { category: Category; ids: string[] }): void;
+  markItemsRead(request: { category: Category; ids: ItemId[] }): void;
   /**
    * Opens a page for the popup: the background picks the URL with the one rule (`getOpenUrl`) and the settings in
    * force, so a server's URL reaches a tab only where a notification click could send it too.

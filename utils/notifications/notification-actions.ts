@@ -5,6 +5,7 @@
  */
 import { describeError } from '../lib/errors';
 import type { Category } from '../protocol/categories';
+import type { ItemId } from '../protocol/wire';
 import type { OpenTarget } from '../settings/app-url';
 import type { ClickTarget, OsNotifier } from './os-notifier';
 
@@ -14,7 +15,7 @@ export interface NotificationActionDeps {
   openPage(target: OpenTarget): Promise<void>;
   openOptionsPage(): Promise<void>;
   /** The inbox's optimistic mark-read: the count drops before the request, comes back (and rejects) on failure. */
-  markItemsRead(category: Category, ids: string[]): Promise<void>;
+  markItemsRead(category: Category, ids: ItemId[]): Promise<void>;
   /** True when the server refused the sign-in: then the user is invited to sign in again, not shown an error. */
   isSignedOut(): boolean;
   log: { warn(message: string): void };
@@ -31,7 +32,7 @@ export function createNotificationActions(deps: NotificationActionDeps): Notific
     await deps.openPage(target);
   };
 
-  const markRead = async (category: Category, id: string) => {
+  const markRead = async (category: Category, id: ItemId) => {
     try {
       await deps.markItemsRead(category, [id]);
     } catch (error) {

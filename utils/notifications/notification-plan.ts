@@ -1,11 +1,12 @@
 /** Which OS notifications a batch of arrived events becomes: singles, or one summary instead of a flood. */
 import type { Category } from '../protocol/categories';
+import type { ItemId } from '../protocol/wire';
 import type { QuietHours, Settings } from '../settings/settings';
 
 export interface ArrivedNotice {
   category: Category;
   /** The item's id, when the server sent one: what a notification's "Mark read" marks. */
-  id?: string | null;
+  id?: ItemId | null;
   title: string;
   content: string;
   url: string | null;
@@ -16,7 +17,7 @@ export interface ArrivedNotice {
 }
 
 export type PlannedNotification =
-  | { kind: 'single'; category: Category; id: string | null; title: string; content: string; url: string | null }
+  | { kind: 'single'; category: Category; id: ItemId | null; title: string; content: string; url: string | null }
   | { kind: 'summary'; count: number; categories: Category[] };
 
 /** Up to this many live events in one batch get a notification each; more become one summary. */

@@ -6,6 +6,7 @@ import { getCategoryLabel } from '../labels/category-labels';
 import type { Translate } from '../labels/message-key';
 import { realClock, type Clock } from '../lib/clock';
 import type { Category } from '../protocol/categories';
+import type { ItemId } from '../protocol/wire';
 import type { Settings } from '../settings/settings';
 import {
   MAX_SINGLES_PER_BATCH,
@@ -60,12 +61,12 @@ export type ClickTarget =
 
 /** What a notification's button asks for: open it (as a click does), or mark its item read. */
 export type ButtonAction =
-  { kind: 'open'; target: ClickTarget } | { kind: 'mark-read'; category: Category; id: string };
+  { kind: 'open'; target: ClickTarget } | { kind: 'mark-read'; category: Category; id: ItemId };
 
 /** A shown notification: where its click leads, and the item its "Mark read" button marks (singles with an id). */
 interface ShownNotification {
   target: ClickTarget;
-  item: { category: Category; id: string } | null;
+  item: { category: Category; id: ItemId } | null;
 }
 
 const CATEGORY_ICONS: Record<Category, string> = {
@@ -143,7 +144,8 @@ export class OsNotifier {
         plan.kind === 'single' && plan.url
           ? { kind: 'url', url: plan.url, category: plan.category }
           : { kind: 'category', category: plan.kind === 'single' ? plan.category : null };
-      const item = plan.kind === 'single' && plan.id ? { category: plan.category, id: plan.id } : null;
+      // Any id the server gave, 0 included, can be marked read.
+      const item = plan.kind === 'single' && plan.id !== null ? { category: plan.category, id: plan.id } : null;
       this.remember(id, { target, item });
       const silent = this.features.silent && !this.settings.sound ? { silent: true } : {};
       const buttons = this.features.buttons && plan.kind === 'single' ? { buttons: this.getButtons(item) } : {};

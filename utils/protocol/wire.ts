@@ -55,14 +55,25 @@ export function isValidEventId(value: unknown): value is string {
  * rather than cut it: marking a cut id read could hit another item.
  */
 export const MAX_ITEM_ID_LENGTH = 128;
+/**
+ * An item id as a server sent it: text (the canonical form), or a JSON number (what SQL-backed servers send). Kept in
+ * its type and sent back in it (protocol §6), so 42 and "42" are two ids, as they are two JSON values.
+ */
+export type ItemId = string | number;
 /** An item URL (protocol §5) has at most this many characters as its canonical form (`URL.href`). */
 export const MAX_ITEM_URL_LENGTH = 2048;
 /** A client keeps at most this many characters of an item's title and content (protocol §7.5). */
 export const MAX_ITEM_TITLE_CHARS = 300;
 export const MAX_ITEM_CONTENT_CHARS = 2000;
 
-/** An item id a client can keep and send back in a mark read (protocol §5, §6). */
-export function isValidItemId(value: unknown): value is string {
+/**
+ * An item id a client can keep and send back unchanged in a mark read (protocol §5, §6): text of 1 to
+ * MAX_ITEM_ID_LENGTH characters, or a safe integer of at least 0. A larger number was already rounded by
+ * `JSON.parse` (2^53 + 1 reads as 2^53: its mark read would hit another item); a fraction or a negative number is no
+ * row key, more likely a sentinel (-1 for "none") than an item.
+ */
+export function isValidItemId(value: unknown): value is ItemId {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0;
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ITEM_ID_LENGTH;
 }
 
@@ -105,7 +116,8 @@ export interface MeBody {
  * @public part of the wire contract.
  */
 export interface MarkReadBody {
-  ids?: string[];
+  /** The ids as the server gave them: strings, or numbers from a server whose ids are numbers. */
+  ids?: ItemId[];
 }
 
 /** The data of a message event (protocol §7.3); the legacy form has `notice_type` only. */

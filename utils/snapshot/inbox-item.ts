@@ -1,7 +1,7 @@
 /** One category's items as the popup's inbox shows them (protocol §5), and a page of them. Plain text only. */
 import { checkNotice } from '../connection/server-input';
 import { CATEGORIES, type Category } from '../protocol/categories';
-import { DEFAULT_PAGE_LIMIT } from '../protocol/wire';
+import { DEFAULT_PAGE_LIMIT, type ItemId } from '../protocol/wire';
 import type { Notice } from './snapshot';
 
 /** Items per page in the popup's inbox: the protocol's default `limit`. */
@@ -9,7 +9,7 @@ export const INBOX_PAGE_SIZE = DEFAULT_PAGE_LIMIT;
 
 /** A notification item: a notice that always has an id, plus whether it is read. */
 export interface InboxItem extends Notice {
-  id: string;
+  id: ItemId;
   read: boolean;
 }
 
@@ -101,7 +101,7 @@ const getJsonBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify
 function getStoredItem(value: unknown): InboxItem | null {
   if (typeof value !== 'object' || value === null) return null;
   const item = value as Record<string, unknown>;
-  if (typeof item.read !== 'boolean' || typeof item.id !== 'string') return null;
+  if (typeof item.read !== 'boolean') return null;
   const { notice } = checkNotice(item);
-  return notice?.id ? { ...notice, id: notice.id, read: item.read } : null;
+  return notice && notice.id !== null ? { ...notice, id: notice.id, read: item.read } : null;
 }

@@ -5,7 +5,7 @@
 import type { ConnectionReason } from '../connection/connection-reason';
 import { checkNotice } from '../connection/server-input';
 import { CATEGORIES, getVisibleCategories, getZeroCounts, type CategoryCounts } from '../protocol/categories';
-import { isValidEventId } from '../protocol/wire';
+import { isValidEventId, type ItemId } from '../protocol/wire';
 import { isStorageFailure, type StorageFailure } from './storage-failure';
 
 export type ConnectionStatus =
@@ -28,7 +28,8 @@ export interface ConnectionInfo {
 
 /** A notice as shown in the popup: plain text only. */
 export interface Notice {
-  id: string | null;
+  /** The item's id in the type the server sent it (protocol §5), or null when it sent none. */
+  id: ItemId | null;
   title: string;
   content: string;
   url: string | null;

@@ -8,6 +8,7 @@ import { ref, watch } from 'vue';
 import { describeError } from '../lib/errors';
 import type { PopupClient } from '../messaging/popup-client';
 import type { Category } from '../protocol/categories';
+import type { ItemId } from '../protocol/wire';
 import { getCachedList, type InboxCache, type InboxItem, type ItemPage } from '../snapshot/inbox-item';
 import { usePopupStore } from './popup-store';
 
@@ -30,7 +31,7 @@ export interface CategoryList {
 /** A mark read the server refused: the item is unread again, and the popup says why. */
 export interface RolledBack {
   category: Category;
-  id: string;
+  id: ItemId;
   reason: string;
 }
 
@@ -38,13 +39,13 @@ export const useInboxStore = defineStore('inbox', () => {
   const popup = usePopupStore();
   const expanded = ref<Category | null>(null);
   const lists = ref<Partial<Record<Category, CategoryList>>>({});
-  /** Ids whose mark read is in flight. */
-  const marking = ref<string[]>([]);
+  /** Ids whose mark read is in flight. Ids are compared with ===: 42 and "42" are two items (wire.ts `ItemId`). */
+  const marking = ref<ItemId[]>([]);
   const rolledBack = ref<RolledBack | null>(null);
   let client: PopupClient | null = null;
   let accountKey: string | null = null;
   /** Items marked read here: a refresh that raced the request must not show them unread again. */
-  const markedRead = new Set<string>();
+  const markedRead = new Set<ItemId>();
 
   /** Starts from the cached lists of this account (none for another account). */
   function attach(popupClient: PopupClient, cache: InboxCache | null): void {
@@ -108,7 +109,7 @@ export const useInboxStore = defineStore('inbox', () => {
   }
 
   /** Marks one item read: its row drops at once; if the server refuses, it comes back with a message. */
-  async function markRead(category: Category, id: string): Promise<void> {
+  async function markRead(category: Category, id: ItemId): Promise<void> {
     const item = lists.value[category]?.items.find((candidate) => candidate.id === id);
     if (!client || !item || item.read || marking.value.includes(id)) return;
     rolledBack.value = null;
