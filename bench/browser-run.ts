@@ -1,6 +1,6 @@
 /** One run of the browser scenarios in one browser: payload counts, then a legacy server. Figures by name. */
-import { measureBurst, measureLatency, measureRestart, startHarness, type LatencyResult } from './scenarios';
-import type { BenchBrowser, Harness } from './beacon-harness';
+import { measureBurst, measureLatency, measureRestart, type LatencyResult } from './scenarios';
+import { startHarness, type BenchBrowser, type Harness } from './harness';
 import { measureFirstOpens, measureInboxExpand, measurePopupPaint } from './popup-scenarios';
 import { median, percentile, type RunFigures } from './stats';
 
@@ -27,7 +27,7 @@ export async function runBrowserScenarios(
   const figures: RunFigures = {};
   const details: Record<string, unknown> = { browser };
   log(`${browser}: payload counts (latency, popup paint, expand, restart)`);
-  const withPayload = await startHarness({}, browser);
+  const withPayload = await startHarness(browser);
   try {
     figures.firstSaveMs = withPayload.firstSaveMs;
     const latency = await measureLatency(withPayload, plan.latencyEvents, INTERVAL_MS);
@@ -67,7 +67,7 @@ export async function runBrowserScenarios(
   log(`${browser}: legacy events (refetch at ${plan.legacyRates.join(', ')} events/s, burst)`);
   // A fresh server and browser for each rate and for the burst: each starts from the same state.
   const withLegacyServer = async <T>(measure: (h: Harness) => Promise<T>): Promise<T> => {
-    const legacy = await startHarness({ legacyEvents: true }, browser);
+    const legacy = await startHarness(browser, { server: { legacyEvents: true } });
     try {
       return await measure(legacy);
     } finally {

@@ -7,13 +7,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { ServerProcess } from '../tests/drivers/server-cluster';
 import { RedisCluster } from '../tests/helpers/redis-cluster';
 import { RedisProcess } from '../tests/helpers/redis-server';
 import { RedisStore } from '../server/store/redis-store';
 import { LoadClient, publishAndCollect, startInstances, USER } from './redis-load';
+import { resultsFile, saveSection } from './report';
 import { percentile, round } from './stats';
 
 interface CurveRow {
@@ -21,6 +22,7 @@ interface CurveRow {
   target: number;
   held: number;
   rssMb: number;
+  /** (RSS − RSS before any stream) / streams held. */
   rssPerStreamKb: number;
   broadcast: { p50: number; p99: number };
   firstEvent: { p50: number; p99: number };
@@ -195,13 +197,9 @@ export async function runCapacityCurve(plan: { targets: number[]; publishes: num
 
 type CapacityCurve = Awaited<ReturnType<typeof runCapacityCurve>>;
 
-const START = '<!-- capacity-curve -->';
-const END = '<!-- /capacity-curve -->';
-
 function formatCurve({ rows, pubsub }: CapacityCurve, publishes: number): string {
   const fdLimit = execFileSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
   const lines = [
-    START,
     '## Capacity curve: one instance, 1 and 3 Redis shards',
     '',
     `${new Date().toISOString()} · ${cpus().length} cores, ${round(totalmem() / 1024 ** 3, 1)} GB, load average ${round(loadavg()[0]!, 1)} at the end (other work shares the cores) · Node ${process.version} · file descriptors per process: ${fdLimit} (hard limit) · ${publishes} publishes per step`,
@@ -213,27 +211,11 @@ function formatCurve({ rows, pubsub }: CapacityCurve, publishes: number): string
         `| ${row.shards} | ${row.target} | ${row.held} | ${row.rssMb} | ${row.rssPerStreamKb} | ${row.broadcast.p50} | ${row.broadcast.p99} | ${row.firstEvent.p50} | ${row.firstEvent.p99} |`,
     ),
     '',
-    '- One instance holds the streams (one user, so every event reaches all of them); a second instance takes the',
-    "  publishes, as the operator's publish reaches any instance. Two load-client processes hold the client ends.",
-    `- A step the machine cannot hold is a note, not a miss: one process may hold ${fdLimit} file descriptors here, so`,
-    '  20,000 streams plus the listening socket and the Redis connections do not fit in one instance ("held" says how',
-    '  many did). RSS per stream is (RSS − RSS before any stream) / streams held.',
-    '- The broadcast is the time until the last stream got the event: the instance writes to its streams one after',
-    '  another on one core, so it grows with the streams, whatever the number of shards; the shards carry one message',
-    '  per event. All of it shares 2 cores with Redis (one or six processes) and the load clients.',
-    '',
-    'Fan-out cost per node of a 3-shard cluster (Redis CPU ms per 1000 events of 300 bytes, two subscribers; `M*` the',
-    'master published on, `M` the other masters, `r` replicas):',
+    'Fan-out cost per node of a 3-shard cluster (`M*` the master published on, `M` the other masters, `r` replicas):',
     '',
     '| mechanism | CPU ms per 1000 events, per node |',
     '|---|---|',
     ...pubsub.map((cost) => `| ${cost.mechanism} | ${cost.cpuMsPer1000} |`),
-    '',
-    '- Classic `PUBLISH` is forwarded to every node of the cluster, so every node pays for every event: fan-out does',
-    '  not scale with shards. Sharded `SPUBLISH` (what the server uses on a cluster) costs only the publishing shard (its',
-    "  master and its replica), so total fan-out capacity grows with shards (docs/deploying.md). The server's row is the",
-    '  whole publish (items, counts, log and fan-out) with users on every shard: each shard carries its own users.',
-    END,
   ];
   return lines.join('\n');
 }
@@ -241,15 +223,6 @@ function formatCurve({ rows, pubsub }: CapacityCurve, publishes: number): string
 /** Writes the section into bench/results(-quick).md (replacing the previous one); returns it. */
 export function saveCapacityCurve(curve: CapacityCurve, publishes: number, quick: boolean): string {
   const section = formatCurve(curve, publishes);
-  const file = `bench/${quick ? 'results-quick' : 'results'}.md`;
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  writeFileSync(
-    file,
-    start >= 0 && end > start
-      ? text.slice(0, start) + section + text.slice(end + END.length)
-      : `${text.trimEnd()}\n\n${section}\n`,
-  );
+  saveSection(resultsFile(quick), 'capacity-curve', section);
   return section;
 }

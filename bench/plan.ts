@@ -1,6 +1,6 @@
 /** What `npm run bench` measures and how much of it: the full plan, or the `--quick` one `npm test` runs. */
 import { parseArgs } from 'node:util';
-import type { BenchBrowser } from './beacon-harness';
+import type { BenchBrowser } from './harness';
 import type { BrowserPlan } from './browser-run';
 
 export function getBenchPlan() {

@@ -1,6 +1,7 @@
 /** The popup's scenarios: open → counts painted (warm, and first opens in fresh profiles), expand → list painted. */
 import { USER } from '../tests/drivers/test-server';
-import { FLOOR_PAGE, startHarness, type BenchBrowser, type BenchPage, type Harness } from './beacon-harness';
+import { FLOOR_PAGE } from './bench-pages';
+import { startHarness, type BenchBrowser, type BenchPage, type Harness } from './harness';
 import { median, now } from './stats';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -11,7 +12,7 @@ export interface PopupPaintResult {
 }
 
 /** Opens `path`, waits for its `beacon:painted` mark and closes it; null (and a warning) when it never paints. */
-async function measureOpen(h: Harness, path: string): Promise<number | null> {
+export async function measureOpen(h: Harness, path: string): Promise<number | null> {
   try {
     const page = await h.openPage(path);
     try {
@@ -55,7 +56,7 @@ export async function measureFirstOpens(
   samples: number,
 ): Promise<{ beacon: number | null; floor: number | null; all: { beacon: number[]; floor: number[] } }> {
   const firstOpen = async (path: string) => {
-    const h = await startHarness({}, browser);
+    const h = await startHarness(browser);
     try {
       return await measureOpen(h, path);
     } finally {

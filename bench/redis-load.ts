@@ -5,11 +5,11 @@
  * Redis memory a user with 100 events costs.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Redis } from 'ioredis';
 import { ServerProcess } from '../tests/drivers/server-cluster';
 import { RedisProcess } from '../tests/helpers/redis-server';
+import { resultsFile, saveSection } from './report';
 import { now, percentile, round } from './stats';
 import type { ClientCommand, ClientReply } from './stream-client';
 
@@ -79,7 +79,8 @@ async function publish(server: ServerProcess, title: string): Promise<void> {
 /**
  * `clients` streams over `instances` instances on one Redis; one event published through one more instance that holds
  * no stream (as the operator's publish reaches any instance behind the load balancer), so the publish still gets
- * through when the stream holders are out of file descriptors.
+ * through when the stream holders are out of file descriptors. The broadcast is the time until the last stream got
+ * the event; the load clients reading it compete with the instances for the same cores.
  */
 async function measureRedisLoad(instances: number, clients: number): Promise<RedisLoadResult> {
   const redis = await RedisProcess.start();
@@ -294,13 +295,12 @@ export async function runRedisBench(plan: RedisBenchPlan, log: (line: string) =>
 type RedisBenchResult = Awaited<ReturnType<typeof runRedisBench>>;
 
 /**
- * The Markdown section of the Redis figures, with what limits each one; `writeRedisSection` puts it into
- * bench/results.md (replacing the previous one), so `npm run bench -- --only redis` refreshes it alone.
+ * The Markdown section of the Redis figures; `saveRedisSection` puts it into bench/results.md (replacing the previous
+ * one), so `npm run bench -- --only redis` refreshes it alone. What limits each figure is said where it is measured.
  */
 function formatRedisSection({ loads, latency }: RedisBenchResult): string {
   const header = `${new Date().toISOString()} · ${cpus().length} cores, ${round(totalmem() / 1024 ** 3, 1)} GB, load average ${round(loadavg()[0]!, 1)} at the end (other work shares the cores) · Node ${process.version} · ${execFileSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`;
   const lines = [
-    REDIS_SECTION_START,
     '## Reference server on Redis (`--redis`), one and two instances',
     '',
     header,
@@ -323,48 +323,13 @@ function formatRedisSection({ loads, latency }: RedisBenchResult): string {
     `| replay of 100 events after a reconnect, p99 | ${replay100.p99} | ms |  |  |`,
     `| Redis memory per user with 100 events | ${memoryPerUserKb} | KB | 25 | ${memoryPerUserKb <= 25 ? 'yes' : '**no**'} |`,
     `| Redis time per mark-read of one item, user with 400 items of 20 KB | ${markReadUsec} | µs | 1000 | ${markReadUsec < 1000 ? 'yes' : '**no**'} |`,
-    '',
-    'What limits each figure (2 cores shared by Redis, the instances, two load-client processes and other work):',
-    '',
-    '- **Streams held**: each stream is one file descriptor in its instance, and one process may hold at most 20,000',
-    '  here (`ulimit -Hn`): one instance cannot hold 20,000 streams plus its listening socket and Redis connections;',
-    '  two instances can. (Instance memory was not measured in this section.)',
-    '- **Broadcast**: the time until the last stream got the event: one Redis message per instance, then each instance',
-    '  writes to its streams one after another on one core. Two instances split that work, but only gain when a core is',
-    '  free: the load clients reading the events compete for the same two cores. Not comparable with the',
-    '  memory-server rows above, whose load client runs in the bench process and receives with less contention.',
-    '- **Publish → event on the other instance**: HTTP publish, the Lua script, the pub/sub hop and one write; the p99 is',
-    '  scheduling noise on the shared cores, not Redis.',
-    '- **Replay of 100**: a new HTTP connection, one script reading the 100 log lines and their items, one write.',
-    '- **Memory**: `MEMORY USAGE` of a fresh user with 100 events (title, 100 characters of content, a URL; ~16 KB of',
-    '  text), each stored once: the items as compact arrays, the log as short lines referring to them (a list: as a',
-    '  Redis Stream, whose first node Redis 7 allocates at 4 KB, the user took 26.4 KB; docs/deploying.md).',
-    '- **Mark-read**: Redis time of the script (`INFO commandstats`), 50 single-item mark-reads of a user holding 400',
-    '  comments of 20 KB. It no longer depends on the list: the unread items are an index of ids (122 ms',
-    '  per call before, measured the same way on this machine), so one long list cannot stall every instance.',
-    REDIS_SECTION_END,
   );
   return lines.join('\n');
 }
 
-const REDIS_SECTION_START = '<!-- redis-bench -->';
-const REDIS_SECTION_END = '<!-- /redis-bench -->';
-
-/** Writes the section into bench/results(-quick).md after the main table; returns it. */
+/** Writes the section into bench/results(-quick).md (replacing the previous one); returns it. */
 export function saveRedisSection(result: RedisBenchResult, quick: boolean): string {
   const section = formatRedisSection(result);
-  writeRedisSection(`bench/${quick ? 'results-quick' : 'results'}.md`, section);
+  saveSection(resultsFile(quick), 'redis-bench', section);
   return section;
-}
-
-/** Replaces the Redis section of a results file (or appends it). */
-function writeRedisSection(file: string, section: string): void {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const start = text.indexOf(REDIS_SECTION_START);
-  const end = text.indexOf(REDIS_SECTION_END);
-  const next =
-    start >= 0 && end > start
-      ? text.slice(0, start) + section + text.slice(end + REDIS_SECTION_END.length)
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
 }

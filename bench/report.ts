@@ -1,7 +1,11 @@
-/** The bench report: bench/results.json with every figure, and bench/results.md with the table and notes. */
-import { writeFileSync } from 'node:fs';
-import type { BenchBrowser } from './beacon-harness';
+/**
+ * The bench report: bench/results.json with every figure (generated, not committed), and bench/results.md, whose
+ * sections (this table, the Redis figures, the capacity curve) are each replaced by the run that measures them.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { BenchBrowser } from './harness';
 import type { Cell, Row } from './rows';
+import type { HeapResult } from './heap';
 import { round } from './stats';
 
 /** What bench/run.ts measured; the report reads these fields and writes the whole object to results.json. */
@@ -20,7 +24,7 @@ export interface BenchResults {
   };
   rows: Row[];
   runs: Partial<Record<BenchBrowser, Array<Record<string, number | null>>>>;
-  heap: { samples: Array<[number, number]> };
+  heap: Partial<Record<BenchBrowser, HeapResult>>;
   loads: unknown[];
   sizes: unknown;
   details: Record<string, unknown>[];
@@ -30,11 +34,10 @@ const BROWSERS: BenchBrowser[] = ['chromium', 'firefox'];
 const fmt = (value: number | null | undefined) => (value === null || value === undefined ? '—' : String(value));
 const fmtMet = (cell: Cell | undefined) => (!cell || cell.met === null ? '' : cell.met ? 'yes' : '**no**');
 
-/** Writes bench/results(-quick).json and .md, and returns the Markdown. */
+/** Writes bench/results(-quick).json and the browser section of the .md, and returns that section. */
 export function writeReport(results: BenchResults): string {
   const { quick, plan, machine, rows, runs, heap, details } = results;
-  const name = quick ? 'results-quick' : 'results';
-  writeFileSync(`bench/${name}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`bench/${quick ? 'results-quick' : 'results'}.json`, `${JSON.stringify(results, null, 2)}\n`);
   const paints = (browser: BenchBrowser, key: 'beacon' | 'floor') =>
     details
       .filter((d) => d.browser === browser && 'paint' in d)
@@ -45,10 +48,8 @@ export function writeReport(results: BenchResults): string {
     '',
     `${results.date} · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB · load average ${machine.loadAverage[0]} at the start, ${machine.loadAverage[1]} at the end (other engineers' tests share the machine) · Node ${machine.node} · ${machine.chromium} · ${machine.firefox} · median of ${plan.runs} run(s)`,
     '',
-    "Baseline: the web app's original strategy in the same browser and run (EventSource, one REST refetch per event, no",
-    'coalescing, reconnect that gives up after 5 tries); for the popup rows, a framework-free page that paints the same',
-    'snapshot. Ratio = Beacon / baseline, per run, median. Rows with a Chromium column only: the heap is read over CDP,',
-    'which Firefox does not offer; the server rows involve no browser.',
+    'Baseline: bench/baseline-client.ts (popup rows: the framework-free page of bench/bench-pages.ts). Ratio = Beacon /',
+    'baseline, per run, median. An empty cell: not measured in that browser.',
     '',
     '| metric | unit | goal | Chromium | baseline | ratio | met | Firefox | baseline | ratio | met |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -65,12 +66,36 @@ export function writeReport(results: BenchResults): string {
         `${b}: baseline restarts where it never showed the new event: ${runs[b]!.map((r) => r.baselineRestartMissed ?? 0).join(', ')} (per run). ` +
         `Popup paint per open (ms, per run): Beacon ${paints(b, 'beacon')}; framework-free page ${paints(b, 'floor')}.`,
     ),
-    `Chromium worker heap samples (events: MB): ${heap.samples.map(([n, b]) => `${n}: ${round(b / 1024 / 1024, 2)}`).join(', ')}.`,
+    ...Object.entries(heap).map(
+      ([b, { samples }]) =>
+        `${b}: background heap samples (events: MB): ${samples.map(([n, bytes]) => `${n}: ${round(bytes / 1024 / 1024, 2)}`).join(', ')}.`,
+    ),
     '',
     ...getNotes(rows),
   ].join('\n');
-  writeFileSync(`bench/${name}.md`, table);
+  saveSection(resultsFile(quick), 'browser-bench', table);
   return table;
+}
+
+/** The Markdown report: results.md (committed) for a full run, results-quick.md (ignored) for --quick. */
+export const resultsFile = (quick: boolean) => `bench/${quick ? 'results-quick' : 'results'}.md`;
+
+/**
+ * Puts `body` into `file` (resultsFile) between `<!-- name -->` and `<!-- /name -->`, replacing what was there;
+ * a new section goes after the others (the browser table before them). The other sections are kept.
+ */
+export function saveSection(file: string, name: string, body: string): void {
+  const [start, end] = [`<!-- ${name} -->`, `<!-- /${name} -->`];
+  const section = `${start}\n${body.trim()}\n${end}`;
+  const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  const [from, to] = [text.indexOf(start), text.indexOf(end)];
+  const next =
+    from >= 0 && to > from
+      ? text.slice(0, from) + section + text.slice(to + end.length)
+      : name === 'browser-bench'
+        ? `${section}\n\n${text}`
+        : `${text}\n\n${section}`;
+  writeFileSync(file, `${next.trim()}\n`);
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The table's rows: one line per metric, one cell per browser (Beacon, baseline, ratio, goal met). */
-import type { BenchBrowser } from './beacon-harness';
+import type { BenchBrowser } from './harness';
 import { medianOfRuns, medianRatioOfRuns, round, type RunFigures } from './stats';
 
 export interface Cell {

@@ -8,9 +8,9 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { CHROMIUM_PATH, FIREFOX_PATH } from '../tests/drivers/browsers';
-import type { BenchBrowser } from './beacon-harness';
+import type { BenchBrowser } from './harness';
 import { runBrowserScenarios } from './browser-run';
-import { measureWorkerHeap } from './heap';
+import { measureBackgroundHeap, type HeapResult } from './heap';
 import { getBenchPlan } from './plan';
 import { runCapacityCurve, saveCapacityCurve } from './capacity-curve';
 import { runRedisBench, saveRedisSection } from './redis-load';
@@ -19,7 +19,6 @@ import { addRows } from './table';
 import { measureBundleSizes } from './scenarios';
 import { measureServerLoad } from './server-load';
 import { measureSustainedLoad, type SustainedResult } from './sustained';
-import { measureSustainedLoadInFirefox } from './sustained-firefox';
 import { round, type RunFigures } from './stats';
 
 const { values, quick, browsers, plan, redisPlan, capacityPlan } = getBenchPlan();
@@ -53,16 +52,16 @@ async function main() {
     }
   }
 
-  log(`worker heap over ${plan.heapEvents} events (Chromium)`);
-  const heap = await measureWorkerHeap(plan.heapEvents);
-  const { rate, seconds, totalEvents } = plan.sustained;
+  const heap: Partial<Record<BenchBrowser, HeapResult>> = {};
   const sustained: Partial<Record<BenchBrowser, SustainedResult>> = {};
   for (const browser of browsers) {
+    log(`background heap over ${plan.heapEvents} events (${browser})`);
+    const samples = await measureBackgroundHeap(browser, plan.heapEvents);
+    if (samples) heap[browser] = samples;
+    else log(`${browser} offers no heap reading to automation: no heap rows`);
+    const { rate, totalEvents } = plan.sustained;
     log(`sustained load: ${rate} events/s, ${totalEvents} events (${browser})`);
-    sustained[browser] =
-      browser === 'firefox'
-        ? await measureSustainedLoadInFirefox(rate, seconds, totalEvents)
-        : await measureSustainedLoad(rate, seconds, totalEvents);
+    sustained[browser] = await measureSustainedLoad(browser, plan.sustained);
   }
   const loads = [];
   for (const clients of plan.loadClients) {

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { NoticeType } from '../utils/protocol/categories';
 import { USER, waitFor } from '../tests/drivers/test-server';
 import { getTitleCount, isLiveTitle } from '../tests/drivers/badge-title';
-import { startHarness, type Harness } from './beacon-harness';
+import type { Harness } from './harness';
 import { now, percentile } from './stats';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -232,5 +232,3 @@ export function measureBundleSizes(outputDir = '.output/chrome-mv3'): { backgrou
   const assets = [...html.matchAll(/(?:src|href|data-entry)="\/?([^"]+\.(?:js|css))"/g)].map((match) => match[1]!);
   return { backgroundGz: gz('background.js'), popupGz: assets.reduce((sum, file) => sum + gz(file), gz('popup.html')) };
 }
-
-export { startHarness };

@@ -8,11 +8,12 @@ import type { Settings } from '../../utils/settings/settings';
 import { splitSettings } from './split-settings';
 import { writeFailureArtifacts } from './artifacts';
 import { CHROMIUM_PATH } from './browsers';
+import { openWorkerCdpSession, type WorkerCdpSession } from './worker-cdp';
 
 export const CHROME_EXTENSION_DIR = resolve(process.env.BEACON_CHROME_EXTENSION_DIR ?? '.output/chrome-mv3');
 
 /** Flags that keep Chromium quiet on a machine without internet (as root, in a container). */
-export const QUIET_CHROMIUM_FLAGS = [
+const QUIET_CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--no-first-run',
@@ -138,6 +139,20 @@ export class ChromiumBeacon {
       },
       [key, area] as const,
     );
+  }
+
+  /**
+   * Evaluates `expression` in the service worker, with `background` naming its global (FirefoxBeacon's method of the
+   * same name names the MV2 background page). A string, not a function: tsx's helpers do not exist in the worker.
+   */
+  async evaluateInBackground<T>(expression: string): Promise<T> {
+    const worker = await this.worker();
+    return worker.evaluate(`((background) => (${expression}))(globalThis)`) as Promise<T>;
+  }
+
+  /** A CDP session on the service worker (heap, profiler), through a page of its own that `close` closes. */
+  openWorkerCdpSession(): Promise<WorkerCdpSession> {
+    return openWorkerCdpSession(this.context, this.extensionId);
   }
 
   /** Stops the extension's service worker the way Chrome does when idle (CDP ServiceWorker.stopAllWorkers). */
