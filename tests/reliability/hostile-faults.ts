@@ -37,7 +37,12 @@ async function waitForRestFault(context: FaultContext, fault: RestFault, since: 
   return request!.at;
 }
 
-function restFault(name: RestFault, description: string, allowance: (firstAt: number) => number): Fault {
+/**
+ * `allowance` gets when the LAST count request answered with the fault started: a request that started hanging just
+ * before the heal (a sync retry after the first one timed out) holds its category until its own deadline, and Beacon
+ * cannot know sooner that the server healed (no event of that category arrives to start a hedge).
+ */
+function restFault(name: RestFault, description: string, allowance: (lastAt: number) => number): Fault {
   return {
     name: `rest-${name}`,
     description,
@@ -46,17 +51,17 @@ function restFault(name: RestFault, description: string, allowance: (firstAt: nu
       const since = Date.now();
       proxy.setRestFault(name);
       await changeCountsBehindBeacon(context);
-      const firstAt = await waitForRestFault(context, name, since);
+      await waitForRestFault(context, name, since);
       await sleep(hold(context, [2000, 4000], [3000, 20_000]));
       proxy.setRestFault(null);
+      const lastAt = Math.max(...proxy.requests.filter((r) => r.at >= since && r.outcome === name).map((r) => r.at));
       proxy.setReplay(true);
-      return { allowanceMs: Math.max(await getPendingWait(context), allowance(firstAt)) };
+      return { allowanceMs: Math.max(await getPendingWait(context), allowance(lastAt)) };
     },
   };
 }
 
-const untilDeadline = (firstAt: number) =>
-  Math.max(0, firstAt + REST_DEADLINE_MS - Date.now()) + SYNC_RETRY_ALLOWANCE_MS;
+const untilDeadline = (lastAt: number) => Math.max(0, lastAt + REST_DEADLINE_MS - Date.now()) + SYNC_RETRY_ALLOWANCE_MS;
 
 export const HOSTILE_FAULTS: Fault[] = [
   {

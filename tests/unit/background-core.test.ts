@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HEARTBEAT_LATE_MS, LATE_STREAM_CHECK_MS } from '@/utils/protocol/wire';
 import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
 import { jsonResponse } from '../helpers/fake-fetch';
 import { createHarness, fakeServer, makeSettings } from '../helpers/service-harness';
@@ -158,6 +159,7 @@ describe('BackgroundCore', () => {
     const h = createHarness(server.fetch, makeSettings());
     await h.core.start();
     await flush();
+    console.log('DBG', JSON.stringify(h.snapshot().connection), server.requests.map((r) => r.url).join(' '));
     expect(h.badge()).toBe('4');
     await h.core.applySettings(makeSettings({ serverUrl: '' }));
     expect(h.snapshot().connection.status).toBe('unconfigured');
@@ -279,5 +281,39 @@ describe('BackgroundCore without host permission', () => {
       reason: { code: 'no-permission' },
     });
     expect(h.badge()).toBe('!');
+  });
+});
+
+describe('BackgroundCore behind a buffering proxy', () => {
+  it('a stream whose heartbeats are late (a buffering proxy): counts checked over REST every 15 s, said in the state, until a heartbeat comes', async () => {
+    const { server, counts } = fakeServer();
+    const h = createHarness(server.fetch, makeSettings());
+    await h.core.start();
+    const stream = await server.nextStream();
+    await flush();
+    counts.likes = 4; // published behind a proxy that holds the event back
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_LATE_MS);
+    await flush(); // the check starts as the heartbeat is found late
+    expect(h.badge()).toBe('4');
+    expect(h.snapshot().connection).toEqual({
+      status: 'live',
+      retryAt: null,
+      reason: { code: 'buffered', seconds: 20 },
+    });
+    counts.likes = 6;
+    await vi.advanceTimersByTimeAsync(LATE_STREAM_CHECK_MS);
+    await flush();
+    expect(h.badge()).toBe('6');
+    // Checks keep the stream: one attempt after a minute and more.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(server.countRequests('/socket_connection')).toBe(1);
+    stream.push(': heartbeat\n\n');
+    await flush();
+    expect(h.snapshot().connection.reason).toBeNull();
+    const checks = server.countRequests('/notification/likes');
+    await vi.advanceTimersByTimeAsync(LATE_STREAM_CHECK_MS - 1000); // heartbeats every 15 s from now on
+    stream.push(': heartbeat\n\n');
+    await vi.advanceTimersByTimeAsync(LATE_STREAM_CHECK_MS - 1000);
+    expect(server.countRequests('/notification/likes')).toBe(checks);
   });
 });

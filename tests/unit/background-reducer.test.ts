@@ -168,8 +168,13 @@ describe('the background reducer: snooze gate', () => {
 });
 
 describe('the background reducer: counts from requests', () => {
-  const fetched = (unreadCount: number, version: number): Action =>
-    on({ type: 'countsFetched', counts: [{ category: 'likes', version, unreadCount, latest: null }], complete: false });
+  let requests = 0;
+  const fetched = (unreadCount: number, version: number, order = ++requests): Action =>
+    on({
+      type: 'countsFetched',
+      counts: [{ category: 'likes', version, order, unreadCount, latest: null }],
+      complete: false,
+    });
 
   it('an answer older than an event’s count does not overwrite it', () => {
     const withEvent = run(live(), message({ notice_type: 0, unread_count: 7 }));
@@ -181,8 +186,8 @@ describe('the background reducer: counts from requests', () => {
   it('a complete sync makes the counts known; after a resync, missed items become one summary per category', () => {
     const before = getEmptySnapshot().counts;
     const counts = [
-      { category: 'likes', version: 0, unreadCount: 3, latest: null },
-      { category: 'stars', version: 0, unreadCount: 0, latest: null },
+      { category: 'likes', version: 0, order: 1, unreadCount: 3, latest: null },
+      { category: 'stars', version: 0, order: 1, unreadCount: 0, latest: null },
     ] as const;
     const { snapshot, effects } = run(
       live(),
@@ -203,6 +208,13 @@ describe('the background reducer: counts from requests', () => {
     const { snapshot, state: after } = run(state, on({ type: 'countAdjusted', category: 'likes', by: -5 }));
     expect(snapshot.counts.likes).toBe(0);
     expect(run(after, fetched(2, 1)).snapshot.counts.likes).toBe(0); // started before the change
+  });
+
+  it('answers apply in the order their requests started: a slow request answering after its hedge is dropped', () => {
+    const hedgeFirst = run(live(), fetched(5, 0, 2), fetched(3, 0, 1));
+    expect(hedgeFirst.snapshot.counts.likes).toBe(5);
+    const inOrder = run(live(), fetched(3, 0, 1), fetched(5, 0, 2));
+    expect(inOrder.snapshot.counts.likes).toBe(5);
   });
 
   it('categories marked read drop to zero', () => {

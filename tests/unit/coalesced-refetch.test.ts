@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCoalescedRefetch, DEFAULT_MIN_INTERVAL_MS } from '@/utils/background/coalesced-refetch';
+import { createCoalescedRefetch, DEFAULT_MIN_INTERVAL_MS, HEDGE_AFTER_MS } from '@/utils/background/coalesced-refetch';
 
 function deferred() {
   let resolve!: () => void;
@@ -78,7 +78,7 @@ describe('createCoalescedRefetch', () => {
     }
   });
 
-  it('never overlaps requests for a key; keys are independent', async () => {
+  it('waits for a request in flight while it is young (no overlap); keys are independent', async () => {
     const { gates, started, refetch } = gatedRefetch();
     void refetch('likes');
     void refetch('stars');
@@ -90,6 +90,29 @@ describe('createCoalescedRefetch', () => {
     expect(started.map((s) => s.key)).toEqual(['likes', 'stars', 'likes']);
     gates[2]!.resolve();
     await trailing;
+  });
+
+  it('hedges a slow request: a newer ask starts a second one beside it, never a third', async () => {
+    const { gates, started, refetch } = gatedRefetch();
+    void refetch('likes'); // hangs
+    await vi.advanceTimersByTimeAsync(500);
+    const hedged = refetch('likes');
+    await vi.advanceTimersByTimeAsync(HEDGE_AFTER_MS - 500 - 1);
+    expect(started).toHaveLength(1); // young until HEDGE_AFTER_MS
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started.map((s) => s.at)).toEqual([0, HEDGE_AFTER_MS]);
+    gates[1]!.resolve();
+    await hedged; // answered while the first still hangs
+    // Asks keep coming while the first hangs and each hedge hangs too: two at once at most, at the limiter's rate.
+    for (let t = 0; t < 10_000; t += 100) {
+      void refetch('likes');
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    // One more hedge beside the first, then nothing while both hang.
+    expect(started).toHaveLength(3);
+    gates[2]!.resolve();
+    await vi.advanceTimersByTimeAsync(DEFAULT_MIN_INTERVAL_MS);
+    expect(started).toHaveLength(4); // a slot freed: the asks go on
   });
 
   it('still runs the trailing request when the first one failed, and reports its own failure', async () => {

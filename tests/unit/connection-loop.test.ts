@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionLoop } from '@/utils/connection/connection-loop';
-import { STALL_TIMEOUT_MS } from '@/utils/protocol/wire';
+import { HEARTBEAT_LATE_MS, STALL_TIMEOUT_MS } from '@/utils/protocol/wire';
 import type { ConnectionInfo } from '@/utils/snapshot/snapshot';
 import { openEventStream } from '@/utils/connection/sse-stream';
 import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
@@ -140,6 +140,43 @@ describe('ConnectionLoop', () => {
     await vi.advanceTimersByTimeAsync(STALL_TIMEOUT_MS + 10);
     expect(stream.aborted).toBe(true);
     expect(attempts()).toBe(2);
+    loop.stop();
+  });
+
+  it('heartbeats late: still live, with the reason; a byte clears it; the stream stalls at 45 s unless kept', async () => {
+    const { server, loop, states, attempts } = setup();
+    loop.start();
+    const stream = await server.nextStream();
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_LATE_MS - 1);
+    expect(states.at(-1)).toEqual({ status: 'live', retryAt: null, reason: null });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(states.at(-1)).toEqual({ status: 'live', retryAt: null, reason: { code: 'buffered', seconds: 20 } });
+    stream.push(': heartbeat\n\n');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(states.at(-1)).toEqual({ status: 'live', retryAt: null, reason: null });
+    // Late again; nobody keeps it: stalled 45 s after the last byte, as before.
+    await vi.advanceTimersByTimeAsync(STALL_TIMEOUT_MS);
+    expect(states.at(-1)!.reason).toEqual({ code: 'stalled', seconds: 45 });
+    expect(attempts()).toBe(1);
+    loop.stop();
+  });
+
+  it('a late stream its owner keeps (the server answers REST) stays open, but not past 5 minutes without a byte', async () => {
+    const { server, loop, states } = setup();
+    loop.start();
+    await server.nextStream();
+    // Kept by a check every 15 s: the last one within 5 minutes of the last byte (the headers) re-arms the watchdog.
+    for (let t = 15_000; t < 5 * 60_000; t += 15_000) {
+      await vi.advanceTimersByTimeAsync(15_000);
+      loop.keepStream();
+    }
+    expect(states.at(-1)!.reason).toEqual({ code: 'buffered', seconds: 20 });
+    await vi.advanceTimersByTimeAsync(15_000);
+    loop.keepStream(); // 5 minutes without a byte: no longer kept
+    await vi.advanceTimersByTimeAsync(STALL_TIMEOUT_MS - 15_000 - 1);
+    expect(states.at(-1)!.reason).toEqual({ code: 'buffered', seconds: 20 });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(states.at(-1)!.reason).toEqual({ code: 'stalled', seconds: 45 });
     loop.stop();
   });
 

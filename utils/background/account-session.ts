@@ -9,6 +9,7 @@ import { ConnectionLoop } from '../connection/connection-loop';
 import { openEventStream } from '../connection/sse-stream';
 import type { Clock } from '../lib/clock';
 import { getVisibleCategories, type Category } from '../protocol/categories';
+import { LATE_STREAM_CHECK_MS } from '../protocol/wire';
 import type { Settings } from '../settings/settings';
 import type { AccountAction, Effect, SessionAction } from './background-actions';
 import type { AccountState } from './background-state';
@@ -34,12 +35,18 @@ export interface SessionEffects {
 /** The effects a session carries out. */
 export type SessionEffect = Extract<Effect, { type: 'refetch' | 'sync' | 'retrySync' | 'stopConnection' }>;
 
+/** Count requests' place in time, over the worker's life (a wall clock may go back; this never does). */
+let requestOrder = 0;
+
 export class AccountSession {
   private readonly controller = new AbortController();
   private readonly api: ApiClient;
   private readonly loop: ConnectionLoop;
   private readonly refetch: (category: Category) => Promise<void>;
   private readonly syncRetry: SyncRetry;
+  /** While the stream's heartbeats are late: the REST checks of the counts (their next timer); null otherwise. */
+  private lateChecks: { timer: unknown } | null = null;
+  private readonly clock: Clock;
   /** The popup's inbox (inbox.ts): pages of items, and marking categories or items read. */
   readonly inbox: Inbox;
 
@@ -51,6 +58,7 @@ export class AccountSession {
     effects: SessionEffects,
   ) {
     const { clock } = effects;
+    this.clock = clock;
     const signal = this.controller.signal;
     this.api = createApiClientForSettings(settings, effects.fetch, clock);
     // Not while reconnecting: every new connection syncs anyway.
@@ -69,7 +77,10 @@ export class AccountSession {
     this.loop = new ConnectionLoop({
       open: (id, handlers, attempt) => openEventStream(this.api.getStreamRequest(id), handlers, attempt, effects.fetch),
       getLastEventId: () => this.account?.lastEventId ?? null,
-      onStateChange: (connection) => dispatch({ type: 'connectionChanged', connection }),
+      onStateChange: (connection) => {
+        dispatch({ type: 'connectionChanged', connection });
+        this.checkWhileLate(connection.status === 'live' && connection.reason?.code === 'buffered');
+      },
       onOpen: (resumed) => dispatch({ type: 'streamOpened', resumed }),
       onEvent: (message) => dispatch({ type: 'streamMessage', message }),
       onOversizedEvent: (size) => dispatch({ type: 'oversizedEvent', size }),
@@ -104,6 +115,7 @@ export class AccountSession {
   }
 
   close(): void {
+    this.checkWhileLate(false);
     this.controller.abort();
     this.loop.stop();
     this.syncRetry.cancel();
@@ -117,6 +129,7 @@ export class AccountSession {
       case 'retrySync':
         return this.syncRetry.schedule();
       case 'stopConnection':
+        this.checkWhileLate(false);
         return this.loop.stop();
       case 'refetch': {
         const { category, announceAfter } = effect;
@@ -127,6 +140,34 @@ export class AccountSession {
         }
       }
     }
+  }
+
+  /**
+   * A live stream whose heartbeats are late may be held by a buffering proxy: its events would reach the badge only
+   * when the proxy lets them through. Meanwhile the counts are checked over REST (through the refetch limiter), at
+   * once and then every LATE_STREAM_CHECK_MS; each check the server answers keeps the stream, which may yet deliver.
+   */
+  private checkWhileLate(late: boolean): void {
+    const checking = this.lateChecks !== null;
+    if (late === checking || this.signal.aborted) return;
+    if (this.lateChecks) this.clock.clearTimeout(this.lateChecks.timer);
+    if (!late) {
+      this.lateChecks = null;
+      return;
+    }
+    const checks = { timer: null as unknown };
+    const check = async (): Promise<void> => {
+      const categories = getVisibleCategories(this.account?.role ?? null);
+      const answered = await Promise.all(categories.map((category) => this.refetch(category))).then(
+        () => true,
+        () => false,
+      );
+      if (this.lateChecks !== checks) return; // the heartbeats came back, or the session closed
+      if (answered) this.loop.keepStream();
+      checks.timer = this.clock.setTimeout(() => void check(), LATE_STREAM_CHECK_MS);
+    };
+    this.lateChecks = checks;
+    void check();
   }
 
   /** Actions of a closed session are dropped: its answers belong to settings no longer in force. */
@@ -149,13 +190,14 @@ export class AccountSession {
     if (this.signal.aborted || !account || account.connection.status === 'signed-out') return;
     const categories = getVisibleCategories(account.role);
     const versions = categories.map((category) => account.countVersions[category]);
+    const order = ++requestOrder;
     // Settled one by one: a category whose request fails (or times out) must not hold back the others' counts.
     const results = await Promise.allSettled(
       categories.map((category) => this.api.getCategorySummary(category, this.signal)),
     );
     const counts = categories.flatMap((category, index) => {
       const result = results[index]!;
-      return result.status === 'fulfilled' ? [{ category, version: versions[index]!, ...result.value }] : [];
+      return result.status === 'fulfilled' ? [{ category, version: versions[index]!, order, ...result.value }] : [];
     });
     const failure = results.find((result) => result.status === 'rejected');
     this.dispatch({ type: 'countsFetched', counts, complete: !failure, before });
@@ -165,9 +207,10 @@ export class AccountSession {
 
   private async fetchCategory(category: Category): Promise<void> {
     const version = this.account?.countVersions[category] ?? 0;
+    const order = ++requestOrder;
     try {
       const summary = await this.api.getCategorySummary(category, this.signal);
-      this.dispatch({ type: 'countsFetched', counts: [{ category, version, ...summary }], complete: false });
+      this.dispatch({ type: 'countsFetched', counts: [{ category, version, order, ...summary }], complete: false });
     } catch (error) {
       this.dispatch({ type: 'requestFailed', reason: getFailureReason(error), retry: true });
       throw error;

@@ -18,10 +18,14 @@ interface ConfiguredAccount {
   role: RoleSetting;
 }
 
-/** A category's count and newest item as a request returned them, and the count version the request started at. */
+/**
+ * A category's count and newest item as a request returned them, with the count version the request started at and
+ * its place among the account's requests (later requests carry larger numbers: a slower, older answer loses).
+ */
 interface FetchedCount {
   category: Category;
   version: number;
+  order: number;
   unreadCount: number;
   latest: Notice | null;
 }

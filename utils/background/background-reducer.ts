@@ -108,12 +108,17 @@ function reduceAccount(step: Step, action: AccountAction): void {
       return step.setAccount(key, withRole({ ...account, serverRole: action.role }));
     case 'countsFetched': {
       const newest = { ...account.newest };
-      const fetched = action.counts.map(({ category, version, unreadCount, latest }) => {
-        newest[category] = latest;
-        return { category, unreadCount, latest, fresh: account.countVersions[category] === version };
-      });
+      const fetchOrder = { ...account.fetchOrder };
+      // An answer of a request older than one already applied (a slow one beside its hedge) is dropped.
+      const fetched = action.counts
+        .filter(({ category, order }) => order > account.fetchOrder[category])
+        .map(({ category, version, order, unreadCount, latest }) => {
+          newest[category] = latest;
+          fetchOrder[category] = order;
+          return { category, unreadCount, latest, fresh: account.countVersions[category] === version };
+        });
       const change = applyFetchedCategories(account, fetched, step.now);
-      set({ ...change, newest, ...(action.complete ? { countsKnown: true } : {}) });
+      set({ ...change, newest, fetchOrder, ...(action.complete ? { countsKnown: true } : {}) });
       if (!action.before || !action.complete) return;
       // After a resync: what was missed becomes one summary per category.
       for (const { category, missed } of getMissedCounts(

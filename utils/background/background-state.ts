@@ -26,6 +26,8 @@ export interface AccountState {
    * started at, and its answer is applied only if no newer count came meanwhile.
    */
   countVersions: CategoryCounts;
+  /** The `order` of the latest-started count request applied per category: an answer of an older one is dropped. */
+  fetchOrder: CategoryCounts;
   /** Each category's newest notice seen (events and requests): what a legacy notification or a catch-up names. */
   newest: Record<Category, Notice | null>;
   /** The open stream: when it opened, and whether with a Last-Event-ID (the server may replay). */
@@ -60,6 +62,7 @@ export function getEmptyAccount(): AccountState {
     lastError: null,
     lastSyncedAt: null,
     countVersions: byCategory(() => 0),
+    fetchOrder: byCategory(() => 0),
     newest: byCategory(() => null),
     stream: null,
   };

@@ -55,9 +55,8 @@ export function isLive(snapshot: Snapshot): boolean {
 export function getBadgeTitle(snapshot: Snapshot, t: Translate, formatTime: (epochMs: number) => string): string {
   const lines = [`${t('extName')} — ${getStatusLabel(snapshot.connection.status, t)}`];
   if (snapshot.connection.status === 'unconfigured') return lines.join('\n');
-  if (snapshot.connection.reason && snapshot.connection.status !== 'live') {
-    lines.push(formatReason(snapshot.connection.reason, t));
-  }
+  // Live has a reason only when its heartbeats are late (a buffering proxy): the badge may lag, so it says so.
+  if (snapshot.connection.reason) lines.push(formatReason(snapshot.connection.reason, t));
   for (const category of getVisibleCategories(snapshot.role)) {
     lines.push(`${getCategoryLabel(category, t)}: ${snapshot.counts[category]}`);
   }

@@ -5,7 +5,7 @@
  */
 import type { EventSourceMessage } from 'eventsource-parser';
 import { realClock, type Clock } from '../lib/clock';
-import { isLastEventIdHeader, STALL_TIMEOUT_MS } from '../protocol/wire';
+import { HEARTBEAT_LATE_MS, isLastEventIdHeader, STALL_TIMEOUT_MS } from '../protocol/wire';
 import type { ConnectionInfo } from '../snapshot/snapshot';
 import { BASE_DELAY_MS, getBackoffDelay, MAX_DELAY_MS } from './backoff';
 import { getStreamEndReason, isSignInRefused, type ConnectionReason } from './connection-reason';
@@ -14,6 +14,12 @@ import type { StreamEnd, StreamHandlers } from './sse-stream';
 
 /** The abort reason of an attempt the stall watchdog ended (45 s without a byte: three missed heartbeats). */
 const STALLED = 'stalled';
+/**
+ * While heartbeats are late, the owner checks the counts over REST; each check that succeeds keeps the stream (its
+ * server is alive, the stream is probably held by a buffering proxy and may yet deliver), until this long without a
+ * byte. A stream whose server does not answer either is stalled as usual.
+ */
+const BUFFERED_KEEP_MS = 5 * 60_000;
 /** A connection must stay open this long before the backoff starts again from the first step. */
 const STABLE_CONNECTION_MS = 5_000;
 /**
@@ -55,7 +61,10 @@ export class ConnectionLoop {
   /** The pending wait was asked for by the server (Retry-After): a wake-up must not cut it short. */
   private waitIsServerMandated = false;
   private stallTimer: unknown = null;
+  private heartbeatTimer: unknown = null;
   private onlinePollTimer: unknown = null;
+  /** Keeps the current attempt's stream while its heartbeats are late (see BUFFERED_KEEP_MS); null between attempts. */
+  private keepCurrentStream: (() => void) | null = null;
   private running = false;
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -79,7 +88,13 @@ export class ConnectionLoop {
     this.controller = null;
     this.clearTimer('retryTimer');
     this.clearTimer('stallTimer');
+    this.clearTimer('heartbeatTimer');
     this.clearTimer('onlinePollTimer');
+  }
+
+  /** The owner's REST check succeeded while heartbeats are late: the server is alive, keep waiting for the stream. */
+  keepStream(): void {
+    this.keepCurrentStream?.();
   }
 
   get isRunning(): boolean {
@@ -105,6 +120,21 @@ export class ConnectionLoop {
       this.stallTimer = this.clock.setTimeout(() => controller.abort(STALLED), STALL_TIMEOUT_MS);
     };
     armStallTimer();
+    // Heartbeats late: still live, with the reason, so the owner checks counts over REST meanwhile.
+    let late = false;
+    let lastByteAt = this.clock.now();
+    const live = (reason: ConnectionReason | null) =>
+      this.deps.onStateChange({ status: 'live', retryAt: null, reason });
+    const armHeartbeatTimer = () => {
+      this.clearTimer('heartbeatTimer');
+      this.heartbeatTimer = this.clock.setTimeout(() => {
+        late = true;
+        live({ code: 'buffered', seconds: HEARTBEAT_LATE_MS / 1000 });
+      }, HEARTBEAT_LATE_MS);
+    };
+    this.keepCurrentStream = () => {
+      if (late && this.clock.now() - lastByteAt < BUFFERED_KEEP_MS) armStallTimer();
+    };
 
     const lastEventId = this.deps.getLastEventId();
     const end = await this.deps.open(
@@ -112,7 +142,8 @@ export class ConnectionLoop {
       {
         onOpen: () => {
           openedAt = this.clock.now();
-          this.deps.onStateChange({ status: 'live', retryAt: null, reason: null });
+          live(null);
+          armHeartbeatTimer();
           this.deps.onOpen(lastEventId !== null);
         },
         onEvent: (event) => this.deps.onEvent(event),
@@ -122,13 +153,21 @@ export class ConnectionLoop {
           this.baseDelayMs = getRetryFieldDelay(ms) ?? this.baseDelayMs;
         },
         onActivity: () => {
+          lastByteAt = this.clock.now();
           armStallTimer();
+          if (openedAt !== null) armHeartbeatTimer();
+          if (late) {
+            late = false;
+            live(null);
+          }
           this.deps.onActivity();
         },
       },
       controller.signal,
     );
     this.clearTimer('stallTimer');
+    this.clearTimer('heartbeatTimer');
+    if (this.controller === controller) this.keepCurrentStream = null;
     const stalled = controller.signal.reason === STALLED;
     if (controller.signal.aborted && !stalled) return; // stopped or restarted meanwhile
 
@@ -227,7 +266,7 @@ export class ConnectionLoop {
     }, ONLINE_POLL_MS);
   }
 
-  private clearTimer(name: 'retryTimer' | 'stallTimer' | 'onlinePollTimer'): void {
+  private clearTimer(name: 'retryTimer' | 'stallTimer' | 'heartbeatTimer' | 'onlinePollTimer'): void {
     if (this[name] !== null) {
       this.clock.clearTimeout(this[name]);
       this[name] = null;

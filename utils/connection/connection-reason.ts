@@ -20,6 +20,8 @@ export type ConnectionReason = (
   | { code: 'unsendable-header'; header: string }
   | { code: 'too-large'; bytes: number }
   | { code: 'redirect' }
+  /** Live, but no heartbeat for this long: a proxy may be buffering the stream (counts are checked over REST). */
+  | { code: 'buffered'; seconds: number }
 ) & {
   /** The REST path that failed; absent for the stream. */
   path?: string;

@@ -1,5 +1,6 @@
 /** A connection reason (connection/connection-reason.ts) in the user's language. */
 import type { ConnectionReason } from '../connection/connection-reason';
+import { LATE_STREAM_CHECK_MS } from '../protocol/wire';
 import type { Translate } from './message-key';
 
 export function formatReason(reason: ConnectionReason, t: Translate): string {
@@ -39,5 +40,7 @@ function formatReasonOnly(reason: ConnectionReason, t: Translate): string {
       return t('reasonTooLarge', String(Math.round(reason.bytes / 1024)));
     case 'redirect':
       return t('reasonRedirect');
+    case 'buffered':
+      return t('reasonBuffered', [String(reason.seconds), String(LATE_STREAM_CHECK_MS / 1000)]);
   }
 }

@@ -22,6 +22,10 @@ export const MESSAGE_EVENT = 'message';
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 /** A client takes this long without a byte as a dead connection: three missed heartbeats. */
 export const STALL_TIMEOUT_MS = 3 * HEARTBEAT_INTERVAL_MS;
+/** No byte this long after the last one (or the headers): a heartbeat is late; a proxy may be buffering the stream. */
+export const HEARTBEAT_LATE_MS = HEARTBEAT_INTERVAL_MS + 5_000;
+/** While heartbeats are late, a client checks the counts over REST this often (a heartbeat's period). */
+export const LATE_STREAM_CHECK_MS = 15_000;
 /** One event's `data` may not exceed this (protocol §7.1); request bodies beyond it get 413 (§8). */
 export const MAX_EVENT_DATA_BYTES = 64 * 1024;
 export const MAX_REQUEST_BODY_BYTES = 64 * 1024;

@@ -127,6 +127,8 @@ const REASON_CODES: ReadonlySet<string> = new Set<ConnectionReason['code']>([
   'no-permission',
   'unsendable-header',
   'too-large',
+  'redirect',
+  'buffered',
 ]);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
