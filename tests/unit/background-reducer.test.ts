@@ -63,11 +63,17 @@ describe('the background reducer: accounts and start', () => {
     expect(effects).toEqual([{ type: 'clearNotifications' }]);
   });
 
-  it('a role fixed in the settings is the role; "auto" keeps what the server said', () => {
-    const fixed = run(empty(), { type: 'accountsConfigured', accounts: [{ key: KEY, role: 'admin' }] });
-    expect(fixed.snapshot.role).toBe('admin');
-    const auto = run(fixed.state, { type: 'accountsConfigured', accounts: [{ key: KEY, role: 'auto' }] });
-    expect(auto.snapshot.role).toBe('admin');
+  it('a role fixed in the settings is the role; with "auto", the server\'s; report e-mails hidden from a user read 0', () => {
+    const configured = (role: 'admin' | 'auto'): Action => ({
+      type: 'accountsConfigured',
+      accounts: [{ key: KEY, role }],
+    });
+    const fixed = run(empty(), configured('admin'), message({ notice_type: 5, unread_count: 2 }));
+    expect(fixed.snapshot).toMatchObject({ role: 'admin', counts: { report_email: 2 } });
+    const said = run(fixed.state, on({ type: 'roleFetched', role: 'user' }));
+    expect(said.snapshot.role).toBe('admin'); // the setting wins
+    const auto = run(said.state, configured('auto'));
+    expect(auto.snapshot).toMatchObject({ role: 'user', counts: { report_email: 0 } });
   });
 
   it('an action for an account no longer configured changes nothing (a late answer of a closed session)', () => {
