@@ -7,6 +7,7 @@
  * answer reflects the server's state after the last ask.
  */
 import { realClock, type Clock } from '../lib/clock';
+import { LEGACY_REFETCH_MIN_INTERVAL_MS } from '../protocol/wire';
 
 export interface RefetchLimitOptions {
   minIntervalMs?: number;
@@ -29,7 +30,7 @@ interface KeyState {
  * 275 ms: at most 4 count requests a second per category even when network jitter brings two arrivals closer than they
  * left (4 × 250 would leave no room), and a badge at most ~275 ms plus a round trip stale (issue #17: p99 ≤ 300 ms).
  */
-export const DEFAULT_MIN_INTERVAL_MS = 275;
+export const DEFAULT_MIN_INTERVAL_MS = LEGACY_REFETCH_MIN_INTERVAL_MS;
 
 export function createCoalescedRefetch<K>(run: (key: K) => Promise<void>, options: RefetchLimitOptions = {}) {
   const minIntervalMs = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
