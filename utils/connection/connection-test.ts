@@ -18,7 +18,6 @@ import { ApiError, createApiClientForSettings } from './api-client';
 import type { ConnectionReason } from './connection-reason';
 import { watchStream, type StreamObservation } from './stream-watch';
 import {
-  addTallies,
   getEventFindings,
   getHeartbeatFinding,
   getReplayFinding,
@@ -177,9 +176,9 @@ export async function runConnectionTest(
   const seen = await liveWatch;
   const heartbeat = getHeartbeatFinding(seen);
   report('heartbeat', heartbeat.verdict, heartbeat.outcome);
-  const events = addTallies(seen.events, ...replay.watches.map((watch) => watch.events));
+  // Events of the live stream only: a probe's replay repeats them (it is the replay finding's evidence, not new events).
   const resyncIds = replay.watches.filter((watch) => watch.resyncId).length;
-  for (const [step, finding] of getEventFindings(events, resyncIds, seen.watchedMs))
+  for (const [step, finding] of getEventFindings(seen.events, resyncIds, seen.watchedMs))
     report(step, finding.verdict, finding.outcome);
   const replayFinding = getReplayFinding(replay);
   report('replay', replayFinding.verdict, replayFinding.outcome);

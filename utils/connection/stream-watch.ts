@@ -47,7 +47,7 @@ export interface WatchOptions {
   signal?: AbortSignal;
 }
 
-export function getEmptyTally(): EventTally {
+function getEmptyTally(): EventTally {
   return { withId: 0, withCount: 0, withoutCount: 0, read: 0 };
 }
 

@@ -6,7 +6,7 @@
 import type { Category } from '../protocol/categories';
 import { HEARTBEAT_INTERVAL_MS, LEGACY_REFETCH_MIN_INTERVAL_MS } from '../protocol/wire';
 import type { ConnectionReason } from './connection-reason';
-import { getEmptyTally, type EventTally, type StreamObservation } from './stream-watch';
+import type { EventTally, StreamObservation } from './stream-watch';
 
 export type TestStep =
   | 'server'
@@ -139,12 +139,6 @@ export function getEventFindings(events: EventTally, resyncIds: number, watchedM
     ['countsInEvents', counts],
     ['readEvents', read],
   ];
-}
-
-export function addTallies(...tallies: EventTally[]): EventTally {
-  const sum = getEmptyTally();
-  for (const tally of tallies) for (const key of Object.keys(sum) as Array<keyof EventTally>) sum[key] += tally[key];
-  return sum;
 }
 
 export const toSeconds = (ms: number) => Math.round(ms / 100) / 10;
