@@ -28,10 +28,10 @@ export function fakeClient(settings: Settings = structuredClone(DEFAULT_SETTINGS
       return () => {};
     },
     testConnection: vi.fn(async (_: Settings, onStep: (result: TestStepResult) => void) => {
-      onStep({ step: 'server', ok: true, outcome: { kind: 'reached' } });
+      onStep({ step: 'server', verdict: 'ok', outcome: { kind: 'reached' } });
       onStep({
         step: 'signIn',
-        ok: false,
+        verdict: 'failed',
         outcome: { kind: 'refused', reason: { code: 'http', status: 401, detail: 'invalid or expired token' } },
       });
       return false;

@@ -124,8 +124,10 @@ describe('no request follows a redirect', () => {
   it('the connection test says the server redirects, at its first step', async () => {
     const server = redirectingServer();
     const steps: TestStepResult[] = [];
-    expect(await runConnectionTest(settings, server.fetchFn, (step) => steps.push(step))).toBe(false);
-    expect(steps).toEqual([{ step: 'server', ok: false, outcome: { kind: 'failed', reason: expect.anything() } }]);
+    expect(await runConnectionTest(settings, { fetch: server.fetchFn }, (step) => steps.push(step))).toBe(false);
+    expect(steps).toEqual([
+      { step: 'server', verdict: 'failed', outcome: { kind: 'failed', reason: expect.anything() } },
+    ]);
     expect(steps[0]!.outcome).toMatchObject({ reason: { code: 'redirect', path: '/notification/me' } });
     expect(server.elsewhere).toEqual([]);
   });

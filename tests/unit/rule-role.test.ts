@@ -41,12 +41,13 @@ describe('the role Beacon counts with', () => {
       fake.queueStreamAnswer(new Response(null, { status: 204 }));
       const steps: TestStepResult[] = [];
       const settings = { ...DEFAULT_SETTINGS, serverUrl: 'https://x.test', token: 't', role: setting };
-      await runConnectionTest(settings, fake.fetch, (step) => steps.push(step));
+      await runConnectionTest(settings, { fetch: fake.fetch }, (step) => steps.push(step));
       const counts = steps.find((step) => step.step === 'counts')?.outcome;
       expect(counts).toMatchObject({ kind: 'counts' });
       const counted = (counts as { counts: Array<[string, number]> }).counts.map(([category]) => category);
       expect(counted.includes('report_email')).toBe(seesReports);
-      expect(fake.countRequests('/notification/report_email')).toBe(seesReports ? 1 : 0);
+      // Counts, then the first page of items (whether ids can be marked read): none at all for a role that cannot see it.
+      expect(fake.countRequests('/notification/report_email') > 0).toBe(seesReports);
     },
   );
 });

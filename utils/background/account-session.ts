@@ -75,7 +75,14 @@ export class AccountSession {
       refetch: this.refetch,
     });
     this.loop = new ConnectionLoop({
-      open: (id, handlers, attempt) => openEventStream(this.api.getStreamRequest(id), handlers, attempt, effects.fetch),
+      // Comments (heartbeats) go straight to the reducer, for the diagnostics; the loop needs only the bytes.
+      open: (id, handlers, attempt) =>
+        openEventStream(
+          this.api.getStreamRequest(id),
+          { ...handlers, onComment: () => dispatch({ type: 'heartbeat' }) },
+          attempt,
+          effects.fetch,
+        ),
       getLastEventId: () => this.account?.lastEventId ?? null,
       onStateChange: (connection) => {
         dispatch({ type: 'connectionChanged', connection });

@@ -47,6 +47,8 @@ export type SessionAction =
   | { type: 'attemptEnded'; reason: ConnectionReason; retryInMs: number | null }
   | { type: 'streamOpened'; resumed: boolean }
   | { type: 'streamMessage'; message: EventSourceMessage }
+  /** A comment line on the stream (`: ping`, the protocol's heartbeat): counted for the diagnostics. */
+  | { type: 'heartbeat' }
   | { type: 'oversizedEvent'; size: number }
   /** A stream request could not go out because of this header; a Last-Event-ID is dropped for a resync. */
   | { type: 'requestRefused'; header: string }

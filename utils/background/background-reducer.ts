@@ -95,6 +95,12 @@ function reduceAccount(step: Step, action: AccountAction): void {
       return void step.effects.push({ type: 'sync', account: key, afterResync: false });
     case 'streamMessage':
       return reduceMessage(step, key, account, action.message);
+    case 'heartbeat':
+      step.count('heartbeats');
+      step.setDiagnostics({ lastHeartbeatAt: step.now });
+      // Shown, not written: one storage write per heartbeat would be 4 a minute for nothing; the next change saves it.
+      step.persist = false;
+      return;
     case 'oversizedEvent':
       return step.ignore('oversizedEvents', `dropped an event of ${action.size} characters`);
     case 'requestRefused': {
@@ -164,18 +170,26 @@ function reduceMessage(step: Step, key: string, account: AccountState, message: 
     // [spec] the last event id is set from any event that carried an `id:`; one that could not be sent back is
     // ignored, so it can never fail every later attempt.
     const problem = getEventIdProblem(message.id);
-    if (problem === null) step.setAccount(key, { lastEventId: message.id });
-    else step.ignore('rejectedEventIds', `ignored an event id (${problem}, ${message.id.length} characters)`);
+    if (problem === null) {
+      step.setAccount(key, { lastEventId: message.id });
+      if (isMessage(message)) step.count('eventsWithId');
+    } else step.ignore('rejectedEventIds', `ignored an event id (${problem}, ${message.id.length} characters)`);
   }
-  if (message.event === RESYNC_EVENT) return void step.effects.push({ type: 'sync', account: key, afterResync: true });
+  if (message.event === RESYNC_EVENT) {
+    step.count('resyncs');
+    return void step.effects.push({ type: 'sync', account: key, afterResync: true });
+  }
   // [spec] other event types are not ours.
-  if (message.event !== undefined && message.event !== MESSAGE_EVENT) return;
+  if (!isMessage(message)) return;
   const parsed = parseNoticeEvent(message.data);
   if (!parsed.ok) {
     const counter = parsed.problem === 'malformed' ? 'malformedEvents' : 'unknownTypes';
     return step.ignore(counter, `ignored an event: ${parsed.detail}`);
   }
   const { event } = parsed;
+  // What the server's events carry, for the diagnostics' live findings (the connection test's, on the real stream).
+  step.count(event.unreadCount === null ? 'eventsWithoutCount' : 'eventsWithCount');
+  if (event.kind === 'read') step.count('readEvents');
   const stream = account.stream ?? { openedAt: step.now, resumed: false };
   const catchUp = isCatchUp(event.notice, { ...stream, now: step.now });
   const outcome = applyNoticeEvent(account, event, catchUp);
@@ -192,6 +206,8 @@ function reduceMessage(step: Step, key: string, account: AccountState, message: 
 }
 
 type AccountActionMessage = Extract<AccountAction, { type: 'streamMessage' }>['message'];
+
+const isMessage = (message: AccountActionMessage) => message.event === undefined || message.event === MESSAGE_EVENT;
 
 function signOut(step: Step, key: string, account: AccountState, reason: ConnectionReason): void {
   step.setAccount(key, { connection: { status: 'signed-out', retryAt: null, reason }, lastError: reason });

@@ -8,6 +8,7 @@
  */
 import { REST_DEADLINE_MS } from '../connection/server-input';
 import { realClock, type Clock } from '../lib/clock';
+import { LEGACY_REFETCH_MIN_INTERVAL_MS } from '../protocol/wire';
 
 export interface RefetchLimitOptions {
   minIntervalMs?: number;
@@ -31,7 +32,7 @@ interface KeyState {
  * 275 ms: at most 4 count requests a second per category even when network jitter brings two arrivals closer than they
  * left (4 × 250 would leave no room), and a badge at most ~275 ms plus a round trip stale (issue #17: p99 ≤ 300 ms).
  */
-export const DEFAULT_MIN_INTERVAL_MS = 275;
+export const DEFAULT_MIN_INTERVAL_MS = LEGACY_REFETCH_MIN_INTERVAL_MS;
 /**
  * A request in flight this long is slow (a healthy server answers a count in milliseconds): a newer ask no longer
  * waits for it, but starts a second request beside it (a hedge), and whichever answer is newer wins (the reducer

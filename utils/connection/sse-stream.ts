@@ -30,6 +30,8 @@ export interface StreamHandlers {
   onRetry(ms: number): void;
   /** Any bytes arrived (events, heartbeats): feeds the stall watchdog and the worker keep-alive. */
   onActivity(): void;
+  /** A comment line (`: ping`, the protocol's heartbeat, §7.1): diagnostics and the connection test count them. */
+  onComment?(): void;
 }
 
 export type StreamEnd =
@@ -94,6 +96,7 @@ export async function openEventStream(
     onRetry: (ms) => handlers.onRetry(ms),
     onComment() {
       pending = 0;
+      handlers.onComment?.();
     },
   });
   const reader = response.body.getReader();

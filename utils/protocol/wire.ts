@@ -26,6 +26,11 @@ export const STALL_TIMEOUT_MS = 3 * HEARTBEAT_INTERVAL_MS;
 export const HEARTBEAT_LATE_MS = HEARTBEAT_INTERVAL_MS + 5_000;
 /** While heartbeats are late, a client checks the counts over REST this often (a heartbeat's period). */
 export const LATE_STREAM_CHECK_MS = 15_000;
+/**
+ * A client refetches a category's count for each event without `unread_count` (§7.3), at most once per this many ms
+ * per category (Beacon's coalesced-refetch.ts; the connection test states the cost).
+ */
+export const LEGACY_REFETCH_MIN_INTERVAL_MS = 275;
 /** One event's `data` may not exceed this (protocol §7.1); request bodies beyond it get 413 (§8). */
 export const MAX_EVENT_DATA_BYTES = 64 * 1024;
 export const MAX_REQUEST_BODY_BYTES = 64 * 1024;

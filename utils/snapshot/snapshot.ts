@@ -49,6 +49,18 @@ export interface Diagnostics {
   /** Items (in pages or events) dropped because their id was missing or unusable (too long: it cannot be cut). */
   refusedItems: number;
   reconnects: number;
+  /** Comment lines (`: ping`, the protocol's heartbeat) on the stream, and when the last came (epoch ms). */
+  heartbeats: number;
+  lastHeartbeatAt: number | null;
+  /** Message events (of a known type) that came with an `id:` Beacon can resume from. */
+  eventsWithId: number;
+  /** Message events with an `unread_count`, and without one (Beacon refetched the category's count). */
+  eventsWithCount: number;
+  eventsWithoutCount: number;
+  /** `"kind": "read"` events: marks read made elsewhere reach Beacon. */
+  readEvents: number;
+  /** `resync` events: the server could not replay after the Last-Event-ID Beacon sent. */
+  resyncs: number;
   /** Errors and rejections nothing caught in the background: bugs, shown so they get reported. */
   unhandledErrors: number;
   /** The last snapshot write `storage.local` refused, and whether making room healed it. */
@@ -92,6 +104,13 @@ export function getEmptySnapshot(): Snapshot {
       rejectedRequests: 0,
       refusedItems: 0,
       reconnects: 0,
+      heartbeats: 0,
+      lastHeartbeatAt: null,
+      eventsWithId: 0,
+      eventsWithCount: 0,
+      eventsWithoutCount: 0,
+      readEvents: 0,
+      resyncs: 0,
       unhandledErrors: 0,
       storageFailure: null,
     },
@@ -137,6 +156,11 @@ const orNull = <T>(value: unknown, check: (value: unknown) => value is T): T | n
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isEpoch = (value: unknown): value is number => Number.isFinite(value);
 
+/** The diagnostics that are not counters. */
+const EPOCH_OR_RECORD_FIELDS = ['workerStartedAt', 'lastHeartbeatAt', 'storageFailure'] as const satisfies Array<
+  keyof Diagnostics
+>;
+
 function isReason(value: unknown): value is ConnectionReason {
   return isRecord(value) && typeof value.code === 'string' && REASON_CODES.has(value.code);
 }
@@ -180,10 +204,11 @@ export function normalizeSnapshot(value: unknown): Snapshot {
     diagnostics: {
       ...(Object.fromEntries(
         (Object.keys(empty.diagnostics) as Array<keyof Diagnostics>)
-          .filter((key) => key !== 'workerStartedAt' && key !== 'storageFailure')
+          .filter((key) => !(EPOCH_OR_RECORD_FIELDS as readonly string[]).includes(key))
           .map((key) => [key, parseCount(diagnostics[key]) ?? 0]),
-      ) as Omit<Diagnostics, 'workerStartedAt' | 'storageFailure'>),
+      ) as Omit<Diagnostics, (typeof EPOCH_OR_RECORD_FIELDS)[number]>),
       workerStartedAt: orNull(diagnostics.workerStartedAt, isEpoch),
+      lastHeartbeatAt: orNull(diagnostics.lastHeartbeatAt, isEpoch),
       storageFailure: orNull(diagnostics.storageFailure, isStorageFailure),
     },
   };

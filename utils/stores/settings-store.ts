@@ -127,7 +127,11 @@ export const useSettingsStore = defineStore('settings', () => {
     feedback.value = null;
     try {
       if (!(await ensurePermission(settings))) return;
-      await client.testConnection(settings, (result) => (testResults.value = [...testResults.value, result]));
+      // A step reported again (a wait that ended) replaces its line; a new step is added at the end.
+      await client.testConnection(settings, (result) => {
+        const index = testResults.value.findIndex((shown) => shown.step === result.step);
+        testResults.value = index === -1 ? [...testResults.value, result] : testResults.value.with(index, result);
+      });
     } finally {
       busy.value = null;
     }
