@@ -7,6 +7,7 @@ import type { Settings } from '../../utils/settings/settings';
 import type { BadgeState } from '../drivers/chromium';
 import { TestServer, USER, waitFor } from '../drivers/test-server';
 import { isLiveTitle } from '../drivers/badge-title';
+import { defineBufferedStreamScenario } from './buffered-stream-scenario';
 import { defineNumericIdsScenario } from './numeric-ids-scenario';
 
 const LIVE_RED = [217, 48, 37, 255];
@@ -286,4 +287,5 @@ export function defineSharedScenarios(
   });
 
   defineNumericIdsScenario(f);
+  defineBufferedStreamScenario(f);
 }

@@ -316,4 +316,24 @@ describe('BackgroundCore behind a buffering proxy', () => {
     await vi.advanceTimersByTimeAsync(LATE_STREAM_CHECK_MS - 1000);
     expect(server.countRequests('/notification/likes')).toBe(checks);
   });
+
+  it('a stream held before its headers (as Firefox sees it): the first check is the full sync an open makes', async () => {
+    const { server, counts } = fakeServer('admin');
+    counts.report_email = 2;
+    // The stream request never answers (until aborted): the proxy holds its headers with its body.
+    const held: typeof fetch = (input, init) =>
+      String(input).includes('/socket_connection')
+        ? new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)))
+        : server.fetch(input, init);
+    const h = createHarness(held, makeSettings());
+    await h.core.start();
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_LATE_MS);
+    await flush();
+    expect(h.snapshot()).toMatchObject({
+      role: 'admin',
+      countsKnown: true,
+      connection: { status: 'connecting', reason: { code: 'buffered' } },
+    });
+    expect(h.badge()).toBe('2');
+  });
 });

@@ -161,6 +161,24 @@ describe('ConnectionLoop', () => {
     loop.stop();
   });
 
+  it('a stream held before its headers (Firefox answers fetch with the first byte): connecting, with the reason, after 20 s', async () => {
+    const states: ConnectionInfo[] = [];
+    const loop = new ConnectionLoop({
+      open: (_id, _handlers, signal) =>
+        new Promise((resolve) => signal.addEventListener('abort', () => resolve({ type: 'aborted' }))),
+      getLastEventId: () => null,
+      onStateChange: (state) => void states.push(state),
+      onOpen: () => {},
+      onEvent: () => {},
+      onOversizedEvent: () => {},
+      onActivity: () => {},
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_LATE_MS);
+    expect(states.at(-1)).toEqual({ status: 'connecting', retryAt: null, reason: { code: 'buffered', seconds: 20 } });
+    loop.stop();
+  });
+
   it('a late stream its owner keeps (the server answers REST) stays open, but not past 5 minutes without a byte', async () => {
     const { server, loop, states } = setup();
     loop.start();

@@ -86,7 +86,7 @@ export class AccountSession {
       getLastEventId: () => this.account?.lastEventId ?? null,
       onStateChange: (connection) => {
         dispatch({ type: 'connectionChanged', connection });
-        this.checkWhileLate(connection.status === 'live' && connection.reason?.code === 'buffered');
+        this.checkWhileLate(connection.reason?.code === 'buffered');
       },
       onOpen: (resumed) => dispatch({ type: 'streamOpened', resumed }),
       onEvent: (message) => dispatch({ type: 'streamMessage', message }),
@@ -164,11 +164,14 @@ export class AccountSession {
     }
     const checks = { timer: null as unknown };
     const check = async (): Promise<void> => {
-      const categories = getVisibleCategories(this.account?.role ?? null);
-      const answered = await Promise.all(categories.map((category) => this.refetch(category))).then(
-        () => true,
-        () => false,
-      );
+      // A stream held before its headers never opened, so it never synced: the check is the sync an open makes.
+      const answered =
+        this.account?.connection.status === 'connecting'
+          ? await this.syncAll(false)
+          : await Promise.all(getVisibleCategories(this.account?.role ?? null).map(this.refetch)).then(
+              () => true,
+              () => false,
+            );
       if (this.lateChecks !== checks) return; // the heartbeats came back, or the session closed
       if (answered) this.loop.keepStream();
       checks.timer = this.clock.setTimeout(() => void check(), LATE_STREAM_CHECK_MS);
@@ -182,8 +185,11 @@ export class AccountSession {
     if (!this.signal.aborted) this.host.dispatch({ ...action, account: this.key });
   }
 
-  /** Refetches the role and every visible category; after a resync, the reducer sums up what was missed. */
-  private async syncAll(afterResync: boolean): Promise<void> {
+  /**
+   * Refetches the role and every visible category; after a resync, the reducer sums up what was missed. True when
+   * every count came.
+   */
+  private async syncAll(afterResync: boolean): Promise<boolean> {
     this.syncRetry.cancel();
     const before = afterResync ? this.account?.counts : undefined;
     if (this.settings.role === 'auto') {
@@ -194,7 +200,7 @@ export class AccountSession {
       }
     }
     const account = this.account;
-    if (this.signal.aborted || !account || account.connection.status === 'signed-out') return;
+    if (this.signal.aborted || !account || account.connection.status === 'signed-out') return false;
     const categories = getVisibleCategories(account.role);
     const versions = categories.map((category) => account.countVersions[category]);
     const order = ++requestOrder;
@@ -210,6 +216,7 @@ export class AccountSession {
     this.dispatch({ type: 'countsFetched', counts, complete: !failure, before });
     if (failure) this.dispatch({ type: 'requestFailed', reason: getFailureReason(failure.reason), retry: true });
     else this.syncRetry.succeeded();
+    return !failure;
   }
 
   private async fetchCategory(category: Category): Promise<void> {

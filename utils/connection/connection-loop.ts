@@ -120,18 +120,21 @@ export class ConnectionLoop {
       this.stallTimer = this.clock.setTimeout(() => controller.abort(STALLED), STALL_TIMEOUT_MS);
     };
     armStallTimer();
-    // Heartbeats late: still live, with the reason, so the owner checks counts over REST meanwhile.
+    // Heartbeats late: the state says so (still live, or still connecting: Firefox's fetch answers only with the
+    // first byte of the body, so a proxy that holds the body holds the headers too), and the owner checks the counts
+    // over REST meanwhile.
     let late = false;
     let lastByteAt = this.clock.now();
-    const live = (reason: ConnectionReason | null) =>
-      this.deps.onStateChange({ status: 'live', retryAt: null, reason });
+    const report = (reason: ConnectionReason | null) =>
+      this.deps.onStateChange({ status: openedAt === null ? 'connecting' : 'live', retryAt: null, reason });
     const armHeartbeatTimer = () => {
       this.clearTimer('heartbeatTimer');
       this.heartbeatTimer = this.clock.setTimeout(() => {
         late = true;
-        live({ code: 'buffered', seconds: HEARTBEAT_LATE_MS / 1000 });
+        report({ code: 'buffered', seconds: HEARTBEAT_LATE_MS / 1000 });
       }, HEARTBEAT_LATE_MS);
     };
+    armHeartbeatTimer();
     this.keepCurrentStream = () => {
       if (late && this.clock.now() - lastByteAt < BUFFERED_KEEP_MS) armStallTimer();
     };
@@ -142,7 +145,8 @@ export class ConnectionLoop {
       {
         onOpen: () => {
           openedAt = this.clock.now();
-          live(null);
+          late = false;
+          report(null);
           armHeartbeatTimer();
           this.deps.onOpen(lastEventId !== null);
         },
@@ -155,10 +159,10 @@ export class ConnectionLoop {
         onActivity: () => {
           lastByteAt = this.clock.now();
           armStallTimer();
-          if (openedAt !== null) armHeartbeatTimer();
+          armHeartbeatTimer();
           if (late) {
             late = false;
-            live(null);
+            report(null);
           }
           this.deps.onActivity();
         },
