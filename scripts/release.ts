@@ -1,14 +1,16 @@
 /**
  * `npm run release -- <version>`: the one way to cut a release. Checks the version and CHANGELOG.md, refuses a dirty
  * tree, runs lint and the fast tests, sets the version in package.json (wxt.config.ts sets none: WXT writes
- * package.json's version into both manifests), builds both store zips and the Firefox sources zip, and prints their
- * SHA-256. It commits and tags nothing: it prints the commands.
+ * package.json's version into both manifests), builds both store zips and the Firefox sources zip, checks the Chrome
+ * package as the store would (scripts/store/chrome-package-check.ts), and prints the zips' SHA-256. It commits and
+ * tags nothing: it prints the commands.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkChangelogEntry, checkNextVersion } from './release/release-rules';
+import { checkChromePackage, getDocumentedPermissions } from './store/chrome-package-check';
 
 function fail(reason: string): never {
   console.error(`release: ${reason}`);
@@ -47,6 +49,12 @@ try {
   // Printed either way: the version change is the one file this script writes.
   console.log(`package.json now says ${next}; "git checkout package.json package-lock.json" undoes it.`);
 }
+
+const storeProblems = checkChromePackage(
+  '.output/chrome-mv3',
+  getDocumentedPermissions(readFileSync('docs/store-listing.md', 'utf8')),
+);
+if (storeProblems.length) fail(`the Chrome package would be refused:\n${storeProblems.join('\n')}`);
 
 const zips = readdirSync('.output').filter((name) => name.endsWith('.zip') && name.includes(`-${next}-`));
 if (zips.length !== 3) fail(`expected 3 zips for ${next} in .output, found: ${zips.join(', ') || 'none'}`);
