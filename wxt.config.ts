@@ -81,6 +81,8 @@ export default defineConfig({
       // A reference server's --data folder (npm run server -- --data ./data): users' data, never for reviewers.
       'data/**',
       'tmp/**',
+      // Screenshots and store images (npm run screenshots): nothing a reviewer needs to rebuild the extension.
+      'docs/images/**',
     ],
   },
 });
