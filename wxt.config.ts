@@ -39,7 +39,8 @@ export default defineConfig({
     // one of https://host, so without https the sign-in on a loopback web app would go unnoticed; and a loopback
     // server over TLS needs no run-time request either (needsPermissionRequest).
     host_permissions: LOOPBACK_HOSTS.flatMap((host) => [`http://${host}/*`, `https://${host}/*`]),
-    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    // HTTPS only: plain HTTP is allowed for the loopback hosts alone (server-url.ts), which are granted above.
+    optional_host_permissions: ['https://*/*'],
     action: { default_title: '__MSG_extName__' },
     // The popup from the keyboard; the options page shows the shortcut and where to change it.
     commands: {
@@ -51,7 +52,7 @@ export default defineConfig({
     ...(browser === 'firefox'
       ? {
           // WXT drops optional_host_permissions for MV2; Firefox MV2 reads them from optional_permissions.
-          optional_permissions: ['https://*/*', 'http://*/*'],
+          optional_permissions: ['https://*/*'],
           browser_specific_settings: {
             gecko: {
               id: GECKO_ID,
@@ -80,6 +81,8 @@ export default defineConfig({
       // A reference server's --data folder (npm run server -- --data ./data): users' data, never for reviewers.
       'data/**',
       'tmp/**',
+      // Screenshots and store images (npm run screenshots): nothing a reviewer needs to rebuild the extension.
+      'docs/images/**',
     ],
   },
 });

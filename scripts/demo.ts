@@ -1,8 +1,10 @@
 /// <reference types="chrome" />
 /**
  * `npm run demo`: builds Beacon, starts the reference server with demo traffic, and opens Chromium with Beacon
- * loaded and signed in as the demo user. Without a display it runs headless and prints what the badge shows as it
- * changes. Options: --duration SECONDS (stop by itself), --port P (server port, default: a free one).
+ * loaded, pinned to the toolbar (the badge in view) and signed in as the demo user, with the popup open in a tab.
+ * Without a display it runs headless, prints what the badge shows as it changes, and saves screenshots of the popup
+ * (as the badge changes, at most one per 10 s) and the options page into a folder it names.
+ * Options: --duration SECONDS (stop by itself), --port P (server port, default: a free one).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { startBeaconServer } from '../server/app';
 import { DEMO_USER, seedDemoInbox, startDemoTraffic } from '../server/demo-traffic';
 import { CHROMIUM_PATH } from '../tests/drivers/browsers';
 import { getChromiumArgs } from '../tests/drivers/chromium';
+import { prepareDemoProfile } from './demo/demo-profile';
 
 const { values } = parseArgs({ options: { duration: { type: 'string' }, port: { type: 'string', default: '0' } } });
 const extensionDir = resolve('.output/chrome-mv3');
@@ -42,6 +45,7 @@ console.log(
 
 const headless = !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const profile = await mkdtemp(join(tmpdir(), 'beacon-demo-'));
+await prepareDemoProfile(profile, extensionDir);
 const args = getChromiumArgs(extensionDir).filter((arg) => headless || arg !== '--headless=new');
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: CHROMIUM_PATH,
@@ -57,14 +61,44 @@ await worker.evaluate(async (settings) => chrome.storage.local.set({ settings })
   token: DEMO_USER.token,
   appUrl: `${server.url}/?category={category}`,
 });
-console.log(
-  headless
-    ? 'No display: Chromium runs headless. The badge, as it changes:'
-    : 'Chromium is open with Beacon loaded: click its toolbar icon. The badge, as it changes:',
-);
-if (!headless) {
+const { isOnToolbar } = await worker.evaluate(() => chrome.action.getUserSettings());
+/** Headless, the popup and the options page are saved here as the demo goes (kept after it stops). */
+const screenshotDir = headless ? await mkdtemp(join(tmpdir(), 'beacon-demo-screenshots-')) : null;
+if (headless) {
+  console.log('No display: Chromium runs headless.');
+  console.log(`Screenshots of the popup (as the badge changes) and the options page go to ${screenshotDir}`);
+} else {
+  console.log(
+    isOnToolbar
+      ? 'Chromium is open with Beacon pinned to the toolbar (the badge beside the address bar); the popup is in a tab.'
+      : 'Chromium is open with Beacon loaded, but not pinned: pin it from the extensions (puzzle) menu to see the badge.',
+  );
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`chrome-extension://${extensionId}/popup.html`);
+}
+console.log('The badge, as it changes:');
+
+let lastShot = 0;
+/** Saves the popup (and, the first time, the options page) as a user would see it now. */
+async function saveScreenshots(): Promise<void> {
+  if (!screenshotDir || Date.now() - lastShot < 10_000) return;
+  const first = lastShot === 0;
+  lastShot = Date.now();
+  const stamp = new Date().toTimeString().slice(0, 8).replaceAll(':', '');
+  const pages: Array<[string, { width: number; height: number }]> = [['popup', { width: 360, height: 720 }]];
+  if (first) pages.push(['options', { width: 1280, height: 800 }]);
+  for (const [name, viewport] of pages) {
+    const page = await context.newPage();
+    await page.setViewportSize(viewport);
+    await page.goto(`chrome-extension://${extensionId}/${name}.html`);
+    await page.waitForLoadState('load');
+    // The popup's list settles after its first frame; options needs its settings read.
+    await page.waitForTimeout(500);
+    const path = join(screenshotDir, `${name}-${stamp}.png`);
+    await page.screenshot({ path, fullPage: name === 'options' });
+    await page.close();
+    console.log(`  saved ${path}`);
+  }
 }
 
 let last = '';
@@ -82,8 +116,10 @@ const poll = setInterval(() => {
       if (text !== textAgain) return; // read in the middle of a render: the next poll sees it settled
       const [state = '', ...details] = title.split('\n');
       const line = `badge "${text}" — ${state.replace(/^Beacon — /, '')} (${details.filter((d) => d.includes(':') && !d.startsWith('Last')).join(', ')})`;
-      if (line !== last) console.log(`[${time()}] ${line}`);
+      if (line === last) return;
+      console.log(`[${time()}] ${line}`);
       last = line;
+      void saveScreenshots().catch(() => {});
     })
     .catch(() => {});
 }, 500);
@@ -97,6 +133,7 @@ async function stop() {
   await context.close().catch(() => {});
   await server.close();
   await rm(profile, { recursive: true, force: true });
+  if (screenshotDir) console.log(`Screenshots of this demo: ${screenshotDir}`);
   process.exit(0);
 }
 process.on('SIGINT', () => void stop());

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need from Debian, when missing: Chromium and Firefox ESR (end-to-end tests),
-# redis-server (the Redis backend's tests and benchmarks start their own on free ports).
+# redis-server (the Redis backend's tests and benchmarks start their own on free ports), a Chinese font (zh_CN pages and
+# the store screenshots would show empty boxes without one).
 # Test tools never download browsers of their own here (no network but the package registries).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing+=(fonts-wqy-microhei)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
   echo "Please install: ${missing[*]} (apt-get install -y ${missing[*]})" >&2; exit 1

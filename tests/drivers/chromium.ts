@@ -59,14 +59,22 @@ export class ChromiumBeacon {
     context.on('console', (message) => this.consoleLog.push(`[${message.type()}] ${message.text()}`));
   }
 
-  /** Launches with a fresh profile, or with `userDataDir` (kept on close when given). */
-  static async launch(extensionDir = CHROME_EXTENSION_DIR, userDataDir?: string): Promise<ChromiumBeacon> {
+  /**
+   * Launches with a fresh profile, or with `userDataDir` (kept on close when given). `lang` (`zh-CN`): the browser's
+   * UI language, which `i18n` follows (on Linux Chromium reads `--lang` and `LANGUAGE`).
+   */
+  static async launch(
+    extensionDir = CHROME_EXTENSION_DIR,
+    userDataDir?: string,
+    { lang }: { lang?: string } = {},
+  ): Promise<ChromiumBeacon> {
     const keepProfile = userDataDir !== undefined;
     userDataDir ??= await mkdtemp(join(tmpdir(), 'beacon-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: getChromiumArgs(extensionDir),
+      args: [...getChromiumArgs(extensionDir), ...(lang ? [`--lang=${lang}`] : [])],
+      ...(lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang.replace('-', '_') } } : {}),
     });
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
     return new ChromiumBeacon(context, new URL(worker.url()).host, keepProfile ? null : userDataDir);

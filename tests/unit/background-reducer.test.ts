@@ -117,6 +117,8 @@ describe('the background reducer: stream events', () => {
     expect(result.effects).toEqual(effects);
     expect(result.snapshot.lastEventId).toBe('e.1');
     expect(result.snapshot.diagnostics.eventsReceived).toBe(1);
+    // The popup says when the last one arrived: a count sync can be minutes old while events keep coming.
+    expect(result.snapshot.lastEventAt).toBe(NOW);
   });
 
   it('a resync event asks for a sync that sums up what was missed', () => {
@@ -128,6 +130,7 @@ describe('the background reducer: stream events', () => {
     const { snapshot, effects } = run(live(), message({ notice_type: 0, unread_count: 5 }, 'p.1', 'ping'));
     expect(snapshot.counts.likes).toBe(0);
     expect(snapshot.lastEventId).toBe('p.1');
+    expect(snapshot.lastEventAt).toBeNull();
     expect(effects).toEqual([]);
   });
 
@@ -138,6 +141,7 @@ describe('the background reducer: stream events', () => {
   ] as const)('%s: counted in diagnostics, logged the first time only, counts untouched', (_name, data, counter) => {
     const { snapshot, effects } = run(live(), message(data), message(data));
     expect(snapshot.diagnostics[counter]).toBe(2);
+    expect(snapshot.lastEventAt).toBeNull();
     expect(effects.filter((effect) => effect.type === 'log')).toHaveLength(1);
     expect(snapshot.counts).toEqual(getEmptySnapshot().counts);
   });

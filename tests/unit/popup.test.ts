@@ -43,6 +43,16 @@ describe('popup', () => {
     expect(wrapper.get('[data-test=latest-manager]').text()).toContain('Nothing yet.');
   });
 
+  it('live: says when the last notification arrived as well as when counts were last synced', async () => {
+    const { wrapper } = await mountPopup(
+      snapshotWith({ lastSyncedAt: Date.now() - 28_000, lastEventAt: Date.now() - 3_000 }),
+    );
+    expect(wrapper.get('.connection').text()).toContain('Synced 28 seconds ago');
+    expect(wrapper.get('[data-test=last-event]').text()).toBe('Last notification 3 seconds ago');
+    const { wrapper: before } = await mountPopup(snapshotWith({ lastEventAt: null }));
+    expect(before.find('[data-test=last-event]').exists()).toBe(false);
+  });
+
   it('shows report emails only for roles other than user', async () => {
     const user = await mountPopup(snapshotWith({ role: 'user' }, { report_email: 3 }));
     expect(Object.keys(rowCounts(user.wrapper))).not.toContain('report_email');

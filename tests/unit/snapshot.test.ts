@@ -10,6 +10,7 @@ describe('normalizeSnapshot', () => {
       countsKnown: true,
       connection: { status: 'error' as const, retryAt: 5, reason: { code: 'http' as const, status: 503, detail: 'x' } },
       lastEventId: 'abc.7',
+      lastEventAt: 1_764_900_000_000,
     };
     expect(normalizeSnapshot(structuredClone(snapshot))).toEqual(snapshot);
   });
@@ -22,8 +23,10 @@ describe('normalizeSnapshot', () => {
       latest: { system: 'not a notice', manager: { title: 'Hi', content: '' } },
       diagnostics: { eventsReceived: 12, malformedEvents: NaN },
       role: 42,
+      lastEventAt: 'a minute ago',
     };
     const snapshot = normalizeSnapshot(stored);
+    expect(snapshot.lastEventAt).toBeNull();
     expect(snapshot.counts).toEqual({ likes: 0, stars: 0, comments: 0, system: 0, manager: 2, report_email: 0 });
     expect(snapshot.connection).toEqual({ status: 'reconnecting', retryAt: null, reason: null });
     expect(snapshot.lastError).toBeNull();

@@ -195,6 +195,7 @@ function reduceMessage(step: Step, key: string, account: AccountState, message: 
   const outcome = applyNoticeEvent(account, event, catchUp);
   step.setAccount(key, {
     ...outcome.change,
+    lastEventAt: step.now,
     ...(outcome.countSet ? { countVersions: bump(account, [event.category]) } : {}),
     ...(outcome.latest ? { newest: { ...account.newest, [event.category]: outcome.latest } } : {}),
   });

@@ -21,6 +21,7 @@ export interface AccountState {
   lastEventId: string | null;
   lastError: Snapshot['lastError'];
   lastSyncedAt: number | null;
+  lastEventAt: number | null;
   /**
    * Bumped whenever an event or a local change sets a category's count: a count request records the version it
    * started at, and its answer is applied only if no newer count came meanwhile.
@@ -61,6 +62,7 @@ export function getEmptyAccount(): AccountState {
     lastEventId: null,
     lastError: null,
     lastSyncedAt: null,
+    lastEventAt: null,
     countVersions: byCategory(() => 0),
     fetchOrder: byCategory(() => 0),
     newest: byCategory(() => null),
@@ -76,10 +78,10 @@ export function getStateFromSnapshot(snapshot: Snapshot): BackgroundState {
   const { accountKey, diagnostics } = snapshot;
   const accounts: Record<string, AccountState> = {};
   if (accountKey !== null) {
-    const { counts, countsKnown, role, latest, lastEventId, lastError, lastSyncedAt } = snapshot;
+    const { counts, countsKnown, role, latest, lastEventId, lastError, lastSyncedAt, lastEventAt } = snapshot;
     accounts[accountKey] = {
       ...getEmptyAccount(),
-      ...{ counts, countsKnown, role, latest, lastEventId, lastError, lastSyncedAt },
+      ...{ counts, countsKnown, role, latest, lastEventId, lastError, lastSyncedAt, lastEventAt },
       serverRole: role,
     };
   }
@@ -91,10 +93,10 @@ export function getSnapshot(state: BackgroundState): Snapshot {
   const empty = getEmptySnapshot();
   const account = state.shown === null ? undefined : state.accounts[state.shown];
   if (!account) return { ...empty, diagnostics: state.diagnostics };
-  const { counts, countsKnown, role, latest, connection, lastEventId, lastError, lastSyncedAt } = account;
+  const { counts, countsKnown, role, latest, connection, lastEventId, lastError, lastSyncedAt, lastEventAt } = account;
   return {
     accountKey: state.shown,
-    ...{ counts, countsKnown, role, latest, connection, lastEventId, lastError, lastSyncedAt },
+    ...{ counts, countsKnown, role, latest, connection, lastEventId, lastError, lastSyncedAt, lastEventAt },
     diagnostics: state.diagnostics,
   };
 }

@@ -80,6 +80,8 @@ export interface Snapshot {
   /** The last failure (stream or REST), kept for diagnostics after the connection recovered. */
   lastError: ConnectionReason | null;
   lastSyncedAt: number | null;
+  /** When the last notice event arrived: under "Live" the popup says so, since a count sync can be old. */
+  lastEventAt: number | null;
   diagnostics: Diagnostics;
 }
 
@@ -94,6 +96,7 @@ export function getEmptySnapshot(): Snapshot {
     lastEventId: null,
     lastError: null,
     lastSyncedAt: null,
+    lastEventAt: null,
     diagnostics: {
       workerStartedAt: null,
       eventsReceived: 0,
@@ -201,6 +204,7 @@ export function normalizeSnapshot(value: unknown): Snapshot {
     lastEventId: orNull(value.lastEventId, isValidEventId),
     lastError: orNull(value.lastError, isReason),
     lastSyncedAt: orNull(value.lastSyncedAt, isEpoch),
+    lastEventAt: orNull(value.lastEventAt, isEpoch),
     diagnostics: {
       ...(Object.fromEntries(
         (Object.keys(empty.diagnostics) as Array<keyof Diagnostics>)

@@ -31,6 +31,7 @@ export const usePopupStore = defineStore('popup', () => {
   const latestSystem = computed(() => snapshot.value?.latest.system ?? null);
   const latestManager = computed(() => snapshot.value?.latest.manager ?? null);
   const lastSyncedAt = computed(() => snapshot.value?.lastSyncedAt ?? null);
+  const lastEventAt = computed(() => snapshot.value?.lastEventAt ?? null);
   /** Nothing to show yet: no snapshot at all, or never synced with this account. */
   const isFirstLoad = computed(() => {
     const current = snapshot.value;
@@ -112,6 +113,7 @@ export const usePopupStore = defineStore('popup', () => {
     latestSystem,
     latestManager,
     lastSyncedAt,
+    lastEventAt,
     isFirstLoad,
     connect,
     apply,
