@@ -59,14 +59,23 @@ export class ChromiumBeacon {
     context.on('console', (message) => this.consoleLog.push(`[${message.type()}] ${message.text()}`));
   }
 
-  /** Launches with a fresh profile, or with `userDataDir` (kept on close when given). */
-  static async launch(extensionDir = CHROME_EXTENSION_DIR, userDataDir?: string): Promise<ChromiumBeacon> {
+  /**
+   * Launches with a fresh profile, or with `userDataDir` (kept on close when given); `lang` (e.g. `zh-CN`) is the UI
+   * language, which picks the extension's `_locales` messages.
+   */
+  static async launch(
+    extensionDir = CHROME_EXTENSION_DIR,
+    userDataDir?: string,
+    { lang }: { lang?: string } = {},
+  ): Promise<ChromiumBeacon> {
     const keepProfile = userDataDir !== undefined;
     userDataDir ??= await mkdtemp(join(tmpdir(), 'beacon-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: getChromiumArgs(extensionDir),
+      args: [...getChromiumArgs(extensionDir), ...(lang ? [`--lang=${lang}`] : [])],
+      // On Linux Chromium takes its UI language from the environment as well as from --lang.
+      ...(lang ? { env: { ...process.env, LANGUAGE: lang.replace('-', '_') } } : {}),
     });
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
     return new ChromiumBeacon(context, new URL(worker.url()).host, keepProfile ? null : userDataDir);
