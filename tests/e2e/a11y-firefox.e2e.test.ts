@@ -38,7 +38,7 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox accessibility', () => {
           open: async (path) => toAuditPage(await f.beacon.openPage(path)),
           schemes: [scheme],
         });
-      });
+      }, 240_000); // about 100 s on the loaded 2-core machine: axe is slower in Firefox
     });
   }
 });
