@@ -14,7 +14,7 @@ const LIVE_RED = [217, 48, 37, 255];
 const GREY = [128, 134, 139, 255];
 
 /** What {@link getAppliedStyle} reads off a popup whose styles loaded: App.vue's width and theme.css's accent. */
-export const STYLED_POPUP = { width: 360, accent: '#1a73e8' };
+export const STYLED_POPUP = { width: 360, accent: '#1967d2' };
 
 /** Runs in the popup page: the main element's width and the theme's accent colour, as the page has them applied. */
 export function getAppliedStyle(): typeof STYLED_POPUP {

@@ -164,7 +164,7 @@ describe('popup', () => {
     const { wrapper } = await mountPopup(snapshotWith({}, { likes: 2 }));
     const open = wrapper.get('li[data-category=likes] .row__open');
     expect(open.element.tagName).toBe('BUTTON');
-    expect(open.attributes('aria-label')).toBe('Likes: 2 unread');
+    expect(open.attributes('aria-label')).toBe('Likes, 2 unread');
     expect(open.attributes('aria-expanded')).toBe('false');
     expect(open.attributes('aria-controls')).toBe('inbox-likes');
     expect(wrapper.get('li[data-category=likes] .row__read').attributes('aria-label')).toBe('Mark Likes read');
