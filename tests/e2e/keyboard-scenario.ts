@@ -29,7 +29,8 @@ const hasFocus = (page: Page, role: 'button' | 'textbox' | 'radio', name: string
 async function tabTo(page: Page, role: 'button' | 'textbox' | 'radio', name: string, key = 'Tab'): Promise<void> {
   for (let stop = 0; stop < 40; stop++) {
     await page.keyboard.press(key);
-    expect(await focused(page), `focus ring at stop ${stop} on the way to ${name}`).toMatchObject({ ring: true });
+    const at = await focused(page);
+    expect(at.ring, `focus ring at stop ${stop} (${at.tag}) on the way to ${name}`).toBe(true);
     if (await hasFocus(page, role, name)) return;
   }
   throw new Error(`${role} "${name}" never got the focus by ${key}`);
@@ -92,8 +93,10 @@ export function defineKeyboardScenario(f: E2eFixture<ChromiumBeacon>): void {
     expect(await options.isChecked('[data-test=auth-token]')).toBe(true);
     await tabTo(options, 'button', 'Test connection');
     await options.keyboard.press('Enter');
-    await options.waitForSelector('[data-test=test-stream]');
-    await tabTo(options, 'button', 'Save');
+    // The focus stays on the button while the test runs (it is aria-disabled, not disabled), then Save is just before.
+    await options.waitForSelector('[data-test=test-replay]', { timeout: 30_000 });
+    expect(await hasFocus(options, 'button', 'Test connection')).toBe(true);
+    await tabTo(options, 'button', 'Save', 'Shift+Tab');
     await options.keyboard.press('Enter');
     await options.waitForSelector('[data-test=feedback]');
   });
