@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { waitFor, USER } from '../drivers/test-server';
 import type { BrowserBeacon, E2eFixture } from './scenarios';
 
-export type ColorScheme = 'light' | 'dark';
+type ColorScheme = 'light' | 'dark';
 
 /** The part of a driver's page the audit uses (playwright and puppeteer pages are adapted to it). */
 export interface AuditPage {
