@@ -5,7 +5,7 @@
  * through whole; an event stream's headers arrive, then nothing until the heartbeats and events fill the buffer.
  */
 import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-listen';
 
 export interface BufferingProxy {
   readonly url: string;
@@ -20,7 +20,6 @@ export async function startBufferingProxy(
   holdBytes = NGINX_BUFFER_BYTES,
 ): Promise<BufferingProxy> {
   const upstream = new URL(upstreamUrl);
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const forwarded = httpRequest(
       {
@@ -58,17 +57,6 @@ export async function startBufferingProxy(
     res.on('close', () => forwarded.destroy());
     req.pipe(forwarded);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  const listening = await listenOnLoopback(server);
+  return { ...listening };
 }

@@ -5,8 +5,8 @@
  * server keeps the truth; an operator's server needs no such option, so it lives here (like the fault proxy).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
+import { listenOnLoopback } from './loopback-listen';
 
 /** A mark-read body as the client sent it, before the proxy turned its numbers back into the server's ids. */
 interface ReceivedMarkRead {
@@ -82,7 +82,6 @@ function pipeEvents(upstream: IncomingMessage, res: ServerResponse): void {
 
 export async function startNumericIdsProxy(target: () => string): Promise<NumericIdsProxy> {
   const markReads: ReceivedMarkRead[] = [];
-  const sockets = new Set<Socket>();
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: string | null) => {
     const url = new URL(req.url ?? '/', target());
@@ -130,18 +129,6 @@ export async function startNumericIdsProxy(target: () => string): Promise<Numeri
       forward(req, res, JSON.stringify(toReferenceIds(body)));
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    markReads,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const listening = await listenOnLoopback(server);
+  return { ...listening, markReads };
 }

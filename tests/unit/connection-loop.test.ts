@@ -7,6 +7,9 @@ import { FakeFetch, jsonResponse } from '../helpers/fake-fetch';
 
 const URL = 'https://notify.test/notification/socket_connection';
 
+/** The stream callbacks a test does not look at. */
+const IGNORED_STREAM_CALLBACKS = { onOpen() {}, onEvent() {}, onOversizedEvent() {}, onActivity() {} };
+
 function setup(random = () => 0.5) {
   const server = new FakeFetch();
   const states: ConnectionInfo[] = [];
@@ -168,10 +171,7 @@ describe('ConnectionLoop', () => {
         new Promise((resolve) => signal.addEventListener('abort', () => resolve({ type: 'aborted' }))),
       getLastEventId: () => null,
       onStateChange: (state) => void states.push(state),
-      onOpen: () => {},
-      onEvent: () => {},
-      onOversizedEvent: () => {},
-      onActivity: () => {},
+      ...IGNORED_STREAM_CALLBACKS,
     });
     loop.start();
     await vi.advanceTimersByTimeAsync(HEARTBEAT_LATE_MS);
@@ -263,10 +263,7 @@ describe('ConnectionLoop', () => {
       },
       getLastEventId: () => lastEventId,
       onStateChange: (state) => void states.push(state),
-      onOpen: () => {},
-      onEvent: () => {},
-      onOversizedEvent: () => {},
-      onActivity: () => {},
+      ...IGNORED_STREAM_CALLBACKS,
       // The owner (the reducer) drops a refused Last-Event-ID.
       onRequestRejected: (name) => {
         if (name === 'Last-Event-ID') lastEventId = null;
@@ -297,10 +294,7 @@ describe('ConnectionLoop', () => {
         ),
       getLastEventId: () => null,
       onStateChange: (state) => void states.push(state),
-      onOpen: () => {},
-      onEvent: () => {},
-      onOversizedEvent: () => {},
-      onActivity: () => {},
+      ...IGNORED_STREAM_CALLBACKS,
       isOnline: () => online,
       random: () => 0.999,
     });
