@@ -227,6 +227,17 @@ describe('the background reducer: counts from requests', () => {
     expect(inOrder.snapshot.counts.likes).toBe(5);
   });
 
+  it('a request that started before an event set the count brings neither its count nor its older notice', () => {
+    const sync: Action = on({
+      type: 'countsFetched',
+      counts: [{ category: 'system', version: 0, order: 1, unreadCount: 0, latest: null }],
+      complete: true,
+    });
+    const { snapshot } = run(live(), message({ notice_type: 3, unread_count: 1, title: 'Maintenance' }), sync);
+    expect(snapshot.counts.system).toBe(1);
+    expect(snapshot.latest.system).toMatchObject({ title: 'Maintenance' });
+  });
+
   it('categories marked read drop to zero', () => {
     const state = run(
       live(),

@@ -157,8 +157,11 @@ describe('ConnectionLoop', () => {
     stream.push(': heartbeat\n\n');
     await vi.advanceTimersByTimeAsync(0);
     expect(states.at(-1)).toEqual({ status: 'live', retryAt: null, reason: null });
-    // Late again; nobody keeps it: stalled 45 s after the last byte, as before.
-    await vi.advanceTimersByTimeAsync(STALL_TIMEOUT_MS);
+    // Late again, after bytes flowed: a dead connection, not a buffered one. Kept by nobody, even when asked: stalled
+    // 45 s after the last byte, as before.
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_LATE_MS);
+    loop.keepStream();
+    await vi.advanceTimersByTimeAsync(STALL_TIMEOUT_MS - HEARTBEAT_LATE_MS);
     expect(states.at(-1)!.reason).toEqual({ code: 'stalled', seconds: 45 });
     expect(attempts()).toBe(1);
     loop.stop();

@@ -119,9 +119,10 @@ function reduceAccount(step: Step, action: AccountAction): void {
       const fetched = action.counts
         .filter(({ category, order }) => order > account.fetchOrder[category])
         .map(({ category, version, order, unreadCount, latest }) => {
-          newest[category] = latest;
+          const fresh = account.countVersions[category] === version;
+          if (fresh) newest[category] = latest;
           fetchOrder[category] = order;
-          return { category, unreadCount, latest, fresh: account.countVersions[category] === version };
+          return { category, unreadCount, latest, fresh };
         });
       const change = applyFetchedCategories(account, fetched, step.now);
       set({ ...change, newest, fetchOrder, ...(action.complete ? { countsKnown: true } : {}) });

@@ -88,7 +88,9 @@ export function applyFetchedCategories(
   const counts = { ...snapshot.counts };
   const latest = { ...snapshot.latest };
   for (const entry of fetched) {
-    if (entry.fresh) counts[entry.category] = entry.unreadCount;
+    // Not fresh: an event set the count after this request started, and that event's notice is the newer one.
+    if (!entry.fresh) continue;
+    counts[entry.category] = entry.unreadCount;
     if (isLatestCategory(entry.category)) latest[entry.category] = entry.latest;
   }
   return { counts, latest, lastSyncedAt: now };

@@ -17,7 +17,7 @@ const STALLED = 'stalled';
 /**
  * While heartbeats are late, the owner checks the counts over REST; each check that succeeds keeps the stream (its
  * server is alive, the stream is probably held by a buffering proxy and may yet deliver), until this long without a
- * byte. A stream whose server does not answer either is stalled as usual.
+ * byte. A stream whose server does not answer either, or that went silent after bytes had flowed, stalls as usual.
  */
 const BUFFERED_KEEP_MS = 5 * 60_000;
 /** A connection must stay open this long before the backoff starts again from the first step. */
@@ -125,6 +125,7 @@ export class ConnectionLoop {
     // over REST meanwhile.
     let late = false;
     let lastByteAt = this.clock.now();
+    let bytesSinceOpen = 0;
     const report = (reason: ConnectionReason | null) =>
       this.deps.onStateChange({ status: openedAt === null ? 'connecting' : 'live', retryAt: null, reason });
     const armHeartbeatTimer = () => {
@@ -135,8 +136,10 @@ export class ConnectionLoop {
       }, HEARTBEAT_LATE_MS);
     };
     armHeartbeatTimer();
+    // Only a stream that has not sent one byte since its headers looks buffered; one that went silent after bytes
+    // flowed is dead (a dropped connection the server never saw close) and stalls as before.
     this.keepCurrentStream = () => {
-      if (late && this.clock.now() - lastByteAt < BUFFERED_KEEP_MS) armStallTimer();
+      if (late && bytesSinceOpen === 0 && this.clock.now() - lastByteAt < BUFFERED_KEEP_MS) armStallTimer();
     };
 
     const lastEventId = this.deps.getLastEventId();
@@ -158,6 +161,7 @@ export class ConnectionLoop {
         },
         onActivity: () => {
           lastByteAt = this.clock.now();
+          if (openedAt !== null) bytesSinceOpen++;
           armStallTimer();
           armHeartbeatTimer();
           if (late) {
