@@ -7,6 +7,7 @@ import { splitSettings } from './split-settings';
 import { GECKO_ID } from '../../wxt.config';
 import { writeFailureArtifacts } from './artifacts';
 import { FIREFOX_PATH } from './browsers';
+import { withDeadline } from './test-server';
 import type { BadgeState } from './chromium';
 
 export const FIREFOX_EXTENSION_DIR = resolve('.output/firefox-mv2');
@@ -233,10 +234,23 @@ export class FirefoxBeacon {
   }
 
   /** Opens a web page (the reference server's start page) in a new tab of the same profile. */
+  /**
+   * Over BiDi, Firefox under load now and then never reports the end of a navigation (CI: "no answer within 20000
+   * ms" on a page that was there). A page that did load is used; one that did not is tried once more.
+   */
   async openWebPage(url: string): Promise<Page> {
-    const page = await this.browser.newPage();
-    await page.goto(url);
-    return page;
+    for (let attempt = 1; ; attempt++) {
+      const page = await this.browser.newPage();
+      try {
+        await withDeadline(page.goto(url, { waitUntil: 'domcontentloaded' }), `loading ${url}`, 8000);
+        return page;
+      } catch (error) {
+        const loaded = page.url().startsWith(url) && (await page.evaluate(() => document.readyState).catch(() => null));
+        if (loaded === 'interactive' || loaded === 'complete') return page;
+        await page.close().catch(() => {});
+        if (attempt === 2) throw error;
+      }
+    }
   }
 
   async saveFailureArtifacts(name: string): Promise<void> {
