@@ -4,9 +4,12 @@ import { isTimeOfDay } from '../lib/time-of-day';
 import { isHeaderSafe } from '../protocol/wire';
 import { getAppUrlProblem } from './app-url';
 import { getServerUrlProblem, type ServerUrlProblem } from './server-url';
-import type { Settings } from './settings';
+import { MAX_LABEL_LENGTH } from './accounts';
+import { findDuplicateAccount, type StoredAccount } from './accounts-model';
+import type { Preferences, Settings } from './settings';
 
-type SettingsField = 'serverUrl' | 'appUrl' | 'token' | 'username' | 'quietFrom' | 'quietTo' | 'snoozeTomorrowAt';
+type SettingsField =
+  'label' | 'serverUrl' | 'appUrl' | 'token' | 'username' | 'quietFrom' | 'quietTo' | 'snoozeTomorrowAt';
 export type SettingsErrors = Partial<Record<SettingsField, MessageKey>>;
 
 const URL_PROBLEMS: Record<ServerUrlProblem, MessageKey> = {
@@ -34,13 +37,38 @@ export function validateSettings(settings: Settings): SettingsErrors {
   return errors;
 }
 
-/** Trims what users paste with spaces around it. */
-export function getCleanSettings(settings: Settings): Settings {
+/** One account of the list with the preferences, as one account's settings (what its form and its test use). */
+export const getAccountForm = (account: StoredAccount, preferences: Preferences): Settings & StoredAccount => ({
+  ...account,
+  ...preferences,
+});
+
+/**
+ * Checks every account of the list (and the shared preferences with the first); returns the first account with a
+ * problem and its messages, or null when the list can be saved. A second account with the same server, sign-in and
+ * token is a duplicate.
+ */
+export function findAccountProblem(
+  accounts: readonly StoredAccount[],
+  preferences: Preferences,
+): { index: number; errors: SettingsErrors } | null {
+  for (const [index, account] of accounts.entries()) {
+    const errors = validateSettings(getAccountForm(account, preferences));
+    if (Array.from(account.label).length > MAX_LABEL_LENGTH) errors.label = 'errorLabelTooLong';
+    if (Object.keys(errors).length > 0) return { index, errors };
+  }
+  const duplicate = findDuplicateAccount(accounts);
+  return duplicate === -1 ? null : { index: duplicate, errors: { serverUrl: 'errorDuplicateAccount' } };
+}
+
+/** Trims what users paste with spaces around it, in every account. */
+export function getCleanAccount(account: StoredAccount): StoredAccount {
   return {
-    ...settings,
-    serverUrl: settings.serverUrl.trim(),
-    appUrl: settings.appUrl.trim(),
-    token: settings.token.trim(),
-    username: settings.username.trim(),
+    ...account,
+    label: account.label.trim(),
+    serverUrl: account.serverUrl.trim(),
+    appUrl: account.appUrl.trim(),
+    token: account.token.trim(),
+    username: account.username.trim(),
   };
 }
