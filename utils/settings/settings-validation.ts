@@ -43,22 +43,28 @@ export const getAccountForm = (account: StoredAccount, preferences: Preferences)
   ...preferences,
 });
 
+/** An account of the list with a problem (its id) and the messages for its form. */
+export interface AccountProblem {
+  id: string;
+  errors: SettingsErrors;
+}
+
 /**
  * Checks every account of the list (and the shared preferences with the first); returns the first account with a
- * problem and its messages, or null when the list can be saved. A second account with the same server, sign-in and
- * token is a duplicate.
+ * problem, or null when the list can be saved. A label is checked as typed (storage would cut it silently); a second
+ * account with the same server, sign-in and token is a duplicate.
  */
 export function findAccountProblem(
   accounts: readonly StoredAccount[],
   preferences: Preferences,
-): { index: number; errors: SettingsErrors } | null {
-  for (const [index, account] of accounts.entries()) {
+): AccountProblem | null {
+  for (const account of accounts) {
     const errors = validateSettings(getAccountForm(account, preferences));
     if (Array.from(account.label).length > MAX_LABEL_LENGTH) errors.label = 'errorLabelTooLong';
-    if (Object.keys(errors).length > 0) return { index, errors };
+    if (Object.keys(errors).length > 0) return { id: account.id, errors };
   }
-  const duplicate = findDuplicateAccount(accounts);
-  return duplicate === -1 ? null : { index: duplicate, errors: { serverUrl: 'errorDuplicateAccount' } };
+  const duplicate = accounts[findDuplicateAccount(accounts)];
+  return duplicate ? { id: duplicate.id, errors: { serverUrl: 'errorDuplicateAccount' } } : null;
 }
 
 /** Trims what users paste with spaces around it, in every account. */

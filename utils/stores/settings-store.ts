@@ -110,11 +110,14 @@ export const useSettingsStore = defineStore('settings', () => {
 
   /** Validates the whole list; on success returns it cleaned, with policy fields winning. */
   function prepare(): StoredAccount[] | null {
-    const list = getAccountsInOptions(plain(accounts.value).map(getCleanAccount), policy.value);
-    const problem = findAccountProblem(list, preferences.value);
+    const drafts = plain(accounts.value).map(getCleanAccount);
+    const list = getAccountsInOptions(drafts, policy.value);
+    // The labels as typed (the list's are cut to the bound), then everything with the policy applied.
+    const labels = list.map((entry) => ({ ...entry, label: drafts.find(({ id }) => id === entry.id)?.label ?? '' }));
+    const problem = findAccountProblem(labels, preferences.value);
     errors.value = problem?.errors ?? {};
     if (problem) {
-      selectedId.value = list[problem.index]!.id;
+      selectedId.value = problem.id;
       feedback.value = { kind: 'error', key: 'errorFixFields' };
       return null;
     }
