@@ -148,3 +148,26 @@ describe('host permissions', () => {
     expect(getOriginsToRelease(granted, [])).toEqual(['https://a.example/*', 'https://gone.example/*']);
   });
 });
+
+describe('the managed storage schema (public/managed_schema.json)', () => {
+  it('names every field the policy is read with, and no other', async () => {
+    const { default: schema } = await import('@/public/managed_schema.json');
+    const fields = ['serverUrl', 'appUrl', 'authMethod', 'username', 'role'];
+    expect(Object.keys(schema.properties).sort()).toEqual(['accounts', 'allowAddingAccounts', ...fields].sort());
+    expect(Object.keys(schema.properties.accounts.items.properties).sort()).toEqual(['id', 'label', ...fields].sort());
+    // Fields the schema offers are the ones parseAccountsPolicy keeps.
+    const preset = { id: 'p', label: 'P', serverUrl: 'https://p.example', appUrl: 'https://p.example/app' };
+    const full = { ...preset, authMethod: 'cookie', username: 'u', role: 'user' };
+    expect(parseAccountsPolicy({ accounts: [full], allowAddingAccounts: false, ...full })).toEqual({
+      main: {
+        serverUrl: 'https://p.example',
+        appUrl: 'https://p.example/app',
+        authMethod: 'cookie',
+        username: 'u',
+        role: 'user',
+      },
+      accounts: [full],
+      allowAddingAccounts: false,
+    });
+  });
+});
