@@ -98,3 +98,24 @@ describe('the settings in force', () => {
     stop();
   });
 });
+
+describe("the options page's client and host permissions", () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('asks for the origins it is given in one request, and gives back only granted origins no account uses', async () => {
+    const client = createSettingsClient();
+    const request = vi.spyOn(fakeBrowser.permissions, 'request').mockResolvedValue(true as never);
+    expect(await client.requestPermissions(['https://a.example/*', 'https://b.example/*'])).toBe(true);
+    expect(request).toHaveBeenCalledWith({ origins: ['https://a.example/*', 'https://b.example/*'] });
+    vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({
+      origins: ['https://a.example/*', 'https://gone.example/*', 'http://localhost/*', 'https://*/*'],
+      permissions: [],
+    } as never);
+    const remove = vi.spyOn(fakeBrowser.permissions, 'remove').mockResolvedValue(true as never);
+    await client.releaseUnusedPermissions(['https://a.example/api', 'http://localhost:8787']);
+    expect(remove).toHaveBeenCalledExactlyOnceWith({ origins: ['https://gone.example/*'] });
+    remove.mockClear();
+    await client.releaseUnusedPermissions(['https://a.example/api', 'https://gone.example']);
+    expect(remove).not.toHaveBeenCalled();
+  });
+});
