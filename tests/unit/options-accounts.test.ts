@@ -286,6 +286,14 @@ describe('other windows and languages', () => {
     expect(names(wrapper)).toEqual(['Work', 'home.example']);
   });
 
+  it('keeps what a new user is typing when preferences arrive from another browser', async () => {
+    const { wrapper, client } = await mountWith(fakeClient());
+    await wrapper.get('#serverUrl').setValue('https://typing.example');
+    client.emitAccounts([], { ...pickPreferences(DEFAULT_SETTINGS), sound: false });
+    await flushPromises();
+    expect(inputValue(wrapper, '#serverUrl')).toBe('https://typing.example');
+  });
+
   it('speaks Chinese', async () => {
     useLocale('zh_CN');
     const { wrapper } = await mountWith(fakeClient(HOME, {}, TWO));

@@ -78,9 +78,12 @@ export const useSettingsStore = defineStore('settings', () => {
   }
 
   /** True when the draft holds changes not saved yet (another window's save then leaves it as it is). */
-  const isDirty = () =>
-    JSON.stringify([accounts.value, preferences.value]) !==
-    JSON.stringify([stored.accounts.length > 0 ? stored.accounts : accounts.value.slice(0, 1), stored.preferences]);
+  function isDirty(): boolean {
+    // With nothing stored, the page started from one blank account: anything typed into it is a change.
+    const first = accounts.value[0];
+    const baseline = stored.accounts.length > 0 || !first ? stored.accounts : [getNewAccount(first.id)];
+    return JSON.stringify([accounts.value, preferences.value]) !== JSON.stringify([baseline, stored.preferences]);
+  }
 
   async function connect(settingsClient: SettingsClient, options: { newId?: () => string } = {}): Promise<() => void> {
     client = settingsClient;
