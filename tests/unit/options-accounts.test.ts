@@ -99,6 +99,26 @@ describe('adding and labelling accounts', () => {
     expect(client.requestPermissions).toHaveBeenCalledWith(['https://work.example/*']);
   });
 
+  it('tests the account chosen, with its own policy fields, when a policy locks the account `main`', async () => {
+    const policy = { serverUrl: 'https://corp.example/api', accounts: [{ id: 'preset' }] };
+    const { wrapper, client } = await mountWith(fakeClient(HOME, policy, TWO));
+    expect(names(wrapper)).toEqual(['corp.example', 'Work', 'New account']);
+    await wrapper.findAll('[data-test=account-choose]')[1]!.trigger('click');
+    await wrapper.get('[data-test=test]').trigger('click');
+    await flushPromises();
+    expect(client.testConnection).toHaveBeenLastCalledWith(
+      expect.objectContaining({ id: 'work', serverUrl: 'https://work.example' }),
+      expect.any(Function),
+    );
+    await wrapper.findAll('[data-test=account-choose]')[0]!.trigger('click');
+    await wrapper.get('[data-test=test]').trigger('click');
+    await flushPromises();
+    expect(client.testConnection).toHaveBeenLastCalledWith(
+      expect.objectContaining({ id: 'main', serverUrl: 'https://corp.example/api', token: 'main-token' }),
+      expect.any(Function),
+    );
+  });
+
   it(`keeps a name to ${MAX_LABEL_LENGTH} characters and refuses a longer one, saving nothing`, async () => {
     const { wrapper, client } = await mountWith(fakeClient(HOME, {}, TWO));
     expect(wrapper.get('#label').attributes('maxlength')).toBe(String(MAX_LABEL_LENGTH));

@@ -109,7 +109,8 @@ export function getLockedFields(policy: AccountsPolicy, id: string): Set<Lockabl
   return locked;
 }
 
-function applyPolicy(account: StoredAccount, policy: AccountsPolicy): StoredAccount {
+/** One account with every field its policy sets winning (none for an account of the user's own). */
+export function getAccountWithPolicy(account: StoredAccount, policy: AccountsPolicy): StoredAccount {
   const managed = getManagedFor(policy, account.id);
   if (!managed) return account;
   const applied = { ...account };
@@ -136,7 +137,7 @@ export function getAccountsInOptions(stored: readonly StoredAccount[], policy: A
     const userIndex = list.findLastIndex((account) => !isManaged(account));
     list.splice(userIndex === -1 ? list.length - 1 : userIndex, 1);
   }
-  return list.map((account) => applyPolicy(account, policy));
+  return list.map((account) => getAccountWithPolicy(account, policy));
 }
 
 /**

@@ -19,14 +19,10 @@ import {
   type AccountsPolicy,
   type LockableField,
 } from '../settings/accounts-policy';
-import { DEFAULT_SETTINGS, isSameSession, pickPreferences, type Preferences } from '../settings/settings';
+import { getSavableAccounts, getTestableAccount, isDraftChanged, isSessionChange } from '../settings/accounts-draft';
+import { DEFAULT_SETTINGS, pickPreferences, type Preferences } from '../settings/settings';
 import type { AccountsInOptions, SettingsClient } from '../messaging/settings-client';
-import {
-  findAccountProblem,
-  getAccountForm,
-  getCleanAccount,
-  type SettingsErrors,
-} from '../settings/settings-validation';
+import type { SettingsErrors } from '../settings/settings-validation';
 import type { Snapshot } from '../snapshot/snapshot';
 
 export interface Feedback {
@@ -77,14 +73,6 @@ export const useSettingsStore = defineStore('settings', () => {
     errors.value = {};
   }
 
-  /** True when the draft holds changes not saved yet (another window's save then leaves it as it is). */
-  function isDirty(): boolean {
-    // With nothing stored, the page started from one blank account: anything typed into it is a change.
-    const first = accounts.value[0];
-    const baseline = stored.accounts.length > 0 || !first ? stored.accounts : [getNewAccount(first.id)];
-    return JSON.stringify([accounts.value, preferences.value]) !== JSON.stringify([baseline, stored.preferences]);
-  }
-
   async function connect(settingsClient: SettingsClient, options: { newId?: () => string } = {}): Promise<() => void> {
     client = settingsClient;
     if (options.newId) newId = options.newId;
@@ -95,7 +83,8 @@ export const useSettingsStore = defineStore('settings', () => {
     );
     show(await settingsClient.load());
     const stopWatching = settingsClient.watch((next) => {
-      if (isDirty()) {
+      // Unsaved edits stay as they are; without any, the page follows the change.
+      if (isDraftChanged({ accounts: accounts.value, preferences: preferences.value }, stored)) {
         stored = plain(next);
         policy.value = next.policy;
       } else show(next);
@@ -111,20 +100,17 @@ export const useSettingsStore = defineStore('settings', () => {
     };
   }
 
-  /** Validates the whole list; on success returns it cleaned, with policy fields winning. */
+  /** Validates the whole list; on success returns what Save stores, else shows the account with the problem. */
   function prepare(): StoredAccount[] | null {
-    const drafts = plain(accounts.value).map(getCleanAccount);
-    const list = getAccountsInOptions(drafts, policy.value);
-    // The labels as typed (the list's are cut to the bound), then everything with the policy applied.
-    const labels = list.map((entry) => ({ ...entry, label: drafts.find(({ id }) => id === entry.id)?.label ?? '' }));
-    const problem = findAccountProblem(labels, preferences.value);
-    errors.value = problem?.errors ?? {};
-    if (problem) {
-      selectedId.value = problem.id;
-      feedback.value = { kind: 'error', key: 'errorFixFields' };
-      return null;
+    const result = getSavableAccounts(plain(accounts.value), preferences.value, policy.value);
+    if ('accounts' in result) {
+      errors.value = {};
+      return result.accounts;
     }
-    return list;
+    errors.value = result.problem.errors;
+    selectedId.value = result.problem.id;
+    feedback.value = { kind: 'error', key: 'errorFixFields' };
+    return null;
   }
 
   /**
@@ -143,17 +129,6 @@ export const useSettingsStore = defineStore('settings', () => {
   const releasePermissions = (list: StoredAccount[]) =>
     client!.releaseUnusedPermissions(list.map((entry) => entry.serverUrl)).catch(() => {});
 
-  /** True when saving `list` opens, closes or changes a connection (not only preferences or labels). */
-  function reconnects(list: StoredAccount[]): boolean {
-    if (list.length !== stored.accounts.length) return true;
-    return list.some((entry, index) => {
-      const before = stored.accounts[index];
-      return (
-        before?.id !== entry.id || !isSameSession({ ...DEFAULT_SETTINGS, ...before }, { ...DEFAULT_SETTINGS, ...entry })
-      );
-    });
-  }
-
   async function save(): Promise<void> {
     if (!client || busy.value) return;
     const list = prepare();
@@ -162,7 +137,7 @@ export const useSettingsStore = defineStore('settings', () => {
     try {
       if (!(await ensurePermission(list.map((entry) => entry.serverUrl)))) return;
       // Compared before the save: its own storage change can reach the watcher first and update `stored`.
-      const changesSessions = reconnects(list);
+      const changesSessions = isSessionChange(stored.accounts, list);
       const chosen = plain(preferences.value);
       const { preferencesSynced } = await client.save(list, chosen);
       show({ accounts: list, preferences: chosen, policy: policy.value });
@@ -178,20 +153,20 @@ export const useSettingsStore = defineStore('settings', () => {
 
   async function testConnection(): Promise<void> {
     if (!client || busy.value) return;
-    const [current] = getAccountsInOptions([getCleanAccount(plain(account.value))], policy.value);
-    const problem = findAccountProblem([current!], preferences.value);
-    errors.value = problem?.errors ?? {};
-    if (problem) {
+    const testable = getTestableAccount(plain(account.value), plain(preferences.value), policy.value);
+    errors.value = 'problem' in testable ? testable.problem.errors : {};
+    if ('problem' in testable) {
       feedback.value = { kind: 'error', key: 'errorFixFields' };
       return;
     }
+    const { settings } = testable;
     busy.value = 'testing';
     testResults.value = [];
     feedback.value = null;
     try {
-      if (!(await ensurePermission([current!.serverUrl]))) return;
+      if (!(await ensurePermission([settings.serverUrl]))) return;
       // A step reported again (a wait that ended) replaces its line; a new step is added at the end.
-      await client.testConnection(getAccountForm(current!, plain(preferences.value)), (result) => {
+      await client.testConnection(settings, (result) => {
         const index = testResults.value.findIndex((shown) => shown.step === result.step);
         testResults.value = index === -1 ? [...testResults.value, result] : testResults.value.with(index, result);
       });
