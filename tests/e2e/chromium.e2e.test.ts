@@ -11,6 +11,7 @@ import { STYLED_POPUP, defineSharedScenarios, getAppliedStyle, useE2eFixture } f
 import { defineSecureCookieScenario } from './secure-cookie-scenario';
 import { defineHostileLinkScenarios } from './hostile-links-scenario';
 import { defineSnoozeScenario } from './snooze-scenario';
+import { defineAccountsOptionsScenario } from './accounts-options-scenario';
 import { USER, waitFor } from '../drivers/test-server';
 
 describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
@@ -169,4 +170,5 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
   defineSnoozeScenario(f, async () => Object.keys(await f.beacon.notifications()).length);
   defineSecureCookieScenario(f);
   defineHostileLinkScenarios(f);
+  defineAccountsOptionsScenario(f, () => f.beacon.openPage('options.html'));
 });
