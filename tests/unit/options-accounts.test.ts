@@ -259,6 +259,10 @@ describe('limits and policy', () => {
     expect(rows[1]!.find('[data-test=remove-account]').exists()).toBe(false);
     expect(rows[1]!.get('[data-test=account-locked]').text()).toBe('Set by your administrator: it cannot be removed.');
     expect(rows[0]!.find('[data-test=remove-account]').exists()).toBe(true);
+    // Nor can a script on the page remove it through the store.
+    await useSettingsStore().removeAccount('corp', 'Corp');
+    expect(client.save).not.toHaveBeenCalled();
+    expect(names(wrapper)).toEqual(['home.example', 'Corp']);
     await rows[1]!.get('[data-test=account-choose]').trigger('click');
     expect(wrapper.get('#serverUrl').attributes('readonly')).toBeDefined();
     expect(wrapper.get('#label').attributes('readonly')).toBeDefined();

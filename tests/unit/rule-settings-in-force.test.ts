@@ -103,19 +103,28 @@ describe("the options page's client and host permissions", () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('asks for the origins it is given in one request, and gives back only granted origins no account uses', async () => {
-    const client = createSettingsClient();
-    const request = vi.spyOn(fakeBrowser.permissions, 'request').mockResolvedValue(true as never);
-    expect(await client.requestPermissions(['https://a.example/*', 'https://b.example/*'])).toBe(true);
-    expect(request).toHaveBeenCalledWith({ origins: ['https://a.example/*', 'https://b.example/*'] });
-    vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({
-      origins: ['https://a.example/*', 'https://gone.example/*', 'http://localhost/*', 'https://*/*'],
-      permissions: [],
-    } as never);
-    const remove = vi.spyOn(fakeBrowser.permissions, 'remove').mockResolvedValue(true as never);
-    await client.releaseUnusedPermissions(['https://a.example/api', 'http://localhost:8787']);
-    expect(remove).toHaveBeenCalledExactlyOnceWith({ origins: ['https://gone.example/*'] });
-    remove.mockClear();
-    await client.releaseUnusedPermissions(['https://a.example/api', 'https://gone.example']);
-    expect(remove).not.toHaveBeenCalled();
+    // Stubs of our own: the background fixture replaces fakeBrowser.permissions in this (shared) test context.
+    const permissions = {
+      request: vi.fn(async (_: { origins: string[] }) => true),
+      getAll: vi.fn(async () => ({
+        origins: ['https://a.example/*', 'https://gone.example/*', 'http://localhost/*', 'https://*/*'],
+        permissions: [],
+      })),
+      remove: vi.fn(async (_: { origins: string[] }) => true),
+    };
+    const original = fakeBrowser.permissions;
+    Object.assign(fakeBrowser, { permissions });
+    try {
+      const client = createSettingsClient();
+      expect(await client.requestPermissions(['https://a.example/*', 'https://b.example/*'])).toBe(true);
+      expect(permissions.request).toHaveBeenCalledWith({ origins: ['https://a.example/*', 'https://b.example/*'] });
+      await client.releaseUnusedPermissions(['https://a.example/api', 'http://localhost:8787']);
+      expect(permissions.remove).toHaveBeenCalledExactlyOnceWith({ origins: ['https://gone.example/*'] });
+      permissions.remove.mockClear();
+      await client.releaseUnusedPermissions(['https://a.example/api', 'https://gone.example']);
+      expect(permissions.remove).not.toHaveBeenCalled();
+    } finally {
+      Object.assign(fakeBrowser, { permissions: original });
+    }
   });
 });
