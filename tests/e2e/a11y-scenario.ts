@@ -87,6 +87,14 @@ export async function auditEveryState({ f, open, schemes }: AuditTarget): Promis
   await options.click('[data-test=test]');
   await options.waitForSelector('[data-test=test-stream]');
   await check(options, "options: the connection test's results");
+  // Several accounts (issue #25): the list with its move and remove buttons, a new account's form, the confirm.
+  await options.click('[data-test=add-account]');
+  await options.waitForSelector('[data-test=account-list]');
+  await check(options, 'options: two accounts, the new one chosen');
+  await options.click('[data-test=remove-account]');
+  await options.waitForSelector('[data-test=confirm-remove]');
+  await check(options, 'options: removing an account asks first');
+  await options.click('[data-test=cancel-remove]');
 
   // Nothing listens on port 1: the popup shows the connection failing and retrying.
   await f.beacon.configure({ serverUrl: 'http://127.0.0.1:1', authMethod: 'token', token: USER.token });

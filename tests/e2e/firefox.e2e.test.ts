@@ -9,6 +9,7 @@ import { STYLED_POPUP, defineSharedScenarios, getAppliedStyle, useE2eFixture } f
 import { defineSecureCookieScenario } from './secure-cookie-scenario';
 import { defineHostileLinkScenarios } from './hostile-links-scenario';
 import { defineSnoozeScenario } from './snooze-scenario';
+import { defineAccountsOptionsScenario } from './accounts-options-scenario';
 import { USER, waitFor } from '../drivers/test-server';
 
 describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
@@ -110,4 +111,5 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
   defineSnoozeScenario(f, async () => (await f.beacon.notificationsShown()).length);
   defineSecureCookieScenario(f);
   defineHostileLinkScenarios(f);
+  defineAccountsOptionsScenario(f, () => f.beacon.openPage('options.html'));
 });

@@ -245,7 +245,10 @@ describe('background entrypoint', () => {
     expect(server.requests.every((r) => r.url.startsWith(SERVER))).toBe(true);
     answerPolicy({ serverUrl: POLICY_SERVER });
     await waitFor(() => expect(server.requests.some((r) => r.url.startsWith(POLICY_SERVER))).toBe(true));
-    expect(await fakeBrowser.storage.local.get('lastPolicy')).toEqual({ lastPolicy: { serverUrl: POLICY_SERVER } });
+    // Kept as Beacon parsed it (accounts-policy.ts): the single-account fields lock the account `main`.
+    expect(await fakeBrowser.storage.local.get('lastPolicy')).toEqual({
+      lastPolicy: { main: { serverUrl: POLICY_SERVER }, accounts: [], allowAddingAccounts: true },
+    });
     managedGet.mockRestore();
   });
 });
