@@ -20,7 +20,8 @@ afterEach(() => {
 function paintFirstFrame(snapshot: Snapshot): string[] {
   const container = document.createElement('div');
   const t = (key: MessageKey) => getMessage(key) || key;
-  paintPlainCounts(container, snapshot, getVisibleCategories(snapshot.role), (category) =>
+  const [account] = snapshot.accounts;
+  paintPlainCounts(container, account!, getVisibleCategories(account!.role), (category) =>
     getCategoryLabel(category, t),
   );
   return [...container.querySelectorAll('li')].map((item) => item.textContent ?? '');

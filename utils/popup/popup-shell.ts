@@ -2,18 +2,27 @@
  * The popup's first frame without the framework: the persisted counts as a plain list, built with DOM calls (no
  * markup is stored or parsed), painted by entrypoints/popup-prepaint.ts as soon as `storage.local` answers, before
  * Vue has even been evaluated; Vue then mounts over it. Labels and counts come from the rules the popup's rows use
- * (`getCategoryLabel`, `formatRowCount`), so both frames say the same. bench/results.md has the effect (popup rows,
- * against the framework-free page).
+ * (`getCategoryLabel`, `formatRowCount`), so both frames say the same. With several accounts it paints what the
+ * mounted popup shows first: one line per account (its name and total), the sections collapsed. bench/results.md has
+ * the effect (popup rows, against the framework-free page).
  */
 import { formatRowCount } from '../badge/badge';
-import type { Category, CategoryCounts } from '../protocol/categories';
+import { getVisibleCategories, type Category, type CategoryCounts } from '../protocol/categories';
+import { getAccountName } from '../settings/accounts';
 
-/** What the first frame needs from the persisted snapshot. */
+/** What the first frame needs of one account in the persisted snapshot. */
 export interface ShellSnapshot {
   counts: CategoryCounts;
 }
 
-/** Paints the counts of `categories` as a plain list into `container`, labelled by `label`. */
+/** What the first frame needs of an account when there are several: its name and its counts. */
+export interface ShellAccount extends ShellSnapshot {
+  label: string;
+  serverUrl: string;
+  role: string | null;
+}
+
+/** Paints the counts of `categories` as a plain list into `container`, labelled by `label` (one account). */
 export function paintPlainCounts(
   container: HTMLElement,
   snapshot: ShellSnapshot,
@@ -26,6 +35,22 @@ export function paintPlainCounts(
     const item = container.ownerDocument.createElement('li');
     item.dataset.category = category;
     item.textContent = `${label(category)}: ${formatRowCount(snapshot.counts[category] ?? 0)}`;
+    list.append(item);
+  }
+  container.replaceChildren(list);
+}
+
+/** Several accounts: one line each, "name: total" (the total of the categories its role sees), in the user's order. */
+export function paintAccountLines(container: HTMLElement, accounts: readonly ShellAccount[]): void {
+  const list = container.ownerDocument.createElement('ul');
+  list.className = 'prepaint';
+  for (const account of accounts) {
+    const total = getVisibleCategories(account.role).reduce(
+      (sum, category) => sum + (account.counts[category] ?? 0),
+      0,
+    );
+    const item = container.ownerDocument.createElement('li');
+    item.textContent = `${getAccountName(account)}: ${formatRowCount(total)}`;
     list.append(item);
   }
   container.replaceChildren(list);
