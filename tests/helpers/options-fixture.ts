@@ -13,6 +13,7 @@ import {
 } from '@/utils/settings/settings';
 import type { SettingsClient } from '@/utils/messaging/settings-client';
 import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
+import { oneAccount } from './account-snapshot';
 import { useSettingsStore } from '@/utils/stores/settings-store';
 
 export function fakeClient(settings: Settings = structuredClone(DEFAULT_SETTINGS), managed: ManagedSettings = {}) {
@@ -37,11 +38,9 @@ export function fakeClient(settings: Settings = structuredClone(DEFAULT_SETTINGS
       return false;
     }),
     forget: vi.fn(async () => {}),
-    getSnapshot: vi.fn(async () => ({
-      ...getEmptySnapshot(),
-      lastEventId: 'abc.7',
-      diagnostics: { ...getEmptySnapshot().diagnostics, malformedEvents: 2 },
-    })),
+    getSnapshot: vi.fn(async () =>
+      oneAccount({ lastEventId: 'abc.7', diagnostics: { ...getEmptySnapshot().diagnostics, malformedEvents: 2 } }),
+    ),
     onSnapshotChanged: () => () => {},
     getShortcut: vi.fn(async (): Promise<string | null> => 'Alt+Shift+U'),
     openShortcutSettings: vi.fn(async () => {}),
