@@ -93,7 +93,7 @@ const MAY_IMPORT = {
     local: ['protocol', 'lib', 'connection', 'labels', 'settings', 'snapshot', 'messaging'],
     packages: ['vue', 'pinia'],
   },
-  popup: { local: ['protocol', 'badge', 'settings/accounts'] },
+  popup: { local: ['protocol', 'badge', 'settings/accounts', 'labels'] },
   tabs: { types: ['settings'], packages: ['wxt'] },
   components: {
     local: ['protocol', 'labels', 'i18n', 'settings', 'snapshot', 'badge', 'stores', 'components'],

@@ -5,10 +5,8 @@
  */
 /// <reference types="chrome" />
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { getCategoryLabel } from '@/utils/labels/category-labels';
 import type { MessageKey } from '@/utils/labels/message-key';
-import { getVisibleCategories } from '@/utils/protocol/categories';
-import { paintAccountLines, paintPlainCounts, type ShellAccount, type ShellSnapshot } from '@/utils/popup/popup-shell';
+import { paintStoredSnapshot } from '@/utils/popup/popup-shell';
 
 export default defineUnlistedScript(() => {
   // Set by the build (scripts/build/deferred-entry.ts): the popup's module, to run once the counts are painted. In
@@ -24,30 +22,9 @@ export default defineUnlistedScript(() => {
   void Promise.all([api.storage.local.get('snapshot'), parsed])
     .then(([{ snapshot }]) => {
       const container = document.getElementById('app');
-      if (!container || container.childElementCount > 0 || typeof snapshot !== 'object' || snapshot === null) return;
-      // A single-account version's snapshot (its fields at the top level) is its one account.
-      const stored = snapshot as { accounts?: unknown };
-      const accounts = (Array.isArray(stored.accounts) ? stored.accounts : [stored]) as Array<
-        Partial<ShellAccount> & { countsKnown?: boolean }
-      >;
-      // Nothing to paint yet (not set up, signed out and forgotten, or no counts yet): Vue shows its own state.
-      if (accounts.length === 0 || accounts.some((account) => !account?.counts || account.countsKnown !== true)) return;
-      if (accounts.length > 1) {
-        const named = accounts.map(({ counts, role, label, serverUrl }) => ({
-          counts: counts!,
-          role: role ?? null,
-          label: typeof label === 'string' ? label : '',
-          serverUrl: typeof serverUrl === 'string' ? serverUrl : '',
-        }));
-        paintAccountLines(container, named);
-      } else {
-        const [value] = accounts as [ShellSnapshot & { role?: string | null }];
-        const t = (key: MessageKey) => api.i18n.getMessage(key) || key;
-        paintPlainCounts(container, value, getVisibleCategories(value.role ?? null), (category) =>
-          getCategoryLabel(category, t),
-        );
-      }
-      performance.mark('beacon:painted');
+      if (!container || container.childElementCount > 0) return;
+      const t = (key: MessageKey) => api.i18n.getMessage(key) || key;
+      if (paintStoredSnapshot(container, snapshot, t)) performance.mark('beacon:painted');
     })
     .finally(() => {
       if (!entry) return;

@@ -8,6 +8,8 @@
  */
 import { formatRowCount } from '../badge/badge';
 import { getVisibleCategories, type Category, type CategoryCounts } from '../protocol/categories';
+import { getCategoryLabel } from '../labels/category-labels';
+import type { MessageKey } from '../labels/message-key';
 import { getAccountName } from '../settings/accounts';
 
 /** What the first frame needs of one account in the persisted snapshot. */
@@ -54,4 +56,37 @@ export function paintAccountLines(container: HTMLElement, accounts: readonly She
     list.append(item);
   }
   container.replaceChildren(list);
+}
+
+/** One account as storage may hold it: unchecked, so every field is read with care. */
+type StoredAccount = Partial<ShellAccount> & { countsKnown?: unknown };
+
+/**
+ * Paints the first frame from whatever `storage.local` holds under `snapshot`: a single-account version's snapshot
+ * (its fields at the top level) is its one account. One account: its rows, as the mounted popup shows them; several:
+ * one line each. Nothing when there is nothing known to paint (not set up, or counts not known yet): the mounted popup
+ * shows its own state. True when it painted.
+ */
+export function paintStoredSnapshot(container: HTMLElement, stored: unknown, t: (key: MessageKey) => string): boolean {
+  if (typeof stored !== 'object' || stored === null) return false;
+  const { accounts: list } = stored as { accounts?: unknown };
+  const accounts = (Array.isArray(list) ? list : [stored]) as StoredAccount[];
+  const known = accounts.every(
+    (account) => typeof account?.counts === 'object' && account.counts !== null && account.countsKnown === true,
+  );
+  if (accounts.length === 0 || !known) return false;
+  const named = accounts.map(({ counts, role, label, serverUrl }) => ({
+    counts: counts!,
+    role: typeof role === 'string' ? role : null,
+    label: typeof label === 'string' ? label : '',
+    serverUrl: typeof serverUrl === 'string' ? serverUrl : '',
+  }));
+  if (named.length > 1) paintAccountLines(container, named);
+  else {
+    const [account] = named as [ShellAccount];
+    paintPlainCounts(container, account, getVisibleCategories(account.role), (category) =>
+      getCategoryLabel(category, t),
+    );
+  }
+  return true;
 }
