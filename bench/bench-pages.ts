@@ -15,7 +15,7 @@ const FLOOR_JS = `const parsed = document.readyState === 'loading' ? new Promise
 const api = globalThis.browser ?? chrome;
 Promise.all([api.storage.local.get('snapshot'), parsed]).then(([{ snapshot }]) => {
   const list = document.getElementById('counts');
-  for (const [category, count] of Object.entries(snapshot.counts)) {
+  for (const [category, count] of Object.entries(snapshot.accounts[0].counts)) {
     const item = document.createElement('li');
     item.dataset.category = category;
     item.textContent = category + ': ' + count;

@@ -18,11 +18,11 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
   const f = useE2eFixture('chromium', () => ChromiumBeacon.launch());
   defineSharedScenarios(f, {
     // Chromium lists notifications; the 401 must raise exactly one inviting to sign in.
-    afterSignedOut: async () => expect(Object.keys(await f.beacon.notifications())).toEqual(['beacon-sign-in']),
+    afterSignedOut: async () => expect(Object.keys(await f.beacon.notifications())).toEqual(['beacon-sign-in@main']),
     // Chromium keeps one notification per id: a second sign-in notification would replace the first, so this counts
     // at most 1; the scenarios' no-retry checks cover a repeat.
     signInNotifications: async () =>
-      Object.keys(await f.beacon.notifications()).filter((id) => id === 'beacon-sign-in').length,
+      Object.keys(await f.beacon.notifications()).filter((id) => id === 'beacon-sign-in@main').length,
   });
 
   it('shows 99+ above 99', async () => {
@@ -40,7 +40,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
       (all) => Object.keys(all).length === 1,
       'one notification',
     );
-    expect(Object.keys(single)).toEqual(['beacon-cat-comments']);
+    expect(Object.keys(single)).toEqual(['beacon-cat-comments@main']);
     for (let i = 0; i < 20; i++)
       await f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await f.badgeIs('21');
@@ -49,7 +49,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
       (value) => Object.keys(value).length === 2,
       'a summary',
     );
-    expect(Object.keys(all).sort()).toEqual(['beacon-cat-comments', 'beacon-summary']);
+    expect(Object.keys(all).sort()).toEqual(['beacon-cat-comments@main', 'beacon-summary@main']);
   });
 
   it('notification buttons: "Mark read" marks the item on the server and drops the badge; "Open" opens it', async () => {
@@ -58,16 +58,16 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     const first = await f.server.publish({ notice_type: 2, title: 'First', url: `${f.server.url}/c/1` });
     await waitFor(
       () => f.beacon.notifications(),
-      (all) => 'beacon-cat-comments' in all,
+      (all) => 'beacon-cat-comments@main' in all,
       'the first notification',
     );
     const second = await f.server.publish({ notice_type: 2, title: 'Second', url: `${f.server.url}/c/2` });
     await f.badgeIs('2');
     // The second replaced the first: one notification per category, not a stack.
     await new Promise((resolve) => setTimeout(resolve, 600)); // past the notifier's batching
-    expect(Object.keys(await f.beacon.notifications())).toEqual(['beacon-cat-comments']);
+    expect(Object.keys(await f.beacon.notifications())).toEqual(['beacon-cat-comments@main']);
 
-    await f.beacon.clickNotification('beacon-cat-comments', 1); // "Mark read"
+    await f.beacon.clickNotification('beacon-cat-comments@main', 1); // "Mark read"
     await f.badgeIs('1');
     // The badge drops before the request is answered (optimistic): wait for the server to have marked it.
     const readFlags = async () =>
@@ -84,10 +84,10 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     await f.server.publish({ notice_type: 2, title: 'Third', url: `${f.server.url}/c/3` });
     await waitFor(
       () => f.beacon.notifications(),
-      (all) => 'beacon-cat-comments' in all,
+      (all) => 'beacon-cat-comments@main' in all,
       'the third notification',
     );
-    await f.beacon.clickNotification('beacon-cat-comments', 0); // "Open"
+    await f.beacon.clickNotification('beacon-cat-comments@main', 0); // "Open"
     await waitFor(
       () => f.beacon.tabUrls(),
       (urls) => urls.includes(`${f.server.url}/c/3`),

@@ -17,7 +17,7 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
   defineSharedScenarios(f, {
     // Headless Firefox closes each notification at once: count the ones closed (shown) since the first call.
     signInNotifications: async () =>
-      (await f.beacon.notificationsShown()).filter((id) => id === 'beacon-sign-in').length,
+      (await f.beacon.notificationsShown()).filter((id) => id === 'beacon-sign-in@main').length,
   });
 
   it('raises an OS notification for a new event, and one summary for a burst', async () => {
@@ -30,7 +30,7 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
       (ids) => ids.length === 1,
       'one notification',
     );
-    expect(single[0]).toBe('beacon-cat-comments');
+    expect(single[0]).toBe('beacon-cat-comments@main');
     for (let i = 0; i < 20; i++)
       await f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await f.badgeIs('21');
@@ -39,7 +39,7 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
       (ids) => ids.length === 2,
       'a summary',
     );
-    expect(all[1]).toBe('beacon-summary');
+    expect(all[1]).toBe('beacon-summary@main');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await f.beacon.notificationsShown()).toHaveLength(2); // no flood after the summary
   });
@@ -51,10 +51,10 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
     await f.server.publish({ notice_type: 2, title: 'Bob commented', url: `${f.server.url}/c/7` });
     await waitFor(
       () => f.beacon.notificationsShown(),
-      (ids) => ids.includes('beacon-cat-comments'),
+      (ids) => ids.includes('beacon-cat-comments@main'),
       'the notification',
     );
-    await f.beacon.clickNotification('beacon-cat-comments');
+    await f.beacon.clickNotification('beacon-cat-comments@main');
     await waitFor(
       () => f.beacon.tabUrls(),
       (urls) => urls.includes(`${f.server.url}/c/7`),

@@ -15,6 +15,7 @@ import {
 } from '@/utils/settings/settings';
 import type { AccountsInOptions, SettingsClient } from '@/utils/messaging/settings-client';
 import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
+import { oneAccount } from './account-snapshot';
 import { useSettingsStore } from '@/utils/stores/settings-store';
 
 /** One account's settings as storage holds them: the account `main` (none when it names nothing) and preferences. */
@@ -53,11 +54,9 @@ export function fakeClient(
       return false;
     }),
     forget: vi.fn(async () => {}),
-    getSnapshot: vi.fn(async () => ({
-      ...getEmptySnapshot(),
-      lastEventId: 'abc.7',
-      diagnostics: { ...getEmptySnapshot().diagnostics, malformedEvents: 2 },
-    })),
+    getSnapshot: vi.fn(async () =>
+      oneAccount({ lastEventId: 'abc.7', diagnostics: { ...getEmptySnapshot().diagnostics, malformedEvents: 2 } }),
+    ),
     onSnapshotChanged: () => () => {},
     getShortcut: vi.fn(async (): Promise<string | null> => 'Alt+Shift+U'),
     openShortcutSettings: vi.fn(async () => {}),

@@ -35,7 +35,7 @@ describe('background with synced preferences', () => {
     await fakeBrowser.storage.sync.set({ preferences: { notify: DEFAULT_SETTINGS.notify } });
     await pastBatching();
     stream.push('id: 2\ndata: {"notice_type":2,"unread_count":2,"title":"Ann commented"}\n\n');
-    await vi.waitFor(async () => expect(await notificationIds()).toEqual(['beacon-cat-comments']));
+    await vi.waitFor(async () => expect(await notificationIds()).toEqual(['beacon-cat-comments@main']));
     expect(server.countRequests('/socket_connection')).toBe(1);
     expect(stream.aborted).toBe(false);
   });
