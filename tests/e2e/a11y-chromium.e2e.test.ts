@@ -16,6 +16,7 @@ function toAuditPage(page: Page): AuditPage {
     click: (selector) => page.click(selector),
     fill: (selector, text) => page.fill(selector, text),
     waitForSelector: async (selector) => void (await page.waitForSelector(selector)),
+    bringToFront: () => page.bringToFront(),
     emulateColorScheme: (colorScheme) => page.emulateMedia({ colorScheme }),
   };
 }
@@ -29,6 +30,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium accessibility', () => {
       it('axe finds no WCAG 2.2 AA violation in any popup or options state, light or dark', async () => {
         await auditEveryState({
           f,
+          lang,
           open: async (path) => toAuditPage(await f.beacon.openPage(path)),
           schemes: ['light', 'dark'],
         });
