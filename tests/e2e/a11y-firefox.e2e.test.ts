@@ -11,7 +11,7 @@ import { FirefoxBeacon } from '../drivers/firefox';
 import { setFirefoxIntPref } from '../drivers/firefox-prefs';
 import { withDeadline } from '../drivers/test-server';
 import { useE2eFixture } from './scenarios';
-import { auditEveryState, type AuditPage } from './a11y-scenario';
+import { A11Y_SERVER, auditEveryState, type AuditPage } from './a11y-scenario';
 
 /** `layout.css.prefers-color-scheme.content-override`: 0 dark, 1 light. */
 const CONTENT_SCHEME_PREF = 'layout.css.prefers-color-scheme.content-override';
@@ -35,8 +35,10 @@ function toAuditPage(beacon: FirefoxBeacon, page: Page): AuditPage {
 describe.skipIf(!hasBrowser('firefox'))('Firefox accessibility', () => {
   for (const lang of ['en', 'zh-CN']) {
     describe(lang, () => {
-      const f = useE2eFixture(`firefox-a11y-${lang}`, () =>
-        FirefoxBeacon.launch(undefined, { prefs: { 'intl.locale.requested': lang } }),
+      const f = useE2eFixture(
+        `firefox-a11y-${lang}`,
+        () => FirefoxBeacon.launch(undefined, { prefs: { 'intl.locale.requested': lang } }),
+        A11Y_SERVER,
       );
       it('axe finds no WCAG 2.2 AA violation in any popup or options state, light or dark', async () => {
         await auditEveryState({
