@@ -3,6 +3,7 @@ import { LOOPBACK_HOSTS } from './utils/settings/server-url';
 import { deferPageEntry } from './scripts/build/deferred-entry';
 import { inlinePageCss } from './scripts/build/inline-page-css';
 import { splitPageGroups } from './scripts/build/page-groups';
+import { noStaticMarkup, VUE_COMPILER_OPTIONS } from './scripts/build/no-static-markup';
 import { DEFAULT_POPUP_SHORTCUT, getPopupCommandName } from './utils/settings/shortcut';
 
 /** Fixed so the Firefox extension keeps its identity (and its storage) across updates. */
@@ -10,6 +11,8 @@ export const GECKO_ID = 'beacon@beacon-notifier.dev';
 
 export default defineConfig({
   modules: ['@wxt-dev/module-vue', '@wxt-dev/webextension-polyfill'],
+  // No template compiles to an HTML string parsed with innerHTML (scripts/build/no-static-markup.ts).
+  vue: { vite: { template: { compilerOptions: VUE_COMPILER_OPTIONS } } },
   // Explicit imports everywhere: no module's exports become implicit globals.
   imports: false,
   // Every component is <script setup>: compile out Vue's Options API and production devtools hooks (-4 KB).
@@ -22,7 +25,8 @@ export default defineConfig({
     // The popup paints sooner when it fetches fewer files: its CSS goes inline (this plugin) and its script is one
     // file (the hook below). bench/results.md has the effect.
     // The popup's first frame is painted before its module runs (scripts/build/deferred-entry.ts).
-    plugins: [inlinePageCss(), deferPageEntry()],
+    // Vue's runtime keeps no innerHTML write (scripts/build/no-static-markup.ts).
+    plugins: [inlinePageCss(), deferPageEntry(), noStaticMarkup()],
   }),
   hooks: {
     'entrypoints:grouped': (_wxt, groups) => splitPageGroups(groups),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need from Debian, when missing: Chromium and Firefox ESR (end-to-end tests),
+# Firefox's Chinese language pack (the accessibility walk audits Firefox's zh_CN UI),
 # redis-server (the Redis backend's tests and benchmarks start their own on free ports), a Chinese font (zh_CN pages and
 # the store screenshots would show empty boxes without one).
 # Test tools never download browsers of their own here (no network but the package registries).
@@ -7,6 +8,7 @@ set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+dpkg-query -W -f='${Status}' firefox-esr-l10n-zh-cn 2>/dev/null | grep -q 'ok installed' || missing+=(firefox-esr-l10n-zh-cn)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing+=(fonts-wqy-microhei)
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -3,6 +3,7 @@
  * `BEACON_ADMIN_TOKEN` or `--admin-token-file F` (`--admin-token T` works but warns: ps shows it).
  */
 import { parseArgs } from 'node:util';
+import { sendPublish } from './publish-client';
 import { loadSecrets } from './secret-sources';
 
 async function main() {
@@ -30,19 +31,18 @@ async function main() {
         '[--title …] [--content …] [--url …]',
     );
   }
-  const response = await fetch(new URL('/admin/publish', values.server), {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${secrets.adminToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({
+  // Sent again after a 503/429's Retry-After (a Redis failover, a reshard), with a deadline per attempt.
+  const body = await sendPublish(
+    values.server,
+    {
       username: values.user,
       notice_type: Number(values.type),
       title: values.title,
       content: values.content,
       url: values.url,
-    }),
-  });
-  const body = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`${response.status}: ${String(body.error)}`);
+    },
+    { adminToken: secrets.adminToken },
+  );
   console.log(
     `published ${String(body.id)} (event ${String(body.event_id)}); unread in that category: ${String(body.unread_count)}`,
   );

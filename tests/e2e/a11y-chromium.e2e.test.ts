@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { hasBrowser } from '../drivers/browsers';
 import { ChromiumBeacon, CHROME_EXTENSION_DIR } from '../drivers/chromium';
 import { useE2eFixture } from './scenarios';
-import { auditEveryState, type AuditPage } from './a11y-scenario';
+import { A11Y_SERVER, auditEveryState, type AuditPage } from './a11y-scenario';
 import { defineKeyboardScenario } from './keyboard-scenario';
 
 function toAuditPage(page: Page): AuditPage {
@@ -16,6 +16,7 @@ function toAuditPage(page: Page): AuditPage {
     click: (selector) => page.click(selector),
     fill: (selector, text) => page.fill(selector, text),
     waitForSelector: async (selector) => void (await page.waitForSelector(selector)),
+    bringToFront: () => page.bringToFront(),
     emulateColorScheme: (colorScheme) => page.emulateMedia({ colorScheme }),
   };
 }
@@ -23,12 +24,15 @@ function toAuditPage(page: Page): AuditPage {
 describe.skipIf(!hasBrowser('chromium'))('Chromium accessibility', () => {
   for (const lang of ['en', 'zh-CN']) {
     describe(lang, () => {
-      const f = useE2eFixture(`chromium-a11y-${lang}`, () =>
-        ChromiumBeacon.launch(CHROME_EXTENSION_DIR, undefined, { lang }),
+      const f = useE2eFixture(
+        `chromium-a11y-${lang}`,
+        () => ChromiumBeacon.launch(CHROME_EXTENSION_DIR, undefined, { lang }),
+        A11Y_SERVER,
       );
       it('axe finds no WCAG 2.2 AA violation in any popup or options state, light or dark', async () => {
         await auditEveryState({
           f,
+          lang,
           open: async (path) => toAuditPage(await f.beacon.openPage(path)),
           schemes: ['light', 'dark'],
         });

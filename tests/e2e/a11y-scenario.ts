@@ -2,6 +2,8 @@
  * axe-core (WCAG 2.2 AA rules) on every popup and options state a user meets, written once for both browsers: each
  * e2e file adapts its driver's page to {@link AuditPage} and says which colour schemes it can switch in one page.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import axe from 'axe-core';
 import { expect } from 'vitest';
 import { waitFor, USER } from '../drivers/test-server';
@@ -16,37 +18,82 @@ export interface AuditPage {
   click(selector: string): Promise<void>;
   fill(selector: string, text: string): Promise<void>;
   waitForSelector(selector: string): Promise<void>;
+  /**
+   * Makes the page the visible tab: Firefox throttles a background tab's animation frames and timers, and the walk's
+   * wait for settled transitions (and axe itself) then took minutes per state.
+   */
+  bringToFront(): Promise<void>;
   /** Switches `prefers-color-scheme` in place; absent when the browser must be launched again for it. */
   emulateColorScheme?(scheme: ColorScheme): Promise<void>;
 }
 
 export interface AuditTarget {
   f: E2eFixture<BrowserBeacon>;
+  /** The browser's UI language: the popup must show its own text for it (so English cannot pass for zh-CN). */
+  lang: string;
   open(path: 'popup.html' | 'options.html'): Promise<AuditPage>;
   /** The schemes to audit each state in (several only when the page can switch them). */
   schemes: ColorScheme[];
 }
+
+/** A message of the extension's catalogue for a UI language (`zh-CN` reads `_locales/zh_CN`). */
+function messageIn(lang: string, key: string): string {
+  const catalogue = JSON.parse(
+    readFileSync(resolve('public/_locales', lang.replace('-', '_'), 'messages.json'), 'utf8'),
+  ) as Record<string, { message: string }>;
+  return catalogue[key]!.message;
+}
+
+/**
+ * The walks' test server: a heartbeat every 2 s (not 15 s), so the options page's connection test, which waits for
+ * the first heartbeat, ends in about 2 s (the keyboard walk waits for its end; it took 10 s of that walk).
+ */
+export const A11Y_SERVER = { heartbeatMs: 2_000 };
 
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** One violation, as a line a failing test prints: state, scheme, rule, and the elements with axe's summary. */
 type Finding = string;
 
-/** Runs axe in the page (injected once), one line per violation. */
+/**
+ * Runs in the page: waits for running colour transitions to end (a scheme switch starts them, and so does a risen
+ * row's highlight fading 3 s after a count rose), runs axe, and answers a compact summary, with whether a transition
+ * ran meanwhile (then the colours axe judged were passing ones).
+ */
+const AUDIT_IN_PAGE = `
+  new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+    .then(() => Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => {}))))
+    .then(() => {
+      const runs = window.__auditTransitionRuns;
+      return window.axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG_22_AA)} }, resultTypes: ['violations'] })
+        .then((result) => ({
+          moved: window.__auditTransitionRuns !== runs || document.getAnimations().some((a) => a instanceof CSSTransition),
+          violations: result.violations.map((v) => ({
+            id: v.id,
+            nodes: v.nodes.map((node) => node.target.join(' ') + ' → ' + (node.failureSummary || '').replace(/\\s+/g, ' ')),
+          })),
+        }));
+    })`;
+
+/** Runs axe in the page (injected once), one line per violation; again when a transition ran during the run. */
 async function audit(page: AuditPage, state: string, scheme: ColorScheme): Promise<Finding[]> {
-  // A scheme switch starts colour transitions (a risen row's background): judge the colours they end on.
-  await page.evaluate(
-    'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))).then(() => Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => {}))))',
-  );
   const injected = await page.evaluate<boolean>('typeof window.axe === "object"');
-  if (!injected) await page.evaluate(`(() => { ${axe.source}\n; return true; })()`);
-  const violations = await page.evaluate<{ id: string; nodes: string[] }[]>(`
-    window.axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG_22_AA)} }, resultTypes: ['violations'] })
-      .then((result) => result.violations.map((v) => ({
-        id: v.id,
-        nodes: v.nodes.map((node) => node.target.join(' ') + ' → ' + (node.failureSummary || '').replace(/\\s+/g, ' ')),
-      })))`);
-  return violations.flatMap(({ id, nodes }) => nodes.map((node) => `${state} [${scheme}] ${id}: ${node}`));
+  if (!injected) {
+    await page.evaluate(`(() => {
+      ${axe.source}
+      window.__auditTransitionRuns = 0;
+      addEventListener('transitionrun', () => window.__auditTransitionRuns++, true);
+      return true;
+    })()`);
+  }
+  for (let attempt = 1; ; attempt++) {
+    const { moved, violations } = await page.evaluate<{
+      moved: boolean;
+      violations: { id: string; nodes: string[] }[];
+    }>(AUDIT_IN_PAGE);
+    if (moved && attempt < 3) continue;
+    return violations.flatMap(({ id, nodes }) => nodes.map((node) => `${state} [${scheme}] ${id}: ${node}`));
+  }
 }
 
 /**
@@ -54,21 +101,33 @@ async function audit(page: AuditPage, state: string, scheme: ColorScheme): Promi
  * snoozed, a failed mark read) and the options page (every section, an error, the connection test's results),
  * auditing each state in each scheme, and expects no violation at all.
  */
-export async function auditEveryState({ f, open, schemes }: AuditTarget): Promise<string[]> {
+export async function auditEveryState({ f, lang, open, schemes }: AuditTarget): Promise<string[]> {
   const findings: Finding[] = [];
   const audited: string[] = [];
   const check = async (page: AuditPage, state: string) => {
     audited.push(state);
+    await page.bringToFront();
     for (const scheme of schemes) {
       await page.emulateColorScheme?.(scheme);
-      const dark = await page.evaluate<boolean>('matchMedia("(prefers-color-scheme: dark)").matches');
-      expect(dark, `${state}: the page is in the ${scheme} scheme`).toBe(scheme === 'dark');
+      // Firefox's preference reaches the page's process a moment later: wait for the page to see it.
+      await waitFor(
+        () => page.evaluate<boolean>('matchMedia("(prefers-color-scheme: dark)").matches'),
+        (dark) => dark === (scheme === 'dark'),
+        `${state}: the page in the ${scheme} scheme`,
+        5000,
+      );
       findings.push(...(await audit(page, state, scheme)));
     }
   };
 
   const popup = await open('popup.html');
   await popup.waitForSelector('[data-test=unconfigured]');
+  expect(
+    await popup.evaluate<string>('document.querySelector("[data-test=unconfigured] h2").textContent'),
+    `the popup in ${lang} (Firefox shows it only with its language pack: apt-get install firefox-esr-l10n-zh-cn)`,
+  ).toBe(messageIn(lang, 'unconfiguredTitle'));
+  // browser.i18n.getUILanguage(), which the page gives to screen readers as its language.
+  expect(await popup.evaluate<string>('document.documentElement.lang')).toMatch(new RegExp(`^${lang}\\b`));
   await check(popup, 'popup: unconfigured');
 
   const options = await open('options.html');

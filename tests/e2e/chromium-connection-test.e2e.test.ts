@@ -82,7 +82,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium: the connection test', () => 
   it('against its legacy mode: counts refetched, at what cost', async () => {
     const { lines } = await runTest({ legacyEvents: true });
     expect(line(lines, 'Counts in events')).toMatch(
-      /^Counts in events: Note — 2 events came without unread_count: .* at most 3\.6 a second per category/,
+      /^Counts in events: Note — events without unread_count: 2\. .* at most 3\.6 a second per category/,
     );
     expect(line(lines, 'Read events')).toMatch(/^Read events: Not known/);
     expect(line(lines, 'Replay after a drop')).toMatch(/^Replay after a drop: OK/);

@@ -16,6 +16,9 @@ const EXPECTED_SECONDS: Record<string, number> = {
   'tests/e2e/reliability-firefox.e2e.test.ts': 257,
   'tests/e2e/chromium.e2e.test.ts': 165,
   'tests/e2e/chromium-lifetime.e2e.test.ts': 131,
+  // The accessibility walks, measured alone at load 9 to 11 (both languages, both schemes, the keyboard walk).
+  'tests/e2e/a11y-firefox.e2e.test.ts': 62,
+  'tests/e2e/a11y-chromium.e2e.test.ts': 49,
   'tests/e2e/storage-caps.e2e.test.ts': 35,
   'tests/e2e/chromium-instances.e2e.test.ts': 11,
   'tests/e2e/chromium-attacker.e2e.test.ts': 10,

@@ -62,12 +62,19 @@ export interface E2eFixture<B extends BrowserBeacon> {
   popupShows(selector: string, pattern: RegExp): Promise<string | null>;
 }
 
-/** A fresh server and browser for every test; failures keep screenshots and the console log. */
-export function useE2eFixture<B extends BrowserBeacon>(name: string, launch: () => Promise<B>): E2eFixture<B> {
+/**
+ * A fresh server and browser for every test; failures keep screenshots and the console log. `serverOptions` change
+ * the test server (a shorter heartbeat for the options page's connection test, which waits for one).
+ */
+export function useE2eFixture<B extends BrowserBeacon>(
+  name: string,
+  launch: () => Promise<B>,
+  serverOptions: Parameters<typeof TestServer.start>[0] = {},
+): E2eFixture<B> {
   let server: TestServer | null = null;
   let beacon: B | null = null;
   beforeEach(async () => {
-    server = await TestServer.start();
+    server = await TestServer.start(serverOptions);
     beacon = await launch();
     onTestFailed(async ({ task }) => beacon?.saveFailureArtifacts(`${name}-${task.name}`));
   });

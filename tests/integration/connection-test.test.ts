@@ -65,8 +65,8 @@ describe('runConnectionTest against the reference server', () => {
       'Heartbeat: Waiting — waiting for a heartbeat on the stream (at most N s)…',
       expect.stringMatching(/^Heartbeat: OK — a heartbeat came N s after the stream opened/),
       expect.stringMatching(/^Event ids: OK — the server sends event ids \(3 seen\)/),
-      expect.stringMatching(/^Counts in events: OK — 2 events carried unread_count/),
-      expect.stringMatching(/^Read events: OK — 1 "read" events seen/),
+      expect.stringMatching(/^Counts in events: OK — events with unread_count: 2\. Beacon sets/),
+      expect.stringMatching(/^Read events: OK — "read" events seen: 1\. A mark read/),
       expect.stringMatching(/^Replay after a drop: OK — the server took back its own latest id without a resync/),
     ]);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -78,7 +78,7 @@ describe('runConnectionTest against the reference server', () => {
     const { ok, steps } = await run({ serverUrl: server!.url, token: 'alice-token-1' }, publishAndMarkRead);
     expect(ok).toBe(true);
     expect(steps.find((line) => line.startsWith('Counts in events'))).toBe(
-      "Counts in events: Note — 2 events came without unread_count: Beacon refetches the category's count for each " +
+      "Counts in events: Note — events without unread_count: 2. Beacon refetches the category's count for each " +
         '(one request per event and category, at most 3.6 a second per category; more events are merged). ' +
         'Server: add unread_count to every event',
     );

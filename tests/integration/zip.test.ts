@@ -2,7 +2,7 @@
 /** `npm run zip`: store packages for both browsers, and a Firefox sources zip with nothing built or generated. */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   checkChromePackage,
@@ -56,6 +56,7 @@ describe('store zips', () => {
         'wxt.config.ts',
         'scripts/build/inline-page-css.ts',
         'scripts/build/page-groups.ts',
+        'scripts/build/no-static-markup.ts',
         'entrypoints/background.ts',
         'utils/background/background-core.ts',
       ]),
@@ -75,5 +76,19 @@ describe('store zips', () => {
     expect(checkChromePackage('.output/chrome-mv3', documented)).toEqual([]);
     const firefox = JSON.parse(readFileSync('.output/firefox-mv2/manifest.json', 'utf8')) as Record<string, unknown>;
     expect(getManifestPermissions(firefox).sort()).toEqual([...documented].sort());
+  });
+
+  // Reuses the same build. Vue's compiler is told not to stringify static markup and the unreachable runtime function
+  // that wrote it is replaced (scripts/build/no-static-markup.ts): no script assigns innerHTML, so web-ext lint has
+  // nothing to warn about (npm test runs it with --warnings-as-errors).
+  it('no script of either build assigns innerHTML', () => {
+    const scripts = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.js'))
+        .map((name) => join(dir, name));
+    const all = [...scripts('.output/firefox-mv2'), ...scripts('.output/chrome-mv3')];
+    expect(all.some((file) => file.includes('chunks'))).toBe(true);
+    const writers = all.filter((file) => /\.innerHTML\s*=(?!=)/.test(readFileSync(file, 'utf8')));
+    expect(writers.map((file) => relative('.output', file))).toEqual([]);
   });
 });
