@@ -25,7 +25,13 @@ interface StoredState {
   settings?: Array<{ id: string }>;
 }
 
-export function defineAccountsScenario(f: E2eFixture<BrowserBeacon>): void {
+export function defineAccountsScenario(
+  f: E2eFixture<BrowserBeacon>,
+  hooks: {
+    /** The ids of the OS notifications on screen, where the browser lists them (headless Firefox closes them). */
+    notificationIds?: () => Promise<string[]>;
+  } = {},
+): void {
   it('two accounts on two servers: the badge sums them; a 401 on one keeps the other live and marks the badge; removing it leaves nothing', async () => {
     const lab = await TestServer.start({ legacyEvents: true });
     onTestFinished(() => lab.dispose());
@@ -73,21 +79,37 @@ export function defineAccountsScenario(f: E2eFixture<BrowserBeacon>): void {
     await f.popupShows(section(labAccount.id, '[data-test=inbox]'), /Lab like/);
     await waitFor(stored, (items) => labAccount.id in (items.inboxCache?.accounts ?? {}), "the lab's inbox cached");
 
-    // 2. The lab's token is revoked (401): the work account stays live and right, the badge marks the other.
-    await lab.upsertUser({ ...BOB, token: 'bob-rotated-token-999' });
-    lab.live.dropStreams();
-    await f.badgeIs('2!');
+    // 2. The lab's server goes down: its last counts stay in the sum, on their way back (docs/architecture.md,
+    // "Badge": no marker while reconnecting); the work account stays live, on the same stream, and right.
+    const workStreams = f.server.streamRequests().length;
+    await lab.upsertUser({ ...BOB, token: 'bob-rotated-token-999' }); // seen when it is back: a 401
+    await lab.stop();
     await waitFor(
       () => f.beacon.badge(),
-      (badge) => badge.title === `Beacon\nWork: 2\nLab: ${SIGNED_OUT}`,
-      'the tooltip naming each account state',
+      (badge) => /^Beacon\nWork: 2\nLab: 2 \((Reconnecting|Connecting)/.test(badge.title),
+      'the lab reconnecting in the tooltip',
     );
     await f.server.publish({ notice_type: 1, title: 'a star at work' });
-    await f.badgeIs('3!');
-    expect((await f.beacon.badge()).title).toBe(`Beacon\nWork: 3\nLab: ${SIGNED_OUT}`);
+    await f.badgeIs('5');
     await f.popupShows(section(work.id, '[data-test=account-total]'), /^3$/);
     expect(await f.beacon.popupText(section(work.id, '[data-test=account-state]'))).toBe('Live');
+
+    // It is back, answering 401 (the token was revoked): the lab's counts leave the sum and the badge marks it.
+    await lab.restart();
+    await f.badgeIs('3!', 20_000);
+    await waitFor(
+      () => f.beacon.badge(),
+      (badge) => badge.title === `Beacon\nWork: 3\nLab: ${SIGNED_OUT}`,
+      'the tooltip naming each account state',
+    );
+    await f.server.publish({ notice_type: 0, title: 'another like at work' });
+    await f.badgeIs('4!');
+    expect((await f.beacon.badge()).title).toBe(`Beacon\nWork: 4\nLab: ${SIGNED_OUT}`);
+    await f.popupShows(section(work.id, '[data-test=account-total]'), /^4$/);
+    expect(await f.beacon.popupText(section(work.id, '[data-test=account-state]'))).toBe('Live');
     await f.popupShows(section(labAccount.id, '[data-test=account-state]'), /^Signed out$/);
+    const labNotices = (await hooks.notificationIds?.())?.filter((id) => id.endsWith(`@${labAccount.id}`));
+    if (labNotices) expect(labNotices.length).toBeGreaterThan(0);
     const before = await stored();
     expect(before.snapshot?.accounts?.map(({ id }) => id)).toEqual([work.id, labAccount.id]);
 
@@ -95,9 +117,10 @@ export function defineAccountsScenario(f: E2eFixture<BrowserBeacon>): void {
     await f.beacon.setStorage({ settings: [storedAccount(work.id, work.name, f.server.url, USER.token)] });
     await waitFor(
       () => f.beacon.badge(),
-      (badge) => badge.text === '3' && badge.title.startsWith('Beacon — Live\n'),
+      (badge) => badge.text === '4' && badge.title.startsWith('Beacon — Live\n'),
       'the badge of the one account left',
     );
+    expect(f.server.streamRequests()).toHaveLength(workStreams); // the work account never reconnected
     const after = await waitFor(
       stored,
       (items) => items.snapshot?.accounts?.length === 1 && !(labAccount.id in (items.inboxCache?.accounts ?? {})),
@@ -115,6 +138,9 @@ export function defineAccountsScenario(f: E2eFixture<BrowserBeacon>): void {
       (text) => text === null,
       'the one-account popup',
     );
-    await f.popupShows('[data-test=total]', /^3 unread$/);
+    await f.popupShows('[data-test=total]', /^4 unread$/);
+    // Its OS notifications went with it (where the browser lists them).
+    const left = (await hooks.notificationIds?.())?.filter((id) => id.includes(labAccount.id));
+    if (left) expect(left).toEqual([]);
   });
 }

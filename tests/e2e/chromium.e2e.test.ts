@@ -172,5 +172,5 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
   defineSecureCookieScenario(f);
   defineHostileLinkScenarios(f);
   defineAccountsOptionsScenario(f, () => f.beacon.openPage('options.html'));
-  defineAccountsScenario(f);
+  defineAccountsScenario(f, { notificationIds: async () => Object.keys(await f.beacon.notifications()) });
 });
