@@ -108,6 +108,8 @@ export function defineAccountsScenario(
     await f.popupShows(section(work.id, '[data-test=account-total]'), /^4$/);
     expect(await f.beacon.popupText(section(work.id, '[data-test=account-state]'))).toBe('Live');
     await f.popupShows(section(labAccount.id, '[data-test=account-state]'), /^Signed out$/);
+    // The popup's total is the badge's: a signed-out account's last counts are not the server's any more.
+    await f.popupShows('[data-test=total]', /^4 unread$/);
     const labNotices = (await hooks.notificationIds?.())?.filter((id) => id.endsWith(`@${labAccount.id}`));
     if (labNotices) expect(labNotices.length).toBeGreaterThan(0);
     const before = await stored();
