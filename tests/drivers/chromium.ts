@@ -106,6 +106,12 @@ export class ChromiumBeacon {
     }, splitSettings(settings));
   }
 
+  /** Writes keys of `storage.local` as they are (the accounts list as the options page saves it, for one). */
+  async setStorage(items: Record<string, unknown>): Promise<void> {
+    const worker = await this.worker();
+    await worker.evaluate((values) => chrome.storage.local.set(values), items);
+  }
+
   async badge(): Promise<BadgeState> {
     const worker = await this.worker();
     return worker.evaluate(async () => ({

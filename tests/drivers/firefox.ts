@@ -179,6 +179,12 @@ export class FirefoxBeacon {
     }, splitSettings(settings));
   }
 
+  /** Writes keys of `storage.local` as they are (the accounts list as the options page saves it, for one). */
+  async setStorage(items: Record<string, unknown>): Promise<void> {
+    const page = await this.apiPage();
+    await page.evaluate((values) => browser.storage.local.set(values), items);
+  }
+
   async badge(): Promise<BadgeState> {
     const page = await this.apiPage();
     return page.evaluate(async () => ({

@@ -12,6 +12,7 @@ import { defineSecureCookieScenario } from './secure-cookie-scenario';
 import { defineHostileLinkScenarios } from './hostile-links-scenario';
 import { defineSnoozeScenario } from './snooze-scenario';
 import { defineAccountsOptionsScenario } from './accounts-options-scenario';
+import { defineAccountsScenario } from './accounts-scenario';
 import { USER, waitFor } from '../drivers/test-server';
 
 describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
@@ -171,4 +172,5 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
   defineSecureCookieScenario(f);
   defineHostileLinkScenarios(f);
   defineAccountsOptionsScenario(f, () => f.beacon.openPage('options.html'));
+  defineAccountsScenario(f, { notificationIds: async () => Object.keys(await f.beacon.notifications()) });
 });

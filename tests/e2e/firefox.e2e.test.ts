@@ -10,6 +10,7 @@ import { defineSecureCookieScenario } from './secure-cookie-scenario';
 import { defineHostileLinkScenarios } from './hostile-links-scenario';
 import { defineSnoozeScenario } from './snooze-scenario';
 import { defineAccountsOptionsScenario } from './accounts-options-scenario';
+import { defineAccountsScenario } from './accounts-scenario';
 import { USER, waitFor } from '../drivers/test-server';
 
 describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
@@ -112,4 +113,5 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
   defineSecureCookieScenario(f);
   defineHostileLinkScenarios(f);
   defineAccountsOptionsScenario(f, () => f.beacon.openPage('options.html'));
+  defineAccountsScenario(f);
 });

@@ -5,7 +5,13 @@ import { formatReason } from '../labels/reason-text';
 import { getStatusLabel } from '../labels/status-labels';
 import { getVisibleCategories } from '../protocol/categories';
 import { getAccountName } from '../settings/accounts';
-import { getTotal, type AccountSnapshot, type ConnectionStatus, type Snapshot } from '../snapshot/snapshot';
+import {
+  getGrandTotal,
+  getTotal,
+  type AccountSnapshot,
+  type ConnectionStatus,
+  type Snapshot,
+} from '../snapshot/snapshot';
 
 /**
  * The one way a count is written, on the badge and in the popup: about four characters fit on a badge, so "99+"
@@ -44,11 +50,7 @@ const isInTrouble = (account: AccountSnapshot) =>
 export function getBadgeText(snapshot: Snapshot): string {
   const { accounts } = snapshot;
   if (accounts.length <= 1) return accounts[0] ? getAccountBadgeText(accounts[0]) : '';
-  const sum = accounts.reduce(
-    (total, account) => total + (account.connection.status === 'signed-out' ? 0 : getTotal(account)),
-    0,
-  );
-  return formatCount(sum) + (accounts.some(isInTrouble) ? '!' : '');
+  return formatCount(getGrandTotal(snapshot)) + (accounts.some(isInTrouble) ? '!' : '');
 }
 
 export const BADGE_COLORS: Record<ConnectionStatus, string> = {

@@ -147,9 +147,18 @@ export function getTotal(account: Pick<AccountSnapshot, 'counts' | 'role'>): num
   return getVisibleCategories(account.role).reduce((sum, category) => sum + account.counts[category], 0);
 }
 
-/** Unread total over every account (each with the categories its role sees). */
+/**
+ * Unread total over every account (each with the categories its role sees), the one the badge shows and the popup's
+ * "N unread" (docs/architecture.md, "Badge"): with several accounts a signed-out one adds nothing, its last counts
+ * are no longer the server's; one account alone keeps its last total, as it always did.
+ */
 export function getGrandTotal(snapshot: Pick<Snapshot, 'accounts'>): number {
-  return snapshot.accounts.reduce((sum, account) => sum + getTotal(account), 0);
+  const { accounts } = snapshot;
+  if (accounts.length === 1) return getTotal(accounts[0]!);
+  return accounts.reduce(
+    (sum, account) => sum + (account.connection.status === 'signed-out' ? 0 : getTotal(account)),
+    0,
+  );
 }
 
 const STATUSES: readonly ConnectionStatus[] = [
