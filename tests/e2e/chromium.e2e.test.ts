@@ -1,7 +1,8 @@
 /**
  * Beacon in real Chromium against the reference server: what a user sees on the badge, in the popup and as OS
- * notifications. (The worker-lifetime test, which must run without CDP, is in chromium-lifetime.e2e.test.ts; a worker
- * stopped mid-stream and brought back by the alarm is the `worker-stopped` fault of reliability-chromium.e2e.test.ts;
+ * notifications. (The worker-lifetime test, which must run without CDP, is worker-lifetime-scenario.ts, run beside
+ * the reliability run in reliability-chromium.e2e.test.ts; a worker stopped mid-stream and brought back by the alarm
+ * is the `worker-stopped` fault of that run;
  * no token in any URL or console line is an invariant that run checks all along, in both browsers.)
  */
 import { describe, expect, it } from 'vitest';
