@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
 import type { Settings } from '../../utils/settings/settings';
 import { splitSettings } from './split-settings';
 import { writeFailureArtifacts } from './artifacts';
@@ -45,39 +45,91 @@ interface NotificationHandlers {
   onNotificationButtonClicked(id: string, index: number): void;
 }
 
+export interface ChromiumLaunchOptions {
+  /** The browser's UI language (`zh-CN`), which `i18n` follows (on Linux Chromium reads `--lang` and `LANGUAGE`). */
+  lang?: string;
+  /**
+   * Loads the extension over CDP (`Extensions.loadUnpacked`) instead of `--load-extension`, so that `reinstall` can
+   * uninstall it: Chromium refuses to uninstall an extension given on the command line.
+   */
+  reinstallable?: boolean;
+}
+
 export class ChromiumBeacon {
   /** Console lines of the service worker and extension pages, for failure reports. */
   readonly consoleLog: string[] = [];
   private popup: Page | null = null;
+  /** Set when launched `reinstallable` (see {@link ChromiumBeacon.reinstallOver}). */
+  readonly reinstall?: () => Promise<void>;
 
   private constructor(
     readonly context: BrowserContext,
     readonly extensionId: string,
     /** Removed on close; null when the caller owns the profile. */
     private readonly userDataDir: string | null,
+    private readonly extensionDir: string,
+    browserCdp: CDPSession | null,
   ) {
     context.on('console', (message) => this.consoleLog.push(`[${message.type()}] ${message.text()}`));
+    if (browserCdp) this.reinstall = () => this.reinstallOver(browserCdp);
   }
 
-  /**
-   * Launches with a fresh profile, or with `userDataDir` (kept on close when given). `lang` (`zh-CN`): the browser's
-   * UI language, which `i18n` follows (on Linux Chromium reads `--lang` and `LANGUAGE`).
-   */
+  /** Launches with a fresh profile, or with `userDataDir` (kept on close when given). */
   static async launch(
     extensionDir = CHROME_EXTENSION_DIR,
     userDataDir?: string,
-    { lang }: { lang?: string } = {},
+    { lang, reinstallable = false }: ChromiumLaunchOptions = {},
   ): Promise<ChromiumBeacon> {
     const keepProfile = userDataDir !== undefined;
     userDataDir ??= await mkdtemp(join(tmpdir(), 'beacon-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: [...getChromiumArgs(extensionDir), ...(lang ? [`--lang=${lang}`] : [])],
+      args: [
+        ...(reinstallable
+          ? ['--headless=new', '--enable-unsafe-extension-debugging', ...QUIET_CHROMIUM_FLAGS]
+          : getChromiumArgs(extensionDir)),
+        ...(lang ? [`--lang=${lang}`] : []),
+      ],
+      ...(reinstallable ? { ignoreDefaultArgs: ['--disable-extensions'] } : {}),
       ...(lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang.replace('-', '_') } } : {}),
     });
-    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-    return new ChromiumBeacon(context, new URL(worker.url()).host, keepProfile ? null : userDataDir);
+    const browserCdp = reinstallable ? await context.browser()!.newBrowserCDPSession() : null;
+    const started = context.waitForEvent('serviceworker', { timeout: 15_000 });
+    if (browserCdp) await browserCdp.send('Extensions.loadUnpacked', { path: extensionDir });
+    const worker = context.serviceWorkers()[0] ?? (await started);
+    started.catch(() => {}); // not awaited when the worker was there first
+    return new ChromiumBeacon(
+      context,
+      new URL(worker.url()).host,
+      keepProfile ? null : userDataDir,
+      extensionDir,
+      browserCdp,
+    );
+  }
+
+  /**
+   * A fresh install in the same browser, for the next test: a launch costs 2-4 s, this about one. Uninstalling deletes
+   * the extension's storage (local, sync, session), alarms and notifications and stops its worker; the tabs and the
+   * cookies, which the profile keeps, go too (servers of different tests share 127.0.0.1, and cookies ignore the
+   * port). Loaded again from the same folder, it keeps its id.
+   */
+  private async reinstallOver(browserCdp: CDPSession): Promise<void> {
+    const pages = this.context.pages();
+    await this.context.newPage(); // an open tab, as after a launch
+    for (const page of pages) await page.close().catch(() => {});
+    this.popup = null;
+    await this.context.clearCookies();
+    await browserCdp.send('Extensions.uninstall', { id: this.extensionId });
+    const gone = Date.now() + 10_000;
+    while (this.context.serviceWorkers().some((worker) => worker.url().includes(this.extensionId))) {
+      if (Date.now() > gone) throw new Error('the uninstalled extension kept its service worker');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    this.consoleLog.length = 0;
+    const { id } = await browserCdp.send('Extensions.loadUnpacked', { path: this.extensionDir });
+    if (id !== this.extensionId) throw new Error(`reinstalled as ${id}, not ${this.extensionId}`);
+    await this.worker(15_000);
   }
 
   /** The running service worker, waiting for one to start if it was stopped. */

@@ -1,12 +1,13 @@
 /**
  * Beacon in real Chromium against the reference server: what a user sees on the badge, in the popup and as OS
- * notifications. (The worker-lifetime test, which must run without CDP, is in chromium-lifetime.e2e.test.ts; a worker
- * stopped mid-stream and brought back by the alarm is the `worker-stopped` fault of reliability-chromium.e2e.test.ts;
+ * notifications. (The worker-lifetime test, which must run without CDP, is worker-lifetime-scenario.ts, run beside
+ * the reliability run in reliability-chromium.e2e.test.ts; a worker stopped mid-stream and brought back by the alarm
+ * is the `worker-stopped` fault of that run;
  * no token in any URL or console line is an invariant that run checks all along, in both browsers.)
  */
 import { describe, expect, it } from 'vitest';
 import { hasBrowser } from '../drivers/browsers';
-import { ChromiumBeacon } from '../drivers/chromium';
+import { CHROME_EXTENSION_DIR, ChromiumBeacon } from '../drivers/chromium';
 import { STYLED_POPUP, defineSharedScenarios, getAppliedStyle, useE2eFixture } from './scenarios';
 import { defineSecureCookieScenario } from './secure-cookie-scenario';
 import { defineHostileLinkScenarios } from './hostile-links-scenario';
@@ -16,7 +17,9 @@ import { defineAccountsScenario } from './accounts-scenario';
 import { USER, waitFor } from '../drivers/test-server';
 
 describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
-  const f = useE2eFixture('chromium', () => ChromiumBeacon.launch());
+  const f = useE2eFixture('chromium', () =>
+    ChromiumBeacon.launch(CHROME_EXTENSION_DIR, undefined, { reinstallable: true }),
+  );
   defineSharedScenarios(f, {
     // Chromium lists notifications; the 401 must raise exactly one inviting to sign in.
     afterSignedOut: async () => expect(Object.keys(await f.beacon.notifications())).toEqual(['beacon-sign-in@main']),
@@ -24,6 +27,40 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     // at most 1; the scenarios' no-retry checks cover a repeat.
     signInNotifications: async () =>
       Object.keys(await f.beacon.notifications()).filter((id) => id === 'beacon-sign-in@main').length,
+  });
+
+  // The tests of this file share one browser (a launch per test cost 2-4 s each); this proves that what one test
+  // leaves behind does not reach the next.
+  it('a reinstall between tests keeps nothing: storage, alarms, notifications, cookies and tabs start empty again', async () => {
+    await f.signIn();
+    await f.waitLive();
+    await f.server.publish({ notice_type: 2, title: 'Bob commented' });
+    await waitFor(
+      () => f.beacon.notifications(),
+      (all) => Object.keys(all).length === 1,
+      'a notification',
+    );
+    await f.beacon.evaluateInBackground(
+      "Promise.all([chrome.storage.sync.set({ leftOver: 1 }), chrome.alarms.create('left-over', { periodInMinutes: 5 })])",
+    );
+    await f.beacon.openWebPage(`${f.server.url}/`);
+    await f.beacon.context.addCookies([{ name: 'beacon_session', value: 'left-over', url: f.server.url }]);
+    await f.beacon.reinstall!();
+    expect(await f.beacon.storage('settings')).toBeUndefined();
+    expect(await f.beacon.storage(null, 'sync')).toEqual({});
+    expect(
+      await f.beacon.evaluateInBackground<string[]>(
+        'chrome.alarms.getAll().then((all) => all.map((alarm) => alarm.name))',
+      ),
+    ).not.toContain('left-over');
+    expect(await f.beacon.notifications()).toEqual({});
+    expect(await f.beacon.context.cookies()).toEqual([]);
+    expect((await f.beacon.tabUrls()).filter((url) => url.startsWith(f.server.url))).toEqual([]);
+    await waitFor(
+      () => f.beacon.badge(),
+      (badge) => badge.title.includes('not set up'),
+      'the unconfigured badge of a fresh install',
+    );
   });
 
   it('shows 99+ above 99', async () => {

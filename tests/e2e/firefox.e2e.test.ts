@@ -21,6 +21,26 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
       (await f.beacon.notificationsShown()).filter((id) => id === 'beacon-sign-in@main').length,
   });
 
+  // The tests of this file share one browser (a launch per test cost a minute and a half of the suite); this proves
+  // that what one test leaves behind does not reach the next.
+  it('a reinstall between tests keeps nothing: both storage areas, cookies and tabs start empty again', async () => {
+    await f.signIn();
+    await f.waitLive();
+    await f.beacon.evaluateInBackground('background.browser.storage.sync.set({ leftOver: 1 })');
+    await f.beacon.openWebPage(`${f.server.url}/`);
+    await f.beacon.browser.setCookie({ name: 'beacon_session', value: 'left-over', domain: '127.0.0.1', path: '/' });
+    await f.beacon.reinstall();
+    expect(await f.beacon.storage('settings')).toBeUndefined();
+    expect(await f.beacon.storage(null, 'sync')).toEqual({});
+    expect(await f.beacon.browser.cookies()).toEqual([]);
+    expect((await f.beacon.tabUrls()).filter((url) => url.startsWith(f.server.url))).toEqual([]);
+    await waitFor(
+      () => f.beacon.badge(),
+      (badge) => badge.title.includes('not set up'),
+      'the unconfigured badge of a fresh install',
+    );
+  });
+
   it('raises an OS notification for a new event, and one summary for a burst', async () => {
     await f.beacon.notificationsShown(); // starts recording
     await f.signIn();

@@ -2,10 +2,10 @@
  * What both browsers must do, written once: each e2e file registers the fixture with its own driver and runs these
  * scenarios, plus the ones only its browser can (popups through its page API, the MV3 worker, notifications).
  */
-import { afterEach, beforeEach, expect, it, onTestFailed } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import type { Settings } from '../../utils/settings/settings';
 import type { BadgeState } from '../drivers/chromium';
-import { TestServer, USER, waitFor } from '../drivers/test-server';
+import { TestServer, USER, waitFor, withDeadline } from '../drivers/test-server';
 import { isLiveTitle } from '../drivers/badge-title';
 import { defineBufferedStreamScenario } from './buffered-stream-scenario';
 import { defineNumericIdsScenario } from './numeric-ids-scenario';
@@ -51,6 +51,8 @@ export interface BrowserBeacon {
   /** A key of `storage.local` (or `storage.sync`). */
   storage<T>(key: string | null, area?: 'local' | 'sync'): Promise<T>;
   saveFailureArtifacts(name: string): Promise<void>;
+  /** Uninstalls and installs the extension again with nothing kept, closing tabs and deleting cookies (Firefox). */
+  reinstall?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,8 +67,11 @@ export interface E2eFixture<B extends BrowserBeacon> {
 }
 
 /**
- * A fresh server and browser for every test; failures keep screenshots and the console log. `serverOptions` change
- * the test server (a shorter heartbeat for the options page's connection test, which waits for one).
+ * A fresh server and a freshly installed Beacon for every test; a failure keeps screenshots and the console log (taken
+ * in afterEach: Vitest runs onTestFailed after it, when the browser would be gone). A driver with `reinstall` keeps
+ * its browser for the whole file, because a launch costs seconds and a reinstall gives the same fresh extension; after
+ * a failed test the next one gets a new browser, so that nothing a failure left behind reaches it. `serverOptions`
+ * change the test server (a shorter heartbeat for the options page's connection test, which waits for one).
  */
 export function useE2eFixture<B extends BrowserBeacon>(
   name: string,
@@ -75,15 +80,23 @@ export function useE2eFixture<B extends BrowserBeacon>(
 ): E2eFixture<B> {
   let server: TestServer | null = null;
   let beacon: B | null = null;
+  const closeBrowser = async () => {
+    await beacon?.close();
+    beacon = null;
+  };
   beforeEach(async () => {
     server = await TestServer.start(serverOptions);
-    beacon = await launch();
-    onTestFailed(async ({ task }) => beacon?.saveFailureArtifacts(`${name}-${task.name}`));
+    beacon ??= await launch();
   });
-  afterEach(async () => {
-    await beacon?.close();
+  afterEach(async ({ task }) => {
+    const failed = task.result?.state === 'fail';
+    if (failed) await beacon?.saveFailureArtifacts(`${name}-${task.name}`);
+    if (beacon?.reinstall && !failed)
+      await withDeadline(beacon.reinstall(), 'reinstalling Beacon for the next test', 30_000).catch(closeBrowser);
+    else await closeBrowser();
     await server?.dispose();
   });
+  afterAll(closeBrowser);
   const fixture: E2eFixture<B> = {
     get server() {
       return server!;
