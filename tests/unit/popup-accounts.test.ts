@@ -18,23 +18,24 @@ const signedOut = {
   retryAt: null,
   reason: { code: 'http' as const, status: 401, detail: 'expired' },
 };
-const threeAccounts = () =>
-  accountsWith(
-    [{ id: 'work', label: 'Work', serverUrl: 'https://a.test', accountKey: 'https://a.test|token|' }, { likes: 2 }],
-    [
-      { id: 'home', label: '', serverUrl: 'https://b.test:8443', accountKey: 'https://b.test:8443|token|' },
-      { comments: 5 },
-    ],
-    [
-      {
-        id: 'lab',
-        label: 'Lab',
-        serverUrl: 'https://c.test',
-        accountKey: 'https://c.test|token|',
-        connection: signedOut,
-      },
-    ],
-  );
+type AccountChange = Parameters<typeof accountsWith>[number];
+const threeAccountsList = (): AccountChange[] => [
+  [{ id: 'work', label: 'Work', serverUrl: 'https://a.test', accountKey: 'https://a.test|token|' }, { likes: 2 }],
+  [
+    { id: 'home', label: '', serverUrl: 'https://b.test:8443', accountKey: 'https://b.test:8443|token|' },
+    { comments: 5 },
+  ],
+  [
+    {
+      id: 'lab',
+      label: 'Lab',
+      serverUrl: 'https://c.test',
+      accountKey: 'https://c.test|token|',
+      connection: signedOut,
+    },
+  ],
+];
+const threeAccounts = () => accountsWith(...threeAccountsList());
 
 const headers = ({ wrapper }: Mounted) => wrapper.findAll('[data-test=account-toggle]');
 const section = ({ wrapper }: Mounted, id: string) => wrapper.get(`[data-account="${id}"]`);
@@ -128,6 +129,48 @@ describe('popup with several accounts', () => {
     await flushPromises();
     expect(section(popup, 'home').get('li[data-category=likes]').classes()).toContain('row--risen');
     expect(section(popup, 'work').get('li[data-category=likes]').classes()).not.toContain('row--risen');
+  });
+
+  it('the live region says each account’s state change by its name, once, and several changes in one update', async () => {
+    const popup = await mountPopup(threeAccounts());
+    const announcer = () => popup.wrapper.get('[data-test=announcer]').text();
+    expect(announcer()).toBe(''); // what the popup shows on opening is not news
+
+    const homeStopped = threeAccounts();
+    homeStopped.accounts[1]!.connection = { status: 'stopped', retryAt: null, reason: null };
+    popup.client.push(homeStopped);
+    await flushPromises();
+    expect(announcer()).toBe('b.test:8443: Stopped');
+
+    // Another account's counts move: nothing new to say, and home's change is not said again.
+    const countsOnly = threeAccounts();
+    countsOnly.accounts[1]!.connection = homeStopped.accounts[1]!.connection;
+    countsOnly.accounts[0]!.counts.likes = 9;
+    popup.client.push(countsOnly);
+    await flushPromises();
+    expect(announcer()).toBe('b.test:8443: Stopped');
+
+    // Two accounts change in one update: both said, in the user's order; the one that did not change is not.
+    const twoChanges = threeAccounts();
+    twoChanges.accounts[0]!.connection = { status: 'reconnecting', retryAt: Date.now() + 5000, reason: null };
+    twoChanges.accounts[1]!.connection = homeStopped.accounts[1]!.connection;
+    twoChanges.accounts[2]!.connection = { status: 'live', retryAt: null, reason: null };
+    popup.client.push(twoChanges);
+    await flushPromises();
+    expect(announcer()).toBe('Work: Reconnecting; Lab: Live');
+  });
+
+  it('an account added while the popup is open is not news; one removed leaves the others’ changes named', async () => {
+    const popup = await mountPopup(accountsWith(...threeAccountsList().slice(0, 2)));
+    const announcer = () => popup.wrapper.get('[data-test=announcer]').text();
+    popup.client.push(threeAccounts());
+    await flushPromises();
+    expect(announcer()).toBe('');
+    const withoutHome = accountsWith(threeAccountsList()[0]!, threeAccountsList()[2]!);
+    withoutHome.accounts[1]!.connection = { status: 'live', retryAt: null, reason: null };
+    popup.client.push(withoutHome);
+    await flushPromises();
+    expect(announcer()).toBe('Lab: Live');
   });
 
   it('the first frame paints one line per account (name and total) before Vue, from text only', () => {

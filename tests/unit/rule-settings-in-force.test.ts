@@ -1,13 +1,13 @@
 /**
  * One rule for the settings in force (the user's, with every field a policy sets winning): `getEffectiveSettings`,
- * applied by one loader, `loadSettingsInForce`, that the options page and the background both use.
+ * applied by one loader, `loadAccountsInForce` (the background's), and by the options page's client.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createSettingsClient } from '@/utils/messaging/extension-settings-client';
 import type { AccountsInOptions } from '@/utils/messaging/settings-client';
 import { parseAccountsPolicy } from '@/utils/settings/accounts-policy';
-import { loadSettingsInForce } from '@/utils/settings/settings-storage';
+import { loadAccountsInForce } from '@/utils/settings/settings-storage';
 import {
   DEFAULT_SETTINGS,
   getEffectiveSettings,
@@ -64,19 +64,21 @@ describe('the settings in force', () => {
     return vi.spyOn(fakeBrowser.storage.managed, 'get').mockImplementation(async () => policy);
   }
 
-  it.each(POLICIES)('%s: loadSettingsInForce reads storage and applies the browser policy', async (_, policy) => {
+  it.each(POLICIES)('%s: loadAccountsInForce reads storage and applies the browser policy', async (_, policy) => {
     await store(policy);
-    const loaded = await loadSettingsInForce();
+    const loaded = await loadAccountsInForce();
     const managed = parseManagedSettings(policy);
-    expect(loaded).toEqual({ settings: getEffectiveSettings(LOCAL, managed), managed });
+    // The single-account value stored is the account `main`, which the top-level policy fields lock.
+    expect(loaded.accounts).toEqual([{ id: 'main', label: '', ...getEffectiveSettings(LOCAL, managed) }]);
+    expect(loaded.policy.main).toEqual(managed);
   });
 
-  it('loadSettingsInForce takes the policy from the reader it is given (the background: without the slow read)', async () => {
+  it('loadAccountsInForce takes the policy from the reader it is given (the background: without the slow read)', async () => {
     const managedRead = await store({ serverUrl: 'https://slow.example' });
     const standIn = parseAccountsPolicy({ serverUrl: 'https://last-known.example' });
-    const loaded = await loadSettingsInForce(async () => standIn);
-    expect(loaded.settings.serverUrl).toBe('https://last-known.example');
-    expect(loaded.managed).toEqual({ serverUrl: 'https://last-known.example' });
+    const loaded = await loadAccountsInForce(async () => standIn);
+    expect(loaded.accounts.map(({ serverUrl }) => serverUrl)).toEqual(['https://last-known.example']);
+    expect(loaded.policy.main).toEqual({ serverUrl: 'https://last-known.example' });
     expect(managedRead).not.toHaveBeenCalled();
   });
 

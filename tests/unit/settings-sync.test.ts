@@ -14,7 +14,8 @@ const SNOOZE = { minutes: 30, tomorrowAt: '07:15' } as const;
 
 /**
  * A fresh module instance: the migration runs when the storage items are defined, as at a worker or page start.
- * `saveSettings` and `loadSettings` save and load one account (`main`) with the preferences.
+ * `saveSettings` and `loadSettings` save and load one account (`main`) with the preferences (`loadSettings`: the one
+ * account `loadAccountsInForce` runs, without its id and label).
  */
 async function loadStorageModule() {
   vi.resetModules();
@@ -23,7 +24,12 @@ async function loadStorageModule() {
     ...module,
     saveSettings: (settings: Settings) =>
       module.saveAccounts([{ id: 'main', label: '', ...pickConnection(settings) }], settings),
-    loadSettings: async () => (await module.loadSettingsInForce(async () => NO_POLICY)).settings,
+    loadSettings: async () => {
+      const { accounts } = await module.loadAccountsInForce(async () => NO_POLICY);
+      expect(accounts.map(({ id }) => id)).toEqual(['main']);
+      const { id: _id, label: _label, ...settings } = accounts[0]!;
+      return settings;
+    },
   };
 }
 
@@ -118,6 +124,7 @@ describe('settings split between storage.local and storage.sync', () => {
   });
 
   it('ignores broken synced values field by field', async () => {
+    await fakeBrowser.storage.local.set({ settings: { serverUrl: 'https://api.example.test', token: TOKEN } });
     await fakeBrowser.storage.sync.set({
       preferences: {
         notify: { likes: 'no', stars: false },
@@ -155,8 +162,10 @@ describe('settings split between storage.local and storage.sync', () => {
     // What a browser's policy gives (fakeBrowser's managed area is read-only, like the real one).
     const policy = { serverUrl: 'https://policy.example.test', authMethod: 'cookie' };
     vi.spyOn(fakeBrowser.storage.managed, 'get').mockImplementation(async () => policy);
-    const { loadSettingsInForce } = await loadStorageModule();
-    expect((await loadSettingsInForce()).settings).toMatchObject({
+    const { loadAccountsInForce } = await loadStorageModule();
+    const { accounts } = await loadAccountsInForce();
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0]).toMatchObject({
       serverUrl: 'https://policy.example.test',
       authMethod: 'cookie',
       token: TOKEN,

@@ -1,10 +1,11 @@
 /**
  * The options page's draft of the accounts list, pure: what Save would store (or the first problem), whether a save
- * reconnects, whether the draft holds unsaved changes.
+ * reconnects, whether the draft holds unsaved changes, which origins hold more streams than HTTP/1.1 allows.
  */
 import { getNewAccount, type StoredAccount } from './accounts-model';
 import { getAccountsInOptions, getAccountWithPolicy, type AccountsPolicy } from './accounts-policy';
 import { DEFAULT_SETTINGS, isSameSession, type Preferences, type Settings } from './settings';
+import { getServerUrlProblem } from './server-url';
 import { findAccountProblem, getAccountForm, getCleanAccount, type AccountProblem } from './settings-validation';
 
 /** The list Save stores (cleaned, policy fields winning), or the first account with a problem. */
@@ -56,4 +57,35 @@ export function isDraftChanged(
   const first = draft.accounts[0];
   const baseline = stored.accounts.length > 0 || !first ? stored.accounts : [getNewAccount(first.id)];
   return JSON.stringify([draft.accounts, draft.preferences]) !== JSON.stringify([baseline, stored.preferences]);
+}
+
+/**
+ * Browsers open at most 6 HTTP/1.1 connections per origin; each account's stream holds one for as long as it is open
+ * (docs/architecture.md "Same origin").
+ */
+export const HTTP1_CONNECTIONS_PER_ORIGIN = 6;
+
+/**
+ * The origins (scheme, host, port) that this many accounts or more use, with their count, in the accounts' order: over
+ * HTTP/1.1 their streams take every connection the browser allows, and each REST call of that origin waits.
+ */
+export function getCrowdedOrigins(accounts: readonly Pick<StoredAccount, 'serverUrl'>[]): CrowdedOrigin[] {
+  const counts = new Map<string, number>();
+  for (const { serverUrl } of accounts) {
+    const origin = getUsableOrigin(serverUrl);
+    if (origin !== null) counts.set(origin, (counts.get(origin) ?? 0) + 1);
+  }
+  return [...counts]
+    .filter(([, count]) => count >= HTTP1_CONNECTIONS_PER_ORIGIN)
+    .map(([origin, count]) => ({ origin, count }));
+}
+
+/** A server URL's origin (`https://host:port`, default port dropped), or null when the URL is not usable. */
+export function getUsableOrigin(serverUrl: string): string | null {
+  return getServerUrlProblem(serverUrl) === null ? new URL(serverUrl.trim()).origin : null;
+}
+
+export interface CrowdedOrigin {
+  origin: string;
+  count: number;
 }

@@ -14,7 +14,7 @@ import {
 } from './accounts-model';
 import { getAccountsInForce, parseAccountsPolicy, type AccountsInForce, type AccountsPolicy } from './accounts-policy';
 import { loadPreferences, moveLocalPreferencesToSync, savePreferences, watchPreferences } from './preferences-storage';
-import { DEFAULT_SETTINGS, type Preferences, type SettingsInForce } from './settings';
+import type { Preferences } from './settings';
 
 export { loadSnoozePresets, retryUnsyncedPreferences } from './preferences-storage';
 
@@ -88,18 +88,4 @@ export async function loadAccountsInForce(
 ): Promise<AccountsInForce> {
   const { stored, preferences, policy } = await loadAccountsForOptions(loadPolicy);
   return { accounts: getAccountsInForce(stored, preferences, policy), policy };
-}
-
-/**
- * The first account in force as one account's settings (none: the defaults with the preferences), until the
- * background runs several accounts (`loadAccountsInForce`). `managed`: the top-level policy fields.
- */
-export async function loadSettingsInForce(
-  loadPolicy: () => Promise<AccountsPolicy> = loadManagedSettings,
-): Promise<SettingsInForce> {
-  const { accounts, policy } = await loadAccountsInForce(loadPolicy);
-  const first = accounts[0];
-  if (!first) return { settings: { ...DEFAULT_SETTINGS, ...(await loadPreferences()) }, managed: policy.main };
-  const { id: _id, label: _label, ...settings } = first;
-  return { settings, managed: policy.main };
 }

@@ -19,7 +19,14 @@ import {
   type AccountsPolicy,
   type LockableField,
 } from '../settings/accounts-policy';
-import { getSavableAccounts, getTestableAccount, isDraftChanged, isSessionChange } from '../settings/accounts-draft';
+import {
+  getCrowdedOrigins,
+  getSavableAccounts,
+  getTestableAccount,
+  getUsableOrigin,
+  isDraftChanged,
+  isSessionChange,
+} from '../settings/accounts-draft';
 import { DEFAULT_SETTINGS, pickPreferences, type Preferences } from '../settings/settings';
 import type { AccountsInOptions, SettingsClient } from '../messaging/settings-client';
 import type { SettingsErrors } from '../settings/settings-validation';
@@ -57,6 +64,11 @@ export const useSettingsStore = defineStore('settings', () => {
   const account = computed(
     () => accounts.value.find((candidate) => candidate.id === selectedId.value) ?? accounts.value[0]!,
   );
+  /** The form's account's origin when so many accounts use it that HTTP/1.1 has no connection left for requests. */
+  const crowdedOrigin = computed(() => {
+    const own = getUsableOrigin(account.value.serverUrl);
+    return getCrowdedOrigins(accounts.value).find(({ origin }) => origin === own) ?? null;
+  });
   const canAdd = computed(() => policy.value.allowAddingAccounts && accounts.value.length < MAX_ACCOUNTS);
   const locked = computed(() => getLockedFields(policy.value, account.value.id));
   const isLocked = (field: LockableField) => locked.value.has(field);
@@ -239,6 +251,7 @@ export const useSettingsStore = defineStore('settings', () => {
     policy,
     selectedId,
     canAdd,
+    crowdedOrigin,
     errors,
     feedback,
     busy,
