@@ -46,10 +46,12 @@ const ROWS = {
   'page-entry': { type: 'entrypoints', fileInternalPath: '{popup,options}/**' },
   // The field rules stored values are read back with: the one connection module the snapshot uses for its values.
   'connection/server-input': { type: 'connection', fileInternalPath: 'server-input.ts' },
+  // The accounts' limits and the name an account shows: what the snapshot and the labels need of the settings.
+  'settings/accounts': { type: 'settings', fileInternalPath: 'accounts.ts' },
 };
 const row = (name) => ROWS[name] ?? { type: name };
 const ALL_ROWS = [...new Set([...Object.keys(FOLDERS), ...Object.keys(ROWS)])].filter(
-  (name) => !['entrypoints', 'tooling', 'server', 'connection/server-input'].includes(name),
+  (name) => !['entrypoints', 'tooling', 'server', 'connection/server-input', 'settings/accounts'].includes(name),
 );
 
 /**
@@ -65,13 +67,13 @@ const MAY_IMPORT = {
     types: ['notifications', 'messaging'],
     packages: ['eventsource-parser'],
   },
-  snapshot: { local: ['protocol', 'connection/server-input'], types: ['connection'] },
+  snapshot: { local: ['protocol', 'connection/server-input', 'settings/accounts'], types: ['connection'] },
   'snapshot-storage': { local: ['protocol', 'lib', 'connection', 'snapshot'], packages: ['@wxt-dev/storage'] },
   settings: { local: ['protocol', 'lib', 'labels'] },
   'settings-storage': { local: ['protocol', 'lib', 'labels', 'settings'], packages: ['@wxt-dev/storage', 'wxt'] },
   notifications: { local: ['protocol', 'lib', 'labels', 'settings'] },
   badge: { local: ['protocol', 'lib', 'labels', 'settings', 'snapshot'] },
-  labels: { local: ['protocol'], types: ['connection', 'snapshot', 'settings', 'locales'] },
+  labels: { local: ['protocol', 'settings/accounts'], types: ['connection', 'snapshot', 'settings', 'locales'] },
   i18n: { local: ['labels'], packages: ['wxt'] },
   messaging: { local: ['protocol', 'lib', 'connection', 'settings', 'snapshot'] },
   'messaging-edge': {
@@ -91,7 +93,7 @@ const MAY_IMPORT = {
     local: ['protocol', 'lib', 'connection', 'labels', 'settings', 'snapshot', 'messaging'],
     packages: ['vue', 'pinia'],
   },
-  popup: { local: ['protocol', 'badge'] },
+  popup: { local: ['protocol', 'badge', 'settings/accounts', 'labels'] },
   tabs: { types: ['settings'], packages: ['wxt'] },
   components: {
     local: ['protocol', 'labels', 'i18n', 'settings', 'snapshot', 'badge', 'stores', 'components'],

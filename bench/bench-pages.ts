@@ -3,7 +3,10 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The page the popup paint is compared with: no framework, one classic script that reads the same snapshot. */
+/**
+ * The page the popup paint is compared with: no framework, one classic script that reads the same snapshot and paints
+ * what the popup's first frame paints (one account: its categories; several: one line per account, name and total).
+ */
 export const FLOOR_PAGE = 'bench-floor.html';
 /** An empty extension page kept open to reach extension APIs from, so no popup runs beside what is measured. */
 export const CONTROL_PAGE = 'bench-control.html';
@@ -15,11 +18,19 @@ const FLOOR_JS = `const parsed = document.readyState === 'loading' ? new Promise
 const api = globalThis.browser ?? chrome;
 Promise.all([api.storage.local.get('snapshot'), parsed]).then(([{ snapshot }]) => {
   const list = document.getElementById('counts');
-  for (const [category, count] of Object.entries(snapshot.counts)) {
-    const item = document.createElement('li');
-    item.dataset.category = category;
-    item.textContent = category + ': ' + count;
-    list.append(item);
+  const line = (text) => list.appendChild(document.createElement('li')).textContent = text;
+  if (snapshot.accounts.length > 1) {
+    for (const account of snapshot.accounts) {
+      const total = Object.values(account.counts).reduce((sum, count) => sum + count, 0);
+      line((account.label || new URL(account.serverUrl).host) + ': ' + total);
+    }
+  } else {
+    for (const [category, count] of Object.entries(snapshot.accounts[0].counts)) {
+      const item = document.createElement('li');
+      item.dataset.category = category;
+      item.textContent = category + ': ' + count;
+      list.append(item);
+    }
   }
   performance.mark('beacon:painted');
 });`;

@@ -88,6 +88,8 @@ export interface Harness {
   openPage(path: string): Promise<BenchPage>;
   /** Removes the popup's inbox cache, so the next expand makes the full trip. */
   clearInboxCache(): Promise<void>;
+  /** Evaluates `expression` in the background (`background` is its global) and resolves with its awaited value. */
+  evaluateInBackground<T>(expression: string): Promise<T>;
   /** [time, title] of the badge titles Beacon set since the last reset (the last `titlesKept`). */
   beaconTitles(): Promise<Array<[number, string]>>;
   /** OS notifications Beacon created since the browser started. */
@@ -183,6 +185,7 @@ export async function startHarness(
       },
       clearInboxCache: () =>
         driver.evaluateInBackground("(background.browser ?? background.chrome).storage.local.remove('inboxCache')"),
+      evaluateInBackground: (expression) => driver.evaluateInBackground(expression),
       beaconTitles: () => driver.evaluateInBackground('background.__titles'),
       notificationsCreated: () => driver.evaluateInBackground('background.__created'),
       baselineUpdates: async () =>

@@ -11,6 +11,7 @@ import { CHROMIUM_PATH, FIREFOX_PATH } from '../tests/drivers/browsers';
 import type { BenchBrowser } from './harness';
 import { runBrowserScenarios } from './browser-run';
 import { measureBackgroundHeap, type HeapResult } from './heap';
+import { measurePopupAccounts, savePopupAccounts } from './popup-accounts';
 import { getBenchPlan } from './plan';
 import { runCapacityCurve, saveCapacityCurve } from './capacity-curve';
 import { runRedisBench, saveRedisSection } from './redis-load';
@@ -34,12 +35,13 @@ async function main() {
     const curve = await runCapacityCurve(capacityPlan, log);
     return console.log(saveCapacityCurve(curve, capacityPlan.publishes, quick));
   }
-  if (values.only !== undefined) throw new Error(`--only takes "redis" or "capacity", got ${values.only}`);
-  if (!values['skip-build']) {
-    log('building the Chrome and Firefox extensions');
-    execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (values.only === 'popup-accounts') {
+    if (!values['skip-build']) build();
+    return console.log(savePopupAccounts(await measurePopupAccounts(browsers, plan.popupOpens, log), quick));
   }
+  if (values.only !== undefined)
+    throw new Error(`--only takes "redis", "capacity" or "popup-accounts", got ${values.only}`);
+  if (!values['skip-build']) build();
   const loadBefore = loadavg()[0]!;
   const runs: Partial<Record<BenchBrowser, RunFigures[]>> = {};
   const details: Record<string, unknown>[] = [];
@@ -104,6 +106,12 @@ async function main() {
   };
   const table = writeReport(results);
   console.log(`\n${table}\n${saveRedisSection(redis, quick)}`);
+}
+
+function build() {
+  log('building the Chrome and Firefox extensions');
+  execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 main().then(

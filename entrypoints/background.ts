@@ -21,13 +21,13 @@ import { getOpenUrl, parseOpenTarget, type OpenTarget } from '@/utils/settings/a
 import { getOriginPattern } from '@/utils/settings/host-permission';
 import {
   loadManagedSettings,
-  loadSettingsInForce,
+  loadAccountsInForce,
   retryUnsyncedPreferences,
   watchSettings,
 } from '@/utils/settings/settings-storage';
 import { loadLastPolicy, saveLastPolicy } from '@/utils/settings/last-policy-storage';
 import { createPolicySource } from '@/utils/settings/policy-source';
-import { dropOldestCachedList } from '@/utils/snapshot/inbox-cache-storage';
+import { dropOldestCachedList, pruneInboxCache } from '@/utils/snapshot/inbox-cache-storage';
 import { loadSnapshot, saveSnapshot } from '@/utils/snapshot/snapshot-storage';
 import type { Snapshot } from '@/utils/snapshot/snapshot';
 import { openOrFocusTab } from '@/utils/tabs/open-or-focus-tab';
@@ -60,10 +60,13 @@ export default defineBackground({
       onChanged: () => reload(),
       clock: realClock,
     });
-    const loadSettings = () => loadSettingsInForce(policy.get).then(({ settings }) => settings);
-    // Every page Beacon opens, from the popup or a notification: the one URL rule, with the settings in force.
-    const openPage = async (target: OpenTarget) => {
-      const url = getOpenUrl(await loadSettings(), target);
+    const loadAccounts = () => loadAccountsInForce(policy.get).then(({ accounts }) => accounts);
+    // Every page Beacon opens, from the popup or a notification: the one URL rule, with that account's settings in
+    // force; an account Beacon does not hold (removed meanwhile) is refused with a clear error.
+    const openPage = async (account: unknown, target: OpenTarget) => {
+      const settings = (await loadAccounts()).find(({ id }) => id === account);
+      if (!settings) throw new Error('Beacon has no such account (was it removed?)');
+      const url = getOpenUrl(settings, target);
       if (url) await openOrFocusTab(url);
     };
     const badge = createBadgeRenderer(action, t, formatTime);
@@ -75,7 +78,7 @@ export default defineBackground({
 
     const core = new BackgroundCore({
       fetch: (input, init) => fetch(input, init),
-      loadSettings,
+      loadAccounts,
       loadSnapshot,
       saveSnapshot,
       // The inbox cache is only a cache: when storage is full, its lists make room for the snapshot.
@@ -83,10 +86,13 @@ export default defineBackground({
       render: (snapshot, snooze) => badge.render(snapshot, snooze),
       publish,
       notifications: {
-        add: (notice, settings) => notifier.add(notice, settings),
-        showSignIn: () => void notifier.showSignIn().catch(logFailure('sign-in notification')),
+        add: (notice, account, named) => notifier.add(notice, account, named),
+        showSignIn: (account, named) =>
+          void notifier.showSignIn(account, named).catch(logFailure('sign-in notification')),
         clearAll: () => void notifier.clearAll().catch(logFailure('clearing notifications')),
+        clearAccount: (account) => void notifier.clearAccount(account).catch(logFailure('clearing notifications')),
       },
+      pruneInboxCache,
       hasHostPermission: (serverUrl) => browser.permissions.contains({ origins: [getOriginPattern(serverUrl)] }),
       // Any extension API call resets Chrome's 30 s idle timer; an open fetch stream does not.
       keepAlive: () => void browser.runtime.getPlatformInfo(),
@@ -113,19 +119,19 @@ export default defineBackground({
     globalThis.addEventListener?.('error', (event) => core.recordUnhandledError(`error: ${event.message}`));
 
     onMessage('getSnapshot', () => core.getSnapshot());
-    onMessage('markRead', ({ data }) => core.markRead(data));
-    onMessage('reconnect', () => core.reconnect());
+    onMessage('markRead', ({ data }) => core.markRead(data.account, data.target));
+    onMessage('reconnect', ({ data }) => core.reconnect(data?.account));
     onMessage('openPage', async ({ data }) => {
       const target = parseOpenTarget(data);
-      if (target) await openPage(target);
+      if (target) await openPage(data.account, target);
     });
-    onMessage('getItems', ({ data }) => core.getItems(data.category, data.page));
-    onMessage('markItemsRead', ({ data }) => core.markItemsRead(data.category, data.ids));
+    onMessage('getItems', ({ data }) => core.getItems(data.account, data.category, data.page));
+    onMessage('markItemsRead', ({ data }) => core.markItemsRead(data.account, data.category, data.ids));
 
     // Settings saved anywhere (preferences also in the user's other browsers), a policy change, or a newly granted
     // permission: apply what is in force now (the core reconnects only when server or sign-in changed).
     function reload() {
-      void loadSettings().then((settings) => core.applySettings(settings));
+      void loadAccounts().then((accounts) => core.applyAccounts(accounts));
     }
     watchSettings(reload);
     // Preferences storage.sync refused earlier (quota, sync off) are sent again.
@@ -152,8 +158,10 @@ export default defineBackground({
       notifier,
       openPage,
       openOptionsPage: () => browser.runtime.openOptionsPage(),
-      markItemsRead: (category, ids) => core.markItemsRead(category, ids),
-      isSignedOut: () => core.connectionStatus === 'signed-out',
+      markItemsRead: (account, category, ids) => core.markItemsRead(account, category, ids),
+      isSignedOut: (account) => core.getConnectionStatus(account) === 'signed-out',
+      showSignIn: async (account) =>
+        notifier.showSignIn(core.getAccountSettings(account), core.getSnapshot().accounts.length > 1),
       log,
     });
     const onNotificationClicked = (id: string) =>
@@ -168,8 +176,8 @@ export default defineBackground({
 
     // The browser's own policy answer: a stand-in could mislead "is Beacon set up by policy?".
     browser.runtime.onInstalled.addListener(({ reason }) => {
-      void loadSettingsInForce(policy.getFromBrowser).then(({ settings }) => {
-        if (needsSetupOnInstall(reason, settings)) void browser.runtime.openOptionsPage();
+      void loadAccountsInForce(policy.getFromBrowser).then(({ accounts }) => {
+        if (needsSetupOnInstall(reason, accounts)) void browser.runtime.openOptionsPage();
       });
     });
 

@@ -5,10 +5,8 @@
  */
 /// <reference types="chrome" />
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { getCategoryLabel } from '@/utils/labels/category-labels';
 import type { MessageKey } from '@/utils/labels/message-key';
-import { getVisibleCategories } from '@/utils/protocol/categories';
-import { paintPlainCounts, type ShellSnapshot } from '@/utils/popup/popup-shell';
+import { paintStoredSnapshot } from '@/utils/popup/popup-shell';
 
 export default defineUnlistedScript(() => {
   // Set by the build (scripts/build/deferred-entry.ts): the popup's module, to run once the counts are painted. In
@@ -24,12 +22,9 @@ export default defineUnlistedScript(() => {
   void Promise.all([api.storage.local.get('snapshot'), parsed])
     .then(([{ snapshot }]) => {
       const container = document.getElementById('app');
-      const value = snapshot as (ShellSnapshot & { role: string | null; countsKnown?: boolean }) | undefined;
-      // Nothing to paint yet (not set up, signed out and forgotten, or no counts yet): Vue shows its own state.
-      if (!container || !value?.counts || value.countsKnown !== true || container.childElementCount > 0) return;
+      if (!container || container.childElementCount > 0) return;
       const t = (key: MessageKey) => api.i18n.getMessage(key) || key;
-      paintPlainCounts(container, value, getVisibleCategories(value.role), (category) => getCategoryLabel(category, t));
-      performance.mark('beacon:painted');
+      if (paintStoredSnapshot(container, snapshot, t)) performance.mark('beacon:painted');
     })
     .finally(() => {
       if (!entry) return;

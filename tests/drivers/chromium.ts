@@ -140,17 +140,28 @@ export class ChromiumBeacon {
 
   /**
    * Presets settings through the documented storage keys, as an administrator would: the connection in
-   * `storage.local` (`settings`), preferences in `storage.sync` (`preferences`).
+   * `storage.local` (`settings`: merged into the first account once a page has migrated it to the accounts list),
+   * preferences in `storage.sync` (`preferences`).
    */
   async configure(settings: Partial<Settings>): Promise<void> {
     const worker = await this.worker();
     await worker.evaluate(async ({ connection, preferences }) => {
       const stored = (await chrome.storage.local.get('settings')).settings ?? {};
-      await chrome.storage.local.set({ settings: { ...stored, ...connection } });
+      await chrome.storage.local.set({
+        settings: Array.isArray(stored)
+          ? [{ id: 'main', label: '', ...stored[0], ...connection }, ...stored.slice(1)]
+          : { ...stored, ...connection },
+      });
       if (Object.keys(preferences).length === 0) return;
       const synced = (await chrome.storage.sync.get('preferences')).preferences ?? {};
       await chrome.storage.sync.set({ preferences: { ...synced, ...preferences } });
     }, splitSettings(settings));
+  }
+
+  /** Writes keys of `storage.local` as they are (the accounts list as the options page saves it, for one). */
+  async setStorage(items: Record<string, unknown>): Promise<void> {
+    const worker = await this.worker();
+    await worker.evaluate((values) => chrome.storage.local.set(values), items);
   }
 
   async badge(): Promise<BadgeState> {

@@ -185,16 +185,29 @@ export class FirefoxBeacon {
     return (await this.browser.pages()).map((page) => page.url());
   }
 
-  /** Presets settings: the connection in `storage.local` (`settings`), preferences in `storage.sync`. */
+  /**
+   * Presets settings: the connection in `storage.local` (`settings`: merged into the first account once a page has
+   * migrated it to the accounts list), preferences in `storage.sync`.
+   */
   async configure(settings: Partial<Settings>): Promise<void> {
     const page = await this.apiPage();
     await page.evaluate(async ({ connection, preferences }) => {
       const stored = ((await browser.storage.local.get('settings')).settings ?? {}) as object;
-      await browser.storage.local.set({ settings: { ...stored, ...connection } });
+      await browser.storage.local.set({
+        settings: Array.isArray(stored)
+          ? [{ id: 'main', label: '', ...stored[0], ...connection }, ...stored.slice(1)]
+          : { ...stored, ...connection },
+      });
       if (Object.keys(preferences).length === 0) return;
       const synced = ((await browser.storage.sync.get('preferences')).preferences ?? {}) as object;
       await browser.storage.sync.set({ preferences: { ...synced, ...preferences } });
     }, splitSettings(settings));
+  }
+
+  /** Writes keys of `storage.local` as they are (the accounts list as the options page saves it, for one). */
+  async setStorage(items: Record<string, unknown>): Promise<void> {
+    const page = await this.apiPage();
+    await page.evaluate((values) => browser.storage.local.set(values), items);
   }
 
   async badge(): Promise<BadgeState> {

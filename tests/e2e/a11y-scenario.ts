@@ -98,7 +98,7 @@ async function audit(page: AuditPage, state: string, scheme: ColorScheme): Promi
 
 /**
  * Walks the popup (unconfigured, offline, signed out, live, an expanded inbox, "Show more", the snooze menu,
- * snoozed, a failed mark read) and the options page (every section, an error, the connection test's results),
+ * snoozed, a failed mark read, two accounts collapsed and expanded) and the options page (every section, an error, the connection test's results),
  * auditing each state in each scheme, and expects no violation at all.
  */
 export async function auditEveryState({ f, lang, open, schemes }: AuditTarget): Promise<string[]> {
@@ -146,6 +146,14 @@ export async function auditEveryState({ f, lang, open, schemes }: AuditTarget): 
   await options.click('[data-test=test]');
   await options.waitForSelector('[data-test=test-stream]');
   await check(options, "options: the connection test's results");
+  // Several accounts (issue #25): the list with its move and remove buttons, a new account's form, the confirm.
+  await options.click('[data-test=add-account]');
+  await options.waitForSelector('[data-test=account-list]');
+  await check(options, 'options: two accounts, the new one chosen');
+  await options.click('[data-test=remove-account]');
+  await options.waitForSelector('[data-test=confirm-remove]');
+  await check(options, 'options: removing an account asks first');
+  await options.click('[data-test=cancel-remove]');
 
   // Nothing listens on port 1: the popup shows the connection failing and retrying.
   await f.beacon.configure({ serverUrl: 'http://127.0.0.1:1', authMethod: 'token', token: USER.token });
@@ -185,6 +193,21 @@ export async function auditEveryState({ f, lang, open, schemes }: AuditTarget): 
   await popup.click('[data-test=item-mark-read]');
   await popup.waitForSelector('[data-test=rolled-back]');
   await check(popup, 'popup: a failed mark read');
+
+  // Several accounts (issue #25): one line per account (one live, one failing), then one expanded to its categories.
+  await f.server.restart();
+  const account = (id: string, label: string, serverUrl: string) => ({
+    ...{ id, label, serverUrl, appUrl: '', authMethod: 'token', token: USER.token, username: '', role: 'auto' },
+  });
+  await f.beacon.setStorage({
+    settings: [account('a11y-work', 'Work', f.server.url), account('a11y-staging', 'Staging', 'http://127.0.0.1:1')],
+  });
+  await popup.waitForSelector('[data-account="a11y-work"] [data-test=account-state][data-status=live]');
+  await popup.waitForSelector('[data-account="a11y-staging"] [data-test=account-toggle]');
+  await check(popup, 'popup: two accounts, one line each');
+  await popup.click('[data-account="a11y-work"] [data-test=account-toggle]');
+  await popup.waitForSelector('[data-account="a11y-work"] li[data-category]');
+  await check(popup, 'popup: two accounts, one expanded');
 
   expect(findings).toEqual([]);
   return audited;

@@ -96,12 +96,12 @@ describe.skipIf(!hasBrowser('chromium') || redisMissing)(
       for (const stream of streams) expect(stream.response).not.toContain('event: resync');
       const snapshot = await waitFor(
         () => beacon!.storage<Snapshot>('snapshot'),
-        (saved) => saved.lastEventId === missed.at(-1)!.event_id,
+        (saved) => saved.accounts?.[0]?.lastEventId === missed.at(-1)!.event_id,
         'the last event saved',
       );
       // Each event once: the one live before the crash and the five replayed.
       expect(snapshot.diagnostics.eventsReceived).toBe(6);
-      expect(snapshot.counts).toMatchObject({ likes: 3, stars: 2, comments: 3 });
+      expect(snapshot.accounts[0]!.counts).toMatchObject({ likes: 3, stars: 2, comments: 3 });
     });
   },
 );

@@ -12,6 +12,8 @@ import { STYLED_POPUP, defineSharedScenarios, getAppliedStyle, useE2eFixture } f
 import { defineSecureCookieScenario } from './secure-cookie-scenario';
 import { defineHostileLinkScenarios } from './hostile-links-scenario';
 import { defineSnoozeScenario } from './snooze-scenario';
+import { defineAccountsOptionsScenario } from './accounts-options-scenario';
+import { defineAccountsScenario } from './accounts-scenario';
 import { USER, waitFor } from '../drivers/test-server';
 
 describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
@@ -20,11 +22,11 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
   );
   defineSharedScenarios(f, {
     // Chromium lists notifications; the 401 must raise exactly one inviting to sign in.
-    afterSignedOut: async () => expect(Object.keys(await f.beacon.notifications())).toEqual(['beacon-sign-in']),
+    afterSignedOut: async () => expect(Object.keys(await f.beacon.notifications())).toEqual(['beacon-sign-in@main']),
     // Chromium keeps one notification per id: a second sign-in notification would replace the first, so this counts
     // at most 1; the scenarios' no-retry checks cover a repeat.
     signInNotifications: async () =>
-      Object.keys(await f.beacon.notifications()).filter((id) => id === 'beacon-sign-in').length,
+      Object.keys(await f.beacon.notifications()).filter((id) => id === 'beacon-sign-in@main').length,
   });
 
   // The tests of this file share one browser (a launch per test cost 2-4 s each); this proves that what one test
@@ -76,7 +78,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
       (all) => Object.keys(all).length === 1,
       'one notification',
     );
-    expect(Object.keys(single)).toEqual(['beacon-cat-comments']);
+    expect(Object.keys(single)).toEqual(['beacon-cat-comments@main']);
     for (let i = 0; i < 20; i++)
       await f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await f.badgeIs('21');
@@ -85,7 +87,7 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
       (value) => Object.keys(value).length === 2,
       'a summary',
     );
-    expect(Object.keys(all).sort()).toEqual(['beacon-cat-comments', 'beacon-summary']);
+    expect(Object.keys(all).sort()).toEqual(['beacon-cat-comments@main', 'beacon-summary@main']);
   });
 
   it('notification buttons: "Mark read" marks the item on the server and drops the badge; "Open" opens it', async () => {
@@ -94,16 +96,16 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     const first = await f.server.publish({ notice_type: 2, title: 'First', url: `${f.server.url}/c/1` });
     await waitFor(
       () => f.beacon.notifications(),
-      (all) => 'beacon-cat-comments' in all,
+      (all) => 'beacon-cat-comments@main' in all,
       'the first notification',
     );
     const second = await f.server.publish({ notice_type: 2, title: 'Second', url: `${f.server.url}/c/2` });
     await f.badgeIs('2');
     // The second replaced the first: one notification per category, not a stack.
     await new Promise((resolve) => setTimeout(resolve, 600)); // past the notifier's batching
-    expect(Object.keys(await f.beacon.notifications())).toEqual(['beacon-cat-comments']);
+    expect(Object.keys(await f.beacon.notifications())).toEqual(['beacon-cat-comments@main']);
 
-    await f.beacon.clickNotification('beacon-cat-comments', 1); // "Mark read"
+    await f.beacon.clickNotification('beacon-cat-comments@main', 1); // "Mark read"
     await f.badgeIs('1');
     // The badge drops before the request is answered (optimistic): wait for the server to have marked it.
     const readFlags = async () =>
@@ -120,10 +122,10 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
     await f.server.publish({ notice_type: 2, title: 'Third', url: `${f.server.url}/c/3` });
     await waitFor(
       () => f.beacon.notifications(),
-      (all) => 'beacon-cat-comments' in all,
+      (all) => 'beacon-cat-comments@main' in all,
       'the third notification',
     );
-    await f.beacon.clickNotification('beacon-cat-comments', 0); // "Open"
+    await f.beacon.clickNotification('beacon-cat-comments@main', 0); // "Open"
     await waitFor(
       () => f.beacon.tabUrls(),
       (urls) => urls.includes(`${f.server.url}/c/3`),
@@ -199,10 +201,13 @@ describe.skipIf(!hasBrowser('chromium'))('Chromium', () => {
       (badge) => badge.text === '' && badge.title.includes('not set up'),
       'unconfigured again',
     );
-    expect(await f.beacon.storage<{ token: string }>('settings')).toMatchObject({ token: '', serverUrl: '' });
+    // The accounts list (settings-storage.ts): no account, so no token, is left.
+    expect(await f.beacon.storage<unknown[]>('settings')).toEqual([]);
   });
 
   defineSnoozeScenario(f, async () => Object.keys(await f.beacon.notifications()).length);
   defineSecureCookieScenario(f);
   defineHostileLinkScenarios(f);
+  defineAccountsOptionsScenario(f, () => f.beacon.openPage('options.html'));
+  defineAccountsScenario(f, { notificationIds: async () => Object.keys(await f.beacon.notifications()) });
 });

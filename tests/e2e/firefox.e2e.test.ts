@@ -9,6 +9,8 @@ import { STYLED_POPUP, defineSharedScenarios, getAppliedStyle, useE2eFixture } f
 import { defineSecureCookieScenario } from './secure-cookie-scenario';
 import { defineHostileLinkScenarios } from './hostile-links-scenario';
 import { defineSnoozeScenario } from './snooze-scenario';
+import { defineAccountsOptionsScenario } from './accounts-options-scenario';
+import { defineAccountsScenario } from './accounts-scenario';
 import { USER, waitFor } from '../drivers/test-server';
 
 describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
@@ -16,7 +18,7 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
   defineSharedScenarios(f, {
     // Headless Firefox closes each notification at once: count the ones closed (shown) since the first call.
     signInNotifications: async () =>
-      (await f.beacon.notificationsShown()).filter((id) => id === 'beacon-sign-in').length,
+      (await f.beacon.notificationsShown()).filter((id) => id === 'beacon-sign-in@main').length,
   });
 
   // The tests of this file share one browser (a launch per test cost a minute and a half of the suite); this proves
@@ -49,7 +51,7 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
       (ids) => ids.length === 1,
       'one notification',
     );
-    expect(single[0]).toBe('beacon-cat-comments');
+    expect(single[0]).toBe('beacon-cat-comments@main');
     for (let i = 0; i < 20; i++)
       await f.server.live.store.publish(USER.username, { notice_type: 0, title: `like ${i}` });
     await f.badgeIs('21');
@@ -58,7 +60,7 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
       (ids) => ids.length === 2,
       'a summary',
     );
-    expect(all[1]).toBe('beacon-summary');
+    expect(all[1]).toBe('beacon-summary@main');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await f.beacon.notificationsShown()).toHaveLength(2); // no flood after the summary
   });
@@ -70,10 +72,10 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
     await f.server.publish({ notice_type: 2, title: 'Bob commented', url: `${f.server.url}/c/7` });
     await waitFor(
       () => f.beacon.notificationsShown(),
-      (ids) => ids.includes('beacon-cat-comments'),
+      (ids) => ids.includes('beacon-cat-comments@main'),
       'the notification',
     );
-    await f.beacon.clickNotification('beacon-cat-comments');
+    await f.beacon.clickNotification('beacon-cat-comments@main');
     await waitFor(
       () => f.beacon.tabUrls(),
       (urls) => urls.includes(`${f.server.url}/c/7`),
@@ -130,4 +132,6 @@ describe.skipIf(!hasBrowser('firefox'))('Firefox', () => {
   defineSnoozeScenario(f, async () => (await f.beacon.notificationsShown()).length);
   defineSecureCookieScenario(f);
   defineHostileLinkScenarios(f);
+  defineAccountsOptionsScenario(f, () => f.beacon.openPage('options.html'));
+  defineAccountsScenario(f);
 });

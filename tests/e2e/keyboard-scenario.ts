@@ -99,5 +99,21 @@ export function defineKeyboardScenario(f: E2eFixture<ChromiumBeacon>): void {
     await tabTo(options, 'button', 'Save', 'Shift+Tab');
     await options.keyboard.press('Enter');
     await options.waitForSelector('[data-test=feedback]');
+
+    // Several accounts (issue #25): "Add account" opens the new account's form on its name; its "Move up" moves it
+    // to the top, where the focus goes to its "Move down" (the focused "up" became disabled), never to the page.
+    await tabTo(options, 'button', 'Add account', 'Shift+Tab');
+    await options.keyboard.press('Enter');
+    await options.waitForSelector('[data-test=account-list]');
+    expect(await hasFocus(options, 'textbox', 'Name')).toBe(true);
+    await options.keyboard.type('Second');
+    await tabTo(options, 'button', 'Move Second up', 'Shift+Tab');
+    await options.keyboard.press('Enter');
+    await options.waitForFunction(() => document.querySelector('[data-test=account-name]')?.textContent === 'Second');
+    expect(await hasFocus(options, 'button', 'Move Second down')).toBe(true);
+    await options.keyboard.press('Space');
+    await options.waitForFunction(() => document.querySelector('[data-test=account-name]')?.textContent !== 'Second');
+    expect(await hasFocus(options, 'button', 'Move Second down')).toBe(false);
+    expect(await hasFocus(options, 'button', 'Move Second up')).toBe(true);
   });
 }

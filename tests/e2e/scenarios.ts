@@ -46,6 +46,8 @@ export interface BrowserBeacon {
   reopenPopup(): Promise<void>;
   /** The URLs of the browser's open tabs. */
   tabUrls(): Promise<string[]>;
+  /** Writes keys of `storage.local` as they are. */
+  setStorage(items: Record<string, unknown>): Promise<void>;
   /** A key of `storage.local` (or `storage.sync`). */
   storage<T>(key: string | null, area?: 'local' | 'sync'): Promise<T>;
   saveFailureArtifacts(name: string): Promise<void>;

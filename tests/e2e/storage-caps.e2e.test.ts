@@ -120,21 +120,22 @@ function defineStorageCapsScenario<B extends BrowserBeacon>(
       // The popup writes its cache after each page, without waiting: the last list paged reaches it, whole.
       const stored = await waitFor(
         () => f.beacon.storage<Record<string, unknown>>(null),
-        (items) => (items.inboxCache as InboxCache | undefined)?.lists.report_email?.items.length === 30,
+        (items) => (items.inboxCache as InboxCache | undefined)?.accounts.main?.lists.report_email?.items.length === 30,
         'the last list paged in the inbox cache',
       );
       const cache = stored.inboxCache as InboxCache;
+      const lists = cache.accounts.main!.lists;
       expect(utf8Bytes(cache)).toBeLessThanOrEqual(MAX_INBOX_CACHE_BYTES);
       const total = utf8Bytes(stored);
       const measured = await bytesInUse(f.beacon);
       console.log(
-        `[storage-caps] ${name}: cache ${utf8Bytes(cache)} B (lists: ${Object.keys(cache.lists).join(', ')}), ` +
+        `[storage-caps] ${name}: cache ${utf8Bytes(cache)} B (lists: ${Object.keys(lists).join(', ')}), ` +
           `storage.local JSON ${total} B, getBytesInUse ${measured ?? 'n/a'}`,
       );
       expect(total).toBeLessThanOrEqual(MAX_INBOX_CACHE_BYTES + OTHER_KEYS_ALLOWANCE_BYTES);
       if (measured !== null) expect(measured).toBeLessThanOrEqual(MAX_INBOX_CACHE_BYTES + OTHER_KEYS_ALLOWANCE_BYTES);
       // Every field kept within its cap; the hostile ones dropped, not kept and not cut.
-      for (const list of Object.values(cache.lists)) {
+      for (const list of Object.values(lists)) {
         for (const item of list.items) {
           expect(String(item.id).length).toBeLessThanOrEqual(MAX_ITEM_ID_LENGTH);
           expect(item.title.length).toBeLessThanOrEqual(300);
@@ -143,7 +144,7 @@ function defineStorageCapsScenario<B extends BrowserBeacon>(
           expect(item.createdAt === null || /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(item.createdAt)).toBe(true);
         }
       }
-      const kept = cache.lists.report_email!.items;
+      const kept = lists.report_email!.items;
       expect(kept.some((item) => String(item.id).length > MAX_ITEM_ID_LENGTH)).toBe(false);
       // The newest page's items: n is their position on it.
       expect(kept.find((item) => item.id === idOf('report_email', HUGE_URL_AT))).toMatchObject({ url: null });

@@ -5,24 +5,37 @@ import { vi } from 'vitest';
 import App from '@/entrypoints/popup/App.vue';
 import type { PopupClient } from '@/utils/messaging/popup-client';
 import type { InboxCache, ItemPage } from '@/utils/snapshot/inbox-item';
-import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
+import type { CategoryCounts } from '@/utils/protocol/categories';
+import type { Snapshot } from '@/utils/snapshot/snapshot';
+import { oneAccount, type FlatSnapshot } from './account-snapshot';
 import type { Snooze, SnoozePresets } from '@/utils/settings/snooze';
 import { useInboxStore } from '@/utils/stores/inbox-store';
 import { useSnoozeStore } from '@/utils/stores/snooze-store';
 import { usePopupStore } from '@/utils/stores/popup-store';
 
-export function snapshotWith(change: Partial<Snapshot> = {}, counts: Partial<Snapshot['counts']> = {}): Snapshot {
-  const base = getEmptySnapshot();
-  return {
-    ...base,
+/**
+ * A snapshot of one account ('main', live, role user, synced a minute ago), changed as given: what the single-account
+ * popup showed, and still shows. The change may carry `diagnostics`.
+ */
+export function snapshotWith(change: Partial<FlatSnapshot> = {}, counts: Partial<CategoryCounts> = {}): Snapshot {
+  const snapshot = oneAccount({
     accountKey: 'https://notify.test|token|',
     countsKnown: true,
     role: 'user',
     lastSyncedAt: Date.now() - 60_000,
     connection: { status: 'live', retryAt: null, reason: null },
     ...change,
-    counts: { ...base.counts, ...counts },
-  };
+  });
+  const account = snapshot.accounts[0]!;
+  account.counts = { ...account.counts, ...counts };
+  return snapshot;
+}
+
+/** A snapshot of several accounts, each made as snapshotWith makes one (give each its `id`, `label`, `serverUrl`). */
+export function accountsWith(...accounts: Array<[change: Partial<FlatSnapshot>, counts?: Partial<CategoryCounts>]>) {
+  const snapshot = snapshotWith();
+  snapshot.accounts = accounts.map(([change, counts]) => snapshotWith(change, counts).accounts[0]!);
+  return snapshot;
 }
 
 function fakeClient(snapshot: Snapshot) {

@@ -2,9 +2,12 @@
 import { getBadgeText } from '@/utils/badge/badge';
 import { BackgroundCore, type BackgroundCoreDeps } from '@/utils/background/background-core';
 import type { ArrivedNotice } from '@/utils/notifications/notification-plan';
+import { getAccountKey } from '@/utils/settings/account-key';
+import { MIGRATED_ACCOUNT_ID, type AccountSettings } from '@/utils/settings/accounts';
 import { DEFAULT_SETTINGS, type Settings } from '@/utils/settings/settings';
 import { getEmptySnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
 import { CATEGORIES, type Category } from '@/utils/protocol/categories';
+import { flat, type FlatSnapshot } from './account-snapshot';
 import { FakeFetch, jsonResponse } from './fake-fetch';
 
 export interface Harness {
@@ -12,19 +15,33 @@ export interface Harness {
   /** Badge text after every render, in order. */
   badges: string[];
   badge(): string;
-  snapshot(): Snapshot;
+  /** The first account's view (and the diagnostics): what tests of one account look at. */
+  snapshot(): FlatSnapshot;
+  /** Applies one account's settings as the background's loader gives them (none when its server URL is unusable). */
+  apply(settings: Settings | AccountSettings[]): Promise<void>;
+  /** The whole snapshot, every account. */
+  full(): Snapshot;
   saved: Snapshot[];
   notices: ArrivedNotice[];
   /** The settings each notice was announced with (what the notifier plans with). */
-  noticeSettings: Settings[];
+  noticeSettings: AccountSettings[];
+  /** Whether each notice's notification would name its account (several accounts). */
+  noticeNamed: boolean[];
   signIns: number;
+  /** The account of each sign-in notification. */
+  signInAccounts: string[];
+  /** Accounts whose notifications were cleared (removed, or their key changed). */
+  clearedAccounts: string[];
   keepAlives: number;
   logs: string[];
 }
 
-export function makeSettings(overrides: Partial<Settings> = {}): Settings {
+/** One account's settings ('main', the migrated account, unless overridden). */
+export function makeSettings(overrides: Partial<AccountSettings> = {}): AccountSettings {
   return {
     ...DEFAULT_SETTINGS,
+    id: MIGRATED_ACCOUNT_ID,
+    label: '',
     serverUrl: 'https://notify.test/api',
     authMethod: 'token',
     token: 'secret-token-xyz',
@@ -32,35 +49,49 @@ export function makeSettings(overrides: Partial<Settings> = {}): Settings {
   };
 }
 
+/** What the background's loader gives: the accounts whose server URL is usable, in order. */
+function getAccounts(settings: Settings | AccountSettings[]): AccountSettings[] {
+  const accounts = Array.isArray(settings) ? settings : [{ id: MIGRATED_ACCOUNT_ID, label: '', ...settings }];
+  return accounts.filter((account) => getAccountKey(account) !== null);
+}
+
 export function createHarness(
   fetchFn: typeof fetch,
-  settings: Settings,
-  persisted: Snapshot = getEmptySnapshot(),
+  settings: Settings | AccountSettings[],
+  persisted: unknown = getEmptySnapshot(),
   overrides: Partial<BackgroundCoreDeps> = {},
 ): Harness {
   const harness = {
     badges: [] as string[],
     saved: [] as Snapshot[],
     notices: [] as ArrivedNotice[],
-    noticeSettings: [] as Settings[],
+    noticeSettings: [] as AccountSettings[],
+    noticeNamed: [] as boolean[],
     signIns: 0,
+    signInAccounts: [] as string[],
+    clearedAccounts: [] as string[],
     keepAlives: 0,
     logs: [] as string[],
   } as Harness;
   harness.core = new BackgroundCore({
     fetch: fetchFn,
-    loadSettings: async () => settings,
+    loadAccounts: async () => getAccounts(settings),
     loadSnapshot: async () => structuredClone(persisted),
     saveSnapshot: async (snapshot) => void harness.saved.push(structuredClone(snapshot)),
     render: async (snapshot) => void harness.badges.push(getBadgeText(snapshot)),
     publish: () => {},
     notifications: {
-      add: (notice, announcedWith) => {
+      add: (notice, announcedWith, named) => {
         harness.notices.push(notice);
         harness.noticeSettings.push(announcedWith);
+        harness.noticeNamed.push(named);
       },
-      showSignIn: () => void harness.signIns++,
+      showSignIn: (account) => {
+        harness.signIns++;
+        harness.signInAccounts.push(account.id);
+      },
       clearAll: () => void (harness.notices = []),
+      clearAccount: (account) => void harness.clearedAccounts.push(account),
     },
     keepAlive: () => void harness.keepAlives++,
     log: {
@@ -72,7 +103,9 @@ export function createHarness(
     ...overrides,
   });
   harness.badge = () => harness.badges.at(-1) ?? '';
-  harness.snapshot = () => harness.core.getSnapshot();
+  harness.snapshot = () => flat(harness.core.getSnapshot());
+  harness.full = () => harness.core.getSnapshot();
+  harness.apply = (next) => harness.core.applyAccounts(getAccounts(next));
   return harness;
 }
 

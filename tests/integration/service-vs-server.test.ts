@@ -33,7 +33,7 @@ async function start(options: Partial<BeaconServerOptions> = {}) {
 
 function connect(server: BeaconServer): Harness {
   const harness = createHarness(fetch, makeSettings({ serverUrl: server.url, token: ALICE.token }));
-  cleanups.push(() => harness.core.applySettings(makeSettings({ serverUrl: '' })));
+  cleanups.push(() => harness.apply(makeSettings({ serverUrl: '' })));
   void harness.core.start();
   return harness;
 }

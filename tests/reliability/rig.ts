@@ -172,8 +172,16 @@ export class Rig {
     return null;
   }
 
+  /** The persisted snapshot's first (here: only) account's connection, and the diagnostics. */
   async stored(): Promise<StoredState | null> {
-    return this.browser.storage<StoredState | null>('snapshot').catch(() => null);
+    const snapshot = await this.browser
+      .storage<{ accounts?: Array<Pick<StoredState, 'connection'>>; diagnostics: StoredState['diagnostics'] } | null>(
+        'snapshot',
+      )
+      .catch(() => null);
+    if (!snapshot) return null;
+    const connection = snapshot.accounts?.[0]?.connection ?? { status: 'unconfigured', retryAt: null, reason: null };
+    return { connection, diagnostics: snapshot.diagnostics };
   }
 
   /** Stream requests the proxy received (forwarded or answered by a fault) since `since` (epoch ms). */

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { getZeroCounts } from '@/utils/protocol/categories';
 import { HEARTBEAT_LATE_MS, LATE_STREAM_CHECK_MS } from '@/utils/protocol/wire';
 import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
+import { oneAccount } from '../helpers/account-snapshot';
 import { jsonResponse } from '../helpers/fake-fetch';
 import { createHarness, fakeServer, makeSettings } from '../helpers/service-harness';
 
@@ -13,12 +15,7 @@ describe('BackgroundCore', () => {
   it('shows the persisted count at once on start, then the server count', async () => {
     const { server, counts } = fakeServer();
     counts.comments = 5;
-    const persisted = {
-      ...getEmptySnapshot(),
-      accountKey: 'https://notify.test/api|token|',
-      countsKnown: true,
-      counts: { ...getEmptySnapshot().counts, likes: 3 },
-    };
+    const persisted = oneAccount({ countsKnown: true, counts: { ...getZeroCounts(), likes: 3 } });
     const h = createHarness(server.fetch, makeSettings(), persisted);
     await h.core.start();
     expect(h.badges[0]).toBe('3'); // before any answer from the server
@@ -159,12 +156,11 @@ describe('BackgroundCore', () => {
     const h = createHarness(server.fetch, makeSettings());
     await h.core.start();
     await flush();
-    console.log('DBG', JSON.stringify(h.snapshot().connection), server.requests.map((r) => r.url).join(' '));
     expect(h.badge()).toBe('4');
-    await h.core.applySettings(makeSettings({ serverUrl: '' }));
+    await h.apply(makeSettings({ serverUrl: '' }));
     expect(h.snapshot().connection.status).toBe('unconfigured');
     expect(h.badge()).toBe('');
-    await h.core.applySettings(makeSettings({ serverUrl: 'http://insecure.example.com' }));
+    await h.apply(makeSettings({ serverUrl: 'http://insecure.example.com' }));
     expect(h.snapshot().connection.status).toBe('unconfigured');
   });
 
@@ -175,9 +171,9 @@ describe('BackgroundCore', () => {
     const stream = await server.nextStream();
     await flush();
     const quiet = makeSettings({ notify: { ...makeSettings().notify, likes: false }, sound: false });
-    await h.core.applySettings(quiet);
-    await h.core.applySettings(makeSettings({ ...quiet, appUrl: 'https://app.test/' }));
-    await h.core.applySettings(structuredClone(quiet)); // a rewrite of equal values (a migration, a re-save)
+    await h.apply(quiet);
+    await h.apply(makeSettings({ ...quiet, appUrl: 'https://app.test/' }));
+    await h.apply(structuredClone(quiet)); // a rewrite of equal values (a migration, a re-save)
     await flush();
     expect(server.countRequests('/socket_connection')).toBe(1);
     expect(stream.aborted).toBe(false);
@@ -188,7 +184,7 @@ describe('BackgroundCore', () => {
     expect(h.notices).toHaveLength(1);
     expect(h.noticeSettings[0]).toMatchObject({ notify: { likes: false }, sound: false });
 
-    await h.core.applySettings(makeSettings({ ...quiet, token: 'another-token-123' }));
+    await h.apply(makeSettings({ ...quiet, token: 'another-token-123' }));
     await flush();
     expect(stream.aborted).toBe(true);
     expect(server.countRequests('/socket_connection')).toBe(2);
@@ -218,7 +214,7 @@ describe('BackgroundCore', () => {
     await h.core.start();
     await flush();
     expect(h.badge()).toBe('3');
-    await h.core.markRead('all');
+    await h.core.markRead('main', 'all');
     expect(h.badge()).toBe('');
     expect(server.requests.filter((r) => r.method === 'POST').map((r) => new URL(r.url).pathname)).toEqual([
       '/api/notification/likes/read',
@@ -228,7 +224,7 @@ describe('BackgroundCore', () => {
 
   it('treats replayed events as catch-up, and a resync refetches everything', async () => {
     const { server, counts } = fakeServer();
-    const persisted = { ...getEmptySnapshot(), accountKey: 'https://notify.test/api|token|', lastEventId: 'x.5' };
+    const persisted = oneAccount({ lastEventId: 'x.5' });
     const h = createHarness(server.fetch, makeSettings(), persisted);
     await h.core.start();
     const stream = await server.nextStream();

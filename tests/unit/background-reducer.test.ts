@@ -4,10 +4,19 @@ import { describe, expect, it } from 'vitest';
 import type { Action, SessionAction } from '@/utils/background/background-actions';
 import { reduce } from '@/utils/background/background-reducer';
 import { getSnapshot, getStateFromSnapshot, type BackgroundState } from '@/utils/background/background-state';
+import type { RoleSetting } from '@/utils/settings/settings';
+import { getZeroCounts } from '@/utils/protocol/categories';
 import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
+import { flat, oneAccount } from '../helpers/account-snapshot';
+import { makeSettings } from '../helpers/service-harness';
 
 const NOW = Date.parse('2026-12-05T10:00:00Z');
 const KEY = 'https://notify.test/api|token|';
+/** The account's id (its key is KEY). */
+const ID = 'main';
+/** The account's settings, with its role. */
+const account = (role: RoleSetting = 'user', serverUrl = 'https://notify.test/api') =>
+  makeSettings({ id: ID, role, serverUrl });
 
 /** Runs actions in order from `state`; returns the last state and every effect. */
 function run(state: BackgroundState, ...actions: Action[]) {
@@ -17,10 +26,10 @@ function run(state: BackgroundState, ...actions: Action[]) {
     state = result.state;
     effects.push(...result.effects);
   }
-  return { state, effects, snapshot: getSnapshot(state) };
+  return { state, effects, snapshot: flat(getSnapshot(state)), full: getSnapshot(state) };
 }
 
-const on = (action: SessionAction): Action => ({ ...action, account: KEY }) as Action;
+const on = (action: SessionAction): Action => ({ ...action, account: ID }) as Action;
 const message = (data: object | string, id?: string, event?: string): Action =>
   on({ type: 'streamMessage', message: { data: typeof data === 'string' ? data : JSON.stringify(data), id, event } });
 const empty = () => getStateFromSnapshot(getEmptySnapshot());
@@ -28,45 +37,50 @@ const empty = () => getStateFromSnapshot(getEmptySnapshot());
 const live = () =>
   run(
     empty(),
-    { type: 'accountsConfigured', accounts: [{ key: KEY, role: 'user' }] },
+    { type: 'accountsConfigured', accounts: [account('user')] },
     on({ type: 'connectionChanged', connection: { status: 'live', retryAt: null, reason: null } }),
     on({ type: 'streamOpened', resumed: false }),
   ).state;
 
 describe('the background reducer: accounts and start', () => {
   it('a worker start shows the persisted numbers at once, connecting, with workerStartedAt now', () => {
-    const persisted = { ...getEmptySnapshot(), accountKey: KEY, counts: { ...getEmptySnapshot().counts, likes: 3 } };
-    persisted.connection = { status: 'signed-out', retryAt: null, reason: { code: 'http', status: 401, detail: '' } };
+    const persisted = oneAccount({ counts: { ...oneAccount().accounts[0]!.counts, likes: 3 } });
+    persisted.accounts[0]!.connection = {
+      status: 'signed-out',
+      retryAt: null,
+      reason: { code: 'http', status: 401, detail: '' },
+    };
     const { snapshot } = run(empty(), { type: 'started', snapshot: persisted });
     expect(snapshot).toMatchObject({ accountKey: KEY, counts: { likes: 3 }, connection: { status: 'connecting' } });
     expect(snapshot.diagnostics.workerStartedAt).toBe(NOW);
   });
 
   it.each([
-    ['the same account keeps its numbers', KEY, 3],
-    ['another account starts from zero', 'https://other.test|token|', 0],
-  ])('%s', (_name, key, likes) => {
-    const persisted = { ...getEmptySnapshot(), accountKey: KEY, counts: { ...getEmptySnapshot().counts, likes: 3 } };
+    ['the same account keeps its numbers', 'https://notify.test/api', KEY, 3],
+    ['another account starts from zero', 'https://other.test', 'https://other.test|token|', 0],
+  ])('%s', (_name, serverUrl, key, likes) => {
+    const persisted = oneAccount({ counts: { ...oneAccount().accounts[0]!.counts, likes: 3 } });
     const { snapshot, effects } = run(
       empty(),
       { type: 'started', snapshot: persisted },
-      { type: 'accountsConfigured', accounts: [{ key, role: 'auto' }] },
+      { type: 'accountsConfigured', accounts: [account('auto', serverUrl)] },
     );
     expect(snapshot.accountKey).toBe(key);
     expect(snapshot.counts.likes).toBe(likes);
-    expect(effects).toEqual([]);
+    // Another key: the account's notifications and cached lists of the old one go.
+    expect(effects).toEqual(key === KEY ? [] : [{ type: 'forgetAccount', account: ID }]);
   });
 
   it('no account: unconfigured, empty, and Beacon’s notifications are cleared', () => {
-    const { snapshot, effects } = run(live(), { type: 'accountsConfigured', accounts: [] });
-    expect(snapshot).toMatchObject({ accountKey: null, connection: { status: 'unconfigured' } });
-    expect(effects).toEqual([{ type: 'clearNotifications' }]);
+    const { full, effects } = run(live(), { type: 'accountsConfigured', accounts: [] });
+    expect(full.accounts).toEqual([]);
+    expect(effects).toEqual([{ type: 'forgetAccount', account: ID }, { type: 'clearNotifications' }]);
   });
 
   it('a role fixed in the settings is the role; with "auto", the server\'s; report e-mails hidden from a user read 0', () => {
     const configured = (role: 'admin' | 'auto'): Action => ({
       type: 'accountsConfigured',
-      accounts: [{ key: KEY, role }],
+      accounts: [account(role)],
     });
     const fixed = run(empty(), configured('admin'), message({ notice_type: 5, unread_count: 2 }));
     expect(fixed.snapshot).toMatchObject({ role: 'admin', counts: { report_email: 2 } });
@@ -74,6 +88,32 @@ describe('the background reducer: accounts and start', () => {
     expect(said.snapshot.role).toBe('admin'); // the setting wins
     const auto = run(said.state, configured('auto'));
     expect(auto.snapshot).toMatchObject({ role: 'user', counts: { report_email: 0 } });
+  });
+
+  it('keeps the user’s order (ids like "10" and "2" too), takes a duplicate id once, leaves out an unusable server', () => {
+    const accounts = [
+      makeSettings({ id: '10', label: 'Ten', serverUrl: 'https://ten.test' }),
+      makeSettings({ id: '2', label: 'Two', serverUrl: 'https://two.test' }),
+      makeSettings({ id: '2', label: 'Again', serverUrl: 'https://again.test' }),
+      makeSettings({ id: 'x', serverUrl: 'http://insecure.example.com' }),
+    ];
+    const { full } = run(empty(), { type: 'accountsConfigured', accounts });
+    expect(full.accounts.map(({ id, label, accountKey }) => [id, label, accountKey])).toEqual([
+      ['10', 'Ten', 'https://ten.test|token|'],
+      ['2', 'Two', 'https://two.test|token|'],
+    ]);
+  });
+
+  it('an event on one account changes only that account', () => {
+    const two = run(live(), {
+      type: 'accountsConfigured',
+      accounts: [account('user'), makeSettings({ id: 'other', serverUrl: 'https://other.test' })],
+    });
+    const { full } = run(two.state, message({ notice_type: 0, unread_count: 4 }, 'e.1'));
+    expect(full.accounts.map(({ id, counts, lastEventId }) => [id, counts.likes, lastEventId])).toEqual([
+      [ID, 4, 'e.1'],
+      ['other', 0, null],
+    ]);
   });
 
   it('an action for an account no longer configured changes nothing (a late answer of a closed session)', () => {
@@ -93,7 +133,7 @@ describe('the background reducer: stream events', () => {
       [
         {
           type: 'announce',
-          account: KEY,
+          account: ID,
           notice: expect.objectContaining({ category: 'system', title: 'Maintenance' }),
         },
       ],
@@ -102,7 +142,7 @@ describe('the background reducer: stream events', () => {
       'a legacy event: its category refetched, announced after the refetch',
       { notice_type: 2 },
       { comments: 0 },
-      [{ type: 'refetch', account: KEY, category: 'comments', announceAfter: { catchUp: false } }],
+      [{ type: 'refetch', account: ID, category: 'comments', announceAfter: { catchUp: false } }],
     ],
     ['a read event: the count, no announcement', { notice_type: 0, unread_count: 0, kind: 'read' }, { likes: 0 }, []],
     [
@@ -123,7 +163,7 @@ describe('the background reducer: stream events', () => {
 
   it('a resync event asks for a sync that sums up what was missed', () => {
     const { effects } = run(live(), message('{}', 'r.1', 'resync'));
-    expect(effects).toEqual([{ type: 'sync', account: KEY, afterResync: true }]);
+    expect(effects).toEqual([{ type: 'sync', account: ID, afterResync: true }]);
   });
 
   it('other event types are not ours: only the id and the received count change', () => {
@@ -143,7 +183,7 @@ describe('the background reducer: stream events', () => {
     expect(snapshot.diagnostics[counter]).toBe(2);
     expect(snapshot.lastEventAt).toBeNull();
     expect(effects.filter((effect) => effect.type === 'log')).toHaveLength(1);
-    expect(snapshot.counts).toEqual(getEmptySnapshot().counts);
+    expect(snapshot.counts).toEqual(getZeroCounts());
   });
 
   it('an id that cannot be sent back is ignored and the last good one kept', () => {
@@ -159,7 +199,7 @@ describe('the background reducer: stream events', () => {
   it('a replayed event (created before the stream opened) is announced as catch-up', () => {
     const old = new Date(NOW - 60_000).toISOString();
     const { effects } = run(live(), message({ notice_type: 0, unread_count: 1, title: 'Ann', created_at: old }));
-    expect(effects).toEqual([{ type: 'announce', account: KEY, notice: expect.objectContaining({ catchUp: true }) }]);
+    expect(effects).toEqual([{ type: 'announce', account: ID, notice: expect.objectContaining({ catchUp: true }) }]);
   });
 });
 
@@ -194,7 +234,7 @@ describe('the background reducer: counts from requests', () => {
   });
 
   it('a complete sync makes the counts known; after a resync, missed items become one summary per category', () => {
-    const before = getEmptySnapshot().counts;
+    const before = getZeroCounts();
     const counts = [
       { category: 'likes', version: 0, order: 1, unreadCount: 3, latest: null },
       { category: 'stars', version: 0, order: 1, unreadCount: 0, latest: null },
@@ -207,7 +247,7 @@ describe('the background reducer: counts from requests', () => {
     expect(effects).toEqual([
       {
         type: 'announce',
-        account: KEY,
+        account: ID,
         notice: expect.objectContaining({ category: 'likes', catchUp: true, count: 3 }),
       },
     ]);
@@ -257,9 +297,9 @@ describe('the background reducer: failures', () => {
     const { snapshot, effects } = run(live(), failed, failed);
     expect(snapshot.connection).toMatchObject({ status: 'signed-out', reason: http(status) });
     expect(effects).toEqual([
-      { type: 'stopConnection', account: KEY },
-      { type: 'showSignIn', account: KEY },
-      { type: 'stopConnection', account: KEY },
+      { type: 'stopConnection', account: ID },
+      { type: 'showSignIn', account: ID },
+      { type: 'stopConnection', account: ID },
     ]);
   });
 
@@ -267,7 +307,7 @@ describe('the background reducer: failures', () => {
     const { snapshot, effects } = run(live(), on({ type: 'requestFailed', reason: http(503), retry: true }));
     expect(snapshot.connection.status).toBe('live');
     expect(snapshot.lastError).toEqual(http(503));
-    expect(effects).toContainEqual({ type: 'retrySync', account: KEY });
+    expect(effects).toContainEqual({ type: 'retrySync', account: ID });
   });
 
   it.each([

@@ -35,12 +35,12 @@ describe('background with synced preferences', () => {
     await fakeBrowser.storage.sync.set({ preferences: { notify: DEFAULT_SETTINGS.notify } });
     await pastBatching();
     stream.push('id: 2\ndata: {"notice_type":2,"unread_count":2,"title":"Ann commented"}\n\n');
-    await vi.waitFor(async () => expect(await notificationIds()).toEqual(['beacon-cat-comments']));
+    await vi.waitFor(async () => expect(await notificationIds()).toEqual(['beacon-cat-comments@main']));
     expect(server.countRequests('/socket_connection')).toBe(1);
     expect(stream.aborted).toBe(false);
   });
 
-  it('keeps the stream when another context migrates a preset value (no metadata) to version 2', async () => {
+  it('keeps the stream when another context migrates a preset value (no metadata) to the accounts list', async () => {
     // An administrator (or a test driver) presets the documented key on a fresh install: no `settings$` with it.
     const server = await startBackground();
     await vi.waitFor(async () => expect(await fakeBrowser.action.getTitle({})).toContain('not set up'));
@@ -48,12 +48,12 @@ describe('background with synced preferences', () => {
     await vi.waitFor(async () => expect(await badgeText()).toBe('4'));
     expect(server.countRequests('/socket_connection')).toBe(1);
 
-    // The options page (opened on install) or the popup starts: its storage items run the v2 migration, which
-    // rewrites `settings` with the same connection and `settings$`. The background sees a settings change.
+    // The options page (opened on install) or the popup starts: its storage items run the migrations, which
+    // rewrite `settings` as the accounts list (the account `main`) and `settings$`. The background sees a change.
     vi.resetModules();
     const page = await import('@/utils/settings/settings-storage');
-    await page.loadSettings();
-    expect((await fakeBrowser.storage.local.get('settings$')).settings$).toEqual({ v: 2 });
+    expect(await page.loadStoredAccounts()).toMatchObject([{ id: 'main', serverUrl: SERVER, token: 'tok-tok-tok' }]);
+    expect((await fakeBrowser.storage.local.get('settings$')).settings$).toEqual({ v: 3 });
     await pastBatching();
     expect(server.countRequests('/socket_connection')).toBe(1);
     expect(server.streams[0]!.aborted).toBe(false);

@@ -76,7 +76,7 @@ describe('background entrypoint', () => {
       expect(ids).toHaveLength(1);
       return ids[0]!;
     });
-    expect(summary).toBe('beacon-summary');
+    expect(summary).toBe('beacon-summary@main');
     await fakeBrowser.notifications.onClicked.trigger(summary);
     await waitFor(() => expect(create).toHaveBeenCalledWith({ url: 'https://app.test/inbox/' }));
   });
@@ -94,9 +94,10 @@ describe('background entrypoint', () => {
       new Promise((resolve) =>
         fakeBrowser.runtime.onMessage.trigger({ id: 1, type: 'openPage', data, timestamp: Date.now() }, {}, resolve),
       );
-    const opened = async (data: unknown) => {
+    // Every page is opened for an account: the migrated one ('main') here.
+    const opened = async (data: object, account: unknown = 'main') => {
       create.mockClear();
-      await ask(data);
+      await ask({ account, ...data });
       return create.mock.calls.map(([properties]) => properties.url);
     };
     expect(await opened({ kind: 'url', url: 'https://evil.example/phish', category: 'comments' })).toEqual([
@@ -112,6 +113,9 @@ describe('background entrypoint', () => {
     expect(await opened({ kind: 'category', category: null })).toEqual(['https://corp.test/inbox/']);
     expect(await opened({ kind: 'url', url: 'https://corp.test/x', category: '../../evil' })).toEqual([]);
     expect(await opened({ kind: 'tab', url: 'https://evil.example/' })).toEqual([]);
+    // An account Beacon does not hold opens nothing.
+    expect(await opened({ kind: 'category', category: null }, 'removed-account')).toEqual([]);
+    expect(await opened({ kind: 'category', category: null }, null)).toEqual([]);
   });
 
   it('"Mark read" on a notification marks its item read on the server and drops the badge at once', async () => {
@@ -130,10 +134,10 @@ describe('background entrypoint', () => {
     );
     await waitFor(async () => expect(await badgeText()).toBe('5'));
     await waitFor(async () =>
-      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-comments']),
+      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-comments@main']),
     );
     const tabs = vi.spyOn(fakeBrowser.tabs, 'create');
-    await fakeBrowser.notifications.onButtonClicked.trigger('beacon-cat-comments', 1);
+    await fakeBrowser.notifications.onButtonClicked.trigger('beacon-cat-comments@main', 1);
     // Optimistic: the badge drops while the request is still on its way.
     await waitFor(async () => expect(await badgeText()).toBe('4'));
     expect(bodies).toEqual([{ ids: ['c-9'] }]);
@@ -154,9 +158,9 @@ describe('background entrypoint', () => {
     server.streams[0]!.push('id: 1\ndata: {"notice_type":2,"unread_count":1,"id":42,"title":"Bob commented"}\n\n');
     await waitFor(async () => expect(await badgeText()).toBe('5'));
     await waitFor(async () =>
-      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-comments']),
+      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-comments@main']),
     );
-    await fakeBrowser.notifications.onButtonClicked.trigger('beacon-cat-comments', 1);
+    await fakeBrowser.notifications.onButtonClicked.trigger('beacon-cat-comments@main', 1);
     await waitFor(async () => expect(await badgeText()).toBe('4'));
     expect(bodies).toEqual([{ ids: [42] }]);
   });
@@ -170,11 +174,11 @@ describe('background entrypoint', () => {
     server.route('/notification/comments', () => jsonResponse(200, { data: [], unread_count: 1 }));
     server.streams[0]!.push('id: 1\ndata: {"notice_type":2,"unread_count":1,"id":"c-9","title":"Bob"}\n\n');
     await waitFor(async () =>
-      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-comments']),
+      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-comments@main']),
     );
-    await fakeBrowser.notifications.onButtonClicked.trigger('beacon-cat-comments', 1);
+    await fakeBrowser.notifications.onButtonClicked.trigger('beacon-cat-comments@main', 1);
     await waitFor(async () =>
-      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-action-failed']),
+      expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-action-failed@main']),
     );
     await waitFor(async () => expect(await badgeText()).toBe('5'));
   });
@@ -245,7 +249,10 @@ describe('background entrypoint', () => {
     expect(server.requests.every((r) => r.url.startsWith(SERVER))).toBe(true);
     answerPolicy({ serverUrl: POLICY_SERVER });
     await waitFor(() => expect(server.requests.some((r) => r.url.startsWith(POLICY_SERVER))).toBe(true));
-    expect(await fakeBrowser.storage.local.get('lastPolicy')).toEqual({ lastPolicy: { serverUrl: POLICY_SERVER } });
+    // Kept as Beacon parsed it (accounts-policy.ts): the single-account fields lock the account `main`.
+    expect(await fakeBrowser.storage.local.get('lastPolicy')).toEqual({
+      lastPolicy: { main: { serverUrl: POLICY_SERVER }, accounts: [], allowAddingAccounts: true },
+    });
     managedGet.mockRestore();
   });
 });

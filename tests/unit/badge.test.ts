@@ -1,26 +1,55 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createBadgeRenderer } from '@/utils/badge/badge-renderer';
-import { BADGE_COLORS, formatCount, getBadgeText, getBadgeTitle, getIconPaths } from '@/utils/badge/badge';
+import {
+  BADGE_COLORS,
+  formatCount,
+  getBadgeColor,
+  getBadgeText,
+  getBadgeTitle,
+  getIconPaths,
+  isLive,
+} from '@/utils/badge/badge';
 import type { MessageKey } from '@/utils/labels/message-key';
-import { getEmptySnapshot, type ConnectionStatus, type Snapshot } from '@/utils/snapshot/snapshot';
+import { getZeroCounts, type CategoryCounts } from '@/utils/protocol/categories';
+import {
+  getEmptySnapshot,
+  type AccountSnapshot,
+  type ConnectionStatus,
+  type Snapshot,
+} from '@/utils/snapshot/snapshot';
+import { oneAccount } from '../helpers/account-snapshot';
 
 const t = (key: MessageKey, subs?: string | string[]) => (subs === undefined ? key : `${key}(${String(subs)})`);
 
+/** One account in this state (none when unconfigured), with these counts. */
 function snapshot(
   status: ConnectionStatus,
-  counts: Partial<Snapshot['counts']> = {},
+  counts: Partial<CategoryCounts> = {},
   role: string | null = 'user',
+  account: Partial<AccountSnapshot> = {},
 ): Snapshot {
-  const base = getEmptySnapshot();
-  return {
-    ...base,
+  if (status === 'unconfigured') return getEmptySnapshot();
+  const one = oneAccount({
     role,
-    counts: { ...base.counts, ...counts },
+    counts: { ...getZeroCounts(), ...counts },
     connection: {
       status,
       retryAt: null,
       reason: status === 'error' ? { code: 'http', status: 500, detail: 'boom' } : null,
     },
+    ...account,
+  });
+  return one;
+}
+
+/** Several accounts, each as `snapshot` makes one, named by label. */
+function several(...accounts: Array<[label: string, status: ConnectionStatus, counts?: Partial<CategoryCounts>]>) {
+  return {
+    ...getEmptySnapshot(),
+    accounts: accounts.map(
+      ([label, status, counts], index) =>
+        snapshot(status, counts, 'user', { id: `a${index}`, label, serverUrl: `https://s${index}.test` }).accounts[0]!,
+    ),
   };
 }
 
@@ -58,7 +87,7 @@ describe('badge text', () => {
 
 describe('badge title', () => {
   it('lists the state, the reason, each visible category and the last sync', () => {
-    const value = { ...snapshot('error', { likes: 1, report_email: 2 }, 'user'), lastSyncedAt: 0 };
+    const value = snapshot('error', { likes: 1, report_email: 2 }, 'user', { lastSyncedAt: 0 });
     const title = getBadgeTitle(value, t, () => '10:00');
     expect(title.split('\n')).toEqual([
       'extName — statusError',
@@ -70,6 +99,54 @@ describe('badge title', () => {
       'categoryManager: 0',
       'lastSynced(10:00)',
     ]);
+  });
+});
+
+describe('badge with several accounts (docs/architecture.md, "Badge")', () => {
+  it('sums what each account shows alone, in the live colour while one is live', () => {
+    const both = several(['Work', 'live', { likes: 2 }], ['Home', 'live', { comments: 3, report_email: 9 }]);
+    expect(getBadgeText(both)).toBe('5');
+    expect(getBadgeColor(both)).toBe(BADGE_COLORS.live);
+    expect(isLive(both)).toBe(true);
+    expect(getBadgeText(several(['Work', 'live', { likes: 60 }], ['Home', 'connecting', { likes: 60 }]))).toBe('99+');
+  });
+
+  it('marks a total that misses an account: a signed-out one adds nothing and a "!", an error its count and a "!"', () => {
+    const signedOut = several(['Work', 'signed-out', { likes: 7 }], ['Home', 'live', { likes: 3 }]);
+    expect(getBadgeText(signedOut)).toBe('3!');
+    expect(getBadgeColor(signedOut)).toBe(BADGE_COLORS.live);
+    expect(getBadgeText(several(['Work', 'error', { likes: 7 }], ['Home', 'live', { likes: 3 }]))).toBe('10!');
+    expect(getBadgeText(several(['Work', 'stopped'], ['Home', 'live']))).toBe('!');
+    expect(getBadgeText(several(['Work', 'live', { likes: 200 }], ['Home', 'error']))).toBe('99+!');
+    expect(getBadgeText(several(['Work', 'reconnecting', { likes: 1 }], ['Home', 'offline', { likes: 1 }]))).toBe('2');
+  });
+
+  it('without a live account takes the most urgent state’s colour, and the grey icon', () => {
+    const none = several(['Work', 'error', { likes: 1 }], ['Home', 'signed-out'], ['Lab', 'connecting']);
+    expect(getBadgeColor(none)).toBe(BADGE_COLORS['signed-out']);
+    expect(isLive(none)).toBe(false);
+    expect(getBadgeColor(several(['Work', 'error'], ['Home', 'connecting']))).toBe(BADGE_COLORS.error);
+    expect(getBadgeColor(several(['Work', 'connecting'], ['Home', 'reconnecting']))).toBe(BADGE_COLORS.connecting);
+  });
+
+  it('the tooltip lists each account in order: its name (label, else host) and its total or state', () => {
+    const value = several(
+      ['Work', 'live', { likes: 2 }],
+      ['', 'signed-out', { likes: 4 }],
+      ['Lab', 'error', { likes: 1 }],
+    );
+    expect(getBadgeTitle(value, t, () => '10:00').split('\n')).toEqual([
+      'extName',
+      'Work: 2',
+      's1.test: statusSignedOut',
+      'Lab: 1 (statusError — reasonHttp(500,boom))',
+    ]);
+  });
+
+  it('one account: the tooltip and text as they always were', () => {
+    const one = snapshot('live', { likes: 2 });
+    expect(getBadgeTitle(one, t, () => '10:00').split('\n')[0]).toBe('extName — statusLive');
+    expect(getBadgeText(snapshot('error', { likes: 3 }))).toBe('3'); // no marker: the colour says it
   });
 });
 

@@ -35,11 +35,12 @@ describe('a cookie that signs a signed-out account in again', () => {
 
 describe('first install', () => {
   it.each([
-    ['install, nothing set up: the options page', 'install', DEFAULT_SETTINGS, true],
-    ['install, set up by policy: nothing', 'install', cookieAccount, false],
-    ['an update, nothing set up: nothing', 'update', DEFAULT_SETTINGS, false],
-  ])('%s', (_name, reason, settings, expected) => {
-    expect(needsSetupOnInstall(reason, settings)).toBe(expected);
+    ['install, no account: the options page', 'install', [], true],
+    ['install, an account without a server: the options page', 'install', [DEFAULT_SETTINGS], true],
+    ['install, an account set up by policy: nothing', 'install', [DEFAULT_SETTINGS, cookieAccount], false],
+    ['an update, nothing set up: nothing', 'update', [], false],
+  ])('%s', (_name, reason, accounts, expected) => {
+    expect(needsSetupOnInstall(reason, accounts)).toBe(expected);
   });
 });
 

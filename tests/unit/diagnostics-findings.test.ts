@@ -9,8 +9,9 @@ import { getSnapshot, getStateFromSnapshot, type BackgroundState } from '@/utils
 import { getEmptySnapshot, normalizeSnapshot } from '@/utils/snapshot/snapshot';
 
 const NOW = Date.parse('2026-12-05T10:00:00Z');
-const KEY = 'https://notify.test/api|token|';
-const on = (action: SessionAction): Action => ({ ...action, account: KEY }) as Action;
+/** The account's id (the migrated account's). */
+const ID = 'main';
+const on = (action: SessionAction): Action => ({ ...action, account: ID }) as Action;
 const message = (data: object, id?: string, event?: string): Action =>
   on({ type: 'streamMessage', message: { data: JSON.stringify(data), id, event } });
 
@@ -18,7 +19,7 @@ function run(...actions: Action[]) {
   let state: BackgroundState = getStateFromSnapshot(getEmptySnapshot());
   let persist = true;
   for (const action of [
-    { type: 'accountsConfigured', accounts: [{ key: KEY, role: 'user' }] } as Action,
+    { type: 'accountsConfigured', accounts: [makeSettings({ role: 'user' })] } as Action,
     on({ type: 'streamOpened', resumed: false }),
     ...actions,
   ]) {
@@ -80,6 +81,6 @@ describe('the background on a real stream', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(h.snapshot().diagnostics).toMatchObject({ heartbeats: 2, eventsWithId: 1, eventsWithCount: 1 });
     expect(h.snapshot().diagnostics.lastHeartbeatAt).toBeGreaterThan(0);
-    await h.core.applySettings(makeSettings({ serverUrl: '' })); // closes the stream
+    await h.apply(makeSettings({ serverUrl: '' })); // closes the stream
   });
 });

@@ -15,8 +15,8 @@ describe('popup client', () => {
   it('asks the background to open a page (it picks the URL) and opens no tab itself', async () => {
     const create = vi.spyOn(fakeBrowser.tabs, 'create');
     const target = { kind: 'url', url: 'https://evil.example/phish', category: 'comments' } as const;
-    await createPopupClient().open(target);
-    expect(sendMessage).toHaveBeenCalledWith('openPage', target);
+    await createPopupClient().open('work', target);
+    expect(sendMessage).toHaveBeenCalledWith('openPage', { account: 'work', ...target });
     expect(create).not.toHaveBeenCalled();
     expect(window.close).toHaveBeenCalled();
   });

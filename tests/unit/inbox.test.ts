@@ -63,7 +63,7 @@ afterEach(() => vi.useRealTimers());
 describe('inbox in the background', () => {
   it('pages a category through the background, ten at a time', async () => {
     const { h, server } = await started(12);
-    const first = await h.core.getItems('comments', 1);
+    const first = await h.core.getItems('main', 'comments', 1);
     expect(first.items.map((item) => item.id)).toEqual(Array.from({ length: 10 }, (_, i) => `c-${i + 1}`));
     expect(first).toMatchObject({ page: 1, hasMore: true });
     expect(first.items[0]).toEqual({
@@ -74,7 +74,7 @@ describe('inbox in the background', () => {
       createdAt: '2026-11-24T11:00:00.000Z', // kept in one canonical form (protocol §7.5)
       read: false,
     });
-    const second = await h.core.getItems('comments', 2);
+    const second = await h.core.getItems('main', 'comments', 2);
     expect(second.items.map((item) => item.id)).toEqual(['c-11', 'c-12']);
     expect(second.hasMore).toBe(false);
     const last = server.requests.at(-1)!;
@@ -87,7 +87,7 @@ describe('inbox in the background', () => {
     expect(h.badge()).toBe('3');
     let answer!: (response: Response) => void;
     answerPostsWith(() => new Promise<Response>((resolve) => (answer = resolve)));
-    const marking = h.core.markItemsRead('comments', ['c-2']);
+    const marking = h.core.markItemsRead('main', 'comments', ['c-2']);
     await flush();
     expect(h.badge()).toBe('2'); // at once
     expect(posts).toEqual([{ path: 'comments/read', contentType: 'application/json', body: { ids: ['c-2'] } }]);
@@ -102,7 +102,7 @@ describe('inbox in the background', () => {
   it('a server with numeric ids and read as 0/1: its items are listed, and mark read sends the numbers back', async () => {
     const { h, posts, items } = await started(3, 'sql');
     expect(h.badge()).toBe('3');
-    const page = await h.core.getItems('comments', 1);
+    const page = await h.core.getItems('main', 'comments', 1);
     expect(page.items.map(({ id, read }) => [id, read])).toEqual([
       [1, false],
       [2, false],
@@ -110,12 +110,12 @@ describe('inbox in the background', () => {
     ]);
     expect(page.refusedItems ?? 0).toBe(0);
     expect(h.snapshot().diagnostics.refusedItems).toBe(0);
-    await h.core.markItemsRead('comments', [page.items[1]!.id]);
+    await h.core.markItemsRead('main', 'comments', [page.items[1]!.id]);
     await flush();
     expect(posts).toEqual([{ path: 'comments/read', contentType: 'application/json', body: { ids: [2] } }]);
     expect(items.map((item) => item.read)).toEqual([false, true, false]);
     expect(h.badge()).toBe('2');
-    expect((await h.core.getItems('comments', 1)).items.map((item) => item.read)).toEqual([false, true, false]);
+    expect((await h.core.getItems('main', 'comments', 1)).items.map((item) => item.read)).toEqual([false, true, false]);
   });
 
   it('a count answer whose data is one object gives the latest notice (the original web app read res.data so)', async () => {
@@ -138,7 +138,7 @@ describe('inbox in the background', () => {
   it('mark read refused: the count comes back and the popup gets the error', async () => {
     const { h, answerPostsWith, items } = await started(3);
     answerPostsWith(() => jsonResponse(500, { error: 'database down' }));
-    await expect(h.core.markItemsRead('comments', ['c-1'])).rejects.toThrow('HTTP 500');
+    await expect(h.core.markItemsRead('main', 'comments', ['c-1'])).rejects.toThrow('HTTP 500');
     await flush();
     expect(h.badge()).toBe('3');
     expect(items.every((item) => !item.read)).toBe(true);
@@ -147,7 +147,7 @@ describe('inbox in the background', () => {
   it('mark read with a revoked token signs out', async () => {
     const { h, answerPostsWith } = await started(1);
     answerPostsWith(() => jsonResponse(401, { error: 'token expired' }));
-    await expect(h.core.markItemsRead('comments', ['c-1'])).rejects.toThrow('HTTP 401');
+    await expect(h.core.markItemsRead('main', 'comments', ['c-1'])).rejects.toThrow('HTTP 401');
     expect(h.snapshot().connection.status).toBe('signed-out');
     expect(h.badge()).toBe('!');
   });
@@ -155,7 +155,7 @@ describe('inbox in the background', () => {
   it('a server that sends no read event: a refetch confirms the count', async () => {
     const { h, server } = await started(2);
     const before = server.countRequests('/notification/comments');
-    await h.core.markItemsRead('comments', ['c-1', 'c-1']);
+    await h.core.markItemsRead('main', 'comments', ['c-1', 'c-1']);
     await vi.advanceTimersByTimeAsync(1000);
     expect(server.countRequests('/notification/comments')).toBeGreaterThan(before);
     expect(h.badge()).toBe('1');
@@ -163,7 +163,7 @@ describe('inbox in the background', () => {
 
   it('mark all read sends an empty JSON object with its Content-Type', async () => {
     const { h, posts } = await started(2);
-    await h.core.markRead('comments' satisfies Category);
+    await h.core.markRead('main', 'comments' satisfies Category);
     expect(posts).toEqual([{ path: 'comments/read', contentType: 'application/json', body: {} }]);
     expect(h.badge()).toBe('');
   });
@@ -171,6 +171,6 @@ describe('inbox in the background', () => {
   it('without a server there is nothing to list', async () => {
     const h = createHarness(new FakeFetch().fetch, makeSettings({ serverUrl: '' }));
     await h.core.start();
-    await expect(h.core.getItems('likes', 1)).rejects.toThrow('not connected');
+    await expect(h.core.getItems('main', 'likes', 1)).rejects.toThrow('Beacon has no account with the id "main"');
   });
 });

@@ -6,6 +6,7 @@ import type { Settings } from '@/utils/settings/settings';
 import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
 import { fakeClient, mountOptions } from '../helpers/options-fixture';
 import { useLocale } from '../setup';
+import { oneAccount } from '../helpers/account-snapshot';
 
 const TOKEN = 'secret-token-for-the-test';
 
@@ -26,20 +27,21 @@ function bufferedClient() {
     });
     return false;
   });
-  client.getSnapshot.mockResolvedValue({
-    ...getEmptySnapshot(),
-    lastEventId: 'e.9',
-    diagnostics: {
-      ...getEmptySnapshot().diagnostics,
-      heartbeats: 12,
-      lastHeartbeatAt: Date.UTC(2026, 10, 27, 9, 30),
-      eventsWithId: 4,
-      eventsWithCount: 3,
-      eventsWithoutCount: 2,
-      readEvents: 1,
-      resyncs: 1,
-    },
-  });
+  client.getSnapshot.mockResolvedValue(
+    oneAccount({
+      lastEventId: 'e.9',
+      diagnostics: {
+        ...getEmptySnapshot().diagnostics,
+        heartbeats: 12,
+        lastHeartbeatAt: Date.UTC(2026, 10, 27, 9, 30),
+        eventsWithId: 4,
+        eventsWithCount: 3,
+        eventsWithoutCount: 2,
+        readEvents: 1,
+        resyncs: 1,
+      },
+    }),
+  );
   return { client, finish: () => finish() };
 }
 

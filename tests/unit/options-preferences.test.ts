@@ -15,6 +15,7 @@ describe('options page preferences', () => {
     await wrapper.get('form').trigger('submit');
     await flushPromises();
     expect(client.save).toHaveBeenLastCalledWith(
+      expect.any(Array),
       expect.objectContaining({ notify: expect.objectContaining({ likes: false }) }),
     );
     expect(feedback()).toBe('Saved. Your notification choices apply at once.');
@@ -34,8 +35,8 @@ describe('options page preferences', () => {
     // Seen in Firefox under load: storage.onChanged reached the page first, and the save compared the new settings
     // with themselves.
     const client = fakeClient(structuredClone(DEFAULT_SETTINGS));
-    client.save.mockImplementation(async (settings) => {
-      client.emit(structuredClone(settings));
+    client.save.mockImplementation(async (accounts, preferences) => {
+      client.emitAccounts(structuredClone(accounts), structuredClone(preferences));
       return { preferencesSynced: true };
     });
     const { wrapper } = await mountOptions(client);
@@ -85,6 +86,7 @@ describe('options page preferences', () => {
     await flushPromises();
     // A number, as the synced value must be (a string would be read back as the default).
     expect(client.save).toHaveBeenLastCalledWith(
+      expect.any(Array),
       expect.objectContaining({ snoozePresets: { minutes: 240, tomorrowAt: '06:45' } }),
     );
   });

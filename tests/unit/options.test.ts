@@ -1,7 +1,7 @@
 import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '@/utils/settings/settings';
-import { fakeClient, mountOptions } from '../helpers/options-fixture';
+import { fakeClient, getSavedSettings, mountOptions } from '../helpers/options-fixture';
 
 describe('options page', () => {
   it('rejects a non-URL, plain http on a non-local host and an empty token, next to each field, saving nothing', async () => {
@@ -26,22 +26,23 @@ describe('options page', () => {
     await wrapper.get('#token').setValue(' secret-token ');
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(client.requestPermission).not.toHaveBeenCalled();
+    expect(client.requestPermissions).not.toHaveBeenCalled();
     expect(client.save).toHaveBeenCalledWith(
-      expect.objectContaining({ serverUrl: 'http://127.0.0.1:8787', token: 'secret-token', authMethod: 'token' }),
+      [expect.objectContaining({ serverUrl: 'http://127.0.0.1:8787', token: 'secret-token', authMethod: 'token' })],
+      expect.anything(),
     );
     expect(wrapper.get('[data-test=feedback]').text()).toBe('Saved. Beacon is reconnecting.');
   });
 
   it('asks for the host permission of another server, and explains a refusal', async () => {
     const client = fakeClient();
-    client.requestPermission.mockResolvedValueOnce(false);
+    client.requestPermissions.mockResolvedValueOnce(false);
     const { wrapper } = await mountOptions(client);
     await wrapper.get('#serverUrl').setValue('https://notify.example.com/api');
     await wrapper.get('#token').setValue('secret-token');
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(client.requestPermission).toHaveBeenCalledWith('https://notify.example.com/api');
+    expect(client.requestPermissions).toHaveBeenCalledWith(['https://notify.example.com/*']);
     expect(client.save).not.toHaveBeenCalled();
     expect(wrapper.get('[data-test=feedback]').text()).toContain('not allowed to reach https://notify.example.com/*');
     await wrapper.get('form').trigger('submit');
@@ -61,7 +62,7 @@ describe('options page', () => {
     await wrapper.get('[data-test=auth-cookie]').setValue(true);
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(client.save).toHaveBeenCalledWith(expect.objectContaining({ authMethod: 'cookie' }));
+    expect(getSavedSettings(client)).toMatchObject({ authMethod: 'cookie' });
   });
 
   it('keeps notification switches, quiet hours, sound and role', async () => {
@@ -76,7 +77,7 @@ describe('options page', () => {
     await wrapper.get('#role').setValue('admin');
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    const saved = client.save.mock.calls[0]![0];
+    const saved = getSavedSettings(client, 0);
     expect(saved.notify).toMatchObject({ likes: false, comments: true });
     expect(saved.quietHours).toEqual({ enabled: true, from: '23:30', to: '06:15' });
     expect(saved.sound).toBe(false);
@@ -96,7 +97,7 @@ describe('options page', () => {
     expect(wrapper.get('[data-test=auth-cookie]').attributes('disabled')).toBeDefined();
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(client.save).toHaveBeenCalledWith(expect.objectContaining({ serverUrl: 'https://corp.example.com/api' }));
+    expect(getSavedSettings(client)).toMatchObject({ serverUrl: 'https://corp.example.com/api' });
   });
 
   it('reports each step of the connection test in plain words', async () => {

@@ -2,14 +2,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { t } from '@/utils/labels/i18n';
 import { realClock } from '@/utils/lib/clock';
-import {
-  BATCH_QUIET_MS,
-  getCategoryNotificationId,
-  OsNotifier,
-  SIGN_IN_NOTIFICATION_ID,
-  SUMMARY_NOTIFICATION_ID,
-} from '@/utils/notifications/os-notifier';
-import { DEFAULT_SETTINGS } from '@/utils/settings/settings';
+import { BATCH_QUIET_MS, getNotificationId, OsNotifier } from '@/utils/notifications/os-notifier';
+import type { Category } from '@/utils/protocol/categories';
+import { DEFAULT_SETTINGS as DEFAULTS } from '@/utils/settings/settings';
+
+/** The one account these tests announce with (the migrated account's id). */
+const DEFAULT_SETTINGS = { ...DEFAULTS, id: 'main', label: '', serverUrl: 'https://notify.test' };
+const getCategoryNotificationId = (category: Category) => getNotificationId(`cat-${category}`, 'main');
+const SIGN_IN_NOTIFICATION_ID = getNotificationId('sign-in', 'main');
+const SUMMARY_NOTIFICATION_ID = getNotificationId('summary', 'main');
 
 /** Real timers (faked by vitest) and a clock that says noon, outside any quiet hours. */
 const noon = { ...realClock, now: () => new Date(2026, 10, 24, 12, 0).getTime() };
@@ -46,7 +47,10 @@ describe('OsNotifier', () => {
       buttons: [{ title: 'Open' }],
     });
     const id = String(create.mock.calls[0]![0]);
-    expect(await n.handleClick(id)).toEqual({ kind: 'url', url: 'https://app.test/c/1', category: 'comments' });
+    expect(await n.handleClick(id)).toEqual({
+      account: 'main',
+      target: { kind: 'url', url: 'https://app.test/c/1', category: 'comments' },
+    });
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
   });
 
@@ -60,7 +64,10 @@ describe('OsNotifier', () => {
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(create).toHaveBeenCalledTimes(1);
     expect(create.mock.calls[0]![1]).toMatchObject({ title: '12 new notifications', message: 'Stars, Likes' });
-    expect(await n.handleClick(String(create.mock.calls[0]![0]))).toEqual({ kind: 'category', category: null });
+    expect(await n.handleClick(String(create.mock.calls[0]![0]))).toEqual({
+      account: 'main',
+      target: { kind: 'category', category: null },
+    });
   });
 
   it('keeps a flood as counts per category, not one object per event, and still summarises it exactly', async () => {
@@ -119,11 +126,11 @@ describe('OsNotifier', () => {
 
   it('invites to sign in once, leads to the settings, and clearAll removes everything', async () => {
     const { notifier: n } = notifier();
-    await n.showSignIn();
+    await n.showSignIn(DEFAULT_SETTINGS);
     n.add({ category: 'likes', title: 'a', content: '', url: null, catchUp: false }, DEFAULT_SETTINGS);
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(Object.keys(await fakeBrowser.notifications.getAll())).toHaveLength(2);
-    expect(await n.handleClick(SIGN_IN_NOTIFICATION_ID)).toEqual({ kind: 'settings' });
+    expect(await n.handleClick(SIGN_IN_NOTIFICATION_ID)).toEqual({ account: 'main', target: { kind: 'settings' } });
     await n.clearAll();
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
     expect(await n.handleClick('other-extension-id')).toBeNull();
@@ -150,8 +157,8 @@ describe('OsNotifier', () => {
     ]);
     expect(create.mock.calls[1]![1]).toMatchObject({ title: 'second' });
     expect(Object.keys(await fakeBrowser.notifications.getAll()).sort()).toEqual([
-      'beacon-cat-comments',
-      'beacon-cat-likes',
+      'beacon-cat-comments@main',
+      'beacon-cat-likes@main',
     ]);
   });
 
@@ -167,7 +174,10 @@ describe('OsNotifier', () => {
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     expect(chrome.create.mock.calls[0]![1]).not.toHaveProperty('buttons');
     // Firefox: a click on the notification itself opens the item's category (no URL here).
-    expect(await firefox.handleClick('beacon-cat-comments')).toEqual({ kind: 'category', category: 'comments' });
+    expect(await firefox.handleClick('beacon-cat-comments@main')).toEqual({
+      account: 'main',
+      target: { kind: 'category', category: 'comments' },
+    });
   });
 
   it('a summary has no buttons and keeps one id, replaced by the next summary', async () => {
@@ -193,23 +203,81 @@ describe('OsNotifier', () => {
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
     const id = getCategoryNotificationId('comments');
     expect(await n.handleButtonClick(id, 0)).toEqual({
+      account: 'main',
       kind: 'open',
       target: { kind: 'url', url: 'https://app.test/c/1', category: 'comments' },
     });
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
     add('c-2');
     await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
-    expect(await n.handleButtonClick(id, 1)).toEqual({ kind: 'mark-read', category: 'comments', id: 'c-2' });
+    expect(await n.handleButtonClick(id, 1)).toEqual({
+      account: 'main',
+      kind: 'mark-read',
+      category: 'comments',
+      id: 'c-2',
+    });
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
     expect(await n.handleButtonClick('other-extension-id', 0)).toBeNull();
   });
 
   it('says honestly when an action failed', async () => {
     const { notifier: n, create } = notifier();
-    await n.showActionFailed('HTTP 500');
+    await n.showActionFailed('main', 'HTTP 500');
     expect(create.mock.calls[0]![1]).toMatchObject({
       title: 'Beacon could not mark it read',
       message: 'That did not work: HTTP 500',
     });
+  });
+});
+
+describe('OsNotifier with several accounts', () => {
+  const WORK = { ...DEFAULT_SETTINGS, id: 'work', label: 'Work', serverUrl: 'https://a.test' };
+  const HOME = { ...DEFAULT_SETTINGS, id: 'home', label: '', serverUrl: 'https://b.test:8443' };
+  const like = (title: string) => ({ category: 'likes' as const, title, content: '', url: null, catchUp: false });
+
+  it('names the account in the title, keeps one notification per account and category, and clicks act on it', async () => {
+    const { notifier: n, create } = notifier();
+    n.add(like('Ann liked'), WORK, true);
+    n.add(like('Bob liked'), HOME, true);
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    expect(create.mock.calls.map(([id, options]) => [id, (options as unknown as { title: string }).title])).toEqual([
+      ['beacon-cat-likes@work', 'Work: Ann liked'],
+      ['beacon-cat-likes@home', 'b.test:8443: Bob liked'],
+    ]);
+    expect(await n.handleClick('beacon-cat-likes@home')).toEqual({
+      account: 'home',
+      target: { kind: 'category', category: 'likes' },
+    });
+    // A worker that restarted forgot what it showed: the id still says whose notification it was.
+    expect(await n.handleClick('beacon-summary@work')).toEqual({
+      account: 'work',
+      target: { kind: 'category', category: null },
+    });
+  });
+
+  it('a flood on one account is its own summary: the other account’s single notice stays a single', async () => {
+    const { notifier: n, create } = notifier();
+    for (let i = 0; i < 8; i++) n.add(like(`x${i}`), WORK, true);
+    n.add(like('Bob liked'), HOME, true);
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    expect(create.mock.calls.map(([id, options]) => [id, (options as unknown as { title: string }).title])).toEqual([
+      ['beacon-summary@work', 'Work: 8 new notifications'],
+      ['beacon-cat-likes@home', 'b.test:8443: Bob liked'],
+    ]);
+  });
+
+  it('clearing one account removes its notifications and pending notices only', async () => {
+    const { notifier: n, create } = notifier();
+    n.add(like('Ann liked'), WORK, true);
+    n.add(like('Bob liked'), HOME, true);
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    await n.showSignIn(WORK, true);
+    n.add(like('pending'), WORK, true);
+    await n.clearAccount('work');
+    await vi.advanceTimersByTimeAsync(BATCH_QUIET_MS);
+    expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['beacon-cat-likes@home']);
+    expect(create.mock.calls.map(([, options]) => (options as unknown as { title: string }).title)).not.toContain(
+      'Work: pending',
+    );
   });
 });

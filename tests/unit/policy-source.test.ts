@@ -1,22 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { realClock } from '@/utils/lib/clock';
 import { createPolicySource, POLICY_GRACE_MS, type PolicySourceEffects } from '@/utils/settings/policy-source';
-import type { ManagedSettings } from '@/utils/settings/settings';
+import { NO_POLICY, parseAccountsPolicy, type AccountsPolicy } from '@/utils/settings/accounts-policy';
 
-const LOCKED = { serverUrl: 'https://notify.example.com' } satisfies ManagedSettings;
-const OTHER = { serverUrl: 'https://other.example.com', authMethod: 'cookie' } satisfies ManagedSettings;
+const LOCKED = parseAccountsPolicy({ serverUrl: 'https://notify.example.com' });
+const OTHER = parseAccountsPolicy({
+  serverUrl: 'https://other.example.com',
+  authMethod: 'cookie',
+  accounts: [{ id: 'staging', serverUrl: 'https://staging.example.com' }],
+  allowAddingAccounts: false,
+});
 
 /** A browser whose storage.managed answers when the test says so. */
 function setUp(last: unknown) {
-  let answer!: (value: ManagedSettings) => void;
+  let answer!: (value: AccountsPolicy) => void;
   const effects = {
-    read: vi.fn(() => new Promise<ManagedSettings>((resolve) => (answer = resolve))),
+    read: vi.fn(() => new Promise<AccountsPolicy>((resolve) => (answer = resolve))),
     loadLast: vi.fn(async () => last),
     saveLast: vi.fn(async () => {}),
     onChanged: vi.fn(),
     clock: realClock,
   } satisfies PolicySourceEffects;
-  return { effects, source: createPolicySource(effects), answer: (value: ManagedSettings) => answer(value) };
+  return { effects, source: createPolicySource(effects), answer: (value: AccountsPolicy) => answer(value) };
 }
 
 beforeEach(() => vi.useFakeTimers());
@@ -48,7 +53,7 @@ describe('policy source', () => {
     const { effects, source, answer } = setUp(null);
     const got = source.get();
     await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS);
-    await expect(got).resolves.toEqual({});
+    await expect(got).resolves.toEqual(NO_POLICY);
     answer(LOCKED);
     await vi.advanceTimersByTimeAsync(0);
     expect(effects.onChanged).toHaveBeenCalledTimes(1);
@@ -78,16 +83,37 @@ describe('policy source', () => {
   });
 
   it('checks the stored copy like a policy: broken values stand in as no policy, never as an error', async () => {
-    for (const stored of ['locked', 42, [1, 2], { serverUrl: 'http://evil.example.com', authMethod: 'magic' }]) {
+    for (const stored of [
+      'locked',
+      42,
+      [1, 2],
+      { serverUrl: 'http://evil.example.com', authMethod: 'magic' },
+      { accounts: 'all of them', allowAddingAccounts: 'no' },
+      { accounts: [{ id: '../../etc' }, { serverUrl: 'https://no-id.example.com' }, null] },
+    ]) {
       const { source } = setUp(stored);
       const got = source.get();
       await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS);
-      await expect(got).resolves.toEqual({});
+      await expect(got).resolves.toEqual(NO_POLICY);
     }
     const effects = { ...setUp(null).effects, loadLast: async () => Promise.reject(new Error('storage gone')) };
     const got = createPolicySource(effects).get();
     await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS);
-    await expect(got).resolves.toEqual({});
+    await expect(got).resolves.toEqual(NO_POLICY);
+  });
+
+  it('stands in the copy a single-account version saved (its fields at the top level)', async () => {
+    const { source } = setUp({ serverUrl: 'https://notify.example.com' });
+    const got = source.get();
+    await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS);
+    await expect(got).resolves.toEqual(LOCKED);
+  });
+
+  it('stands in a saved copy with preset accounts and adding forbidden as it was', async () => {
+    const { source } = setUp(JSON.parse(JSON.stringify(OTHER)));
+    const got = source.get();
+    await vi.advanceTimersByTimeAsync(POLICY_GRACE_MS);
+    await expect(got).resolves.toEqual(OTHER);
   });
 
   it('keeps Beacon running when the copy cannot be saved', async () => {
@@ -100,13 +126,13 @@ describe('policy source', () => {
 
   it("answers first-install questions only from the browser's own answer", async () => {
     const { source, answer } = setUp(LOCKED);
-    let fromBrowser: ManagedSettings | null = null;
+    let fromBrowser: AccountsPolicy | null = null;
     void source.getFromBrowser().then((value) => (fromBrowser = value));
     await vi.advanceTimersByTimeAsync(10 * POLICY_GRACE_MS);
     expect(fromBrowser).toBeNull();
-    answer({});
+    answer(NO_POLICY);
     await vi.advanceTimersByTimeAsync(0);
-    expect(fromBrowser).toEqual({});
+    expect(fromBrowser).toEqual(NO_POLICY);
   });
 
   it('reads the policy again when the browser says it changed', async () => {

@@ -63,7 +63,7 @@ describe('popup inbox', () => {
     const toggle = popup.wrapper.get('li[data-category=comments] [data-test=toggle]');
     expect(toggle.attributes('aria-expanded')).toBe('true');
     expect(popup.wrapper.get('[data-test=inbox-skeleton]').attributes('role')).toBe('progressbar');
-    expect(popup.client.getItems).toHaveBeenCalledWith('comments', 1);
+    expect(popup.client.getItems).toHaveBeenCalledWith('main', 'comments', 1);
     answer.resolve(page([item(1)]));
     await flushPromises();
     expect(popup.wrapper.find('[data-test=inbox-skeleton]').exists()).toBe(false);
@@ -85,13 +85,17 @@ describe('popup inbox', () => {
     expect(second!.text()).toContain('<b>bold</b>');
     expect(second!.find('img').exists()).toBe(false);
     await first!.get('[data-test=item-open]').trigger('click');
-    expect(popup.client.open).toHaveBeenCalledWith({ kind: 'url', url: 'https://app.test/c/1', category: 'comments' });
+    expect(popup.client.open).toHaveBeenCalledWith('main', {
+      kind: 'url',
+      url: 'https://app.test/c/1',
+      category: 'comments',
+    });
     // No URL: the category's page in the web app.
     await second!.get('[data-test=item-open]').trigger('click');
-    expect(popup.client.open).toHaveBeenLastCalledWith({ kind: 'category', category: 'comments' });
+    expect(popup.client.open).toHaveBeenLastCalledWith('main', { kind: 'category', category: 'comments' });
     await popup.wrapper.get('[data-test=open-category]').trigger('click');
     expect(popup.client.open).toHaveBeenCalledTimes(3);
-    expect(popup.client.open).toHaveBeenLastCalledWith({ kind: 'category', category: 'comments' });
+    expect(popup.client.open).toHaveBeenLastCalledWith('main', { kind: 'category', category: 'comments' });
   });
 
   it('empty: says so', async () => {
@@ -125,7 +129,7 @@ describe('popup inbox', () => {
     expect(itemTitles(popup.wrapper)).toHaveLength(10);
     await popup.wrapper.get('[data-test=show-more]').trigger('click');
     await flushPromises();
-    expect(popup.client.getItems).toHaveBeenLastCalledWith('comments', 2);
+    expect(popup.client.getItems).toHaveBeenLastCalledWith('main', 'comments', 2);
     expect(itemTitles(popup.wrapper)).toHaveLength(12);
     expect(itemTitles(popup.wrapper).at(-1)).toBe('Unread Comment 12');
     expect(popup.wrapper.find('[data-test=show-more]').exists()).toBe(false);
@@ -141,7 +145,7 @@ describe('popup inbox', () => {
     });
     await expand(popup);
     await popup.wrapper.get('[data-item=n-1] [data-test=item-mark-read]').trigger('click');
-    expect(popup.client.markItemsRead).toHaveBeenCalledWith('comments', ['n-1']);
+    expect(popup.client.markItemsRead).toHaveBeenCalledWith('main', 'comments', ['n-1']);
     const row = popup.wrapper.get('[data-item=n-1]');
     expect(row.find('[data-test=unread-marker]').exists()).toBe(false);
     expect(row.get('[data-test=marking]').text()).toBe('Marking…');
@@ -151,14 +155,14 @@ describe('popup inbox', () => {
     expect(row.find('[data-test=item-mark-read]').exists()).toBe(false);
     expect(popup.wrapper.get('[data-item=n-2]').find('[data-test=unread-marker]').exists()).toBe(true);
     const saved = vi.mocked(popup.client.saveInboxCache).mock.lastCall![0];
-    expect(saved.accountKey).toBe('https://notify.test|token|');
-    expect(saved.lists.comments).toEqual({
+    expect(saved.accounts.main!.accountKey).toBe('https://notify.test|token|');
+    expect(saved.accounts.main!.lists.comments).toEqual({
       items: expect.any(Array),
       page: 1,
       hasMore: false,
       loadedAt: expect.any(Number),
     });
-    expect(saved.lists.comments!.items.map(({ id, read }) => [id, read])).toEqual([
+    expect(saved.accounts.main!.lists.comments!.items.map(({ id, read }) => [id, read])).toEqual([
       ['n-1', true],
       ['n-2', false],
     ]);
@@ -181,10 +185,11 @@ describe('popup inbox', () => {
   });
 
   it('a reopened popup shows the cached list at once, then refreshes it; another account’s cache is ignored', async () => {
-    const cache = {
+    // As a single-account version stored it: read back as the migrated account's ('main').
+    const cache = normalizeInboxCache({
       accountKey: 'https://notify.test|token|',
       lists: { comments: { items: [item(1)], page: 1, hasMore: false, loadedAt: 0 } },
-    };
+    });
     const answer = deferred<ItemPage>();
     const popup = await mountPopup(snapshotWith({}, { comments: 2 }), undefined, {
       cache,
@@ -265,16 +270,16 @@ describe('popup inbox', () => {
 
     await rows()[0]!.get('[data-test=item-mark-read]').trigger('click');
     await flushPromises();
-    expect(popup.client.markItemsRead).toHaveBeenLastCalledWith('comments', [42]);
+    expect(popup.client.markItemsRead).toHaveBeenLastCalledWith('main', 'comments', [42]);
     expect(unread()).toEqual([false, true]);
 
     await rows()[1]!.get('[data-test=item-mark-read]').trigger('click');
     await flushPromises();
-    expect(popup.client.markItemsRead).toHaveBeenLastCalledWith('comments', ['42']);
+    expect(popup.client.markItemsRead).toHaveBeenLastCalledWith('main', 'comments', ['42']);
     expect(unread()).toEqual([false, true]); // refused: "42" is unread again, 42 stays read
     expect(popup.wrapper.get('[data-test=rolled-back]').text()).toContain('HTTP 500: boom');
     const saved = vi.mocked(popup.client.saveInboxCache).mock.lastCall![0];
-    expect(saved.lists.comments!.items.map(({ id, read }) => [id, read])).toEqual([
+    expect(saved.accounts.main!.lists.comments!.items.map(({ id, read }) => [id, read])).toEqual([
       [42, true],
       ['42', false],
     ]);

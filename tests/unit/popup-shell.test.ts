@@ -6,10 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getCategoryLabel } from '@/utils/labels/category-labels';
 import type { MessageKey } from '@/utils/labels/message-key';
-import { paintPlainCounts } from '@/utils/popup/popup-shell';
+import { paintPlainCounts, paintStoredSnapshot } from '@/utils/popup/popup-shell';
 import { getVisibleCategories, getZeroCounts } from '@/utils/protocol/categories';
 import type { Snapshot } from '@/utils/snapshot/snapshot';
-import { mountPopup, snapshotWith } from '../helpers/popup-fixture';
+import { accountsWith, mountPopup, snapshotWith } from '../helpers/popup-fixture';
 import { getMessage, useLocale } from '../setup';
 
 afterEach(() => {
@@ -20,7 +20,8 @@ afterEach(() => {
 function paintFirstFrame(snapshot: Snapshot): string[] {
   const container = document.createElement('div');
   const t = (key: MessageKey) => getMessage(key) || key;
-  paintPlainCounts(container, snapshot, getVisibleCategories(snapshot.role), (category) =>
+  const [account] = snapshot.accounts;
+  paintPlainCounts(container, account!, getVisibleCategories(account!.role), (category) =>
     getCategoryLabel(category, t),
   );
   return [...container.querySelectorAll('li')].map((item) => item.textContent ?? '');
@@ -62,5 +63,49 @@ describe('popup first frame', () => {
       'comments: 4',
     ]);
     expect(container.querySelector('img')).toBeNull();
+  });
+});
+
+/** What popup-prepaint.ts paints from what `storage.local` holds under `snapshot`, before Vue. */
+describe('popup first frame from storage, every stored shape', () => {
+  const t = (key: MessageKey) => getMessage(key) || key;
+  const paint = (stored: unknown) => {
+    const container = document.createElement('div');
+    const painted = paintStoredSnapshot(container, stored, t);
+    return { painted, lines: [...container.querySelectorAll('li')].map((item) => item.textContent) };
+  };
+
+  it('a single-account version’s snapshot (fields at the top level): its rows, as before', () => {
+    const stored = { accountKey: 'k', countsKnown: true, role: 'user', counts: { ...getZeroCounts(), likes: 2 } };
+    const { painted, lines } = paint(stored);
+    expect(painted).toBe(true);
+    expect(lines[0]).toBe('Likes: 2');
+    expect(lines).toEqual(paintFirstFrame(snapshotWith({}, { likes: 2 })));
+  });
+
+  it('one account of the several-accounts shape: the same rows', () => {
+    expect(paint(snapshotWith({}, { comments: 150 })).lines).toEqual(
+      paintFirstFrame(snapshotWith({}, { comments: 150 })),
+    );
+  });
+
+  it('several accounts: one line each, name and total, in order', () => {
+    const stored = accountsWith(
+      [
+        { id: 'w', label: 'Work', serverUrl: 'https://a.test' },
+        { likes: 2, stars: 1 },
+      ],
+      [{ id: 'h', label: '', serverUrl: 'https://b.test', role: 'admin' }, { report_email: 4 }],
+    );
+    expect(paint(stored)).toEqual({ painted: true, lines: ['Work: 3', 'b.test: 4'] });
+  });
+
+  it('nothing known yet, not set up, or anything else: nothing painted (the mounted popup shows its state)', () => {
+    const unknown = snapshotWith({ countsKnown: false });
+    for (const stored of [undefined, null, 'x', { accounts: [] }, unknown, { accountKey: null, counts: {} }]) {
+      expect(paint(stored), JSON.stringify(stored)).toEqual({ painted: false, lines: [] });
+    }
+    const oneUnknown = accountsWith([{ id: 'a' }, { likes: 1 }], [{ id: 'b', countsKnown: false }]);
+    expect(paint(oneUnknown).painted).toBe(false);
   });
 });

@@ -39,7 +39,7 @@ describe('popup', () => {
     expect(card.text()).toContain('2 minutes ago');
     await card.get('button').trigger('click');
     // The background decides where it leads (the one URL rule): the popup names the notice's URL and category.
-    expect(client.open).toHaveBeenCalledWith({ kind: 'url', url: 'https://app.test/n1', category: 'system' });
+    expect(client.open).toHaveBeenCalledWith('main', { kind: 'url', url: 'https://app.test/n1', category: 'system' });
     expect(wrapper.get('[data-test=latest-manager]').text()).toContain('Nothing yet.');
   });
 
@@ -139,9 +139,9 @@ describe('popup', () => {
   it('mark all read and per-category mark read go to the background; failures are shown', async () => {
     const { wrapper, client } = await mountPopup(snapshotWith({}, { likes: 2, stars: 1 }));
     await wrapper.get('[data-test=mark-all]').trigger('click');
-    expect(client.markRead).toHaveBeenCalledWith('all');
+    expect(client.markRead).toHaveBeenCalledWith('main', 'all');
     await wrapper.get('li[data-category=stars] .row__read').trigger('click');
-    expect(client.markRead).toHaveBeenCalledWith('stars');
+    expect(client.markRead).toHaveBeenCalledWith('main', 'stars');
     vi.mocked(client.markRead).mockRejectedValueOnce(new Error('HTTP 500: boom'));
     await wrapper.get('[data-test=mark-all]').trigger('click');
     await flushPromises();

@@ -9,7 +9,7 @@ import { formatCount, formatRowCount, getBadgeText } from '@/utils/badge/badge';
 import { MAX_COUNT } from '@/utils/connection/server-input';
 import { paintPlainCounts } from '@/utils/popup/popup-shell';
 import { getZeroCounts } from '@/utils/protocol/categories';
-import { getEmptySnapshot } from '@/utils/snapshot/snapshot';
+import { oneAccount } from '../helpers/account-snapshot';
 import { mountPopup, snapshotWith } from '../helpers/popup-fixture';
 
 const COUNTS: Array<[count: number, badge: string, row: string]> = [
@@ -31,13 +31,17 @@ describe('a count as text', () => {
   });
 
   it.each(COUNTS)('%s on the badge of a live account reads %j', (count, badge) => {
-    const snapshot = { ...getEmptySnapshot(), role: 'user', counts: { ...getZeroCounts(), likes: count } };
-    expect(getBadgeText({ ...snapshot, connection: { status: 'live', retryAt: null, reason: null } })).toBe(badge);
+    const snapshot = oneAccount({
+      role: 'user',
+      counts: { ...getZeroCounts(), likes: count },
+      connection: { status: 'live', retryAt: null, reason: null },
+    });
+    expect(getBadgeText(snapshot)).toBe(badge);
   });
 
   it.each(COUNTS)("%s in a popup row: the row's count and its first frame say the same", (count, _badge, row) => {
     const wrapper = mount(CategoryRow, {
-      props: { category: 'likes', count, highlighted: false, busy: false, expanded: false },
+      props: { category: 'likes', count, highlighted: false, busy: false, expanded: false, listId: 'inbox-likes' },
     });
     expect(wrapper.get('[data-test=count]').text()).toBe(row);
     wrapper.unmount();

@@ -34,8 +34,11 @@ describe('a valid count', () => {
   });
 
   it.each(COUNTS)('%s as a stored count is kept only when valid (else 0)', (value, count) => {
-    const snapshot = normalizeSnapshot({ counts: { likes: value } });
-    expect(snapshot.counts.likes).toBe(count ?? 0);
+    // Both stored shapes: a single-account version's, and one account of several.
+    const single = normalizeSnapshot({ accountKey: 'https://notify.test|token|', counts: { likes: value } });
+    expect(single.accounts[0]!.counts.likes).toBe(count ?? 0);
+    const several = normalizeSnapshot({ accounts: [{ id: 'a', accountKey: 'k', counts: { likes: value } }] });
+    expect(several.accounts[0]!.counts.likes).toBe(count ?? 0);
   });
 
   it.each(COUNTS)('%s as a stored diagnostics counter is kept only when valid (else 0)', (value, count) => {

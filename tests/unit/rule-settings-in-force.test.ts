@@ -1,18 +1,21 @@
 /**
  * One rule for the settings in force (the user's, with every field a policy sets winning): `getEffectiveSettings`,
- * applied by one loader, `loadSettingsInForce`, that the options page and the background both use.
+ * applied by one loader, `loadAccountsInForce` (the background's), and by the options page's client.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createSettingsClient } from '@/utils/messaging/extension-settings-client';
-import { loadSettingsInForce } from '@/utils/settings/settings-storage';
+import type { AccountsInOptions } from '@/utils/messaging/settings-client';
+import { parseAccountsPolicy } from '@/utils/settings/accounts-policy';
+import { loadAccountsInForce } from '@/utils/settings/settings-storage';
 import {
   DEFAULT_SETTINGS,
   getEffectiveSettings,
   parseManagedSettings,
+  pickConnection,
+  pickPreferences,
   type ManagedSettings,
   type Settings,
-  type SettingsInForce,
 } from '@/utils/settings/settings';
 
 vi.mock('@/utils/messaging/messaging', () => ({ sendMessage: vi.fn(async () => {}), onMessage: vi.fn() }));
@@ -61,35 +64,69 @@ describe('the settings in force', () => {
     return vi.spyOn(fakeBrowser.storage.managed, 'get').mockImplementation(async () => policy);
   }
 
-  it.each(POLICIES)('%s: loadSettingsInForce reads storage and applies the browser policy', async (_, policy) => {
+  it.each(POLICIES)('%s: loadAccountsInForce reads storage and applies the browser policy', async (_, policy) => {
     await store(policy);
-    const loaded = await loadSettingsInForce();
+    const loaded = await loadAccountsInForce();
     const managed = parseManagedSettings(policy);
-    expect(loaded).toEqual({ settings: getEffectiveSettings(LOCAL, managed), managed });
+    // The single-account value stored is the account `main`, which the top-level policy fields lock.
+    expect(loaded.accounts).toEqual([{ id: 'main', label: '', ...getEffectiveSettings(LOCAL, managed) }]);
+    expect(loaded.policy.main).toEqual(managed);
   });
 
-  it('loadSettingsInForce takes the policy from the reader it is given (the background: without the slow read)', async () => {
+  it('loadAccountsInForce takes the policy from the reader it is given (the background: without the slow read)', async () => {
     const managedRead = await store({ serverUrl: 'https://slow.example' });
-    const standIn: ManagedSettings = { serverUrl: 'https://last-known.example' };
-    const loaded = await loadSettingsInForce(async () => standIn);
-    expect(loaded.settings.serverUrl).toBe('https://last-known.example');
-    expect(loaded.managed).toEqual(standIn);
+    const standIn = parseAccountsPolicy({ serverUrl: 'https://last-known.example' });
+    const loaded = await loadAccountsInForce(async () => standIn);
+    expect(loaded.accounts.map(({ serverUrl }) => serverUrl)).toEqual(['https://last-known.example']);
+    expect(loaded.policy.main).toEqual({ serverUrl: 'https://last-known.example' });
     expect(managedRead).not.toHaveBeenCalled();
   });
 
   it('the options page loads the settings in force, and gets them again on every change', async () => {
     await store({ serverUrl: 'https://corp.example/api', role: 'admin' });
     const client = createSettingsClient();
+    const account = { id: 'main', label: '', ...pickConnection(LOCAL), serverUrl: 'https://corp.example/api' };
     const inForce = {
-      settings: { ...LOCAL, serverUrl: 'https://corp.example/api', role: 'admin' },
-      managed: { serverUrl: 'https://corp.example/api', role: 'admin' },
-    } satisfies SettingsInForce;
+      accounts: [{ ...account, role: 'admin' }],
+      preferences: pickPreferences(LOCAL),
+      policy: parseAccountsPolicy({ serverUrl: 'https://corp.example/api', role: 'admin' }),
+    } satisfies AccountsInOptions;
     expect(await client.load()).toEqual(inForce);
-    const seen: SettingsInForce[] = [];
+    const seen: AccountsInOptions[] = [];
     const stop = client.watch((loaded) => seen.push(loaded));
-    await fakeBrowser.storage.local.set({ settings: { ...LOCAL, username: 'bob' } });
+    await fakeBrowser.storage.local.set({ settings: [{ ...account, role: 'user', username: 'bob' }] });
     await vi.waitFor(() => expect(seen).toHaveLength(1));
-    expect(seen[0]).toEqual({ ...inForce, settings: { ...inForce.settings, username: 'bob' } });
+    expect(seen[0]).toEqual({ ...inForce, accounts: [{ ...account, role: 'admin', username: 'bob' }] });
     stop();
+  });
+});
+
+describe("the options page's client and host permissions", () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('asks for the origins it is given in one request, and gives back only granted origins no account uses', async () => {
+    // Stubs of our own: the background fixture replaces fakeBrowser.permissions in this (shared) test context.
+    const permissions = {
+      request: vi.fn(async (_: { origins: string[] }) => true),
+      getAll: vi.fn(async () => ({
+        origins: ['https://a.example/*', 'https://gone.example/*', 'http://localhost/*', 'https://*/*'],
+        permissions: [],
+      })),
+      remove: vi.fn(async (_: { origins: string[] }) => true),
+    };
+    const original = fakeBrowser.permissions;
+    Object.assign(fakeBrowser, { permissions });
+    try {
+      const client = createSettingsClient();
+      expect(await client.requestPermissions(['https://a.example/*', 'https://b.example/*'])).toBe(true);
+      expect(permissions.request).toHaveBeenCalledWith({ origins: ['https://a.example/*', 'https://b.example/*'] });
+      await client.releaseUnusedPermissions(['https://a.example/api', 'http://localhost:8787']);
+      expect(permissions.remove).toHaveBeenCalledExactlyOnceWith({ origins: ['https://gone.example/*'] });
+      permissions.remove.mockClear();
+      await client.releaseUnusedPermissions(['https://a.example/api', 'https://gone.example']);
+      expect(permissions.remove).not.toHaveBeenCalled();
+    } finally {
+      Object.assign(fakeBrowser, { permissions: original });
+    }
   });
 });

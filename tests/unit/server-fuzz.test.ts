@@ -189,7 +189,7 @@ describe('the background core against a server that sends anything', () => {
           expect(problems).toEqual([]);
           expect(h.snapshot().connection.status).toBe('live');
           expect(h.badge()).toBe(getExpectedBadgeText(total));
-          await h.core.applySettings({ ...makeSettings(), serverUrl: '' }); // closes the session
+          await h.apply({ ...makeSettings(), serverUrl: '' }); // closes the session
           vi.clearAllTimers();
         },
       ),

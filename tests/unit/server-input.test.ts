@@ -75,9 +75,12 @@ describe('event ids (protocol §7.2)', () => {
   });
 
   it('drops a stored id that could not be sent', () => {
-    expect(normalizeSnapshot({ lastEventId: 'évènement-✓' }).lastEventId).toBeNull();
-    expect(normalizeSnapshot({ lastEventId: 'i'.repeat(20 * 1024) }).lastEventId).toBeNull();
-    expect(normalizeSnapshot({ lastEventId: 'e.7' }).lastEventId).toBe('e.7');
+    // A single-account version's snapshot: its one account.
+    const stored = (lastEventId: string) =>
+      normalizeSnapshot({ accountKey: 'k', lastEventId }).accounts[0]!.lastEventId;
+    expect(stored('évènement-✓')).toBeNull();
+    expect(stored('i'.repeat(20 * 1024))).toBeNull();
+    expect(stored('e.7')).toBe('e.7');
   });
 });
 
@@ -93,8 +96,9 @@ describe('item ids (protocol §5, §7.5)', () => {
 
   it('come back from storage in the type the server used: the latest notices and the inbox cache', () => {
     const notice = (id: unknown) => ({ id, title: 'Maintenance', content: '', url: null, createdAt: null });
-    const snapshot = normalizeSnapshot({ latest: { system: notice(42), manager: notice('42') } });
-    expect([snapshot.latest.system?.id, snapshot.latest.manager?.id]).toEqual([42, '42']);
+    const stored = { accounts: [{ id: 'a', accountKey: 'k', latest: { system: notice(42), manager: notice('42') } }] };
+    const [account] = normalizeSnapshot(stored).accounts;
+    expect([account!.latest.system?.id, account!.latest.manager?.id]).toEqual([42, '42']);
     const cache = normalizeInboxCache({
       accountKey: 'https://notify.test|token|',
       lists: {
@@ -109,7 +113,7 @@ describe('item ids (protocol §5, §7.5)', () => {
         },
       },
     });
-    expect(cache.lists.comments?.items.map((item) => item.id)).toEqual([42, '42', 0]);
+    expect(cache.accounts.main!.lists.comments?.items.map((item) => item.id)).toEqual([42, '42', 0]);
   });
 });
 

@@ -4,17 +4,33 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { DEFAULT_SETTINGS, type Settings } from '@/utils/settings/settings';
+import { NO_POLICY } from '@/utils/settings/accounts-policy';
+import { DEFAULT_SETTINGS, pickConnection, type Settings } from '@/utils/settings/settings';
 
 const TOKEN = 'secret-token-4711';
 const QUIET = { enabled: true, from: '21:00', to: '06:30' };
 const NOTIFY = { ...DEFAULT_SETTINGS.notify, likes: false };
 const SNOOZE = { minutes: 30, tomorrowAt: '07:15' } as const;
 
-/** A fresh module instance: the migration runs when the storage items are defined, as at a worker or page start. */
+/**
+ * A fresh module instance: the migration runs when the storage items are defined, as at a worker or page start.
+ * `saveSettings` and `loadSettings` save and load one account (`main`) with the preferences (`loadSettings`: the one
+ * account `loadAccountsInForce` runs, without its id and label).
+ */
 async function loadStorageModule() {
   vi.resetModules();
-  return import('@/utils/settings/settings-storage');
+  const module = await import('@/utils/settings/settings-storage');
+  return {
+    ...module,
+    saveSettings: (settings: Settings) =>
+      module.saveAccounts([{ id: 'main', label: '', ...pickConnection(settings) }], settings),
+    loadSettings: async () => {
+      const { accounts } = await module.loadAccountsInForce(async () => NO_POLICY);
+      expect(accounts.map(({ id }) => id)).toEqual(['main']);
+      const { id: _id, label: _label, ...settings } = accounts[0]!;
+      return settings;
+    },
+  };
 }
 
 /** Everything in `storage.sync`, as text: a token must appear nowhere in it. */
@@ -45,7 +61,9 @@ describe('settings split between storage.local and storage.sync', () => {
     expect(await syncText()).not.toContain(TOKEN);
     expect(await syncText()).not.toContain('api.example.test');
     expect(await syncText()).not.toContain('alice');
-    const { settings: local } = await fakeBrowser.storage.local.get('settings');
+    const { settings: stored } = await fakeBrowser.storage.local.get('settings');
+    expect(stored).toHaveLength(1);
+    const local = (stored as unknown[])[0];
     expect(local).toMatchObject({ serverUrl: 'https://api.example.test', token: TOKEN, username: 'alice' });
     expect(local).not.toHaveProperty('notify');
     expect(local).not.toHaveProperty('quietHours');
@@ -76,9 +94,16 @@ describe('settings split between storage.local and storage.sync', () => {
     });
     expect(await syncText()).not.toContain(TOKEN);
     const stored = await fakeBrowser.storage.local.get(['settings', 'settings$']);
-    expect(stored.settings).not.toHaveProperty('notify');
-    expect(stored.settings).toMatchObject({ token: TOKEN });
-    expect(stored.settings$).toEqual({ v: 2 });
+    expect(stored.settings).toEqual([
+      {
+        ...pickConnection(DEFAULT_SETTINGS),
+        id: 'main',
+        label: '',
+        serverUrl: 'https://api.example.test',
+        token: TOKEN,
+      },
+    ]);
+    expect(stored.settings$).toEqual({ v: 3 });
 
     // Once: preferences changed later in another browser are not overwritten at the next start.
     await fakeBrowser.storage.sync.set({ preferences: { ...loaded, notify: DEFAULT_SETTINGS.notify } });
@@ -93,10 +118,13 @@ describe('settings split between storage.local and storage.sync', () => {
     });
     const { loadSettings } = await loadStorageModule();
     expect(await loadSettings()).toMatchObject({ token: TOKEN, notify: NOTIFY, quietHours: QUIET, sound: true });
-    expect((await fakeBrowser.storage.local.get('settings')).settings).not.toHaveProperty('sound');
+    expect((await fakeBrowser.storage.local.get('settings')).settings).toEqual([
+      expect.not.objectContaining({ sound: expect.anything() }),
+    ]);
   });
 
   it('ignores broken synced values field by field', async () => {
+    await fakeBrowser.storage.local.set({ settings: { serverUrl: 'https://api.example.test', token: TOKEN } });
     await fakeBrowser.storage.sync.set({
       preferences: {
         notify: { likes: 'no', stars: false },
@@ -134,8 +162,10 @@ describe('settings split between storage.local and storage.sync', () => {
     // What a browser's policy gives (fakeBrowser's managed area is read-only, like the real one).
     const policy = { serverUrl: 'https://policy.example.test', authMethod: 'cookie' };
     vi.spyOn(fakeBrowser.storage.managed, 'get').mockImplementation(async () => policy);
-    const { loadSettingsInForce } = await loadStorageModule();
-    expect((await loadSettingsInForce()).settings).toMatchObject({
+    const { loadAccountsInForce } = await loadStorageModule();
+    const { accounts } = await loadAccountsInForce();
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0]).toMatchObject({
       serverUrl: 'https://policy.example.test',
       authMethod: 'cookie',
       token: TOKEN,
@@ -218,8 +248,8 @@ describe('settings split between storage.local and storage.sync', () => {
     const { loadSettings } = await loadStorageModule();
     expect(await loadSettings()).toMatchObject({ token: TOKEN, notify: NOTIFY, sound: false });
     const stored = await fakeBrowser.storage.local.get(['settings', 'settings$']);
-    expect(stored.settings).not.toHaveProperty('notify');
-    expect(stored.settings$).toEqual({ v: 2 });
+    expect(JSON.stringify(stored.settings)).not.toContain('notify');
+    expect(stored.settings$).toEqual({ v: 3 });
     expect(await fakeBrowser.storage.sync.get(null)).toEqual({});
   });
 });

@@ -6,14 +6,13 @@ import {
   isCatchUp,
 } from '@/utils/background/snapshot-events';
 import type { NoticeEvent } from '@/utils/connection/notice-event';
-import { getEmptySnapshot, type Notice, type Snapshot } from '@/utils/snapshot/snapshot';
+import { getZeroCounts } from '@/utils/protocol/categories';
+import type { AccountSnapshot, Notice } from '@/utils/snapshot/snapshot';
+import { oneAccount } from '../helpers/account-snapshot';
 
 const notice: Notice = { id: 'n-1', title: 'Hello', content: '', url: null, createdAt: null };
-const userSnapshot = (counts: Partial<Snapshot['counts']> = {}): Snapshot => ({
-  ...getEmptySnapshot(),
-  role: 'user',
-  counts: { ...getEmptySnapshot().counts, ...counts },
-});
+const userSnapshot = (counts: Partial<AccountSnapshot['counts']> = {}): AccountSnapshot =>
+  oneAccount({ role: 'user', counts: { ...getZeroCounts(), ...counts } }).accounts[0]!;
 const event = (change: Partial<NoticeEvent>): NoticeEvent => ({
   category: 'system',
   unreadCount: null,

@@ -9,9 +9,10 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { parseItemPage } from '@/utils/connection/item-page';
 import { parseNoticeEvent } from '@/utils/connection/notice-event';
 import { CATEGORIES } from '@/utils/protocol/categories';
-import { normalizeInboxCache, type InboxCache, type InboxItem } from '@/utils/snapshot/inbox-item';
+import { normalizeInboxCache, type AccountInboxCache, type InboxItem } from '@/utils/snapshot/inbox-item';
 import { loadInboxCache, saveInboxCache } from '@/utils/snapshot/inbox-cache-storage';
 import { getEmptySnapshot, normalizeSnapshot } from '@/utils/snapshot/snapshot';
+import { oneAccount } from '../helpers/account-snapshot';
 
 const MB = 1024 * 1024;
 const HUGE_URL = `https://app.test/${'a'.repeat(100_000)}`;
@@ -85,13 +86,14 @@ describe('what a server sends: no field is kept over its cap', () => {
 describe('what storage holds: read back capped, so no stored value makes Beacon keep or show it', () => {
   it('the snapshot: a latest notice is cut to the caps, and dropped when its id is unusable', () => {
     const stored = {
-      ...getEmptySnapshot(),
+      ...oneAccount().accounts[0]!,
+      diagnostics: getEmptySnapshot().diagnostics,
       latest: {
         system: { id: 'n-1', title: 't'.repeat(10_000), content: 'c'.repeat(100_000), url: HUGE_URL, createdAt: 'x' },
         manager: { id: 'i'.repeat(129), title: 'Hi', content: '', url: null, createdAt: null },
       },
     };
-    const { latest } = normalizeSnapshot(stored);
+    const { latest } = normalizeSnapshot(stored).accounts[0]!;
     expect(latest.system).toEqual({
       id: 'n-1',
       title: 't'.repeat(300),
@@ -116,7 +118,7 @@ describe('what storage holds: read back capped, so no stored value makes Beacon 
         },
       },
     });
-    expect(cache.lists.comments?.items).toEqual([
+    expect(cache.accounts.main!.lists.comments?.items).toEqual([
       { ...maximalItem(1), title: 't'.repeat(300), url: null, createdAt: null },
     ]);
   });
@@ -131,7 +133,7 @@ describe('what storage holds: read back capped, so no stored value makes Beacon 
     expect(jsonBytes(lists)).toBeGreaterThan(2 * MB); // what a hostile server could make the popup keep
     const cache = normalizeInboxCache({ accountKey: 'k', lists });
     expect(jsonBytes(cache)).toBeLessThanOrEqual(MB);
-    const kept = Object.keys(cache.lists);
+    const kept = Object.keys(cache.accounts.main!.lists);
     expect(kept.length).toBeGreaterThan(0);
     // The newest lists stay: what is kept is a tail of the categories in load order.
     expect(kept).toEqual(CATEGORIES.slice(CATEGORIES.length - kept.length));
@@ -142,7 +144,7 @@ describe('the inbox cache in storage.local', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('is written under 1 MB whatever the popup hands it: six categories of 30 maximal items', async () => {
-    const lists: InboxCache['lists'] = {};
+    const lists: AccountInboxCache['lists'] = {};
     CATEGORIES.forEach((category, index) => {
       lists[category] = {
         items: Array.from({ length: 30 }, (_, n) => maximalItem(n)),
@@ -151,20 +153,22 @@ describe('the inbox cache in storage.local', () => {
         loadedAt: index,
       };
     });
-    await saveInboxCache({ accountKey: 'k', lists });
+    await saveInboxCache({ accounts: { main: { accountKey: 'k', lists } } });
     const stored = await fakeBrowser.storage.local.get(null);
     expect(jsonBytes(stored)).toBeLessThanOrEqual(MB);
-    const loaded = await loadInboxCache();
+    const loaded = (await loadInboxCache()).accounts.main!;
     expect(loaded.lists.report_email?.items).toHaveLength(30); // the newest list is whole
     expect(loaded.lists.likes).toBeUndefined(); // the oldest went first
   });
 
   it("is written as plain data: Firefox's storage refuses the popup's reactive lists (a DataCloneError)", async () => {
     const set = vi.spyOn(fakeBrowser.storage.local, 'set');
-    const lists: InboxCache['lists'] = { comments: { items: [maximalItem(1)], page: 1, hasMore: false, loadedAt: 1 } };
-    await saveInboxCache(reactive({ accountKey: 'k', lists }));
+    const lists: AccountInboxCache['lists'] = {
+      comments: { items: [maximalItem(1)], page: 1, hasMore: false, loadedAt: 1 },
+    };
+    await saveInboxCache(reactive({ accounts: { main: { accountKey: 'k', lists } } }));
     // Firefox clones what storage.local.set gets with the structured clone algorithm, which refuses a Proxy.
     for (const [written] of set.mock.calls) expect(() => structuredClone(written)).not.toThrow();
-    expect((await loadInboxCache()).lists.comments?.items).toEqual([maximalItem(1)]);
+    expect((await loadInboxCache()).accounts.main!.lists.comments?.items).toEqual([maximalItem(1)]);
   });
 });

@@ -8,7 +8,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import DiagnosticsPanel from '@/components/DiagnosticsPanel.vue';
 import type { InboxCache } from '@/utils/snapshot/inbox-item';
-import { dropOldestCachedList, loadInboxCache, saveInboxCache } from '@/utils/snapshot/inbox-cache-storage';
+import {
+  dropOldestCachedList,
+  pruneInboxCache,
+  loadInboxCache,
+  saveInboxCache,
+} from '@/utils/snapshot/inbox-cache-storage';
 import { getEmptySnapshot, normalizeSnapshot, type Snapshot } from '@/utils/snapshot/snapshot';
 import { jsonResponse } from '../helpers/fake-fetch';
 import { createHarness, fakeServer, makeSettings } from '../helpers/service-harness';
@@ -50,7 +55,7 @@ describe('a snapshot write refused by storage', () => {
     expect(h.badge()).toBe('3');
     expect(storage.roomsMade).toBe(2);
     // The snapshot reached storage, the failure recorded in it for the options page.
-    expect(storage.saved.at(-1)).toMatchObject({ counts: { likes: 3 } });
+    expect(storage.saved.at(-1)!.accounts[0]).toMatchObject({ counts: { likes: 3 } });
     const failure = { code: 'quota', at: NOW + 10, healed: true }; // at the first write, 10 ms after the first change
     expect(storage.saved.at(-1)!.diagnostics.storageFailure).toEqual(failure);
     expect(h.snapshot().diagnostics.storageFailure).toEqual(failure);
@@ -89,16 +94,53 @@ describe('a snapshot write refused by storage', () => {
 describe('making room in storage.local', () => {
   beforeEach(() => fakeBrowser.reset());
 
-  it('drops the oldest cached list first, then the cache, then says there is nothing left', async () => {
+  it('drops the oldest cached list first, whatever its account, then the cache, then says there is nothing left', async () => {
     const list = (loadedAt: number) => ({ items: [], page: 1, hasMore: false, loadedAt });
-    const cache: InboxCache = { accountKey: 'k', lists: { comments: list(2), likes: list(1), system: list(3) } };
+    const cache: InboxCache = {
+      accounts: {
+        main: { accountKey: 'k', lists: { comments: list(2), likes: list(1) } },
+        work: { accountKey: 'w', lists: { system: list(3) } },
+      },
+    };
     await saveInboxCache(cache);
     expect(await dropOldestCachedList()).toBe(true);
-    expect(Object.keys((await loadInboxCache()).lists).sort()).toEqual(['comments', 'system']);
+    const lists = (loaded: InboxCache) =>
+      Object.entries(loaded.accounts).map(([id, account]) => [id, Object.keys(account.lists)]);
+    expect(lists(await loadInboxCache())).toEqual([
+      ['main', ['comments']],
+      ['work', ['system']],
+    ]);
     expect(await dropOldestCachedList()).toBe(true);
+    expect(lists(await loadInboxCache())).toEqual([['work', ['system']]]);
     expect(await dropOldestCachedList()).toBe(true);
     expect(await fakeBrowser.storage.local.get('inboxCache')).toEqual({});
     expect(await dropOldestCachedList()).toBe(false);
+  });
+});
+
+describe('forgetting an account’s cached lists', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('keeps only the accounts still configured, each with the key it has now; a single-account cache is "main"', async () => {
+    const list = { items: [], page: 1, hasMore: false, loadedAt: 1 };
+    await fakeBrowser.storage.local.set({ inboxCache: { accountKey: 'k', lists: { likes: list } } });
+    await pruneInboxCache([{ id: 'main', accountKey: 'k' }]);
+    expect(Object.keys((await loadInboxCache()).accounts)).toEqual(['main']);
+    await saveInboxCache({
+      accounts: {
+        main: { accountKey: 'k', lists: { likes: list } },
+        work: { accountKey: 'w', lists: { likes: list } },
+        gone: { accountKey: 'g', lists: { likes: list } },
+      },
+    });
+    // 'gone' was removed; 'work' now signs in as someone else (another key).
+    await pruneInboxCache([
+      { id: 'main', accountKey: 'k' },
+      { id: 'work', accountKey: 'w2' },
+    ]);
+    expect(Object.keys((await loadInboxCache()).accounts)).toEqual(['main']);
+    await pruneInboxCache([]);
+    expect(await fakeBrowser.storage.local.get('inboxCache')).toEqual({});
   });
 });
 
@@ -118,7 +160,7 @@ describe('diagnostics', () => {
         unread_count: 2,
       }),
     );
-    const page = await h.core.getItems('comments', 1);
+    const page = await h.core.getItems('main', 'comments', 1);
     expect(page.items.map((item) => item.id)).toEqual(['n-1']);
     stream.push(`data: {"notice_type":2,"unread_count":3,"id":"${'x'.repeat(200)}","title":"t"}\n\n`);
     await vi.advanceTimersByTimeAsync(1000);

@@ -10,7 +10,7 @@ import { openEventStream } from '../connection/sse-stream';
 import type { Clock } from '../lib/clock';
 import { getVisibleCategories, type Category } from '../protocol/categories';
 import { LATE_STREAM_CHECK_MS } from '../protocol/wire';
-import type { Settings } from '../settings/settings';
+import type { AccountSettings } from '../settings/accounts';
 import type { AccountAction, Effect, SessionAction } from './background-actions';
 import type { AccountState } from './background-state';
 import { createCoalescedRefetch } from './coalesced-refetch';
@@ -20,7 +20,7 @@ import { SyncRetry } from './sync-retry';
 /** What a session needs from the core that owns the state. */
 export interface SessionHost {
   dispatch(action: AccountAction): void;
-  getAccount(key: string): AccountState | undefined;
+  getAccount(id: string): AccountState | undefined;
   /** Bytes arrived on the stream. */
   onActivity(): void;
 }
@@ -51,9 +51,10 @@ export class AccountSession {
   readonly inbox: Inbox;
 
   constructor(
-    readonly key: string,
+    /** The account's id: every action it sends names it. */
+    readonly id: string,
     /** Replaced when settings that keep this session change (preferences): the next notice is announced with them. */
-    public settings: Settings,
+    public settings: AccountSettings,
     private readonly host: SessionHost,
     effects: SessionEffects,
   ) {
@@ -105,7 +106,7 @@ export class AccountSession {
   }
 
   private get account(): AccountState | undefined {
-    return this.host.getAccount(this.key);
+    return this.host.getAccount(this.id);
   }
 
   /** Connects now; also leaves a signed-out or stopped state ("Retry now"). */
@@ -182,7 +183,7 @@ export class AccountSession {
 
   /** Actions of a closed session are dropped: its answers belong to settings no longer in force. */
   private dispatch(action: SessionAction): void {
-    if (!this.signal.aborted) this.host.dispatch({ ...action, account: this.key });
+    if (!this.signal.aborted) this.host.dispatch({ ...action, account: this.id });
   }
 
   /**

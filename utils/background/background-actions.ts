@@ -7,16 +7,10 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { ConnectionReason } from '../connection/connection-reason';
 import type { Category } from '../protocol/categories';
 import type { ArrivedNotice } from '../notifications/notification-plan';
-import type { RoleSetting } from '../settings/settings';
+import type { AccountSettings } from '../settings/accounts';
 import type { Snooze } from '../settings/snooze';
-import type { ConnectionInfo, Notice, Snapshot } from '../snapshot/snapshot';
+import type { AccountSnapshot, ConnectionInfo, Notice, Snapshot } from '../snapshot/snapshot';
 import type { StorageFailure } from '../snapshot/storage-failure';
-
-/** An account in force: its key, and the role the settings fix ('auto': the server says). */
-interface ConfiguredAccount {
-  key: string;
-  role: RoleSetting;
-}
 
 /**
  * A category's count and newest item as a request returned them, with the count version the request started at and
@@ -33,14 +27,17 @@ interface FetchedCount {
 export type Action =
   /** A worker started with this persisted (checked) snapshot. */
   | { type: 'started'; snapshot: Snapshot }
-  /** The accounts in force now (settings saved, policy changed); the first one is shown. */
-  | { type: 'accountsConfigured'; accounts: ConfiguredAccount[] }
+  /**
+   * The accounts in force now, in the user's order (settings saved, policy changed): an account whose key changed
+   * starts afresh, one no longer listed is forgotten.
+   */
+  | { type: 'accountsConfigured'; accounts: AccountSettings[] }
   | { type: 'snoozeChanged'; snooze: Snooze | null }
   | { type: 'unhandledError'; description: string }
   | { type: 'storageFailed'; failure: StorageFailure }
   | AccountAction;
 
-/** What an account's session reports; the core adds the account's key (AccountAction). */
+/** What an account's session reports; the session adds its account's id (AccountAction). */
 export type SessionAction =
   | { type: 'connectionChanged'; connection: ConnectionInfo }
   /** A stream attempt ended; `retryInMs` null: the loop waits for new settings or a retry. */
@@ -54,7 +51,7 @@ export type SessionAction =
   | { type: 'requestRefused'; header: string }
   | { type: 'roleFetched'; role: string }
   /** Counts from requests; `complete`: every visible category answered; `before`: the counts a resync started from. */
-  | { type: 'countsFetched'; counts: FetchedCount[]; complete: boolean; before?: Snapshot['counts'] }
+  | { type: 'countsFetched'; counts: FetchedCount[]; complete: boolean; before?: AccountSnapshot['counts'] }
   /** A count request or sync failed; `retry`: a sync retry is due unless this signs out. */
   | { type: 'requestFailed'; reason: ConnectionReason; retry: boolean }
   /** Categories the server marked read (the popup's "mark read"). */
@@ -65,6 +62,7 @@ export type SessionAction =
   | { type: 'refetchedForNotice'; category: Category; catchUp: boolean }
   | { type: 'itemsRefused'; count: number };
 
+/** A session's action with its account's id. */
 export type AccountAction = SessionAction & { account: string };
 
 export type Effect =
@@ -75,5 +73,8 @@ export type Effect =
   /** Signed out: the account's connection stops until something changes (protocol §7.4). */
   | { type: 'stopConnection'; account: string }
   | { type: 'showSignIn'; account: string }
+  /** Every OS notification of Beacon (nothing is set up any more). */
   | { type: 'clearNotifications' }
+  /** An account removed, or whose key changed: its OS notifications and cached inbox lists go. */
+  | { type: 'forgetAccount'; account: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

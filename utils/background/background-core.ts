@@ -9,8 +9,9 @@ import type { Category } from '../protocol/categories';
 import type { ItemId } from '../protocol/wire';
 import type { ArrivedNotice } from '../notifications/notification-plan';
 import { getAccountKey } from '../settings/account-key';
+import type { AccountSettings } from '../settings/accounts';
 import { getBaseUrl } from '../settings/server-url';
-import { isSameSession, type Settings } from '../settings/settings';
+import { isSameSession } from '../settings/settings';
 import type { Snooze } from '../settings/snooze';
 import { getEmptySnapshot, normalizeSnapshot, type ConnectionInfo, type Snapshot } from '../snapshot/snapshot';
 import type { MarkReadTarget } from '../messaging/protocol-map';
@@ -30,7 +31,8 @@ interface Logger {
 
 export interface BackgroundCoreDeps {
   fetch: typeof fetch;
-  loadSettings(): Promise<Settings>;
+  /** The accounts in force, in the user's order (`loadAccountsInForce`); empty when none is set up. */
+  loadAccounts(): Promise<AccountSettings[]>;
   /** The persisted snapshot, whatever shape storage holds: it is checked here. */
   loadSnapshot(): Promise<unknown>;
   saveSnapshot(snapshot: Snapshot): Promise<void>;
@@ -41,11 +43,16 @@ export interface BackgroundCoreDeps {
   /** Pushes the snapshot to an open popup; a closed popup is normal. */
   publish(snapshot: Snapshot): void;
   notifications: {
-    add(notice: ArrivedNotice, settings: Settings): void;
-    showSignIn(): void;
-    /** Removes Beacon's notifications, when the user forgets the server. */
+    /** `named`: several accounts are set up, so the notification names its account. */
+    add(notice: ArrivedNotice, account: AccountSettings, named: boolean): void;
+    showSignIn(account: AccountSettings, named: boolean): void;
+    /** Removes Beacon's notifications, when the user forgets every server. */
     clearAll(): void;
+    /** Removes one account's notifications (removed, or its server or sign-in changed). */
+    clearAccount(account: string): void;
   };
+  /** Drops the cached inbox lists of accounts other than these (removed, or their key changed). */
+  pruneInboxCache?(keep: ReadonlyArray<{ id: string; accountKey: string }>): Promise<void>;
   /** False when the browser does not let Beacon reach this server (optional host permission not granted). */
   hasHostPermission?(serverUrl: string): Promise<boolean>;
   /** An extension API call: keeps an MV3 service worker from being stopped while the stream is open. */
@@ -78,52 +85,66 @@ export class BackgroundCore {
     return structuredClone(getSnapshot(this.state));
   }
 
-  /** The shown account's connection state, without copying the snapshot (for listeners that fire often). */
-  get connectionStatus(): ConnectionInfo['status'] {
-    const account = this.state.shown === null ? undefined : this.state.accounts[this.state.shown];
-    return account?.connection.status ?? 'unconfigured';
+  /** An account's connection state, without copying the snapshot (for listeners that fire often). */
+  getConnectionStatus(account: string): ConnectionInfo['status'] {
+    return this.state.accounts[account]?.connection.status ?? 'unconfigured';
+  }
+
+  /** The settings an account runs with; an unknown id rejects with a clear error. */
+  getAccountSettings(account: string): AccountSettings {
+    return this.getSession(account).settings;
   }
 
   /** Worker start: show the persisted numbers at once, then connect and resync. */
   async start(): Promise<void> {
     this.dispatch({ type: 'started', snapshot: normalizeSnapshot(await this.deps.loadSnapshot()) });
-    await this.applySettings(await this.deps.loadSettings());
+    await this.applyAccounts(await this.deps.loadAccounts());
   }
 
   /**
-   * New settings (or the first load): reconnect at once; a different account starts from empty counts. Settings that
-   * open the same session (preferences changed here or synced from another browser, the app URL, or the same values
-   * written again) keep the open stream: a reconnect would be churn, and an event in its gap gets no notification.
+   * The accounts in force (or the first load), in the user's order. An account whose server or sign-in changed
+   * reconnects at once (from empty counts when its key changed); one no longer listed is closed and forgotten. An
+   * account whose session fields are the same (preferences changed here or synced from another browser, its label or
+   * app URL, or the same values written again) keeps its open stream: a reconnect would be churn, and an event in its
+   * gap gets no notification. Each account has its own session: one never waits for another.
    */
-  async applySettings(settings: Settings): Promise<void> {
-    const key = getAccountKey(settings);
-    const open = key === null ? undefined : this.sessions.get(key);
-    if (open && isSameSession(open.settings, settings)) {
-      open.settings = settings;
-      return;
-    }
+  async applyAccounts(accounts: AccountSettings[]): Promise<void> {
     this.applying?.abort();
     const applying = (this.applying = new AbortController());
-    for (const session of this.sessions.values()) session.close();
-    this.sessions.clear();
-    this.dispatch({ type: 'accountsConfigured', accounts: key === null ? [] : [{ key, role: settings.role }] });
-    if (key === null) return;
-    const permitted = (await this.deps.hasHostPermission?.(settings.serverUrl)) ?? true;
+    const usable = accounts.filter((account) => getAccountKey(account) !== null);
+    for (const [id, session] of this.sessions) {
+      const next = usable.find((account) => account.id === id);
+      if (next && isSameSession(session.settings, next)) {
+        session.settings = next;
+        continue;
+      }
+      session.close();
+      this.sessions.delete(id);
+    }
+    this.dispatch({ type: 'accountsConfigured', accounts: usable });
+    const opening = usable.filter((account) => !this.sessions.has(account.id));
+    const permitted = await Promise.all(
+      opening.map(async (account) => (await this.deps.hasHostPermission?.(account.serverUrl)) ?? true),
+    );
     if (applying.signal.aborted) return; // newer settings arrived meanwhile
+    opening.forEach((account, index) => this.open(account, permitted[index]!));
+  }
+
+  private open(settings: AccountSettings, permitted: boolean): void {
     const server = getBaseUrl(settings.serverUrl);
     if (!permitted) {
       this.deps.log.warn(`no host permission for ${server}`);
       const connection = { status: 'stopped', retryAt: null, reason: { code: 'no-permission' } } as const;
-      return this.dispatch({ type: 'connectionChanged', account: key, connection });
+      return this.dispatch({ type: 'connectionChanged', account: settings.id, connection });
     }
     this.deps.log.info(`connecting to ${server} (sign-in: ${settings.authMethod})`);
-    const session = new AccountSession(key, settings, this.createSessionHost(), {
+    const session = new AccountSession(settings.id, settings, this.createSessionHost(), {
       fetch: this.deps.fetch,
       clock: this.clock,
       random: this.deps.random,
       isOnline: this.deps.isOnline,
     });
-    this.sessions.set(key, session);
+    this.sessions.set(settings.id, session);
     session.start();
   }
 
@@ -131,8 +152,9 @@ export class BackgroundCore {
     this.dispatch({ type: 'snoozeChanged', snooze });
   }
 
-  /** "Retry now", or leaving a signed-out/stopped state. */
-  reconnect(): void {
+  /** "Retry now", or leaving a signed-out/stopped state: one account, or every one. */
+  reconnect(account?: string): void {
+    if (account !== undefined) return this.getSession(account).start();
     for (const session of this.sessions.values()) session.start();
   }
 
@@ -147,23 +169,23 @@ export class BackgroundCore {
    */
   onCookieChanged(change: { removed: boolean; cookieDomain: string }): void {
     for (const session of this.sessions.values()) {
-      const status = this.state.accounts[session.key]?.connection.status;
+      const status = this.state.accounts[session.id]?.connection.status;
       if (status && isSignInCookie(change, status, session.settings)) session.start();
     }
   }
 
-  async markRead(target: MarkReadTarget): Promise<void> {
-    await this.getShownSession().inbox.markRead(target);
+  async markRead(account: string, target: MarkReadTarget): Promise<void> {
+    await this.getSession(account).inbox.markRead(target);
   }
 
   /** The popup's inbox: one page of a category's items from the server (the token stays in the background). */
-  async getItems(category: Category, page: number): Promise<ItemPage> {
-    return this.getShownSession().inbox.getItemPage(category, page);
+  async getItems(account: string, category: Category, page: number): Promise<ItemPage> {
+    return this.getSession(account).inbox.getItemPage(category, page);
   }
 
   /** The popup's inbox: marks items read; the badge drops at once and comes back if the server refuses. */
-  async markItemsRead(category: Category, ids: ItemId[]): Promise<void> {
-    await this.getShownSession().inbox.markItemsRead(category, ids);
+  async markItemsRead(account: string, category: Category, ids: ItemId[]): Promise<void> {
+    await this.getSession(account).inbox.markItemsRead(category, ids);
   }
 
   /** An error nothing caught (a bug): logged every time, and counted in diagnostics for bug reports. */
@@ -171,16 +193,20 @@ export class BackgroundCore {
     this.dispatch({ type: 'unhandledError', description });
   }
 
-  private getShownSession(): AccountSession {
-    const session = this.state.shown === null ? undefined : this.sessions.get(this.state.shown);
-    if (!session) throw new Error('Beacon is not connected to a server');
-    return session;
+  /** An account's session; an id Beacon does not hold (removed meanwhile, or made up) rejects with a clear error. */
+  private getSession(account: string): AccountSession {
+    const session = this.sessions.get(account);
+    if (session) return session;
+    if (typeof account === 'string' && this.state.accounts[account]) {
+      throw new Error("Beacon is not connected to this account's server");
+    }
+    throw new Error(`Beacon has no account with the id ${JSON.stringify(String(account).slice(0, 64))}`);
   }
 
   private createSessionHost() {
     return {
       dispatch: (action: Action) => this.dispatch(action),
-      getAccount: (key: string) => this.state.accounts[key],
+      getAccount: (id: string) => this.state.accounts[id],
       onActivity: () => this.keepAlive(),
     };
   }
@@ -199,17 +225,30 @@ export class BackgroundCore {
     switch (effect.type) {
       case 'announce': {
         const session = this.sessions.get(effect.account);
-        return session && this.deps.notifications.add(effect.notice, session.settings);
+        return session && this.deps.notifications.add(effect.notice, session.settings, this.state.order.length > 1);
       }
-      case 'showSignIn':
-        return this.deps.notifications.showSignIn();
+      case 'showSignIn': {
+        const session = this.sessions.get(effect.account);
+        return session && this.deps.notifications.showSignIn(session.settings, this.state.order.length > 1);
+      }
       case 'clearNotifications':
         return this.deps.notifications.clearAll();
+      case 'forgetAccount':
+        return this.forget(effect.account);
       case 'log':
         return this.deps.log[effect.level](effect.message);
       default:
         this.sessions.get(effect.account)?.handle(effect);
     }
+  }
+
+  /** An account removed or reset: its notifications go, and its cached lists once the state says who remains. */
+  private forget(account: string): void {
+    this.deps.notifications.clearAccount(account);
+    const keep = this.state.order.map((id) => ({ id, accountKey: this.state.accounts[id]!.key }));
+    void this.deps
+      .pruneInboxCache?.(keep)
+      .catch((error: unknown) => this.deps.log.warn(`inbox cache: ${describeError(error)}`));
   }
 
   private show(persist: boolean): void {

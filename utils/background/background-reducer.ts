@@ -7,6 +7,8 @@ import { parseNoticeEvent } from '../connection/notice-event';
 import { getEventIdProblem, MAX_COUNT } from '../connection/server-input';
 import { canSeeCategory, getVisibleCategories, type Category } from '../protocol/categories';
 import { isLastEventIdHeader, MESSAGE_EVENT, RESYNC_EVENT } from '../protocol/wire';
+import type { AccountSettings } from '../settings/accounts';
+import { getAccountKey } from '../settings/account-key';
 import { getEffectiveRole } from '../settings/settings';
 import { isSnoozed } from '../settings/snooze';
 import type { Diagnostics, Notice } from '../snapshot/snapshot';
@@ -38,16 +40,9 @@ export function reduce(state: BackgroundState, action: Action, now: number): Red
         logged: state.logged,
       };
       break;
-    case 'accountsConfigured': {
-      const accounts: Record<string, AccountState> = {};
-      for (const { key, role: roleSetting } of action.accounts) {
-        const account = state.accounts[key] ?? getEmptyAccount();
-        accounts[key] = withRole({ ...account, roleSetting });
-      }
-      step.state = { ...state, accounts, shown: action.accounts[0]?.key ?? null };
-      if (action.accounts.length === 0) step.effects.push({ type: 'clearNotifications' });
+    case 'accountsConfigured':
+      configureAccounts(step, action.accounts);
       break;
-    }
     case 'snoozeChanged':
       step.state = { ...state, snooze: action.snooze };
       break;
@@ -68,6 +63,31 @@ export function reduce(state: BackgroundState, action: Action, now: number): Red
       if (state.accounts[action.account]) reduceAccount(step, action);
   }
   return { state: step.state, effects: step.effects, persist: step.persist };
+}
+
+/**
+ * The accounts in force, in order. An account keeps its numbers while its key (server + sign-in) stays; a changed key
+ * starts it afresh (today's rule, per account); an account no longer listed leaves the state, and its notifications
+ * and cached lists go with it.
+ */
+function configureAccounts(step: Step, configured: readonly AccountSettings[]): void {
+  const { state } = step;
+  const accounts: Record<string, AccountState> = {};
+  // Not Object.keys(accounts): integer-like ids ("1", "2") would come first, whatever the user's order.
+  const order: string[] = [];
+  for (const settings of configured) {
+    const key = getAccountKey(settings);
+    if (key === null || accounts[settings.id]) continue; // not usable, or a duplicate id: never two states for one id
+    const { id, label, serverUrl, role: roleSetting } = settings;
+    const prior = state.accounts[id];
+    if (prior && prior.key !== key) step.effects.push({ type: 'forgetAccount', account: id });
+    const account = prior?.key === key ? prior : getEmptyAccount({ key, label, serverUrl });
+    accounts[id] = withRole({ ...account, label, serverUrl, roleSetting });
+    order.push(id);
+  }
+  for (const id of state.order) if (!accounts[id]) step.effects.push({ type: 'forgetAccount', account: id });
+  step.state = { ...state, accounts, order };
+  if (step.state.order.length === 0) step.effects.push({ type: 'clearNotifications' });
 }
 
 function reduceAccount(step: Step, action: AccountAction): void {

@@ -5,10 +5,20 @@
 import { CATEGORIES, type Category, type CategoryCounts } from '../protocol/categories';
 import type { RoleSetting } from '../settings/settings';
 import type { Snooze } from '../settings/snooze';
-import { getEmptySnapshot, type Diagnostics, type Notice, type Snapshot } from '../snapshot/snapshot';
+import {
+  getEmptyAccountSnapshot,
+  type AccountSnapshot,
+  type Diagnostics,
+  type Notice,
+  type Snapshot,
+} from '../snapshot/snapshot';
 
 /** What Beacon knows about one account (one server and sign-in). */
 export interface AccountState {
+  /** Its account key (server + sign-in, no secrets): when the settings change it, the account starts afresh. */
+  key: string;
+  label: string;
+  serverUrl: string;
   counts: CategoryCounts;
   countsKnown: boolean;
   /** The role counted with: `getEffectiveRole(roleSetting, serverRole)`, kept by the reducer. */
@@ -16,10 +26,10 @@ export interface AccountState {
   roleSetting: RoleSetting;
   /** What the server said (`GET /notification/me`); null until it has. */
   serverRole: string | null;
-  latest: Snapshot['latest'];
-  connection: Snapshot['connection'];
+  latest: AccountSnapshot['latest'];
+  connection: AccountSnapshot['connection'];
   lastEventId: string | null;
-  lastError: Snapshot['lastError'];
+  lastError: AccountSnapshot['lastError'];
   lastSyncedAt: number | null;
   lastEventAt: number | null;
   /**
@@ -36,9 +46,10 @@ export interface AccountState {
 }
 
 export interface BackgroundState {
+  /** By account id. */
   accounts: Readonly<Record<string, AccountState>>;
-  /** The account the badge and the popup show; null when none is set up. */
-  shown: string | null;
+  /** The account ids in the user's order (popup sections, tooltip lines); empty when none is set up. */
+  order: readonly string[];
   diagnostics: Diagnostics;
   /** No OS notifications while it is in force; the badge keeps counting. */
   snooze: Snooze | null;
@@ -49,20 +60,13 @@ export interface BackgroundState {
 const byCategory = <T>(value: () => T) =>
   Object.fromEntries(CATEGORIES.map((category) => [category, value()])) as Record<Category, T>;
 
-export function getEmptyAccount(): AccountState {
-  const empty = getEmptySnapshot();
+export function getEmptyAccount(account: Pick<AccountState, 'key' | 'label' | 'serverUrl'>): AccountState {
+  const { id: _id, accountKey: _key, ...empty } = getEmptyAccountSnapshot({ id: '', accountKey: '', ...account });
   return {
-    counts: empty.counts,
-    countsKnown: false,
-    role: null,
+    ...empty,
+    key: account.key,
     roleSetting: 'auto',
     serverRole: null,
-    latest: empty.latest,
-    connection: { status: 'connecting', retryAt: null, reason: null },
-    lastEventId: null,
-    lastError: null,
-    lastSyncedAt: null,
-    lastEventAt: null,
     countVersions: byCategory(() => 0),
     fetchOrder: byCategory(() => 0),
     newest: byCategory(() => null),
@@ -71,32 +75,41 @@ export function getEmptyAccount(): AccountState {
 }
 
 /**
- * The state a (checked) persisted snapshot describes: its account with its numbers, ready to show at once while the
- * worker connects (the stored connection state is history: every start connects).
+ * The state a (checked) persisted snapshot describes: its accounts with their numbers, ready to show at once while
+ * the worker connects (the stored connection state is history: every start connects).
  */
 export function getStateFromSnapshot(snapshot: Snapshot): BackgroundState {
-  const { accountKey, diagnostics } = snapshot;
   const accounts: Record<string, AccountState> = {};
-  if (accountKey !== null) {
-    const { counts, countsKnown, role, latest, lastEventId, lastError, lastSyncedAt, lastEventAt } = snapshot;
-    accounts[accountKey] = {
-      ...getEmptyAccount(),
-      ...{ counts, countsKnown, role, latest, lastEventId, lastError, lastSyncedAt, lastEventAt },
-      serverRole: role,
+  for (const stored of snapshot.accounts) {
+    const { id, accountKey, label, serverUrl, connection: _connection, ...numbers } = stored;
+    accounts[id] = {
+      ...getEmptyAccount({ key: accountKey, label, serverUrl }),
+      ...numbers,
+      serverRole: stored.role,
     };
   }
-  return { accounts, shown: accountKey, diagnostics, snooze: null, logged: [] };
+  return {
+    accounts,
+    order: snapshot.accounts.map(({ id }) => id),
+    diagnostics: snapshot.diagnostics,
+    snooze: null,
+    logged: [],
+  };
 }
 
-/** What the badge, the popup and storage see: the shown account's numbers, or an unconfigured snapshot. */
+/** What the badge, the popup and storage see: every account in order (none: unconfigured). */
 export function getSnapshot(state: BackgroundState): Snapshot {
-  const empty = getEmptySnapshot();
-  const account = state.shown === null ? undefined : state.accounts[state.shown];
-  if (!account) return { ...empty, diagnostics: state.diagnostics };
-  const { counts, countsKnown, role, latest, connection, lastEventId, lastError, lastSyncedAt, lastEventAt } = account;
   return {
-    accountKey: state.shown,
-    ...{ counts, countsKnown, role, latest, connection, lastEventId, lastError, lastSyncedAt, lastEventAt },
+    accounts: state.order.map((id) => getAccountSnapshot(id, state.accounts[id]!)),
     diagnostics: state.diagnostics,
+  };
+}
+
+function getAccountSnapshot(id: string, account: AccountState): AccountSnapshot {
+  const { key, label, serverUrl, counts, countsKnown, role, latest, connection } = account;
+  const { lastEventId, lastError, lastSyncedAt, lastEventAt } = account;
+  return {
+    ...{ id, label, serverUrl, accountKey: key, counts, countsKnown, role, latest, connection },
+    ...{ lastEventId, lastError, lastSyncedAt, lastEventAt },
   };
 }

@@ -21,7 +21,7 @@ export function isSignInCookie(
   );
 }
 
-/** First install: lead the user to a working setup, unless an administrator already set one up. */
-export function needsSetupOnInstall(reason: string, settings: Settings): boolean {
-  return reason === 'install' && getAccountKey(settings) === null;
+/** First install: lead the user to a working setup, unless an administrator already set up an account. */
+export function needsSetupOnInstall(reason: string, accounts: readonly Settings[]): boolean {
+  return reason === 'install' && accounts.every((account) => getAccountKey(account) === null);
 }

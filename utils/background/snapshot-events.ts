@@ -4,7 +4,7 @@
  */
 import type { NoticeEvent } from '../connection/notice-event';
 import { canSeeCategory, type Category } from '../protocol/categories';
-import type { Notice, Snapshot } from '../snapshot/snapshot';
+import type { AccountSnapshot, Notice } from '../snapshot/snapshot';
 
 /** Events with created_at this much before the connection opened are replays (catch-up), not news. */
 const CATCH_UP_SLACK_MS = 2000;
@@ -12,7 +12,7 @@ const CATCH_UP_SLACK_MS = 2000;
 const REPLAY_WINDOW_MS = 1000;
 
 /** The categories whose newest notice the popup shows. */
-type LatestCategory = keyof Snapshot['latest'];
+type LatestCategory = keyof AccountSnapshot['latest'];
 const isLatestCategory = (category: Category): category is LatestCategory =>
   category === 'system' || category === 'manager';
 
@@ -23,7 +23,7 @@ type EventEffect =
   | { type: 'refetch'; category: Category; announceAfter: { catchUp: boolean } | null };
 
 export interface EventOutcome {
-  change: Partial<Pick<Snapshot, 'counts' | 'latest'>>;
+  change: Partial<Pick<AccountSnapshot, 'counts' | 'latest'>>;
   /** The event set the count: a refetch that started before it must not overwrite it. */
   countSet: boolean;
   /** The category's newest notice, when the event carried one. */
@@ -47,7 +47,7 @@ export function isCatchUp(notice: Notice | null, timing: ConnectionTiming): bool
 
 /** A parsed message event (protocol §7.3) applied to the snapshot. */
 export function applyNoticeEvent(
-  snapshot: Pick<Snapshot, 'counts' | 'latest' | 'role'>,
+  snapshot: Pick<AccountSnapshot, 'counts' | 'latest' | 'role'>,
   event: NoticeEvent,
   catchUp: boolean,
 ): EventOutcome {
@@ -81,10 +81,10 @@ export interface FetchedCategory {
 
 /** Fetched counts and newest notices, applied in one change so the badge never shows a half-synced total. */
 export function applyFetchedCategories(
-  snapshot: Pick<Snapshot, 'counts' | 'latest'>,
+  snapshot: Pick<AccountSnapshot, 'counts' | 'latest'>,
   fetched: FetchedCategory[],
   now: number,
-): Pick<Snapshot, 'counts' | 'latest' | 'lastSyncedAt'> {
+): Pick<AccountSnapshot, 'counts' | 'latest' | 'lastSyncedAt'> {
   const counts = { ...snapshot.counts };
   const latest = { ...snapshot.latest };
   for (const entry of fetched) {
@@ -97,7 +97,11 @@ export function applyFetchedCategories(
 }
 
 /** After a resync: how many unread items each category gained while Beacon could not replay them. */
-export function getMissedCounts(before: Snapshot['counts'], after: Snapshot['counts'], categories: Category[]) {
+export function getMissedCounts(
+  before: AccountSnapshot['counts'],
+  after: AccountSnapshot['counts'],
+  categories: Category[],
+) {
   return categories
     .map((category) => ({ category, missed: after[category] - before[category] }))
     .filter(({ missed }) => missed > 0);

@@ -4,7 +4,7 @@ import type { Translate } from '../labels/message-key';
 import { formatSnooze, formatSnoozeEnd } from '../labels/snooze-text';
 import { isSnoozed, type Snooze } from '../settings/snooze';
 import type { Snapshot } from '../snapshot/snapshot';
-import { BADGE_COLORS, getBadgeText, getBadgeTitle, getIconPaths, isLive } from './badge';
+import { getBadgeColor, getBadgeText, getBadgeTitle, getIconPaths, isLive } from './badge';
 
 /** `action` in Chrome MV3, `browserAction` in Firefox MV2. */
 export interface ActionApi {
@@ -67,7 +67,7 @@ export function createBadgeRenderer(
     const [status, ...rest] = getBadgeTitle(snapshot, t, formatTime).split('\n');
     return {
       text: getBadgeText(snapshot),
-      color: BADGE_COLORS[snapshot.connection.status],
+      color: getBadgeColor(snapshot),
       title: [status, ...(note ? [note] : []), ...rest].join('\n'),
       live: isLive(snapshot),
     };

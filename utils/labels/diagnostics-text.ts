@@ -4,6 +4,7 @@
  * page and as plain text for a bug report. Nothing secret is in a snapshot, so nothing secret is in the text.
  */
 import type { TestStepResult } from '../connection/test-findings';
+import { getAccountName } from '../settings/accounts';
 import type { Snapshot } from '../snapshot/snapshot';
 import type { StorageFailure } from '../snapshot/storage-failure';
 import type { Translate } from './message-key';
@@ -21,15 +22,8 @@ export function getDiagnosticsRows(s: Snapshot, t: Translate): DiagnosticsRow[] 
   const messages = d.eventsWithCount + d.eventsWithoutCount;
   return [
     ['workerStarted', t('diagWorkerStarted'), d.workerStartedAt ? formatTime(d.workerStartedAt) : none],
-    [
-      'state',
-      t('diagState'),
-      getStatusLabel(s.connection.status, t) +
-        (s.connection.reason ? ` — ${formatReason(s.connection.reason, t)}` : ''),
-    ],
-    ['lastEventId', t('diagLastEventId'), s.lastEventId ?? none],
+    ...getAccountRows(s, t),
     ['reconnects', t('diagReconnects'), String(d.reconnects)],
-    ['lastError', t('diagLastError'), s.lastError ? formatReason(s.lastError, t) : none],
     ['events', t('diagEvents'), String(d.eventsReceived)],
     [
       'heartbeats',
@@ -45,6 +39,31 @@ export function getDiagnosticsRows(s: Snapshot, t: Translate): DiagnosticsRow[] 
     ['unhandled', t('diagUnhandled'), String(d.unhandledErrors)],
     ['storage', t('diagStorage'), d.storageFailure ? formatStorageFailure(d.storageFailure, t) : none],
   ];
+}
+
+/**
+ * Each account's state, Last-Event-ID and last error; with several accounts each label names its account (and each
+ * key carries its id). Not set up: the state row says so.
+ */
+function getAccountRows(s: Snapshot, t: Translate): DiagnosticsRow[] {
+  const none = t('diagNone');
+  if (s.accounts.length === 0) return [['state', t('diagState'), getStatusLabel('unconfigured', t)]];
+  const named = s.accounts.length > 1;
+  return s.accounts.flatMap((account) => {
+    const key = (name: string) => (named ? `${name}-${account.id}` : name);
+    const label = (text: string) => (named ? `${text} (${getAccountName(account)})` : text);
+    const { connection } = account;
+    const rows: DiagnosticsRow[] = [
+      [
+        key('state'),
+        label(t('diagState')),
+        getStatusLabel(connection.status, t) + (connection.reason ? ` — ${formatReason(connection.reason, t)}` : ''),
+      ],
+      [key('lastEventId'), label(t('diagLastEventId')), account.lastEventId ?? none],
+      [key('lastError'), label(t('diagLastError')), account.lastError ? formatReason(account.lastError, t) : none],
+    ];
+    return rows;
+  });
 }
 
 /** The rows, and the last connection test's steps when there is one, as plain text to paste into a bug report. */

@@ -10,18 +10,19 @@ import type { PopupClient } from './popup-client';
 export function createPopupClient(): PopupClient {
   return {
     getSnapshot: () => sendMessage('getSnapshot'),
-    markRead: (target) => sendMessage('markRead', target),
-    reconnect: () => sendMessage('reconnect'),
-    getItems: (category, page) => sendMessage('getItems', { category, page }),
-    markItemsRead: (category, ids) => sendMessage('markItemsRead', { category, ids }),
+    markRead: (account, target) => sendMessage('markRead', { account, target }),
+    reconnect: (account) => sendMessage('reconnect', { account }),
+    getItems: (account, category, page) => sendMessage('getItems', { account, category, page }),
+    markItemsRead: (account, category, ids) => sendMessage('markItemsRead', { account, category, ids }),
     saveInboxCache,
     setSnooze: saveSnooze,
     onSnoozeChanged: (callback) => snoozeItem.watch((value) => callback(normalizeSnooze(value))),
     onSnoozePresetsChanged: (callback) => watchSettings(() => void loadSnoozePresets().then(callback)),
     onSnapshotChanged: (callback) => onMessage('snapshotChanged', ({ data }) => callback(data)),
-    async open(target) {
-      // The background decides the URL (settings in force, the one rule): the popup never opens a server's URL itself.
-      await sendMessage('openPage', target);
+    async open(account, target) {
+      // The background decides the URL (that account's settings in force, the one rule): the popup never opens a
+      // server's URL itself.
+      await sendMessage('openPage', { account, ...target });
       window.close();
     },
     async openSettings() {

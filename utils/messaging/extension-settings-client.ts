@@ -1,12 +1,12 @@
 /** SettingsClient over browser storage, permissions and messaging: used by the options page. */
 import { browser } from 'wxt/browser';
 import { runConnectionTest } from '../connection/connection-test';
-import { getOriginPattern } from '../settings/host-permission';
-import { DEFAULT_SETTINGS, pickConnection } from '../settings/settings';
+import { getAccountsInOptions } from '../settings/accounts-policy';
+import { getOriginsToRelease } from '../settings/host-permission';
 import { getPopupShortcut } from '../settings/shortcut';
-import { loadSettingsInForce, saveSettings, settingsItem, watchSettings } from '../settings/settings-storage';
+import { loadAccountsForOptions, saveAccounts, settingsItem, watchSettings } from '../settings/settings-storage';
 import { onMessage, sendMessage } from './messaging';
-import type { SettingsClient } from './settings-client';
+import type { AccountsInOptions, SettingsClient } from './settings-client';
 
 /**
  * The protocol the page's last finished request under `urlPrefix` used (Resource Timing's `nextHopProtocol`: `h2`,
@@ -18,16 +18,26 @@ function getHttpVersion(urlPrefix: string): string | null {
   return used.at(-1)?.nextHopProtocol ?? null;
 }
 
+async function loadAccounts(): Promise<AccountsInOptions> {
+  const { stored, preferences, policy } = await loadAccountsForOptions();
+  return { accounts: getAccountsInOptions(stored, policy), preferences, policy };
+}
+
 export function createSettingsClient(): SettingsClient {
   return {
-    load: () => loadSettingsInForce(),
-    save: async (settings) => ({ preferencesSynced: await saveSettings(settings) }),
-    requestPermission: (url) => browser.permissions.request({ origins: [getOriginPattern(url)] }),
-    watch: (callback) => watchSettings(() => void loadSettingsInForce().then(callback)),
+    load: loadAccounts,
+    save: async (accounts, preferences) => ({ preferencesSynced: await saveAccounts(accounts, preferences) }),
+    requestPermissions: (origins) => browser.permissions.request({ origins }),
+    async releaseUnusedPermissions(serverUrlsInUse) {
+      const { origins = [] } = await browser.permissions.getAll();
+      const unused = getOriginsToRelease(origins, serverUrlsInUse);
+      if (unused.length > 0) await browser.permissions.remove({ origins: unused });
+    },
+    watch: (callback) => watchSettings(() => void loadAccounts().then(callback)),
     testConnection: (settings, onStep) =>
       runConnectionTest(settings, { fetch: (input, init) => fetch(input, init), getHttpVersion }, onStep),
-    // The server and sign-in only: the preferences belong to the user, in every browser.
-    forget: () => settingsItem.setValue(pickConnection(DEFAULT_SETTINGS)),
+    // Every account's server and sign-in: the preferences belong to the user, in every browser.
+    forget: () => settingsItem.setValue([]),
     getSnapshot: () => sendMessage('getSnapshot'),
     onSnapshotChanged: (callback) => onMessage('snapshotChanged', ({ data }) => callback(data)),
     getShortcut: async () => getPopupShortcut(await browser.commands.getAll()),

@@ -9,13 +9,13 @@ import type { Snooze, SnoozePresets } from '../settings/snooze';
 
 export interface PopupClient {
   getSnapshot(): Promise<Snapshot>;
-  markRead(target: MarkReadTarget): Promise<void>;
-  reconnect(): Promise<void>;
+  markRead(account: string, target: MarkReadTarget): Promise<void>;
+  reconnect(account: string): Promise<void>;
   /** One page of a category's items (the background fetches it: the token stays there). */
-  getItems(category: Category, page: number): Promise<ItemPage>;
+  getItems(account: string, category: Category, page: number): Promise<ItemPage>;
   /** Marks items read, each id in the type the server gave it. */
-  markItemsRead(category: Category, ids: ItemId[]): Promise<void>;
-  /** Keeps the lists shown, so a reopened popup shows them at once. */
+  markItemsRead(account: string, category: Category, ids: ItemId[]): Promise<void>;
+  /** Keeps the lists shown (every account's), so a reopened popup shows them at once. */
   saveInboxCache(cache: InboxCache): Promise<void>;
   /** Starts (or, with null, ends) a snooze; the background follows the stored value. */
   setSnooze(snooze: Snooze | null): Promise<void>;
@@ -26,6 +26,6 @@ export interface PopupClient {
   /** Calls back with every snapshot the background pushes; returns an unsubscribe function. */
   onSnapshotChanged(callback: (snapshot: Snapshot) => void): () => void;
   /** Asks the background to open a page (it decides the URL, with the one rule), then closes the popup. */
-  open(target: OpenTarget): Promise<void>;
+  open(account: string, target: OpenTarget): Promise<void>;
   openSettings(): Promise<void>;
 }

@@ -10,14 +10,16 @@ import type { OpenTarget } from '../settings/app-url';
 import type { ClickTarget, OsNotifier } from './os-notifier';
 
 export interface NotificationActionDeps {
-  notifier: Pick<OsNotifier, 'handleClick' | 'handleButtonClick' | 'showSignIn' | 'showActionFailed'>;
-  /** Opens the page for a target with the one URL rule and the settings in force (the popup's path too). */
-  openPage(target: OpenTarget): Promise<void>;
+  notifier: Pick<OsNotifier, 'handleClick' | 'handleButtonClick' | 'showActionFailed'>;
+  /** Opens the page for a target with the one URL rule and that account's settings in force (the popup's path too). */
+  openPage(account: string, target: OpenTarget): Promise<void>;
   openOptionsPage(): Promise<void>;
   /** The inbox's optimistic mark-read: the count drops before the request, comes back (and rejects) on failure. */
-  markItemsRead(category: Category, ids: ItemId[]): Promise<void>;
-  /** True when the server refused the sign-in: then the user is invited to sign in again, not shown an error. */
-  isSignedOut(): boolean;
+  markItemsRead(account: string, category: Category, ids: ItemId[]): Promise<void>;
+  /** True when the account's server refused the sign-in: then the user is invited to sign in again, not shown an error. */
+  isSignedOut(account: string): boolean;
+  /** Shows the account's sign-in notification again. */
+  showSignIn(account: string): Promise<void>;
   log: { warn(message: string): void };
 }
 
@@ -27,30 +29,30 @@ export interface NotificationActions {
 }
 
 export function createNotificationActions(deps: NotificationActionDeps): NotificationActions {
-  const open = async (target: ClickTarget) => {
+  const open = async (account: string, target: ClickTarget) => {
     if (target.kind === 'settings') return deps.openOptionsPage();
-    await deps.openPage(target);
+    await deps.openPage(account, target);
   };
 
-  const markRead = async (category: Category, id: ItemId) => {
+  const markRead = async (account: string, category: Category, id: ItemId) => {
     try {
-      await deps.markItemsRead(category, [id]);
+      await deps.markItemsRead(account, category, [id]);
     } catch (error) {
       deps.log.warn(`marking an item read from a notification: ${describeError(error)}`);
-      if (deps.isSignedOut()) await deps.notifier.showSignIn();
-      else await deps.notifier.showActionFailed(describeError(error));
+      if (deps.isSignedOut(account)) await deps.showSignIn(account);
+      else await deps.notifier.showActionFailed(account, describeError(error));
     }
   };
 
   return {
     async onClicked(id) {
-      const target = await deps.notifier.handleClick(id);
-      if (target) await open(target);
+      const clicked = await deps.notifier.handleClick(id);
+      if (clicked) await open(clicked.account, clicked.target);
     },
     async onButtonClicked(id, index) {
       const action = await deps.notifier.handleButtonClick(id, index);
-      if (action?.kind === 'open') await open(action.target);
-      else if (action?.kind === 'mark-read') await markRead(action.category, action.id);
+      if (action?.kind === 'open') await open(action.account, action.target);
+      else if (action?.kind === 'mark-read') await markRead(action.account, action.category, action.id);
     },
   };
 }

@@ -7,7 +7,7 @@ import type { Translate } from '../labels/message-key';
 import { realClock, type Clock } from '../lib/clock';
 import type { Category } from '../protocol/categories';
 import type { ItemId } from '../protocol/wire';
-import type { Settings } from '../settings/settings';
+import { getAccountName, type AccountSettings } from '../settings/accounts';
 import {
   MAX_SINGLES_PER_BATCH,
   planNotifications,
@@ -18,14 +18,24 @@ import {
 /** A batch closes this long after its last notice (and at most MAX_BATCH_MS after its first). */
 export const BATCH_QUIET_MS = 400;
 const MAX_BATCH_MS = 2000;
-export const SIGN_IN_NOTIFICATION_ID = 'beacon-sign-in';
-/** One summary at a time: a new one replaces the last. */
-export const SUMMARY_NOTIFICATION_ID = 'beacon-summary';
-const ACTION_FAILED_NOTIFICATION_ID = 'beacon-action-failed';
+const PREFIX = 'beacon-';
 
-/** One notification per category: a new notice replaces the category's last one instead of stacking. */
-export function getCategoryNotificationId(category: Category): string {
-  return `beacon-cat-${category}`;
+/**
+ * A notification's id: what it is, and its account's id after the first "@" (what it is never holds one), so a click
+ * acts on that account even after the worker restarted and forgot what it showed.
+ */
+export function getNotificationId(kind: NotificationKind, account: string): string {
+  return `${PREFIX}${kind}@${account}`;
+}
+
+/** One per category and account (a new notice replaces the last instead of stacking), one summary, one sign-in. */
+type NotificationKind = `cat-${Category}` | 'summary' | 'sign-in' | 'action-failed';
+
+/** The account a notification id of Beacon's names; null for another extension's or an older version's id. */
+function getNotificationAccount(id: string): string | null {
+  if (!id.startsWith(PREFIX)) return null;
+  const at = id.indexOf('@');
+  return at === -1 ? null : id.slice(at + 1);
 }
 
 interface NotificationOptions {
@@ -59,14 +69,30 @@ export type ClickTarget =
   | { kind: 'category'; category: Category | null }
   | { kind: 'settings' };
 
-/** What a notification's button asks for: open it (as a click does), or mark its item read. */
-export type ButtonAction =
-  { kind: 'open'; target: ClickTarget } | { kind: 'mark-read'; category: Category; id: ItemId };
+/** What a click asks for: where it leads, and the account it belongs to. */
+export interface Clicked {
+  account: string;
+  target: ClickTarget;
+}
+
+/** What a notification's button asks for: open it (as a click does), or mark its item read; on its account. */
+export type ButtonAction = { account: string } & (
+  { kind: 'open'; target: ClickTarget } | { kind: 'mark-read'; category: Category; id: ItemId }
+);
 
 /** A shown notification: where its click leads, and the item its "Mark read" button marks (singles with an id). */
 interface ShownNotification {
   target: ClickTarget;
   item: { category: Category; id: ItemId } | null;
+}
+
+/** An arrived notice and the account it came from. */
+type BatchEntry = ArrivedNotice & { account: string };
+
+/** What a batch is shown with: the account's settings, and whether its name goes into the title (several accounts). */
+interface AccountContext {
+  settings: AccountSettings;
+  named: boolean;
 }
 
 const CATEGORY_ICONS: Record<Category, string> = {
@@ -98,8 +124,9 @@ function getNotificationText(
 }
 
 export class OsNotifier {
-  private batch: ArrivedNotice[] = [];
-  private settings: Settings | null = null;
+  private batch: BatchEntry[] = [];
+  /** The latest settings each account announced with (preferences are shared, but the app URL and name are not). */
+  private readonly accounts = new Map<string, AccountContext>();
   private quietTimer: unknown = null;
   private maxTimer: unknown = null;
   /** Click targets by notification id; lost with the worker, then a click opens the app's start page. */
@@ -112,19 +139,22 @@ export class OsNotifier {
     private readonly clock: Clock = realClock,
   ) {}
 
-  add(notice: ArrivedNotice, settings: Settings): void {
-    this.settings = settings;
+  /** `named`: several accounts are set up, so the title names the account. */
+  add(notice: ArrivedNotice, settings: AccountSettings, named = false): void {
+    const account = settings.id;
+    this.accounts.set(account, { settings, named });
     if (!settings.notify[notice.category]) return;
-    if (this.batch.length < MAX_SINGLES_PER_BATCH) this.batch.push(notice);
+    const ofAccount = this.batch.filter((entry) => entry.account === account);
+    if (ofAccount.length < MAX_SINGLES_PER_BATCH) this.batch.push({ ...notice, account });
     else {
-      // From here the batch can only become a summary: keep a count per category, not every notice, so a flood of
-      // events holds a few objects for the batch window instead of one each.
+      // From here the account's batch can only become a summary: keep a count per category, not every notice, so a
+      // flood of events holds a few objects for the batch window instead of one each.
       const { category, catchUp } = notice;
-      const merged = this.batch.find(
+      const merged = ofAccount.find(
         (entry) => entry.count !== undefined && entry.category === category && entry.catchUp === catchUp,
       );
       if (merged) merged.count! += notice.count ?? 1;
-      else this.batch.push({ category, catchUp, title: '', content: '', url: null, count: notice.count ?? 1 });
+      else this.batch.push({ account, category, catchUp, title: '', content: '', url: null, count: notice.count ?? 1 });
     }
     if (this.quietTimer !== null) this.clock.clearTimeout(this.quietTimer);
     this.quietTimer = this.clock.setTimeout(() => void this.flush(), BATCH_QUIET_MS);
@@ -136,10 +166,18 @@ export class OsNotifier {
     this.quietTimer = this.maxTimer = null;
     const batch = this.batch;
     this.batch = [];
-    if (batch.length === 0 || !this.settings) return;
-    for (const plan of planNotifications(batch, this.settings, new Date(this.clock.now()))) {
+    // Each account's notices are planned apart: a summary never mixes accounts, and each opens its own web app.
+    for (const account of new Set(batch.map((entry) => entry.account))) {
+      const context = this.accounts.get(account);
+      const notices = batch.filter((entry) => entry.account === account);
+      if (context) await this.show(account, context, notices);
+    }
+  }
+
+  private async show(account: string, { settings, named }: AccountContext, notices: ArrivedNotice[]): Promise<void> {
+    for (const plan of planNotifications(notices, settings, new Date(this.clock.now()))) {
       // Creating with a shown id replaces that notification, in Chrome and in Firefox.
-      const id = plan.kind === 'single' ? getCategoryNotificationId(plan.category) : SUMMARY_NOTIFICATION_ID;
+      const id = getNotificationId(plan.kind === 'single' ? `cat-${plan.category}` : 'summary', account);
       const target: ClickTarget =
         plan.kind === 'single' && plan.url
           ? { kind: 'url', url: plan.url, category: plan.category }
@@ -147,10 +185,17 @@ export class OsNotifier {
       // Any id the server gave, 0 included, can be marked read.
       const item = plan.kind === 'single' && plan.id !== null ? { category: plan.category, id: plan.id } : null;
       this.remember(id, { target, item });
-      const silent = this.features.silent && !this.settings.sound ? { silent: true } : {};
+      const silent = this.features.silent && !settings.sound ? { silent: true } : {};
       const buttons = this.features.buttons && plan.kind === 'single' ? { buttons: this.getButtons(item) } : {};
-      await this.api.create(id, { type: 'basic', ...getNotificationText(plan, this.t), ...silent, ...buttons });
+      const text = getNotificationText(plan, this.t);
+      const title = named ? this.getNamedTitle(settings, text.title) : text.title;
+      await this.api.create(id, { type: 'basic', ...text, title, ...silent, ...buttons });
     }
+  }
+
+  /** With several accounts, a title starts with the account's name (label, else host): whose news this is. */
+  private getNamedTitle(account: AccountSettings, title: string): string {
+    return this.t('accountTitle', [getAccountName(account), title]);
   }
 
   /** "Open" always; "Mark read" only for an item the server gave an id. Indices match handleButtonClick. */
@@ -159,20 +204,24 @@ export class OsNotifier {
     return item ? [open, { title: this.t('notificationMarkRead') }] : [open];
   }
 
-  async showSignIn(): Promise<void> {
-    this.remember(SIGN_IN_NOTIFICATION_ID, { target: { kind: 'settings' }, item: null });
-    await this.api.create(SIGN_IN_NOTIFICATION_ID, {
+  /** Invites to sign in to this account again (one per account); with several, the title names it. */
+  async showSignIn(account: AccountSettings, named = false): Promise<void> {
+    const id = getNotificationId('sign-in', account.id);
+    this.remember(id, { target: { kind: 'settings' }, item: null });
+    const title = this.t('signInTitle');
+    await this.api.create(id, {
       type: 'basic',
       iconUrl: '/icon-grey/128.png',
-      title: this.t('signInTitle'),
+      title: named ? this.getNamedTitle(account, title) : title,
       message: this.t('signInMessage'),
     });
   }
 
   /** Says that a notification's action failed, and why (a sign-in problem raises the sign-in notification instead). */
-  async showActionFailed(reason: string): Promise<void> {
-    this.remember(ACTION_FAILED_NOTIFICATION_ID, { target: { kind: 'category', category: null }, item: null });
-    await this.api.create(ACTION_FAILED_NOTIFICATION_ID, {
+  async showActionFailed(account: string, reason: string): Promise<void> {
+    const id = getNotificationId('action-failed', account);
+    this.remember(id, { target: { kind: 'category', category: null }, item: null });
+    await this.api.create(id, {
       type: 'basic',
       iconUrl: '/icon-grey/128.png',
       title: this.t('markReadFailedTitle'),
@@ -182,28 +231,40 @@ export class OsNotifier {
 
   /** Clears every Beacon notification and pending batch. */
   async clearAll(): Promise<void> {
-    this.batch = [];
-    this.shown.clear();
+    await this.clearWhere(() => true);
+  }
+
+  /** Clears one account's notifications and pending notices (the account was removed, or its server changed). */
+  async clearAccount(account: string): Promise<void> {
+    this.accounts.delete(account);
+    await this.clearWhere((owner) => owner === account);
+  }
+
+  private async clearWhere(isCleared: (account: string | null) => boolean): Promise<void> {
+    this.batch = this.batch.filter((entry) => !isCleared(entry.account));
+    for (const id of [...this.shown.keys()]) if (isCleared(getNotificationAccount(id))) this.shown.delete(id);
     const shown = await this.api.getAll();
     await Promise.all(
       Object.keys(shown)
-        .filter((id) => id.startsWith('beacon-'))
+        .filter((id) => id.startsWith(PREFIX) && isCleared(getNotificationAccount(id)))
         .map((id) => this.api.clear(id)),
     );
   }
 
-  /** Returns where the clicked notification leads, and clears it. */
-  async handleClick(id: string): Promise<ClickTarget | null> {
-    if (!id.startsWith('beacon-')) return null;
-    return (await this.take(id)).target;
+  /** Returns where the clicked notification leads and on which account, and clears it. */
+  async handleClick(id: string): Promise<Clicked | null> {
+    const account = getNotificationAccount(id);
+    if (account === null) return null;
+    return { account, target: (await this.take(id)).target };
   }
 
   /** Returns what the clicked button asks for (Chrome: 0 "Open", 1 "Mark read"), and clears the notification. */
   async handleButtonClick(id: string, index: number): Promise<ButtonAction | null> {
-    if (!id.startsWith('beacon-')) return null;
+    const account = getNotificationAccount(id);
+    if (account === null) return null;
     const { target, item } = await this.take(id);
-    if (index === 1 && item) return { kind: 'mark-read', ...item };
-    return { kind: 'open', target };
+    if (index === 1 && item) return { account, kind: 'mark-read', ...item };
+    return { account, kind: 'open', target };
   }
 
   private async take(id: string): Promise<ShownNotification> {

@@ -7,17 +7,17 @@
  * rarely; a policy added while the browser was closed applies seconds late, as one added while it runs does.
  */
 import type { Clock } from '../lib/clock';
-import { parseManagedSettings, type ManagedSettings } from './settings';
+import { NO_POLICY, parseSavedPolicy, type AccountsPolicy } from './accounts-policy';
 
 /** How long a read waits for the browser before the last known policy stands in. */
 export const POLICY_GRACE_MS = 100;
 
 export interface PolicySourceEffects {
-  /** The browser's policy now (`storage.managed`); `{}` when none is set. */
-  read(): Promise<ManagedSettings>;
+  /** The browser's policy now (`storage.managed`); NO_POLICY when none is set. */
+  read(): Promise<AccountsPolicy>;
   /** The last answer of `read`, as stored (unchecked); null when there is none. */
   loadLast(): Promise<unknown>;
-  saveLast(policy: ManagedSettings): Promise<void>;
+  saveLast(policy: AccountsPolicy): Promise<void>;
   /** The policy in force differs from the one handed out before the browser answered. */
   onChanged(): void;
   clock: Clock;
@@ -25,25 +25,23 @@ export interface PolicySourceEffects {
 
 export interface PolicySource {
   /** The policy to run with now: the browser's, or after the grace period the last known one. */
-  get(): Promise<ManagedSettings>;
+  get(): Promise<AccountsPolicy>;
   /** The browser's own answer (first install, where a stand-in could mislead: "is Beacon set up by policy?"). */
-  getFromBrowser(): Promise<ManagedSettings>;
+  getFromBrowser(): Promise<AccountsPolicy>;
   /** The policy changed in the browser (`storage.onChanged`, area `managed`): read it again. */
-  refresh(): Promise<ManagedSettings>;
+  refresh(): Promise<AccountsPolicy>;
 }
 
-const sameValue = (a: ManagedSettings, b: ManagedSettings) =>
+const sameValue = (a: AccountsPolicy, b: AccountsPolicy) =>
   JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
 export function createPolicySource(effects: PolicySourceEffects, graceMs = POLICY_GRACE_MS): PolicySource {
-  let answer: ManagedSettings | null = null;
-  let standIn: ManagedSettings | null = null;
+  let answer: AccountsPolicy | null = null;
+  let standIn: AccountsPolicy | null = null;
   // The stored copy is checked like a policy: whatever storage holds cannot break Beacon.
   const last = effects
     .loadLast()
-    .then((value) =>
-      value && typeof value === 'object' ? parseManagedSettings(value as Record<string, unknown>) : null,
-    )
+    .then((value) => (value && typeof value === 'object' ? parseSavedPolicy(value) : null))
     .catch(() => null);
 
   const readFromBrowser = () =>
@@ -68,7 +66,7 @@ export function createPolicySource(effects: PolicySourceEffects, graceMs = POLIC
       const first = await Promise.race([reading, graceOver]);
       effects.clock.clearTimeout(timer);
       if (first !== null) return first;
-      const value = (answer as ManagedSettings | null) ?? standIn ?? (await last) ?? {};
+      const value = (answer as AccountsPolicy | null) ?? standIn ?? (await last) ?? NO_POLICY;
       if (answer === null) standIn = value;
       return answer ?? value;
     },

@@ -137,12 +137,6 @@ export function getEffectiveSettings(local: Settings, managed: ManagedSettings):
   return effective;
 }
 
-/** The settings in force and the policy they came with (the options page locks the fields it sets). */
-export interface SettingsInForce {
-  settings: Settings;
-  managed: ManagedSettings;
-}
-
 /**
  * The role Beacon counts with: the setting, or with `auto` the server's (null until it has said: counted as `user`).
  * Which categories that role sees is the protocol's rule, `getVisibleCategories`.

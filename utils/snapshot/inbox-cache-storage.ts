@@ -3,12 +3,18 @@
  * (inbox-item.ts). It is only a cache: when storage is full, the background drops its lists to save the snapshot.
  */
 import { storage } from '@wxt-dev/storage';
-import { getCappedInboxCache, getWithoutOldestList, normalizeInboxCache, type InboxCache } from './inbox-item';
+import {
+  getCacheOfAccounts,
+  getCappedInboxCache,
+  getWithoutOldestList,
+  normalizeInboxCache,
+  type InboxCache,
+} from './inbox-item';
 
 const INBOX_CACHE_KEY = 'local:inboxCache';
 
 const inboxCacheItem = storage.defineItem<InboxCache>(INBOX_CACHE_KEY, {
-  fallback: { accountKey: null, lists: {} },
+  fallback: { accounts: {} },
   version: 1,
 });
 
@@ -32,7 +38,18 @@ export async function dropOldestCachedList(): Promise<boolean> {
   const stored = await storage.getItem<unknown>(INBOX_CACHE_KEY);
   if (stored === null) return false;
   const smaller = getWithoutOldestList(normalizeInboxCache(stored));
-  if (Object.keys(smaller.lists).length === 0) await inboxCacheItem.removeValue();
+  if (Object.keys(smaller.accounts).length === 0) await inboxCacheItem.removeValue();
   else await inboxCacheItem.setValue(smaller);
   return true;
+}
+
+/** Keeps the cached lists of these accounts only (with the key each has now): a removed account leaves nothing. */
+export async function pruneInboxCache(keep: ReadonlyArray<{ id: string; accountKey: string }>): Promise<void> {
+  const stored = await storage.getItem<unknown>(INBOX_CACHE_KEY);
+  if (stored === null) return;
+  const cache = normalizeInboxCache(stored);
+  const kept = getCacheOfAccounts(cache, keep);
+  if (Object.keys(kept.accounts).length === Object.keys(cache.accounts).length) return;
+  if (Object.keys(kept.accounts).length === 0) await inboxCacheItem.removeValue();
+  else await inboxCacheItem.setValue(kept);
 }

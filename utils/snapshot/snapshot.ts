@@ -6,6 +6,7 @@ import type { ConnectionReason } from '../connection/connection-reason';
 import { checkNotice, parseCount } from '../connection/server-input';
 import { CATEGORIES, getVisibleCategories, getZeroCounts, type CategoryCounts } from '../protocol/categories';
 import { isValidEventId, type ItemId } from '../protocol/wire';
+import { MAX_ACCOUNTS, MAX_LABEL_LENGTH, MIGRATED_ACCOUNT_ID } from '../settings/accounts';
 import { isStorageFailure, type StorageFailure } from './storage-failure';
 
 export type ConnectionStatus =
@@ -67,9 +68,16 @@ export interface Diagnostics {
   storageFailure: StorageFailure | null;
 }
 
-export interface Snapshot {
-  /** Which server and account these numbers belong to (no secrets): counts are reset when it changes. */
-  accountKey: string | null;
+/** What Beacon knows about one account (one server and sign-in). No secrets: it is stored and shown. */
+export interface AccountSnapshot {
+  /** The account's id (`AccountSettings.id`): keys its state, storage and notifications. */
+  id: string;
+  /** The user's name for it; empty: `getAccountName` names it by its server's host. */
+  label: string;
+  /** Its server, to name it by host when the label is empty. */
+  serverUrl: string;
+  /** Which server and sign-in these numbers belong to (no secrets): counts are reset when it changes. */
+  accountKey: string;
   counts: CategoryCounts;
   /** True once counts came from the server for this account. */
   countsKnown: boolean;
@@ -82,21 +90,35 @@ export interface Snapshot {
   lastSyncedAt: number | null;
   /** When the last notice event arrived: under "Live" the popup says so, since a count sync can be old. */
   lastEventAt: number | null;
+}
+
+/** Every account in the user's order (none: Beacon is not set up), and the worker's diagnostics. */
+export interface Snapshot {
+  accounts: AccountSnapshot[];
   diagnostics: Diagnostics;
 }
 
-export function getEmptySnapshot(): Snapshot {
+/** An account's snapshot before anything is known of it. */
+export function getEmptyAccountSnapshot(
+  account: Pick<AccountSnapshot, 'id' | 'label' | 'serverUrl' | 'accountKey'>,
+): AccountSnapshot {
   return {
-    accountKey: null,
+    ...account,
     counts: getZeroCounts(),
     countsKnown: false,
     role: null,
     latest: { system: null, manager: null },
-    connection: { status: 'unconfigured', retryAt: null, reason: null },
+    connection: { status: 'connecting', retryAt: null, reason: null },
     lastEventId: null,
     lastError: null,
     lastSyncedAt: null,
     lastEventAt: null,
+  };
+}
+
+export function getEmptySnapshot(): Snapshot {
+  return {
+    accounts: [],
     diagnostics: {
       workerStartedAt: null,
       eventsReceived: 0,
@@ -121,8 +143,22 @@ export function getEmptySnapshot(): Snapshot {
 }
 
 /** Unread total over the categories this role sees. */
-export function getTotal(snapshot: Pick<Snapshot, 'counts' | 'role'>): number {
-  return getVisibleCategories(snapshot.role).reduce((sum, category) => sum + snapshot.counts[category], 0);
+export function getTotal(account: Pick<AccountSnapshot, 'counts' | 'role'>): number {
+  return getVisibleCategories(account.role).reduce((sum, category) => sum + account.counts[category], 0);
+}
+
+/**
+ * Unread total over every account (each with the categories its role sees), the one the badge shows and the popup's
+ * "N unread" (docs/architecture.md, "Badge"): with several accounts a signed-out one adds nothing, its last counts
+ * are no longer the server's; one account alone keeps its last total, as it always did.
+ */
+export function getGrandTotal(snapshot: Pick<Snapshot, 'accounts'>): number {
+  const { accounts } = snapshot;
+  if (accounts.length === 1) return getTotal(accounts[0]!);
+  return accounts.reduce(
+    (sum, account) => sum + (account.connection.status === 'signed-out' ? 0 : getTotal(account)),
+    0,
+  );
 }
 
 const STATUSES: readonly ConnectionStatus[] = [
@@ -175,20 +211,46 @@ function getStoredNotice(value: unknown): Notice | null {
 
 /**
  * A snapshot from storage, checked field by field: whatever an older version or a broken write left there, Beacon gets
- * a well-formed snapshot (unknown or ill-typed fields take their empty value) and never fails on it.
+ * a well-formed snapshot (unknown or ill-typed fields take their empty value) and never fails on it. A single-account
+ * version's snapshot (its fields at the top level) is that account with id `'main'` (MIGRATED_ACCOUNT_ID), so an
+ * update keeps its counts and Last-Event-ID: no notification flood, no resync storm.
  */
 export function normalizeSnapshot(value: unknown): Snapshot {
-  const empty = getEmptySnapshot();
-  if (!isRecord(value)) return empty;
+  if (!isRecord(value)) return getEmptySnapshot();
+  const stored = Array.isArray(value.accounts)
+    ? value.accounts
+    : [{ id: MIGRATED_ACCOUNT_ID, label: '', serverUrl: getServerOfKey(value.accountKey), ...value }];
+  const accounts: AccountSnapshot[] = [];
+  for (const entry of stored.slice(0, MAX_ACCOUNTS)) {
+    const account = normalizeAccount(entry);
+    // An account without its id or key cannot be matched to settings; a second one with a used id is a broken write.
+    if (account && !accounts.some(({ id }) => id === account.id)) accounts.push(account);
+  }
+  return { accounts, diagnostics: normalizeDiagnostics(value.diagnostics) };
+}
+
+/** The server part of a single-account version's account key (`server|method|username`), to name it until settings load. */
+const getServerOfKey = (key: unknown) => (typeof key === 'string' ? key.split('|')[0]! : '');
+
+/** Longest account id kept: a UUID is 36 characters, and the migrated account's is 'main'. */
+const MAX_ID_LENGTH = 64;
+
+function normalizeAccount(value: unknown): AccountSnapshot | null {
+  if (!isRecord(value)) return null;
+  const { id, accountKey } = value;
+  if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH || typeof accountKey !== 'string') return null;
+  const empty = getEmptyAccountSnapshot({ id, label: '', serverUrl: '', accountKey });
   const counts = isRecord(value.counts) ? value.counts : {};
   const latest = isRecord(value.latest) ? value.latest : {};
   const connection = isRecord(value.connection) ? value.connection : {};
-  const diagnostics = isRecord(value.diagnostics) ? value.diagnostics : {};
   const status = STATUSES.includes(connection.status as ConnectionStatus)
     ? (connection.status as ConnectionStatus)
     : empty.connection.status;
   return {
-    accountKey: orNull(value.accountKey, isString),
+    id,
+    label: isString(value.label) ? value.label.slice(0, MAX_LABEL_LENGTH) : '',
+    serverUrl: isString(value.serverUrl) ? value.serverUrl.slice(0, MAX_SERVER_URL_LENGTH) : '',
+    accountKey,
     counts: Object.fromEntries(
       CATEGORIES.map((category) => [category, parseCount(counts[category]) ?? 0]),
     ) as CategoryCounts,
@@ -205,15 +267,23 @@ export function normalizeSnapshot(value: unknown): Snapshot {
     lastError: orNull(value.lastError, isReason),
     lastSyncedAt: orNull(value.lastSyncedAt, isEpoch),
     lastEventAt: orNull(value.lastEventAt, isEpoch),
-    diagnostics: {
-      ...(Object.fromEntries(
-        (Object.keys(empty.diagnostics) as Array<keyof Diagnostics>)
-          .filter((key) => !(EPOCH_OR_RECORD_FIELDS as readonly string[]).includes(key))
-          .map((key) => [key, parseCount(diagnostics[key]) ?? 0]),
-      ) as Omit<Diagnostics, (typeof EPOCH_OR_RECORD_FIELDS)[number]>),
-      workerStartedAt: orNull(diagnostics.workerStartedAt, isEpoch),
-      lastHeartbeatAt: orNull(diagnostics.lastHeartbeatAt, isEpoch),
-      storageFailure: orNull(diagnostics.storageFailure, isStorageFailure),
-    },
+  };
+}
+
+/** A stored server URL is only a name until the settings load: longer than a URL could usefully be, it is cut. */
+const MAX_SERVER_URL_LENGTH = 2048;
+
+function normalizeDiagnostics(value: unknown): Diagnostics {
+  const empty = getEmptySnapshot().diagnostics;
+  const diagnostics = isRecord(value) ? value : {};
+  return {
+    ...(Object.fromEntries(
+      (Object.keys(empty) as Array<keyof Diagnostics>)
+        .filter((key) => !(EPOCH_OR_RECORD_FIELDS as readonly string[]).includes(key))
+        .map((key) => [key, parseCount(diagnostics[key]) ?? 0]),
+    ) as Omit<Diagnostics, (typeof EPOCH_OR_RECORD_FIELDS)[number]>),
+    workerStartedAt: orNull(diagnostics.workerStartedAt, isEpoch),
+    lastHeartbeatAt: orNull(diagnostics.lastHeartbeatAt, isEpoch),
+    storageFailure: orNull(diagnostics.storageFailure, isStorageFailure),
   };
 }

@@ -4,12 +4,19 @@
  * once, then refreshes them.
  */
 import { defineStore } from 'pinia';
-import { ref, watch } from 'vue';
+import { computed, ref, watch } from 'vue';
 import { describeError } from '../lib/errors';
 import type { PopupClient } from '../messaging/popup-client';
 import type { Category } from '../protocol/categories';
 import type { ItemId } from '../protocol/wire';
-import { getCachedList, type InboxCache, type InboxItem, type ItemPage } from '../snapshot/inbox-item';
+import {
+  getCachedList,
+  type AccountInboxCache,
+  type CachedList,
+  type InboxCache,
+  type InboxItem,
+  type ItemPage,
+} from '../snapshot/inbox-item';
 import { usePopupStore } from './popup-store';
 
 /** One category's list as the popup shows it. */
@@ -30,73 +37,94 @@ export interface CategoryList {
 
 /** A mark read the server refused: the item is unread again, and the popup says why. */
 export interface RolledBack {
+  account: string;
   category: Category;
   id: ItemId;
   reason: string;
 }
 
+/** One account's lists, by category. */
+type AccountLists = Partial<Record<Category, CategoryList>>;
+
 export const useInboxStore = defineStore('inbox', () => {
   const popup = usePopupStore();
-  const expanded = ref<Category | null>(null);
-  const lists = ref<Partial<Record<Category, CategoryList>>>({});
-  /** Ids whose mark read is in flight. Ids are compared with ===: 42 and "42" are two items (wire.ts `ItemId`). */
-  const marking = ref<ItemId[]>([]);
+  /** The expanded category of each account (by id). */
+  const expanded = ref<Record<string, Category | null>>({});
+  const lists = ref<Record<string, AccountLists>>({});
+  /**
+   * Ids whose mark read is in flight, by account. Ids are compared with ===: 42 and "42" are two items (wire.ts
+   * `ItemId`), and two accounts' items are never one.
+   */
+  const marking = ref<Record<string, ItemId[]>>({});
   const rolledBack = ref<RolledBack | null>(null);
   let client: PopupClient | null = null;
-  let accountKey: string | null = null;
-  /** Items marked read here: a refresh that raced the request must not show them unread again. */
-  const markedRead = new Set<ItemId>();
+  /** Items marked read here, by account: a refresh that raced the request must not show them unread again. */
+  const markedRead = new Map<string, Set<ItemId>>();
 
-  /** Starts from the cached lists of this account (none for another account). */
+  /** The account's key now: lists are cached and shown only for the key they were loaded with. */
+  const keyOf = (account: string) => popup.getAccount(account)?.accountKey ?? null;
+  const isMarking = computed(() => Object.values(marking.value).some((ids) => ids.length > 0));
+
+  /** Starts from the cached lists of each account (none for an account whose server or sign-in changed). */
   function attach(popupClient: PopupClient, cache: InboxCache | null): void {
     client = popupClient;
-    accountKey = popup.snapshot?.accountKey ?? null;
-    if (!cache || cache.accountKey !== accountKey || accountKey === null) return;
-    for (const [category, list] of Object.entries(cache.lists) as Array<[Category, CategoryList]>) {
-      lists.value[category] = { ...list, status: 'ready', loadingMore: false, error: null };
+    for (const [account, cached] of Object.entries(cache?.accounts ?? {})) {
+      if (cached.accountKey !== keyOf(account)) continue;
+      const shown: AccountLists = {};
+      for (const [category, list] of Object.entries(cached.lists) as Array<[Category, CachedList]>) {
+        shown[category] = { ...list, status: 'ready', loadingMore: false, error: null };
+      }
+      lists.value[account] = shown;
     }
   }
 
-  async function toggle(category: Category): Promise<void> {
-    if (expanded.value === category) {
-      expanded.value = null;
+  const getList = (account: string, category: Category) => lists.value[account]?.[category];
+  function setList(account: string, category: Category, list: CategoryList): void {
+    lists.value[account] = { ...lists.value[account], [category]: list };
+  }
+
+  async function toggle(account: string, category: Category): Promise<void> {
+    if (expanded.value[account] === category) {
+      expanded.value[account] = null;
       return;
     }
-    expanded.value = category;
-    await refresh(category);
+    expanded.value[account] = category;
+    await refresh(account, category);
   }
 
   /** Loads the first page; cached items stay on screen meanwhile, a skeleton shows only when there are none. */
-  async function refresh(category: Category): Promise<void> {
-    const current = lists.value[category];
-    if (!current || current.status === 'error') lists.value[category] = { ...emptyList(), status: 'loading' };
-    await load(category, 1);
+  async function refresh(account: string, category: Category): Promise<void> {
+    const current = getList(account, category);
+    if (!current || current.status === 'error') setList(account, category, { ...emptyList(), status: 'loading' });
+    await load(account, category, 1);
   }
 
-  const loadMore = (category: Category) => load(category, (lists.value[category]?.page ?? 0) + 1);
+  const loadMore = (account: string, category: Category) =>
+    load(account, category, (getList(account, category)?.page ?? 0) + 1);
 
-  async function load(category: Category, page: number): Promise<void> {
+  async function load(account: string, category: Category, page: number): Promise<void> {
     if (!client) return;
-    const list = lists.value[category];
+    const list = getList(account, category);
     if (list && page > 1) list.loadingMore = true;
     let result: ItemPage;
     try {
-      result = await client.getItems(category, page);
+      result = await client.getItems(account, category, page);
     } catch (error) {
-      const failed = lists.value[category] ?? emptyList();
-      lists.value[category] = {
+      const failed = getList(account, category) ?? emptyList();
+      setList(account, category, {
         ...failed,
         status: failed.status === 'loading' ? 'error' : failed.status,
         loadingMore: false,
         error: describeError(error),
-      };
+      });
       return;
     }
-    const items = result.items.map((item) => (markedRead.has(item.id) ? { ...item, read: true } : item));
-    const previous = lists.value[category];
+    const marked = markedRead.get(account);
+    const items = result.items.map((item) => (marked?.has(item.id) ? { ...item, read: true } : item));
+    const previous = getList(account, category);
     // Page 1 replaces the list (a refresh); later pages append what is not shown yet (items may have shifted).
     const merged = page === 1 ? items : [...(previous?.items ?? []), ...items.filter((item) => !has(previous, item))];
-    lists.value[category] = {
+    setList(account, category, {
       status: 'ready',
       items: merged,
       page,
@@ -104,54 +132,80 @@ export const useInboxStore = defineStore('inbox', () => {
       loadingMore: false,
       error: null,
       loadedAt: Date.now(),
-    };
+    });
     saveCache();
   }
 
   /** Marks one item read: its row drops at once; if the server refuses, it comes back with a message. */
-  async function markRead(category: Category, id: ItemId): Promise<void> {
-    const item = lists.value[category]?.items.find((candidate) => candidate.id === id);
-    if (!client || !item || item.read || marking.value.includes(id)) return;
+  async function markRead(account: string, category: Category, id: ItemId): Promise<void> {
+    const item = getList(account, category)?.items.find((candidate) => candidate.id === id);
+    const pending = marking.value[account] ?? [];
+    if (!client || !item || item.read || pending.includes(id)) return;
     rolledBack.value = null;
-    marking.value = [...marking.value, id];
+    marking.value = { ...marking.value, [account]: [...pending, id] };
     item.read = true;
     try {
-      await client.markItemsRead(category, [id]);
-      markedRead.add(id);
+      await client.markItemsRead(account, category, [id]);
+      markedRead.set(account, (markedRead.get(account) ?? new Set<ItemId>()).add(id));
       saveCache();
     } catch (error) {
       item.read = false;
-      rolledBack.value = { category, id, reason: describeError(error) };
+      rolledBack.value = { account, category, id, reason: describeError(error) };
     } finally {
-      marking.value = marking.value.filter((pending) => pending !== id);
+      const rest = (marking.value[account] ?? []).filter((other) => other !== id);
+      marking.value = { ...marking.value, [account]: rest };
     }
   }
 
   /** Opens the item's page, or the category's page when it has none (or one the URL rule refuses). */
-  const open = (category: Category, item: InboxItem) =>
-    item.url ? popup.open({ kind: 'url', url: item.url, category }) : popup.openApp(category);
+  const open = (account: string, category: Category, item: InboxItem) =>
+    item.url ? popup.open(account, { kind: 'url', url: item.url, category }) : popup.openApp(account, category);
 
-  // A count that changed elsewhere (a new item, mark read in the web app): the expanded list follows.
+  // A count that changed elsewhere (a new item, mark read in the web app): each account's expanded list follows.
   watch(
-    () => (expanded.value ? popup.counts?.[expanded.value] : undefined),
-    (count, before) => {
-      const category = expanded.value;
-      if (category && count !== undefined && before !== undefined && count !== before && marking.value.length === 0) {
-        void load(category, 1);
+    () =>
+      Object.entries(expanded.value).map(([account, category]) => ({
+        account,
+        category,
+        count: category ? popup.getAccount(account)?.counts[category] : undefined,
+      })),
+    (after, before) => {
+      for (const { account, category, count } of after) {
+        const prior = before.find((entry) => entry.account === account);
+        if (!category || count === undefined || prior?.category !== category || prior.count === undefined) continue;
+        if (count !== prior.count && (marking.value[account] ?? []).length === 0) void load(account, category, 1);
       }
     },
   );
 
   function saveCache(): void {
-    if (!client || accountKey === null) return;
-    const cached: InboxCache['lists'] = {};
-    for (const [category, list] of Object.entries(lists.value) as Array<[Category, CategoryList]>) {
-      if (list.status === 'ready') cached[category] = getCachedList(list);
+    if (!client) return;
+    const cache: InboxCache = { accounts: {} };
+    for (const [account, shown] of Object.entries(lists.value)) {
+      const accountKey = keyOf(account);
+      if (accountKey === null) continue;
+      const cached: AccountInboxCache['lists'] = {};
+      for (const [category, list] of Object.entries(shown) as Array<[Category, CategoryList]>) {
+        if (list.status === 'ready') cached[category] = getCachedList(list);
+      }
+      cache.accounts[account] = { accountKey, lists: cached };
     }
-    void client.saveInboxCache({ accountKey, lists: cached }).catch(() => {});
+    void client.saveInboxCache(cache).catch(() => {});
   }
 
-  return { expanded, lists, marking, rolledBack, attach, toggle, refresh, loadMore, markRead, open };
+  return {
+    expanded,
+    lists,
+    marking,
+    isMarking,
+    rolledBack,
+    attach,
+    toggle,
+    refresh,
+    loadMore,
+    markRead,
+    open,
+  };
 });
 
 function emptyList(): CategoryList {

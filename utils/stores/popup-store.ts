@@ -1,63 +1,88 @@
-/** The popup's Pinia store: a mirror of the background's snapshot, plus the user's actions on it. */
+/**
+ * The popup's Pinia store: a mirror of the background's snapshot (every account), plus the user's actions on it, each
+ * on one account. With several accounts each one's section is collapsed to a line until the user opens it.
+ */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { describeError } from '../lib/errors';
 import type { PopupClient } from '../messaging/popup-client';
 import type { MarkReadTarget } from '../messaging/protocol-map';
-import { CATEGORIES, getVisibleCategories, type Category } from '../protocol/categories';
+import { CATEGORIES, type Category } from '../protocol/categories';
 import type { OpenTarget } from '../settings/app-url';
-import { getTotal, type Snapshot } from '../snapshot/snapshot';
+import { getGrandTotal, type AccountSnapshot, type Snapshot } from '../snapshot/snapshot';
 
 /** How long a row stays highlighted after its count rose (the web app showed a 3-second banner). */
 export const HIGHLIGHT_MS = 3000;
 
+/** A mark read in flight: on which account, and what. */
+export interface MarkingRead {
+  account: string;
+  target: MarkReadTarget;
+}
+
 export const usePopupStore = defineStore('popup', () => {
   const snapshot = shallowRef<Snapshot | null>(null);
-  /** Categories whose count just rose. */
-  const highlighted = ref<Category[]>([]);
+  /** Categories whose count just rose, by account id. */
+  const highlighted = ref<Record<string, Category[]>>({});
   /** The mark-read request in flight, if any. */
-  const markingRead = ref<MarkReadTarget | null>(null);
+  const markingRead = ref<MarkingRead | null>(null);
   /** Any other action in flight (Retry now, opening a page). */
   const busy = ref(false);
-  const actionError = ref<string | null>(null);
+  /** The last action that failed, and on which account (its section shows it). */
+  const actionError = ref<{ account: string | null; reason: string } | null>(null);
+  /** The sections the user opened (several accounts; one account is always open). */
+  const expanded = ref<string[]>([]);
   let client: PopupClient | null = null;
-  const highlightTimers = new Map<Category, ReturnType<typeof setTimeout>>();
+  const highlightTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  const role = computed(() => snapshot.value?.role ?? null);
-  const counts = computed(() => snapshot.value?.counts ?? null);
-  const total = computed(() => (snapshot.value ? getTotal(snapshot.value) : 0));
-  const visibleCategories = computed(() => getVisibleCategories(role.value));
-  const connection = computed(() => snapshot.value?.connection ?? null);
-  const latestSystem = computed(() => snapshot.value?.latest.system ?? null);
-  const latestManager = computed(() => snapshot.value?.latest.manager ?? null);
-  const lastSyncedAt = computed(() => snapshot.value?.lastSyncedAt ?? null);
-  const lastEventAt = computed(() => snapshot.value?.lastEventAt ?? null);
-  /** Nothing to show yet: no snapshot at all, or never synced with this account. */
-  const isFirstLoad = computed(() => {
-    const current = snapshot.value;
-    if (!current) return true;
-    const { status } = current.connection;
-    return !current.countsKnown && status !== 'unconfigured' && status !== 'signed-out';
-  });
+  const accounts = computed<AccountSnapshot[]>(() => snapshot.value?.accounts ?? []);
+  /** Nothing set up: the popup invites to set up. (No snapshot yet is not that: the popup waits.) */
+  const unconfigured = computed(() => snapshot.value !== null && accounts.value.length === 0);
+  /** Several accounts: one section each, collapsed to one line until opened. */
+  const several = computed(() => accounts.value.length > 1);
+  const total = computed(() => (snapshot.value ? getGrandTotal(snapshot.value) : 0));
+
+  const getAccount = (id: string) => accounts.value.find((account) => account.id === id) ?? null;
+  const isExpanded = (id: string) => !several.value || expanded.value.includes(id);
+  const isHighlighted = (id: string, category: Category) => highlighted.value[id]?.includes(category) ?? false;
+
+  /** Nothing to show yet for this account: never synced with it. */
+  function isFirstLoad(account: AccountSnapshot): boolean {
+    const { status } = account.connection;
+    return !account.countsKnown && status !== 'unconfigured' && status !== 'signed-out';
+  }
 
   function apply(next: Snapshot): void {
     const previous = snapshot.value;
-    if (previous && previous.accountKey === next.accountKey) {
-      for (const category of CATEGORIES) if (next.counts[category] > previous.counts[category]) highlight(category);
+    for (const account of next.accounts) {
+      const before = previous?.accounts.find(({ id }) => id === account.id);
+      if (before?.accountKey !== account.accountKey) continue;
+      for (const category of CATEGORIES) {
+        if (account.counts[category] > before.counts[category]) highlight(account.id, category);
+      }
     }
     snapshot.value = next;
   }
 
-  function highlight(category: Category): void {
-    if (!highlighted.value.includes(category)) highlighted.value = [...highlighted.value, category];
-    clearTimeout(highlightTimers.get(category));
+  function highlight(account: string, category: Category): void {
+    const shown = highlighted.value[account] ?? [];
+    if (!shown.includes(category)) highlighted.value = { ...highlighted.value, [account]: [...shown, category] };
+    const key = `${account}\n${category}`;
+    clearTimeout(highlightTimers.get(key));
     highlightTimers.set(
-      category,
+      key,
       setTimeout(() => {
-        highlighted.value = highlighted.value.filter((c) => c !== category);
-        highlightTimers.delete(category);
+        const rest = (highlighted.value[account] ?? []).filter((c) => c !== category);
+        highlighted.value = { ...highlighted.value, [account]: rest };
+        highlightTimers.delete(key);
       }, HIGHLIGHT_MS),
     );
+  }
+
+  function toggleSection(account: string): void {
+    expanded.value = expanded.value.includes(account)
+      ? expanded.value.filter((id) => id !== account)
+      : [...expanded.value, account];
   }
 
   /** Shows `initial` (the persisted snapshot) at once, then the background's, then follows its pushes. */
@@ -68,37 +93,37 @@ export const usePopupStore = defineStore('popup', () => {
     try {
       apply(await popupClient.getSnapshot());
     } catch (error) {
-      actionError.value = describeError(error);
+      actionError.value = { account: null, reason: describeError(error) };
     }
     return unsubscribe;
   }
 
-  async function run(action: (client: PopupClient) => Promise<void>): Promise<void> {
+  async function run(account: string | null, action: (client: PopupClient) => Promise<void>): Promise<void> {
     if (!client) return;
     actionError.value = null;
     try {
       await action(client);
     } catch (error) {
-      actionError.value = describeError(error);
+      actionError.value = { account, reason: describeError(error) };
     }
   }
 
-  async function markRead(target: MarkReadTarget): Promise<void> {
-    markingRead.value = target;
-    await run((c) => c.markRead(target));
+  async function markRead(account: string, target: MarkReadTarget): Promise<void> {
+    markingRead.value = { account, target };
+    await run(account, (c) => c.markRead(account, target));
     markingRead.value = null;
   }
 
-  async function retry(): Promise<void> {
+  async function retry(account: string): Promise<void> {
     busy.value = true;
-    await run((c) => c.reconnect());
+    await run(account, (c) => c.reconnect(account));
     busy.value = false;
   }
 
-  /** Every page the popup opens goes through the background's URL rule (utils/settings/app-url.ts). */
-  const open = (target: OpenTarget) => run((c) => c.open(target));
-  const openApp = (category: Category | null = null) => open({ kind: 'category', category });
-  const openSettings = () => run((c) => c.openSettings());
+  /** Every page the popup opens goes through the background's URL rule, with that account's settings. */
+  const open = (account: string, target: OpenTarget) => run(account, (c) => c.open(account, target));
+  const openApp = (account: string, category: Category | null = null) => open(account, { kind: 'category', category });
+  const openSettings = () => run(null, (c) => c.openSettings());
 
   return {
     snapshot,
@@ -106,15 +131,16 @@ export const usePopupStore = defineStore('popup', () => {
     markingRead,
     busy,
     actionError,
-    counts,
+    expanded,
+    accounts,
+    unconfigured,
+    several,
     total,
-    visibleCategories,
-    connection,
-    latestSystem,
-    latestManager,
-    lastSyncedAt,
-    lastEventAt,
+    getAccount,
+    isExpanded,
+    isHighlighted,
     isFirstLoad,
+    toggleSection,
     connect,
     apply,
     markRead,

@@ -45,7 +45,7 @@ export const useSnoozeStore = defineStore('snooze', () => {
       await client.setSnooze(next);
     } catch (error) {
       snooze.value = previous;
-      popup.actionError = describeError(error);
+      popup.actionError = { account: null, reason: describeError(error) };
     }
   }
 
