@@ -4,6 +4,7 @@
  */
 import { flushPromises } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { getBadgeText } from '@/utils/badge/badge';
 import { paintAccountLines } from '@/utils/popup/popup-shell';
 import { accountsWith, mountPopup, snapshotWith, type Mounted } from '../helpers/popup-fixture';
 
@@ -188,5 +189,23 @@ describe('popup with several accounts', () => {
       '<b>x</b>: 0',
     ]);
     expect(container.querySelector('b')).toBeNull();
+  });
+});
+
+// Found by the two-server e2e (tests/e2e/accounts-scenario.ts): the badge said "4!" while the popup said "6 unread".
+describe('popup total with several accounts: the badge\'s number (docs/architecture.md, "Badge")', () => {
+  it('leaves out a signed-out account’s last counts, as the badge does', async () => {
+    const snapshot = accountsWith(
+      [{ id: 'work', label: 'Work', accountKey: 'https://a.test|token|' }, { likes: 4 }],
+      [{ id: 'lab', label: 'Lab', accountKey: 'https://c.test|token|', connection: signedOut }, { likes: 2 }],
+    );
+    const popup = await mountPopup(snapshot);
+    expect(getBadgeText(snapshot)).toBe('4!');
+    expect(popup.wrapper.get('[data-test=total]').text()).toBe('4 unread');
+  });
+
+  it('one account signed out keeps its last total, as it always did', async () => {
+    const popup = await mountPopup(snapshotWith({ connection: signedOut }, { likes: 2 }));
+    expect(popup.wrapper.get('[data-test=total]').text()).toBe('2 unread');
   });
 });
