@@ -98,6 +98,10 @@ const FORBIDDEN: Fixture[] = [
   ['server/store/x.ts', '../../utils/labels/i18n'],
   ['server/store/x.ts', '../../utils/snapshot/snapshot'],
   ['server/store/x.ts', 'vue'],
+  // Of the settings, snapshot, labels and popup take only `settings/accounts` (limits, the name an account shows).
+  ['utils/snapshot/x.ts', '@/utils/settings/app-url'],
+  ['utils/labels/x.ts', '@/utils/settings/server-url'],
+  ['utils/popup/x.ts', '@/utils/settings/settings-storage'],
 ];
 
 /** One import per row that its column allows: the same rule must stay quiet. */
@@ -130,6 +134,10 @@ const ALLOWED: Fixture[] = [
   ['utils/stores/x.ts', '@/utils/messaging/popup-client'],
   ['utils/stores/x.ts', 'pinia'],
   ['utils/popup/x.ts', '@/utils/protocol/categories'],
+  ['utils/popup/x.ts', '@/utils/settings/accounts'],
+  ['utils/popup/x.ts', '@/utils/labels/category-labels'],
+  ['utils/snapshot/x.ts', '@/utils/settings/accounts'],
+  ['utils/labels/x.ts', '@/utils/settings/accounts'],
   ['utils/tabs/x.ts', 'wxt/browser'],
   ['utils/tabs/x.ts', '@/utils/settings/app-url', 'type'],
   ['components/ProbeRow.vue', '@/utils/stores/popup-store'],
